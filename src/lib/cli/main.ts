@@ -1,0 +1,72 @@
+/**
+ * `kap-outcomes <command>`: the command line over the same importer and metrics the app uses.
+ * Exit codes: 0 success, 1 the input could not be used, 2 bad usage.
+ */
+export type Command = (args: string[], io: CliIO) => Promise<number>;
+
+export interface CliIO {
+	out: (text: string) => void;
+	err: (text: string) => void;
+}
+
+const USAGE = `usage: kap-outcomes <command> [options]
+
+commands:
+  validate <file> [--mapping mapping.json] [--json]     check a file and report every rejected row
+  report <file> [--mapping mapping.json] [--group-by COLUMN] [--instrument ID]
+         [--model ml|reml] [--random intercept|slope] [--json]   outcome statistics
+`;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+	validate: async () => (await import('./validate')).validate,
+	report: async () => (await import('./report')).report
+};
+
+/** Run the command line with `argv` (without node and script). Returns the exit code. */
+export async function main(argv: string[], io: CliIO = defaultIO): Promise<number> {
+	const [name, ...rest] = argv;
+	if (!name || name === '--help' || name === '-h') {
+		(name ? io.out : io.err)(USAGE);
+		return name ? 0 : 2;
+	}
+	const load = COMMANDS[name];
+	if (!load) {
+		io.err(`unknown command "${name}"\n\n${USAGE}`);
+		return 2;
+	}
+	try {
+		return await (await load())(rest, io);
+	} catch (e) {
+		io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
+		return 1;
+	}
+}
+
+const defaultIO: CliIO = {
+	out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+	err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n')
+};
+
+/** Split argv into positionals and `--flag value` / `--switch` options. Unknown flags are an error. */
+export function parseArgs(
+	args: string[],
+	spec: { values: string[]; switches: string[] }
+): { positionals: string[]; options: Record<string, string | true> } | { error: string } {
+	const positionals: string[] = [];
+	const options: Record<string, string | true> = {};
+	for (let i = 0; i < args.length; i++) {
+		const a = args[i];
+		if (!a.startsWith('--')) {
+			positionals.push(a);
+			continue;
+		}
+		const name = a.slice(2);
+		if (spec.switches.includes(name)) options[name] = true;
+		else if (spec.values.includes(name)) {
+			const v = args[++i];
+			if (v === undefined) return { error: `--${name} needs a value` };
+			options[name] = v;
+		} else return { error: `unknown option --${name}` };
+	}
+	return { positionals, options };
+}

@@ -1,0 +1,78 @@
+/**
+ * The browser engine: duckdb-wasm in a same-origin Web Worker, started once, lazily.
+ *
+ * Import this module only from client code (dynamic `import()` inside onMount / effects): it
+ * references `Worker` and wasm URLs that do not exist during prerender. All assets come from the
+ * app's own origin through Vite `?url` imports; extension autoloading is switched off at open.
+ */
+import * as duckdb from '@duckdb/duckdb-wasm';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+
+const BUNDLES: duckdb.DuckDBBundles = {
+	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
+	eh: { mainModule: ehWasm, mainWorker: ehWorker }
+};
+
+/** Timings of the engine start, for the benchmark and the status line. */
+export const engineTimings = { startMs: 0 };
+
+let started: Promise<BrowserConnector> | null = null;
+
+/** The one browser connector. The first call starts the engine; later calls share the same promise. */
+export function getEngine(): Promise<BrowserConnector> {
+	started ??= start().catch((e) => {
+		started = null; // let a later call retry
+		throw e;
+	});
+	return started;
+}
+
+async function start(): Promise<BrowserConnector> {
+	const t0 = performance.now();
+	const bundle = await duckdb.selectBundle(BUNDLES);
+	const worker = new Worker(bundle.mainWorker!);
+	const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
+	await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+	await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+	const conn = await db.connect();
+	await conn.query(OFFLINE_SETTINGS);
+	engineTimings.startMs = performance.now() - t0;
+	return new BrowserConnector(db, conn);
+}
+
+export class BrowserConnector implements Connector {
+	constructor(
+		readonly db: duckdb.AsyncDuckDB,
+		private conn: duckdb.AsyncDuckDBConnection
+	) {}
+
+	async query<T extends object = Row>(sql: string): Promise<T[]> {
+		return decodeRows<T>(await this.conn.query(sql));
+	}
+
+	async exec(sql: string): Promise<void> {
+		await this.conn.query(sql);
+	}
+
+	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+		await this.db.registerFileBuffer(name, bytes);
+	}
+
+	async dropFile(name: string): Promise<void> {
+		await this.db.dropFile(name);
+	}
+
+	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
+		await this.conn.insertArrowFromIPCStream(ipc, { name: table, create });
+	}
+
+	/** Bytes of DuckDB's heap in use, as reported by the engine. */
+	async memoryBytes(): Promise<number> {
+		const rows = await this.query<{ b: number }>(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`);
+		return rows[0]?.b ?? 0;
+	}
+}

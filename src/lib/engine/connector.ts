@@ -1,0 +1,65 @@
+/**
+ * The connector: the only way the rest of the app talks to DuckDB.
+ *
+ * Two implementations share this contract: `browser.ts` (duckdb-wasm in a same-origin worker) and
+ * `node.ts` (duckdb-wasm's Node build, for tests and the CLI). Both run the same engine version, so
+ * SQL tested in Node is the SQL the browser runs. Results are plain rows of numbers, strings,
+ * booleans and nulls: Arrow never leaves the engine module.
+ */
+
+export type Value = number | string | boolean | null;
+export type Row = Record<string, Value>;
+
+export interface Connector {
+	/** Run `sql` and return its rows as plain objects (BigInt/Decimal already numbers). */
+	query<T extends object = Row>(sql: string): Promise<T[]>;
+	/** Run statements that return nothing useful (DDL, INSERT, SET). */
+	exec(sql: string): Promise<void>;
+	/** Make `bytes` readable by SQL under the file name `name` (e.g. for read_csv). */
+	registerFile(name: string, bytes: Uint8Array): Promise<void>;
+	/** Forget a registered file, releasing its memory. */
+	dropFile(name: string): Promise<void>;
+	/** Append (or create) table `table` from an Arrow IPC stream. */
+	insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
+}
+
+/**
+ * Turn an Arrow-like table (anything with `toArray()` of rows with `toJSON()`) into plain rows.
+ * The single place where engine values become JS values: BigInt → number, Date → epoch ms.
+ */
+export function decodeRows<T extends object = Row>(table: { toArray(): Array<{ toJSON(): Record<string, unknown> }> }): T[] {
+	const out: T[] = [];
+	for (const r of table.toArray()) {
+		const json = r.toJSON();
+		for (const k in json) json[k] = plainValue(json[k]);
+		out.push(json as T);
+	}
+	return out;
+}
+
+function plainValue(v: unknown): Value {
+	if (v === null || v === undefined) return null;
+	if (typeof v === 'bigint') return Number(v);
+	if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+	if (v instanceof Date) return v.getTime();
+	return String(v);
+}
+
+/** Quote an identifier for DuckDB SQL. */
+export function ident(name: string): string {
+	return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quote a string literal for DuckDB SQL. */
+export function lit(value: string | number | boolean | null): string {
+	if (value === null) return 'NULL';
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+		return String(value);
+	}
+	if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+	return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Statements run right after opening any database: never fetch extensions (offline, and it hangs in Node). */
+export const OFFLINE_SETTINGS = 'SET autoload_known_extensions = false; SET autoinstall_known_extensions = false';

@@ -1,0 +1,61 @@
+/**
+ * The Node engine: the same duckdb-wasm build the browser runs, through its synchronous Node
+ * bindings. Used by vitest and by the command line. Never imported by browser code.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Blocking = any;
+
+/** Open a fresh in-memory database and return its connector. Each call is an independent database. */
+export async function openNodeEngine(): Promise<NodeConnector> {
+	const duckdb: Blocking = require('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs');
+	const dist = path.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+	const db = await duckdb.createDuckDB(
+		{
+			mvp: { mainModule: path.join(dist, 'duckdb-mvp.wasm'), mainWorker: path.join(dist, 'duckdb-node-mvp.worker.cjs') },
+			eh: { mainModule: path.join(dist, 'duckdb-eh.wasm'), mainWorker: path.join(dist, 'duckdb-node-eh.worker.cjs') }
+		},
+		new duckdb.VoidLogger(),
+		duckdb.NODE_RUNTIME
+	);
+	await db.instantiate(() => {});
+	db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
+	const conn = db.connect();
+	conn.query(OFFLINE_SETTINGS);
+	return new NodeConnector(db, conn);
+}
+
+export class NodeConnector implements Connector {
+	constructor(
+		private db: Blocking,
+		private conn: Blocking
+	) {}
+
+	async query<T extends object = Row>(sql: string): Promise<T[]> {
+		return decodeRows<T>(this.conn.query(sql));
+	}
+
+	async exec(sql: string): Promise<void> {
+		this.conn.query(sql);
+	}
+
+	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+		await this.db.registerFileBuffer(name, bytes);
+	}
+
+	async dropFile(name: string): Promise<void> {
+		await this.db.dropFile(name);
+	}
+
+	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
+		this.conn.insertArrowFromIPCStream(ipc, { name: table, create });
+	}
+
+	close(): void {
+		this.conn.close();
+	}
+}
