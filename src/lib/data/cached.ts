@@ -1,0 +1,61 @@
+/**
+ * Query hygiene around a connector: results cached by SQL text (identical queries from several
+ * charts share one promise), the cache cleared whenever data changes (any exec or file/table
+ * insert), and a `latest` guard so a chart ignores results of queries it has superseded.
+ */
+import type { Connector, Row } from '../engine/connector';
+
+export class CachingConnector implements Connector {
+	private cache = new Map<string, Promise<unknown[]>>();
+	/** Queries actually sent to the engine (cache misses); read by tests and the benchmark. */
+	misses = 0;
+
+	constructor(private inner: Connector) {}
+
+	query<T extends object = Row>(sql: string): Promise<T[]> {
+		let hit = this.cache.get(sql);
+		if (!hit) {
+			this.misses++;
+			hit = this.inner.query<T>(sql);
+			hit.catch(() => this.cache.delete(sql)); // never cache failures
+			this.cache.set(sql, hit);
+			if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
+		}
+		return hit as Promise<T[]>;
+	}
+
+	async exec(sql: string): Promise<void> {
+		this.clear();
+		await this.inner.exec(sql);
+	}
+
+	registerFile(name: string, bytes: Uint8Array): Promise<void> {
+		return this.inner.registerFile(name, bytes);
+	}
+
+	dropFile(name: string): Promise<void> {
+		return this.inner.dropFile(name);
+	}
+
+	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
+		this.clear();
+		await this.inner.insertArrowIPC(table, ipc, create);
+	}
+
+	/** Forget every cached result (data changed). */
+	clear(): void {
+		this.cache.clear();
+	}
+}
+
+/**
+ * A guard for "only the newest request counts": `const ticket = latest.next()` before starting
+ * work, and `latest.isCurrent(ticket)` before using its result.
+ */
+export function createLatest() {
+	let current = 0;
+	return {
+		next: () => ++current,
+		isCurrent: (ticket: number) => ticket === current
+	};
+}
