@@ -1,0 +1,119 @@
+/**
+ * Individual-level change: Jacobson & Truax (1991) reliable change, fixed-point rules
+ * (IAPT), percentage rules, and the clinical-significance cutoff c. Scores are assumed
+ * to be "lower is better" (BDI-II, PHQ-9, HAM-D, MADRS...). See facts.md §2.4–2.5.
+ *
+ * The variant implemented is the original Jacobson–Truax one: S_diff = √2·SE_meas with
+ * SE_meas = SD·√(1 − r), using one SD (usually the baseline SD of the sample or a norm
+ * SD). Maassen's pre/post-variance variant is not implemented; callers must document
+ * which SD they pass (Blampied 2022).
+ */
+
+export type ChangeClass = 'improved' | 'unchanged' | 'deteriorated';
+
+/** Critical |RCI| for p < .05 two-sided, as in Jacobson & Truax (1991). */
+export const RCI_CRITICAL = 1.96;
+
+export interface JacobsonTruax {
+	/** Standard error of measurement SD·√(1 − r). */
+	sem: number;
+	/** Standard error of the difference √(2·sem²). */
+	sdiff: number;
+	/** Smallest change in points that is reliable: 1.96·sdiff. */
+	rcValue: number;
+}
+
+/**
+ * Jacobson–Truax quantities from an SD and a reliability coefficient r (0 ≤ r ≤ 1).
+ * NaN, negative SD or r outside [0, 1] → all fields NaN. r = 1 gives zeros (every change
+ * would count as reliable; callers should not use a reliability of exactly 1).
+ */
+export function jacobsonTruax(sd: number, reliability: number): JacobsonTruax {
+	if (!(sd >= 0) || !(reliability >= 0 && reliability <= 1) || !Number.isFinite(sd)) {
+		return { sem: NaN, sdiff: NaN, rcValue: NaN };
+	}
+	const sem = sd * Math.sqrt(1 - reliability);
+	const sdiff = Math.sqrt(2 * sem * sem);
+	return { sem, sdiff, rcValue: RCI_CRITICAL * sdiff };
+}
+
+/**
+ * Reliable change index (post − pre)/sdiff. Negative = fewer symptoms on a lower-is-better
+ * scale. NaN input or sdiff ≤ 0 → NaN.
+ */
+export function rci(pre: number, post: number, sdiff: number): number {
+	if (!(sdiff > 0)) return NaN;
+	return (post - pre) / sdiff;
+}
+
+export type ChangeRule = { sdiff: number } | { points: number };
+
+/**
+ * Classify one person's change on a lower-is-better scale.
+ *
+ * - `{ sdiff }`: Jacobson–Truax. improved if (pre − post)/sdiff > 1.96, deteriorated if
+ *   (post − pre)/sdiff > 1.96 (strict, as the R package clinicalsignificance does).
+ * - `{ points }`: fixed-point rule, e.g. IAPT PHQ-9 `{ points: 6 }`, GAD-7 `{ points: 4 }`:
+ *   improved if pre − post ≥ points, deteriorated if post − pre ≥ points (inclusive,
+ *   matching IAPT's "drop of 6 or more").
+ *
+ * Throws a RangeError when pre or post is not finite (missing data must be excluded by the
+ * caller — silently calling it "unchanged" would bias the counts) or when sdiff/points is
+ * not a positive number.
+ */
+export function classifyChange(pre: number, post: number, opts: ChangeRule): ChangeClass {
+	if (!Number.isFinite(pre) || !Number.isFinite(post)) {
+		throw new RangeError(`classifyChange: pre and post must be finite numbers (got ${pre}, ${post})`);
+	}
+	if ('sdiff' in opts) {
+		if (!(opts.sdiff > 0)) throw new RangeError(`classifyChange: sdiff must be > 0 (got ${opts.sdiff})`);
+		const r = rci(pre, post, opts.sdiff);
+		if (-r > RCI_CRITICAL) return 'improved';
+		if (r > RCI_CRITICAL) return 'deteriorated';
+		return 'unchanged';
+	}
+	if (!(opts.points > 0)) throw new RangeError(`classifyChange: points must be > 0 (got ${opts.points})`);
+	if (pre - post >= opts.points) return 'improved';
+	if (post - pre >= opts.points) return 'deteriorated';
+	return 'unchanged';
+}
+
+/**
+ * Percentage-change rule on a lower-is-better scale (e.g. response = ≥ 50 % reduction):
+ * improved if (pre − post)/pre ≥ improvement, deteriorated if (post − pre)/pre ≥
+ * deterioration (default: same fraction as improvement). Matches the R package
+ * clinicalsignificance (`cs_percentage`), where pre = post is unchanged.
+ * pre = 0: percentage change is undefined; post = 0 → 'unchanged', post > 0 →
+ * 'deteriorated' (an infinite relative increase, as R's Inf ≥ x would also say).
+ * Throws a RangeError for non-finite or negative scores or non-positive fractions.
+ */
+export function classifyPercentChange(
+	pre: number,
+	post: number,
+	improvement = 0.5,
+	deterioration = improvement
+): ChangeClass {
+	if (!Number.isFinite(pre) || !Number.isFinite(post) || pre < 0 || post < 0) {
+		throw new RangeError(`classifyPercentChange: pre and post must be finite, non-negative (got ${pre}, ${post})`);
+	}
+	if (!(improvement > 0) || !(deterioration > 0)) {
+		throw new RangeError('classifyPercentChange: fractions must be > 0');
+	}
+	if (pre === 0) return post > 0 ? 'deteriorated' : 'unchanged';
+	const change = (post - pre) / pre;
+	if (-change >= improvement) return 'improved';
+	if (change >= deterioration) return 'deteriorated';
+	return 'unchanged';
+}
+
+/**
+ * Jacobson–Truax clinical-significance cutoff c: the score equidistant, in SD units, from
+ * the clinical and the functional population means,
+ *   c = (sdClin·mFun + sdFun·mClin) / (sdClin + sdFun).
+ * Leaving the clinical range means post < c on a lower-is-better scale.
+ * NaN input or sdClin + sdFun ≤ 0 → NaN.
+ */
+export function clinicalCutoffC(mClin: number, sdClin: number, mFun: number, sdFun: number): number {
+	if (!(sdClin >= 0 && sdFun >= 0) || !(sdClin + sdFun > 0)) return NaN;
+	return (sdClin * mFun + sdFun * mClin) / (sdClin + sdFun);
+}
