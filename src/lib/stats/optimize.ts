@@ -1,0 +1,140 @@
+/**
+ * Derivative-free minimisation for low-dimensional smooth objectives (the mixed-model
+ * profiled deviance over θ, dimension 1 or 3). Pure functions, no Node/DOM APIs.
+ */
+
+/** Outcome of {@link nelderMead}. */
+export interface MinimizeResult {
+	/** Best point found. */
+	x: number[];
+	/** Objective value at `x`. */
+	f: number;
+	/** Number of objective evaluations used (all restarts together). */
+	evaluations: number;
+	/** True when the final simplex met both tolerances and a restart brought no further gain. */
+	converged: boolean;
+}
+
+/** Options for {@link nelderMead}; all optional. */
+export interface NelderMeadOptions {
+	/** Initial simplex edge length per coordinate (or one value for all). Default 0.5. */
+	step?: number | number[];
+	/** Hard cap on objective evaluations. Default 200·(d+1)². */
+	maxEvaluations?: number;
+	/** Absolute tolerance on the spread of f over the simplex. Default 1e-10. */
+	fTol?: number;
+	/** Tolerance on the simplex size, relative to (1 + |x|). Default 1e-9. */
+	xTol?: number;
+	/** Maximum number of restarts from the best point. Default 4. */
+	maxRestarts?: number;
+}
+
+/**
+ * Minimises `f` from `x0` with the Nelder–Mead simplex method (standard coefficients:
+ * reflection 1, expansion 2, contraction ½, shrink ½), unconstrained.
+ *
+ * Why restarts: a simplex can collapse onto a subspace and stop short of the minimum; starting
+ * a fresh full-size simplex at the best point until it no longer improves is the usual cure
+ * and makes the reported optimum reliable to roughly the tolerances. Non-finite objective
+ * values are treated as +∞, so the objective may signal invalid regions that way.
+ */
+export function nelderMead(
+	f: (x: number[]) => number,
+	x0: number[],
+	options: NelderMeadOptions = {}
+): MinimizeResult {
+	const d = x0.length;
+	const steps = Array.isArray(options.step) ? options.step : new Array<number>(d).fill(options.step ?? 0.5);
+	const maxEval = options.maxEvaluations ?? 200 * (d + 1) * (d + 1);
+	const fTol = options.fTol ?? 1e-10;
+	const xTol = options.xTol ?? 1e-9;
+	const maxRestarts = options.maxRestarts ?? 4;
+	let evaluations = 0;
+	const evalF = (x: number[]): number => {
+		evaluations++;
+		const v = f(x);
+		return Number.isFinite(v) ? v : Infinity;
+	};
+
+	let best = x0.slice();
+	let fBest = evalF(best);
+	let converged = false;
+	for (let restart = 0; restart <= maxRestarts && evaluations < maxEval; restart++) {
+		const run = simplexRun(evalF, best, fBest, steps, fTol, xTol, () => evaluations < maxEval);
+		const gain = fBest - run.f;
+		const moved = Math.max(...run.x.map((v, i) => Math.abs(v - best[i]) / (1 + Math.abs(best[i]))));
+		if (run.f <= fBest) {
+			best = run.x;
+			fBest = run.f;
+		}
+		// A restart that neither lowers f nor moves the point means we sit at a true minimum.
+		if (run.converged && restart > 0 && gain <= fTol && moved <= Math.sqrt(xTol)) {
+			converged = true;
+			break;
+		}
+	}
+	return { x: best, f: fBest, evaluations, converged };
+}
+
+function simplexRun(
+	evalF: (x: number[]) => number,
+	start: number[],
+	fStart: number,
+	steps: number[],
+	fTol: number,
+	xTol: number,
+	budgetLeft: () => boolean
+): { x: number[]; f: number; converged: boolean } {
+	const d = start.length;
+	const pts: number[][] = [start.slice()];
+	const fv: number[] = [fStart];
+	for (let i = 0; i < d; i++) {
+		const p = start.slice();
+		p[i] += steps[i];
+		pts.push(p);
+		fv.push(evalF(p));
+	}
+	const order = pts.map((_, i) => i);
+	const along = (c: number[], w: number[], t: number) => c.map((ci, k) => ci + t * (w[k] - ci));
+	while (budgetLeft()) {
+		order.sort((a, b) => fv[a] - fv[b]);
+		const lo = order[0];
+		const hi = order[d];
+		const nextHi = order[d - 1] ?? lo;
+		const fSpread = fv[hi] - fv[lo];
+		let size = 0;
+		for (const i of order) {
+			for (let k = 0; k < d; k++) size = Math.max(size, Math.abs(pts[i][k] - pts[lo][k]) / (1 + Math.abs(pts[lo][k])));
+		}
+		if (fSpread <= fTol && size <= xTol) return { x: pts[lo].slice(), f: fv[lo], converged: true };
+		// Centroid of all vertices but the worst.
+		const c = new Array<number>(d).fill(0);
+		for (const i of order) if (i !== hi) for (let k = 0; k < d; k++) c[k] += pts[i][k] / d;
+		const xr = along(c, pts[hi], -1);
+		const fr = evalF(xr);
+		if (fr < fv[lo]) {
+			const xe = along(c, pts[hi], -2);
+			const fe = evalF(xe);
+			if (fe < fr) [pts[hi], fv[hi]] = [xe, fe];
+			else [pts[hi], fv[hi]] = [xr, fr];
+		} else if (fr < fv[nextHi]) {
+			[pts[hi], fv[hi]] = [xr, fr];
+		} else {
+			// Outside contraction if the reflection beat the worst point, else inside contraction.
+			const outside = fr < fv[hi];
+			const xc = along(c, pts[hi], outside ? -0.5 : 0.5);
+			const fc = evalF(xc);
+			if (fc < (outside ? fr : fv[hi])) {
+				[pts[hi], fv[hi]] = [xc, fc];
+			} else {
+				for (const i of order) {
+					if (i === lo) continue;
+					pts[i] = along(pts[lo], pts[i], 0.5);
+					fv[i] = evalF(pts[i]);
+				}
+			}
+		}
+	}
+	order.sort((a, b) => fv[a] - fv[b]);
+	return { x: pts[order[0]].slice(), f: fv[order[0]], converged: false };
+}
