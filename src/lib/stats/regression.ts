@@ -1,0 +1,129 @@
+/**
+ * Ordinary least squares with classical (homoscedastic) standard errors, enough for an
+ * ANCOVA such as `end score ~ cohort + baseline`. Solved by Householder QR rather than the
+ * normal equations, which square the condition number (baseline scores and a cohort dummy
+ * are often close to collinear in small clinics).
+ */
+import { tCdf, tQuantile } from './distributions';
+
+export interface Coefficient {
+	term: string;
+	estimate: number;
+	se: number;
+	t: number;
+	/** Two-sided p-value from t with dfResidual degrees of freedom. */
+	p: number;
+	low: number;
+	high: number;
+}
+
+export interface OlsResult {
+	coefficients: Coefficient[];
+	/** Residual standard error √(RSS / dfResidual). */
+	sigma: number;
+	dfResidual: number;
+	r2: number;
+	n: number;
+}
+
+/**
+ * Fit y = Xβ + ε by least squares.
+ *
+ * @param y outcome, length n
+ * @param X design matrix as n rows of p columns; include a column of 1s for an intercept
+ * @param terms p column names, returned in the same order
+ * @param conf confidence level of low/high, default 0.95 (t-based, like R's confint)
+ * @returns coefficients with se, t, p and CI; sigma; dfResidual = n − p; r2 (centred, as
+ *   R reports, when X has a constant column; uncentred otherwise, also as R does for
+ *   models without an intercept); n.
+ *   With n = p the fit is exact: estimates are returned, sigma/se/t/p/CI are NaN.
+ * @throws Error when shapes disagree, any value is non-finite (filter missing rows
+ *   first), n < p, or the design is singular (names the first aliased column).
+ */
+export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): OlsResult {
+	const n = y.length;
+	const p = terms.length;
+	if (X.length !== n) throw new Error(`ols: X has ${X.length} rows but y has ${n}`);
+	if (p === 0) throw new Error('ols: no terms');
+	for (let i = 0; i < n; i++) {
+		if (X[i].length !== p) throw new Error(`ols: row ${i} of X has ${X[i].length} columns, expected ${p}`);
+		if (!Number.isFinite(y[i]) || X[i].some((v) => !Number.isFinite(v))) {
+			throw new Error(`ols: non-finite value in row ${i}; remove missing rows before fitting`);
+		}
+	}
+	if (n < p) throw new Error(`ols: ${n} observations cannot estimate ${p} coefficients`);
+
+	// Column-major copy, reduced in place to R (upper triangle) while Qᵀ is applied to y.
+	const A = terms.map((_, j) => X.map((row) => row[j]));
+	const qty = y.slice();
+	const colNorms = A.map((col) => Math.hypot(...col));
+	const scale = Math.max(...colNorms);
+	for (let k = 0; k < p; k++) {
+		const col = A[k];
+		let norm = 0;
+		for (let i = k; i < n; i++) norm += col[i] * col[i];
+		norm = Math.sqrt(norm);
+		// Relative rank test: a column that is (numerically) a combination of earlier ones.
+		if (norm <= 1e-10 * Math.max(colNorms[k], scale * 1e-6) || colNorms[k] === 0) {
+			throw new Error(`ols: singular design — column "${terms[k]}" is constant zero or a linear combination of earlier columns`);
+		}
+		const alpha = col[k] > 0 ? -norm : norm;
+		const v = col.slice(k);
+		v[0] -= alpha;
+		const vv = v.reduce((s, x) => s + x * x, 0);
+		const reflect = (target: number[]) => {
+			let dot = 0;
+			for (let i = k; i < n; i++) dot += v[i - k] * target[i];
+			const f = (2 * dot) / vv;
+			for (let i = k; i < n; i++) target[i] -= f * v[i - k];
+		};
+		for (let j = k; j < p; j++) reflect(A[j]);
+		reflect(qty);
+	}
+
+	// Back-substitution R β = (Qᵀy)[0..p).
+	const beta = new Array<number>(p).fill(0);
+	for (let k = p - 1; k >= 0; k--) {
+		let s = qty[k];
+		for (let j = k + 1; j < p; j++) s -= A[j][k] * beta[j];
+		beta[k] = s / A[k][k];
+	}
+
+	// (XᵀX)⁻¹ = R⁻¹R⁻ᵀ; diag only needs the row norms of R⁻¹.
+	const rinv: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+	for (let k = 0; k < p; k++) {
+		rinv[k][k] = 1 / A[k][k];
+		for (let i = k - 1; i >= 0; i--) {
+			let s = 0;
+			for (let j = i + 1; j <= k; j++) s += A[j][i] * rinv[j][k];
+			rinv[i][k] = -s / A[i][i];
+		}
+	}
+
+	let rss = 0;
+	for (let i = p; i < n; i++) rss += qty[i] * qty[i];
+	const df = n - p;
+	const sigma = df > 0 ? Math.sqrt(rss / df) : NaN;
+	const tcrit = df > 0 ? tQuantile(1 - (1 - conf) / 2, df) : NaN;
+
+	const coefficients = terms.map((term, k) => {
+		let v = 0;
+		for (let j = k; j < p; j++) v += rinv[k][j] * rinv[k][j];
+		const se = sigma * Math.sqrt(v);
+		const t = beta[k] / se;
+		return {
+			term,
+			estimate: beta[k],
+			se,
+			t,
+			p: df > 0 ? 2 * tCdf(-Math.abs(t), df) : NaN,
+			low: beta[k] - tcrit * se,
+			high: beta[k] + tcrit * se
+		};
+	});
+
+	const hasIntercept = terms.some((_, j) => X.every((row) => row[j] === X[0][j]) && X[0][j] !== 0);
+	const ybar = hasIntercept ? y.reduce((s, v) => s + v, 0) / n : 0;
+	const tss = y.reduce((s, v) => s + (v - ybar) ** 2, 0);
+	return { coefficients, sigma, dfResidual: df, r2: tss > 0 ? 1 - rss / tss : NaN, n };
+}
