@@ -1,0 +1,165 @@
+/**
+ * Outcome definitions as data: each has a versioned id (carried by every figure computed with it)
+ * and one sentence a reader can check. Changing what a definition means changes its version;
+ * the parameters a user may set (thresholds, reliability) live in `Settings` and are echoed in
+ * the rows that use them, and parametrised ids (remission) include the parameter.
+ */
+import { INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId, type InstrumentId } from '../instruments/definitions';
+
+export interface Definition {
+	id: string;
+	name: string;
+	text: string;
+}
+
+/** Which dosing-session score is "end of series". */
+export type EndRule = 'last' | 'planned';
+
+/** Fixed definitions (the remission ones are built per instrument by `remissionDefinition`). */
+export const DEFINITIONS = {
+	responseLast: {
+		id: 'response.pct50.eos.observed@1',
+		name: 'Response (≥ 50 % reduction, end of series)',
+		text: 'A client-series responds when its last observed dosing-session score is at least 50 % below its baseline score (observed cases: clients with a baseline > 0 and at least one dosing-session score).'
+	},
+	responsePlanned: {
+		id: 'response.pct50.planned.completers@1',
+		name: 'Response (≥ 50 % reduction, planned end)',
+		text: 'A client-series responds when its score at the planned last dosing session is at least 50 % below its baseline score (completers: clients with a baseline > 0 and a score at that session).'
+	},
+	reliableJt: {
+		id: 'reliable.jt.baseline-sd@1',
+		name: 'Reliable change (Jacobson & Truax)',
+		text: 'Change is reliable when |end − baseline| / S_diff > 1.96, with S_diff = √2 · SD · √(1 − r); SD is the sample SD of the baseline scores of the clients analysed (or a stated SD) and r the stated reliability; a reliable fall is improvement, a reliable rise deterioration.'
+	},
+	reliablePoints: {
+		id: 'reliable.iapt.points@1',
+		name: 'Reliable change (IAPT point rule)',
+		text: 'Change is reliable when the score falls (improvement) or rises (deterioration) by at least the instrument’s IAPT point value (PHQ-9 6, GAD-7 4).'
+	},
+	clinicallySignificant: {
+		id: 'clinsig.reliable-remission@1',
+		name: 'Clinically significant change',
+		text: 'Reliable improvement and an end-of-series score that meets the instrument’s remission threshold (the threshold stands in for the Jacobson–Truax cut-off, since no normative means are stored).'
+	},
+	trajectoryObserved: {
+		id: 'trajectory.observed@1',
+		name: 'Trajectory, observed cases',
+		text: 'At each phase and session or follow-up week: n, mean, SD, t-based 95 % CI, median and IQR of the scores observed there; missing visits are not filled in.'
+	},
+	trajectoryLocf: {
+		id: 'trajectory.locf@1',
+		name: 'Trajectory, last observation carried forward',
+		text: 'Like observed cases, but a client-series missing a dosing session up to the planned last session takes its latest earlier score (baseline included); follow-up weeks stay observed. A sensitivity analysis only: LOCF biases change estimates.'
+	},
+	durability: {
+		id: 'durability.loss-of-response.km@1',
+		name: 'Durability (time to loss of response)',
+		text: 'Among end-of-series responders, loss of response is the first follow-up score that is no longer ≥ 50 % below baseline; time is the follow-up week; a responder without loss is censored at the last observed follow-up week; responders without follow-up are left out.'
+	},
+	attrition: {
+		id: 'attrition.observed@1',
+		name: 'Attrition',
+		text: 'Client-series with an observed score at baseline, at each dosing session, at end of series (any dosing-session score), at each follow-up week, and at the planned last session (completed the series).'
+	},
+	lmm: {
+		id: 'lmm.time-by-group@1',
+		name: 'Linear mixed model',
+		text: 'All observed baseline and dosing-session scores, time = session number (0 at baseline): score ~ time (× group) (+ covariates) with a random intercept, or random intercept and slope, per client-series; ML or REML (lme4 profiled deviance); cohort terms tested by a likelihood-ratio test of ML fits.'
+	}
+} satisfies Record<string, Definition>;
+
+export interface RemissionSetting {
+	op: '<=' | '<';
+	threshold: number;
+}
+
+/**
+ * User-settable parameters. Defaults come from the instrument tables; every field may be
+ * overridden in part (`resolveSettings`).
+ */
+export interface Settings {
+	/** Remission rule per instrument. */
+	remission: Record<InstrumentId, RemissionSetting>;
+	/** Test reliability r for Jacobson–Truax per instrument. */
+	reliability: Record<InstrumentId, number>;
+	/** SD for Jacobson–Truax: 'baseline' = sample SD of the analysed baselines, or a fixed number. */
+	sd: Record<InstrumentId, 'baseline' | number>;
+	/** Use the IAPT point rule instead of Jacobson–Truax where the instrument has one. */
+	pointRule: boolean;
+	/** Smallest cell shown in anything shared or exported (0 turns suppression off). */
+	minCell: number;
+	/** Trajectories with last observation carried forward instead of observed cases. */
+	locf: boolean;
+	/** End of series: last observed dosing session, or the planned last session. */
+	end: EndRule;
+	/** Planned series length (last dosing session) per instrument; default the largest session seen. */
+	plannedSessions: Partial<Record<InstrumentId, number>>;
+}
+
+function perInstrument<T>(f: (id: InstrumentId) => T): Record<InstrumentId, T> {
+	return Object.fromEntries(INSTRUMENT_IDS.map((id) => [id, f(id)])) as Record<InstrumentId, T>;
+}
+
+/** Defaults from the instrument tables: remission rules, reliabilities, baseline SD, min cell 11. */
+export function defaultSettings(): Settings {
+	return {
+		remission: perInstrument((id) => ({ op: INSTRUMENTS[id].remission.op, threshold: INSTRUMENTS[id].remission.threshold })),
+		reliability: perInstrument((id) => INSTRUMENTS[id].reliableChange.reliability),
+		sd: perInstrument(() => 'baseline' as const),
+		pointRule: false,
+		minCell: 11,
+		locf: false,
+		end: 'last',
+		plannedSessions: {}
+	};
+}
+
+/** Overrides on top of the defaults (record fields merge per instrument). */
+export type SettingsInput = Partial<{
+	[K in keyof Settings]: Settings[K] extends Record<InstrumentId, infer V> ? Partial<Record<InstrumentId, V>> : Settings[K];
+}>;
+
+/** Defaults with `input` applied. */
+export function resolveSettings(input: SettingsInput = {}): Settings {
+	const d = defaultSettings();
+	return {
+		...d,
+		...input,
+		remission: { ...d.remission, ...input.remission },
+		reliability: { ...d.reliability, ...input.reliability },
+		sd: { ...d.sd, ...input.sd },
+		plannedSessions: { ...d.plannedSessions, ...input.plannedSessions }
+	} as Settings;
+}
+
+/** Remission definition for one instrument under `settings`, id e.g. `remission.bdi2.le13.eos@1`. */
+export function remissionDefinition(instrument: string, settings: Settings): Definition {
+	if (!isInstrumentId(instrument)) throw new Error(`unknown instrument "${instrument}"`);
+	const r = settings.remission[instrument];
+	const op = r.op === '<=' ? 'le' : 'lt';
+	const end = settings.end === 'last' ? 'eos' : 'planned';
+	const where = settings.end === 'last' ? 'last observed dosing-session' : 'planned last dosing-session';
+	return {
+		id: `remission.${instrument}.${op}${r.threshold}.${end}@1`,
+		name: `Remission (${INSTRUMENTS[instrument].shortName} ${r.op === '<=' ? '≤' : '<'} ${r.threshold})`,
+		text: `A client-series is in remission when its ${where} ${INSTRUMENTS[instrument].shortName} score is ${r.op === '<=' ? '≤' : '<'} ${r.threshold}.`
+	};
+}
+
+/** The response definition in force. */
+export function responseDefinition(settings: Settings): Definition {
+	return settings.end === 'last' ? DEFINITIONS.responseLast : DEFINITIONS.responsePlanned;
+}
+
+/** The reliable-change definition in force for `instrument` (point rule only where one exists). */
+export function reliableDefinition(instrument: string, settings: Settings): Definition {
+	const usePoints = settings.pointRule && isInstrumentId(instrument) && !!INSTRUMENTS[instrument].reliableChange.pointRule;
+	return usePoints ? DEFINITIONS.reliablePoints : DEFINITIONS.reliableJt;
+}
+
+/** Every definition that can be in force, for the "definitions" list in the UI and the report. */
+export function allDefinitions(settings: Settings, instruments: string[]): Definition[] {
+	const fixed = Object.values(DEFINITIONS);
+	return [...fixed, ...instruments.filter(isInstrumentId).map((i) => remissionDefinition(i, settings))];
+}

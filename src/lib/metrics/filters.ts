@@ -1,0 +1,62 @@
+/**
+ * Filters: which score rows a metric looks at, as data, turned into one SQL `WHERE` clause.
+ *
+ * A filter names a column and the values to keep. Values are always quoted with `lit()` and
+ * columns with `ident()`, and a filter on a column the table does not have is dropped (a page
+ * may offer `site` while a file has none) rather than failing the whole query.
+ */
+import { ident, lit, type Connector } from '../engine/connector';
+
+/** Series selection: every series, only a client's first series, or only booster series (2, 3, …). */
+export type SeriesFilter = 'all' | 'first' | 'boosters';
+
+/**
+ * Column → values to keep. Known columns are typed; any extra attribute column may be named too.
+ * An empty or absent list means "no filter on that column". The value `(missing)` matches NULL.
+ */
+export interface Filters {
+	site?: string[];
+	route?: string[];
+	diagnosis?: string[];
+	age_band?: string[];
+	sex?: string[];
+	series?: SeriesFilter;
+	[attr: string]: string[] | SeriesFilter | undefined;
+}
+
+/** The label used for a NULL group or filter value everywhere in the metrics layer. */
+export const MISSING = '(missing)';
+
+/**
+ * SQL boolean expression for `filters`, e.g. `("route" IN ('iv', 'im')) AND ("series" = 1)`;
+ * `TRUE` when nothing filters. `columns`, when given, lists the columns that exist: filters on
+ * any other column are ignored. Values compare as text, so numeric attributes filter too.
+ */
+export function whereSql(filters: Filters = {}, columns?: string[]): string {
+	const has = (c: string) => !columns || columns.includes(c);
+	const parts: string[] = [];
+	for (const [col, value] of Object.entries(filters)) {
+		if (value === undefined) continue;
+		if (col === 'series') {
+			if (!has('series') || value === 'all') continue;
+			if (value === 'first') parts.push(`(${ident('series')} = 1)`);
+			else if (value === 'boosters') parts.push(`(${ident('series')} > 1)`);
+			continue;
+		}
+		if (!Array.isArray(value) || value.length === 0 || !has(col)) continue;
+		const c = `CAST(${ident(col)} AS VARCHAR)`;
+		const real = value.filter((v) => v !== MISSING);
+		const alts: string[] = [];
+		if (real.length) alts.push(`${c} IN (${real.map((v) => lit(v)).join(', ')})`);
+		// NULL never matches IN (…): the "(missing)" choice needs its own test.
+		if (real.length < value.length) alts.push(`${ident(col)} IS NULL`);
+		parts.push(`(${alts.join(' OR ')})`);
+	}
+	return parts.length ? parts.join(' AND ') : 'TRUE';
+}
+
+/** Column names and DuckDB types of a table or a parenthesised subquery. */
+export async function describeColumns(conn: Connector, relation: string): Promise<{ name: string; type: string }[]> {
+	const rows = await conn.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`);
+	return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+}

@@ -1,0 +1,155 @@
+/**
+ * Rates per instrument × group (plus an `(all)` row over groups when there are several):
+ * response, remission, reliable improvement / deterioration and clinically significant change.
+ * Counts and denominators come from SQL over the client-series summary; Wilson CIs are added here.
+ */
+import { lit, type Connector } from '../engine/connector';
+import { INSTRUMENTS } from '../instruments/definitions';
+import { wilsonInterval } from '../stats/proportions';
+import { DEFINITIONS, reliableDefinition, remissionDefinition, responseDefinition, type Settings } from './definitions';
+import {
+	ALL_GROUPS,
+	dropRedundantTotals,
+	GROUP_ORDER,
+	perInstrumentCase,
+	prepare,
+	remissionCondition,
+	summaryCtes,
+	type MetricOptions,
+	type MetricResult
+} from './source';
+
+export interface RateRow {
+	instrument: string;
+	group: string;
+	count: number;
+	n: number;
+	rate: number | null;
+	ci_low: number | null;
+	ci_high: number | null;
+	definition: string;
+}
+
+/** A reliable-change figure: one outcome (improved, unchanged, deteriorated, clinically significant). */
+export interface ReliableRow extends RateRow {
+	outcome: 'improved' | 'unchanged' | 'deteriorated' | 'clinically_significant';
+	/** SD used (sample SD of analysed baselines, or the stated SD); null under the point rule. */
+	sd: number | null;
+	reliability: number | null;
+	sdiff: number | null;
+	/** Smallest change counted as reliable: 1.96·S_diff, or the point rule's points. */
+	rc_value: number | null;
+}
+
+/** Count/n → rate and Wilson 95 % CI (nulls when n = 0). */
+export function withWilson<T extends { count: number; n: number }>(r: T): T & { rate: number | null; ci_low: number | null; ci_high: number | null } {
+	if (!r.n) return { ...r, rate: null, ci_low: null, ci_high: null };
+	const w = wilsonInterval(r.count, r.n);
+	return { ...r, rate: w.rate, ci_low: w.low, ci_high: w.high };
+}
+
+const TOTALS = `GROUP BY GROUPING SETS ((instrument, grp), (instrument))`;
+const GROUP_COL = `coalesce(grp, ${lit(ALL_GROUPS)}) AS "group"`;
+
+/** Response: ≥ 50 % drop from baseline to end of series (definition per `settings.end`). */
+export async function response(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
+	const p = await prepare(conn, opts);
+	const def = responseDefinition(p.settings);
+	const sql = `${summaryCtes(p)}
+SELECT instrument, ${GROUP_COL},
+  count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS n,
+  count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL AND end_score <= 0.5 * baseline)::INTEGER AS count
+FROM cs ${TOTALS}
+ORDER BY instrument, ${GROUP_ORDER}`;
+	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(sql);
+	const rows = dropRedundantTotals(raw).map((r) => withWilson({ ...r, definition: def.id }));
+	return { rows, sql, definition: def };
+}
+
+/** Remission: end-of-series score meets the instrument's threshold (clients with baseline and end). */
+export async function remission(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
+	const p = await prepare(conn, opts);
+	const sql = `${summaryCtes(p)}
+SELECT instrument, ${GROUP_COL},
+  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS n,
+  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(p.settings)}))::INTEGER AS count
+FROM cs ${TOTALS}
+ORDER BY instrument, ${GROUP_ORDER}`;
+	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(sql);
+	const defs = new Map<string, ReturnType<typeof remissionDefinition>>();
+	const rows = dropRedundantTotals(raw).map((r) => {
+		const d = defs.get(r.instrument) ?? remissionDefinition(r.instrument, p.settings);
+		defs.set(r.instrument, d);
+		return withWilson({ ...r, definition: d.id });
+	});
+	return { rows, sql, definition: [...defs.values()] };
+}
+
+/** Per-instrument SQL pieces of the reliable-change rule. */
+function reliableExprs(s: Settings) {
+	const points = perInstrumentCase((id) => {
+		const rule = INSTRUMENTS[id].reliableChange.pointRule;
+		return s.pointRule && rule ? lit(rule.points) : null;
+	});
+	const reliability = perInstrumentCase((id) => lit(s.reliability[id]));
+	const sd = perInstrumentCase((id) => (typeof s.sd[id] === 'number' ? lit(s.sd[id] as number) : 'sd_pre'), 'sd_pre');
+	return { points, reliability, sd };
+}
+
+/**
+ * Reliable change per Jacobson & Truax (or the IAPT point rule when `settings.pointRule` and the
+ * instrument has one), on client-series with a baseline and an end-of-series score. The SD is the
+ * sample SD of those baselines per instrument over all groups (a client's class must not depend
+ * on how the table is grouped), unless a fixed SD is set. Also counts clinically significant
+ * change (reliable improvement ending in remission).
+ */
+export async function reliableChange(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ReliableRow>> {
+	const p = await prepare(conn, opts);
+	const e = reliableExprs(p.settings);
+	const sql = `${summaryCtes(p)},
+used AS (SELECT * FROM cs WHERE baseline IS NOT NULL AND end_score IS NOT NULL),
+sdv AS (SELECT instrument, stddev_samp(baseline) AS sd_pre FROM used GROUP BY instrument),
+k AS (
+  SELECT used.*, ${e.points} AS points, ${e.reliability} AS reliability, ${e.sd} AS sd
+  FROM used JOIN sdv USING (instrument)
+),
+cls AS (
+  SELECT *, CASE WHEN points IS NULL THEN sqrt(2) * sd * sqrt(1 - reliability) END AS sdiff,
+    CASE
+      WHEN points IS NOT NULL THEN CASE WHEN end_score - baseline <= -points THEN 'improved' WHEN end_score - baseline >= points THEN 'deteriorated' ELSE 'unchanged' END
+      WHEN (end_score - baseline) / (sqrt(2) * sd * sqrt(1 - reliability)) < -1.96 THEN 'improved'
+      WHEN (end_score - baseline) / (sqrt(2) * sd * sqrt(1 - reliability)) > 1.96 THEN 'deteriorated'
+      ELSE 'unchanged' END AS class,
+    (${remissionCondition(p.settings)}) AS remitted
+  FROM k
+)
+SELECT instrument, ${GROUP_COL}, count(*)::INTEGER AS n,
+  count(*) FILTER (WHERE class = 'improved')::INTEGER AS improved,
+  count(*) FILTER (WHERE class = 'unchanged')::INTEGER AS unchanged,
+  count(*) FILTER (WHERE class = 'deteriorated')::INTEGER AS deteriorated,
+  count(*) FILTER (WHERE class = 'improved' AND remitted)::INTEGER AS clinically_significant,
+  any_value(sd) AS sd, any_value(reliability) AS reliability, any_value(sdiff) AS sdiff, any_value(points) AS points
+FROM cls ${TOTALS}
+ORDER BY instrument, ${GROUP_ORDER}`;
+	type Raw = { instrument: string; group: string; n: number; sd: number | null; reliability: number | null; sdiff: number | null; points: number | null } & Record<ReliableRow['outcome'], number>;
+	const raw = dropRedundantTotals(await conn.query<Raw>(sql));
+	const rows: ReliableRow[] = [];
+	const defs = new Map<string, string>();
+	for (const r of raw) {
+		const def = reliableDefinition(r.instrument, p.settings);
+		defs.set(def.id, r.instrument);
+		const pts = r.points !== null;
+		const meta = {
+			sd: pts ? null : r.sd,
+			reliability: pts ? null : r.reliability,
+			sdiff: r.sdiff,
+			rc_value: pts ? r.points : r.sdiff === null ? null : 1.96 * r.sdiff
+		};
+		for (const outcome of ['improved', 'unchanged', 'deteriorated', 'clinically_significant'] as const) {
+			const definition = outcome === 'clinically_significant' ? DEFINITIONS.clinicallySignificant.id : def.id;
+			rows.push({ ...withWilson({ instrument: r.instrument, group: r.group, count: r[outcome], n: r.n, definition }), outcome, ...meta });
+		}
+	}
+	const used = [DEFINITIONS.reliableJt, DEFINITIONS.reliablePoints].filter((d) => defs.has(d.id));
+	return { rows, sql, definition: [...used, DEFINITIONS.clinicallySignificant] };
+}
