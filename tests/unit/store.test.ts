@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { DamagedDatasetError, DatasetStore, StorageFullError, type DirHandle, type FileHandle } from '../../src/lib/data/store';
+
+/** An in-memory OPFS stand-in with fault injection. */
+class MemDir implements DirHandle {
+	dirs = new Map<string, MemDir>();
+	files = new Map<string, Uint8Array>();
+	constructor(private faults: { quotaAfterBytes?: number; written: number } = { written: 0 }) {}
+	async getDirectoryHandle(name: string, opts?: { create?: boolean }) {
+		if (!this.dirs.has(name)) {
+			if (!opts?.create) throw new DOMException('not found', 'NotFoundError');
+			this.dirs.set(name, new MemDir(this.faults));
+		}
+		return this.dirs.get(name)!;
+	}
+	async getFileHandle(name: string, opts?: { create?: boolean }): Promise<FileHandle> {
+		if (!this.files.has(name) && !opts?.create) throw new DOMException('not found', 'NotFoundError');
+		const self = this;
+		return {
+			async getFile() {
+				const b = self.files.get(name) ?? new Uint8Array();
+				return { size: b.byteLength, arrayBuffer: async () => b.slice().buffer, text: async () => new TextDecoder().decode(b) };
+			},
+			async createWritable() {
+				let buf = new Uint8Array();
+				return {
+					async write(data: BufferSource | string) {
+						const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data as ArrayBuffer);
+						self.faults.written += bytes.byteLength;
+						if (self.faults.quotaAfterBytes !== undefined && self.faults.written > self.faults.quotaAfterBytes)
+							throw new DOMException('quota', 'QuotaExceededError');
+						buf = bytes;
+					},
+					async close() {
+						self.files.set(name, buf);
+					},
+					async abort() {}
+				};
+			}
+		};
+	}
+	async removeEntry(name: string) {
+		this.dirs.delete(name);
+		this.files.delete(name);
+	}
+	async *entries(): AsyncIterable<[string, { kind: 'file' | 'directory' }]> {
+		for (const k of this.dirs.keys()) yield [k, { kind: 'directory' }];
+		for (const k of this.files.keys()) yield [k, { kind: 'file' }];
+	}
+}
+
+const meta = (id: string) => ({
+	id, name: `set ${id}`, fileName: `${id}.csv`, rows: 3, clients: 1, instruments: ['bdi2'],
+	importedAt: `2026-11-22T00:00:0${id.length}Z`, mapping: {}, counts: { rows_read: 3, rows_accepted: 3, rows_rejected: 0 }
+});
+const bytes = (n: number) => new Uint8Array(n).map((_, i) => i % 251);
+
+describe('DatasetStore', () => {
+	it('keeps a dataset across "reloads" and returns the same bytes', async () => {
+		const root = new MemDir();
+		await new DatasetStore(async () => root).save(meta('a'), bytes(1000));
+		const again = new DatasetStore(async () => root);
+		const { datasets, problems } = await again.list();
+		expect(problems).toEqual([]);
+		expect(datasets.map((d) => d.id)).toEqual(['a']);
+		expect(await again.load(datasets[0])).toEqual(bytes(1000));
+	});
+
+	it('quota exceeded: the new dataset is not kept, the old one is intact, the error says what to do', async () => {
+		const faults = { written: 0, quotaAfterBytes: undefined as number | undefined };
+		const root = new MemDir(faults);
+		const store = new DatasetStore(async () => root);
+		await store.save(meta('old'), bytes(500));
+		faults.quotaAfterBytes = faults.written + 100;
+		await expect(store.save(meta('new'), bytes(5000))).rejects.toThrow(StorageFullError);
+		await expect(store.save(meta('new'), bytes(5000))).rejects.toThrow(/Delete a dataset/);
+		const { datasets } = await store.list();
+		expect(datasets.map((d) => d.id)).toEqual(['old']);
+		expect(await store.load(datasets[0])).toEqual(bytes(500));
+	});
+
+	it('an import interrupted before its meta was written is discarded and reported', async () => {
+		const root = new MemDir();
+		const store = new DatasetStore(async () => root);
+		await store.save(meta('kept'), bytes(10));
+		const half = await (await root.getDirectoryHandle('datasets')).getDirectoryHandle('half', { create: true });
+		const w = await (await half.getFileHandle('data.arrow', { create: true })).createWritable();
+		await w.write(bytes(10) as BufferSource);
+		await w.close();
+		const { datasets, problems } = await store.list();
+		expect(datasets.map((d) => d.id)).toEqual(['kept']);
+		expect(problems).toEqual([expect.objectContaining({ id: 'half', discarded: true })]);
+		expect((await store.list()).problems).toEqual([]);
+	});
+
+	it('a corrupted data file is detected by checksum, not loaded', async () => {
+		const root = new MemDir();
+		const store = new DatasetStore(async () => root);
+		const saved = await store.save(meta('c'), bytes(64));
+		const dir = (await root.getDirectoryHandle('datasets')).dirs.get('c')!;
+		const flipped = bytes(64);
+		flipped[10] ^= 0xff;
+		dir.files.set('data.arrow', flipped);
+		await expect(store.load(saved)).rejects.toThrow(DamagedDatasetError);
+		dir.files.set('data.arrow', bytes(63));
+		await expect(store.load(saved)).rejects.toThrow(/size 63/);
+	});
+
+	it('a damaged meta file is reported and the other datasets still list', async () => {
+		const root = new MemDir();
+		const store = new DatasetStore(async () => root);
+		await store.save(meta('good'), bytes(8));
+		await store.save(meta('bad'), bytes(8));
+		(await root.getDirectoryHandle('datasets')).dirs.get('bad')!.files.set('meta.json', new TextEncoder().encode('{not json'));
+		const { datasets, problems } = await store.list();
+		expect(datasets.map((d) => d.id)).toEqual(['good']);
+		expect(problems).toEqual([expect.objectContaining({ id: 'bad', discarded: false })]);
+	});
+
+	it('two imports at once keep both datasets', async () => {
+		const root = new MemDir();
+		const tab1 = new DatasetStore(async () => root);
+		const tab2 = new DatasetStore(async () => root);
+		await Promise.all([tab1.save(meta('t1'), bytes(300)), tab2.save(meta('t2'), bytes(400))]);
+		const { datasets } = await tab1.list();
+		expect(datasets.map((d) => d.id).sort()).toEqual(['t1', 't2']);
+		expect(await tab2.load(datasets.find((d) => d.id === 't1')!)).toEqual(bytes(300));
+	});
+});
