@@ -56,8 +56,9 @@ export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): O
 	// Column-major copy, reduced in place to R (upper triangle) while Qᵀ is applied to y.
 	const A = terms.map((_, j) => X.map((row) => row[j]));
 	const qty = y.slice();
-	const colNorms = A.map((col) => Math.hypot(...col));
-	const scale = Math.max(...colNorms);
+	// Plain loops, not Math.hypot(...col): spreading 100k arguments overflows the call stack.
+	const colNorms = A.map((col) => Math.sqrt(col.reduce((s, v) => s + v * v, 0)));
+	const scale = colNorms.reduce((m, v) => Math.max(m, v), 0);
 	for (let k = 0; k < p; k++) {
 		const col = A[k];
 		let norm = 0;
