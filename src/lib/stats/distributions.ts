@@ -202,7 +202,7 @@ function tPdf(t: number, df: number): number {
 
 /**
  * Student t quantile: the t with P(T ≤ t) = p, for df > 0 (non-integer allowed).
- * p = 0/1 → ∓Infinity; p outside [0, 1] or df ≤ 0 → NaN. Relative error ≤ 1e-10 (≤ 1e-14 for df ≤ 1000).
+ * p = 0/1 → ∓Infinity; p outside [0, 1] or df ≤ 0 → NaN. Relative error < 1e-12 for df ≤ 1000 (≈1e-10 at df = 1e6).
  */
 export function tQuantile(p: number, df: number): number {
 	if (Number.isNaN(p) || p < 0 || p > 1 || !(df > 0)) return NaN;
