@@ -203,3 +203,91 @@ describe('fitLmm — agreement with current lme4 beyond published precision', ()
 		);
 	});
 });
+
+/** Deterministic PRNG (mulberry32) + Box–Muller, so synthetic tests are reproducible. */
+function normalRng(seed: number): () => number {
+	let a = seed >>> 0;
+	const unif = () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+	return () => Math.sqrt(-2 * Math.log(1 - unif())) * Math.cos(2 * Math.PI * unif());
+}
+
+/** Clients × 10 visits, y = 20 − 1.5 t + 2 g + 0.5 t·g + b0 + b1 t + e, Var(b0)=16, Var(b1)=1, cov=−1, σ²=9. */
+function synthetic(nGroups: number, perGroup: number, seed: number, noSlopeVariance = false): LmmInput {
+	const rnorm = normalRng(seed);
+	const input: LmmInput = { y: [], X: [], terms: ['(Intercept)', 'time', 'groupB', 'time:groupB'], groups: [], random: 'slope', slope: [], method: 'ML' };
+	for (let g = 0; g < nGroups; g++) {
+		const z0 = rnorm();
+		const z1 = rnorm();
+		const b0 = 4 * z0;
+		const b1 = noSlopeVariance ? 0 : -0.25 * z0 + Math.sqrt(1 - 0.0625) * z1;
+		const grp = g % 2;
+		for (let t = 0; t < perGroup; t++) {
+			input.y.push(20 - 1.5 * t + 2 * grp + 0.5 * t * grp + b0 + b1 * t + 3 * rnorm());
+			input.X.push([1, t, grp, t * grp]);
+			input.groups.push(`c${g}`);
+			input.slope!.push(t);
+		}
+	}
+	return input;
+}
+
+describe('fitLmm — synthetic data, scale and edge cases', () => {
+	it('fits 100k observations / 10k clients quickly and recovers the generating parameters', () => {
+		const input = synthetic(10_000, 10, 42);
+		const t0 = performance.now();
+		const fit = fitLmm(input);
+		const ms = performance.now() - t0;
+		console.info(`fitLmm slope model, n=100000, groups=10000: ${ms.toFixed(0)} ms, ${fit.iterations} deviance evaluations`);
+		expect(fit.converged).toBe(true);
+		expect([fit.nObs, fit.nGroups]).toEqual([100_000, 10_000]);
+		const truth = [20, -1.5, 2, 0.5];
+		// Each estimate within 4 SE of the truth, and the CI is estimate ± 1.96 SE.
+		fit.fixed.forEach((c, j) => {
+			expect(Math.abs(c.estimate - truth[j])).toBeLessThan(4 * c.se);
+			expect(c.high - c.estimate).toBeCloseTo(1.959963984540054 * c.se, 9);
+		});
+		// Bounds ≈ 3–4 sampling SEs of each variance component at this size.
+		expect(Math.abs(fit.variance.intercept - 16)).toBeLessThan(0.8);
+		expect(Math.abs(fit.variance.slope! - 1)).toBeLessThan(0.1);
+		expect(Math.abs(fit.variance.covariance! + 1)).toBeLessThan(0.15);
+		expect(Math.abs(fit.variance.residual - 9)).toBeLessThan(0.15);
+		expect(ms).toBeLessThan(10_000);
+	});
+
+	it('REML and ML agree closely on large data, REML variances slightly larger', () => {
+		const input = synthetic(500, 6, 7);
+		const ml = fitLmm(input);
+		const reml = fitLmm({ ...input, method: 'REML' });
+		expect(reml.variance.residual).toBeGreaterThan(ml.variance.residual);
+		expect(Math.abs(reml.fixed[1].estimate - ml.fixed[1].estimate)).toBeLessThan(0.01);
+	});
+
+	it('handles a boundary fit (true slope variance 0) without failing', () => {
+		const fit = fitLmm({ ...synthetic(200, 5, 3, true), method: 'ML' });
+		expect(fit.converged).toBe(true);
+		expect(fit.variance.slope!).toBeGreaterThanOrEqual(0);
+		expect(fit.variance.slope!).toBeLessThan(0.1);
+		// Identical group means: the between-group variance estimate must be exactly on the boundary.
+		const none = fitLmm({ y: [1, 2, 2, 1, 1.2, 1.8], X: [[1], [1], [1], [1], [1], [1]], terms: ['(Intercept)'], groups: [1, 1, 2, 2, 3, 3], random: 'intercept', method: 'ML' });
+		expect(none.variance.intercept).toBeLessThan(1e-6);
+		expect(none.fixed[0].estimate).toBeCloseTo(1.5, 10);
+	});
+
+	it('rejects malformed input and misuse of the LRT', () => {
+		const base = synthetic(20, 4, 1);
+		expect(() => fitLmm({ ...base, slope: undefined })).toThrow(/slope/);
+		expect(() => fitLmm({ ...base, y: base.y.slice(1) })).toThrow(/length/);
+		expect(() => fitLmm({ ...base, y: base.y.map((v, i) => (i === 3 ? NaN : v)) })).toThrow(/non-finite/);
+		expect(() => fitLmm({ ...base, X: base.X.map((r) => [...r, 2 * r[1]]), terms: [...base.terms, 'dup'] })).toThrow(/rank deficient/);
+		const ml = fitLmm({ ...base, random: 'intercept' });
+		const reml = fitLmm({ ...base, method: 'REML' });
+		expect(() => likelihoodRatioTest(ml, reml)).toThrow(/ML/);
+		expect(() => likelihoodRatioTest(fitLmm(base), ml)).toThrow(/more parameters/);
+	});
+});

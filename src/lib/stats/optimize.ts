@@ -23,6 +23,12 @@ export interface NelderMeadOptions {
 	maxEvaluations?: number;
 	/** Absolute tolerance on the spread of f over the simplex. Default 1e-10. */
 	fTol?: number;
+	/**
+	 * Relative tolerance on that spread (times |f|). Default 1e-13. Why: for large data f is
+	 * large (a deviance of 5e5 for 100k observations) and its rounding noise exceeds any fixed
+	 * absolute tolerance; the larger of the two tolerances applies.
+	 */
+	fTolRel?: number;
 	/** Tolerance on the simplex size, relative to (1 + |x|). Default 1e-9. */
 	xTol?: number;
 	/** Maximum number of restarts from the best point. Default 4. */
@@ -46,7 +52,8 @@ export function nelderMead(
 	const d = x0.length;
 	const steps = Array.isArray(options.step) ? options.step : new Array<number>(d).fill(options.step ?? 0.5);
 	const maxEval = options.maxEvaluations ?? 200 * (d + 1) * (d + 1);
-	const fTol = options.fTol ?? 1e-10;
+	const fTolAbs = options.fTol ?? 1e-10;
+	const fTolRel = options.fTolRel ?? 1e-13;
 	const xTol = options.xTol ?? 1e-9;
 	const maxRestarts = options.maxRestarts ?? 4;
 	let evaluations = 0;
@@ -58,9 +65,10 @@ export function nelderMead(
 
 	let best = x0.slice();
 	let fBest = evalF(best);
+	const fTol = () => Math.max(fTolAbs, fTolRel * Math.abs(fBest));
 	let converged = false;
 	for (let restart = 0; restart <= maxRestarts && evaluations < maxEval; restart++) {
-		const run = simplexRun(evalF, best, fBest, steps, fTol, xTol, () => evaluations < maxEval);
+		const run = simplexRun(evalF, best, fBest, steps, fTol(), xTol, () => evaluations < maxEval);
 		const gain = fBest - run.f;
 		const moved = Math.max(...run.x.map((v, i) => Math.abs(v - best[i]) / (1 + Math.abs(best[i]))));
 		if (run.f <= fBest) {
@@ -68,7 +76,7 @@ export function nelderMead(
 			fBest = run.f;
 		}
 		// A restart that neither lowers f nor moves the point means we sit at a true minimum.
-		if (run.converged && restart > 0 && gain <= fTol && moved <= Math.sqrt(xTol)) {
+		if (run.converged && restart > 0 && gain <= fTol() && moved <= Math.sqrt(xTol)) {
 			converged = true;
 			break;
 		}
