@@ -1,0 +1,34 @@
+/**
+ * Bytes → text. UTF-8 (with or without BOM) is tried strictly first; bytes that are not valid UTF-8 are
+ * taken as Windows-1252, the usual encoding of CSVs saved by Excel on Windows. A trailing DOS end-of-file
+ * byte (Ctrl-Z, 0x1A) is dropped: old statistics-package files end with one.
+ */
+export interface Decoded {
+	text: string;
+	encoding: 'utf-8' | 'utf-8-bom' | 'windows-1252' | 'utf-16le' | 'utf-16be';
+}
+
+/** Decode `bytes` as described above. Never throws. */
+export function decodeText(bytes: Uint8Array): Decoded {
+	let end = bytes.length;
+	while (end > 0 && (bytes[end - 1] === 0x1a || bytes[end - 1] === 0x00)) end--;
+	let body = bytes.subarray(0, end);
+	if (body[0] === 0xff && body[1] === 0xfe)
+		return { text: stripZ(new TextDecoder('utf-16le').decode(body.subarray(2))), encoding: 'utf-16le' };
+	if (body[0] === 0xfe && body[1] === 0xff)
+		return { text: stripZ(new TextDecoder('utf-16be').decode(body.subarray(2))), encoding: 'utf-16be' };
+	let encoding: Decoded['encoding'] = 'utf-8';
+	if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+		body = body.subarray(3);
+		encoding = 'utf-8-bom';
+	}
+	try {
+		return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding };
+	} catch {
+		return { text: new TextDecoder('windows-1252').decode(body), encoding: 'windows-1252' };
+	}
+}
+
+function stripZ(text: string): string {
+	return text.replace(/\u001a+$/, '');
+}
