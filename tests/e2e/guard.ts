@@ -23,7 +23,7 @@ export const test = base.extend<{ guard: { offOrigin: string[]; consoleErrors: s
 			page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
 			await page.addInitScript(() => {
 				document.addEventListener('securitypolicyviolation', (e) => {
-					console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+					console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`);
 				});
 			});
 			const guard = { offOrigin, consoleErrors };
