@@ -1,6 +1,153 @@
-import type { Command } from './main';
-// Placeholder until the importer lands: keeps the command list honest.
-export const report: Command = async (_args, io) => {
-	io.err('report: statistics not built yet');
-	return 1;
+/**
+ * `kap-outcomes report <file> [options]`: import a file with the app's importer into the same
+ * DuckDB engine, run `buildReport` (the app's metrics) and print JSON (--json) or tables.
+ * Exit 0 on success, 1 when the file/mapping cannot be used, 2 on bad usage.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openNodeEngine } from '../engine/node';
+import { importFile, loadRows, parseMapping, type Mapping } from '../import/index';
+import { isInstrumentId, type InstrumentId } from '../instruments/definitions';
+import type { SettingsInput } from '../metrics/definitions';
+import { buildReport, type Report, type ReportOptions } from '../metrics/report';
+import { parseArgs, type Command } from './main';
+
+const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--group-by COLUMN|none] [--instrument ID] [--json]
+  [--model ml|reml] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
+  [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned] [--iapt] [--locf] [--min-cell N]`;
+
+const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'end', 'min-cell', 'sheet'];
+
+/** `a=1,b=2` → { a: '1', b: '2' } (the value may itself contain '=' only after the first). */
+function pairs(text: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const part of text.split(',').filter(Boolean)) {
+		const i = part.indexOf('=');
+		if (i <= 0) throw new Error(`expected NAME=VALUE, got "${part}"`);
+		out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+	}
+	return out;
+}
+
+/** Command-line options → report options; throws a usage message on a bad value. */
+export function reportOptions(o: Record<string, string | true>): ReportOptions {
+	const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+	const oneOf = <T extends string>(k: string, allowed: readonly T[]): T | undefined => {
+		const v = str(k)?.toLowerCase();
+		if (v === undefined) return undefined;
+		if (!(allowed as readonly string[]).includes(v)) throw new Error(`--${k} must be one of ${allowed.join(', ')}`);
+		return v as T;
+	};
+	const settings: SettingsInput = {};
+	if (str('reliability')) {
+		const rel: Partial<Record<InstrumentId, number>> = {};
+		for (const [id, v] of Object.entries(pairs(str('reliability')!))) {
+			const r = Number(v);
+			if (!isInstrumentId(id) || !(r > 0 && r < 1)) throw new Error(`--reliability: "${id}=${v}" needs a known instrument and 0 < r < 1`);
+			rel[id] = r;
+		}
+		settings.reliability = rel;
+	}
+	const end = oneOf('end', ['last', 'planned'] as const);
+	if (end) settings.end = end;
+	if (o.iapt) settings.pointRule = true;
+	if (o.locf) settings.locf = true;
+	const method = oneOf('model', ['ml', 'reml'] as const);
+	const minCell = str('min-cell') === undefined ? undefined : Number(str('min-cell'));
+	if (minCell !== undefined && !(Number.isInteger(minCell) && minCell >= 0)) throw new Error('--min-cell must be a whole number ≥ 0');
+	const groupBy = str('group-by');
+	return {
+		groupBy: groupBy === undefined ? 'route' : groupBy === 'none' ? null : groupBy,
+		instruments: str('instrument') ? [str('instrument')!] : undefined,
+		settings,
+		minCell,
+		model: {
+			method: method ? (method.toUpperCase() as 'ML' | 'REML') : undefined,
+			random: oneOf('random', ['intercept', 'slope'] as const),
+			scores: oneOf('model-scores', ['all', 'post'] as const),
+			covariates: str('covariates')?.split(',').map((c) => c.trim()).filter(Boolean),
+			references: str('reference') ? pairs(str('reference')!) : undefined
+		}
+	};
+}
+
+export const report: Command = async (args, io) => {
+	const parsed = parseArgs(args, { values: VALUES, switches: ['json', 'iapt', 'locf'] });
+	if ('error' in parsed || parsed.positionals.length !== 1) {
+		io.err(`${'error' in parsed ? parsed.error : 'report needs exactly one file'}\n${USAGE}`);
+		return 2;
+	}
+	const file = parsed.positionals[0];
+	let opts: ReportOptions;
+	try {
+		opts = reportOptions(parsed.options);
+	} catch (e) {
+		io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+		return 2;
+	}
+	let bytes: Uint8Array;
+	let mapping: Mapping | undefined;
+	try {
+		bytes = new Uint8Array(await readFile(file));
+		if (typeof parsed.options.mapping === 'string') {
+			const m = parseMapping(JSON.parse(await readFile(parsed.options.mapping, 'utf8')));
+			if (!m.ok) throw new Error(`invalid mapping ${parsed.options.mapping}: ${m.error}`);
+			mapping = m.mapping;
+		}
+	} catch (e) {
+		io.err(`cannot read input: ${e instanceof Error ? e.message : String(e)}`);
+		return 1;
+	}
+	const outcome = await importFile(bytes, path.basename(file), { mapping, sheet: typeof parsed.options.sheet === 'string' ? parsed.options.sheet : undefined });
+	if (outcome.rows.length === 0) {
+		io.err(`no usable rows in ${file} (run \`kap-outcomes validate ${file}\` to see why)`);
+		return 1;
+	}
+	const conn = await openNodeEngine();
+	try {
+		await loadRows(conn, 'scores', outcome);
+		const r = await buildReport(conn, { ...opts, file: path.basename(file) });
+		io.out(parsed.options.json ? JSON.stringify(r, null, 2) : human(r));
+	} finally {
+		conn.close();
+	}
+	return 0;
+};
+
+const fmt = (v: unknown): string =>
+	v === null || v === undefined ? '–' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(2) : 'NA') : String(v);
+
+/** A plain fixed-width table of `cols` from `rows`. */
+function table(title: string, rows: object[], cols: string[]): string {
+	if (!rows.length) return `${title}: none\n`;
+	const cells = rows.map((r) => cols.map((c) => fmt((r as Record<string, unknown>)[c])));
+	const w = cols.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j].length)));
+	const line = (xs: string[]) => xs.map((x, j) => x.padStart(w[j])).join('  ');
+	return `${title}\n${line(cols)}\n${cells.map(line).join('\n')}\n`;
+}
+
+/** Readable tables for a terminal. */
+export function human(r: Report): string {
+	const out = [
+		`file ${r.meta.file ?? '-'}; grouped by ${r.meta.group_by ?? '(none)'}; instruments ${r.meta.instruments.join(', ')}${r.meta.min_cell ? `; cells < ${r.meta.min_cell} suppressed` : ''}\n`,
+		table('Trajectories (observed cases unless method says locf)', r.trajectories, ['instrument', 'group', 'phase', 'session', 'week', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'method']),
+		table('Response', r.response, ['instrument', 'group', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'definition']),
+		table('Remission', r.remission, ['instrument', 'group', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'definition']),
+		table('Reliable change', r.reliable_change, ['instrument', 'group', 'outcome', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'rc_value', 'definition']),
+		table('Durability', r.durability, ['instrument', 'group', 'week', 'n', 'mean', 'ci_low', 'ci_high', 'responders_n', 'still_responding']),
+		table('Time to loss of response (Kaplan–Meier)', r.survival, ['instrument', 'group', 'n', 'events', 'median_weeks', 'median_low', 'median_high']),
+		table('Log-rank', r.log_rank, ['instrument', 'chi2', 'df', 'p']),
+		table('Attrition', r.attrition, ['instrument', 'group', 'phase', 'session', 'week', 'clients', 'share'])
+	];
+	for (const m of r.models) {
+		out.push(`Mixed model ${m.instrument}: ${m.formula}, ${m.method}; ${m.n_obs} scores, ${m.n_clients} clients; logLik ${fmt(m.loglik)}${m.error ? `; not fitted: ${m.error}` : ''}`);
+		if (!m.error) {
+			out.push(table('', m.fixed, ['term', 'estimate', 'se', 't', 'low', 'high']));
+			const v = m.variance;
+			out.push(`variance: intercept ${fmt(v.intercept)}, slope ${fmt(v.slope)}, covariance ${fmt(v.covariance)}, residual ${fmt(v.residual)}`);
+			if (m.lrt) out.push(`LRT for ${m.lrt.terms.join(', ')}: χ² ${fmt(m.lrt.chi2)} on ${m.lrt.df} df, p ${fmt(m.lrt.p)}`);
+			out.push('');
+		}
+	}
+	return out.join('\n');
 };

@@ -1,0 +1,193 @@
+/**
+ * Cohort A vs cohort B (each a `Filters`), for one instrument: change from baseline, Hedges' g on
+ * change, response/remission difference (Newcombe), ANCOVA (end ~ cohort + baseline), the mixed
+ * model time × cohort with its LRT, Kaplan–Meier of time to loss of response with log-rank, and a
+ * methods paragraph plus results sentences carrying every number. All differences are A − B.
+ */
+import { ident, lit, type Connector } from '../engine/connector';
+import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
+import { hedgesG, summarize, type HedgesG } from '../stats/effect';
+import { newcombeDifference } from '../stats/proportions';
+import { ols, type OlsResult } from '../stats/regression';
+import { responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type SettingsInput } from './definitions';
+import { survival, type LogRankRow, type SurvivalRow } from './durability';
+import { describeColumns, whereSql, type Filters } from './filters';
+import { mixedModels, type ModelOptions, type ModelRow } from './models';
+import { remission, response, type RateRow } from './rates';
+import { clientSummary } from './source';
+
+export interface Cohort {
+	label: string;
+	filters: Filters;
+}
+
+export interface CompareOptions {
+	table?: string;
+	a: Cohort;
+	b: Cohort;
+	instrument: string;
+	settings?: SettingsInput;
+	model?: Pick<ModelOptions, 'method' | 'random' | 'covariates' | 'scores'>;
+}
+
+export interface ChangeRow {
+	cohort: string;
+	n: number;
+	mean: number;
+	sd: number;
+	ci_low: number;
+	ci_high: number;
+}
+
+export interface RateDifference {
+	a: RateRow;
+	b: RateRow;
+	diff: number;
+	low: number;
+	high: number;
+	definition: string;
+}
+
+export interface Comparison {
+	instrument: string;
+	cohorts: [string, string];
+	/** Change from baseline (end − baseline) per cohort, t-based 95 % CI. */
+	change: ChangeRow[];
+	/** Hedges' g of change, A − B (negative = A improved more on a symptom scale). */
+	hedges: HedgesG;
+	response: RateDifference | null;
+	remission: RateDifference | null;
+	/** end score ~ cohort + baseline; `cohortEffect` is the A − B adjusted difference. */
+	ancova: (OlsResult & { cohortEffect: OlsResult['coefficients'][number] }) | { error: string };
+	lmm: ModelRow;
+	survival: { rows: SurvivalRow[]; logRank: LogRankRow | null };
+	methods: string;
+	results: string[];
+	/** Every SQL statement run, in order. */
+	sql: string[];
+}
+
+const COHORT = '__cohort';
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'NA');
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'NA');
+const pval = (p: number) => (!Number.isFinite(p) ? 'NA' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+
+/** The two cohorts as one relation with a `__cohort` column (a client may be in both). */
+async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<string> {
+	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
+	const part = (c: Cohort) => `SELECT *, ${lit(c.label)} AS ${ident(COHORT)} FROM ${ident(table)} WHERE ${whereSql(c.filters, cols)}`;
+	return `(${part(a)} UNION ALL ${part(b)})`;
+}
+
+function rateDiff(rows: RateRow[], a: string, b: string): RateDifference | null {
+	const ra = rows.find((r) => r.group === a);
+	const rb = rows.find((r) => r.group === b);
+	if (!ra || !rb) return null;
+	const d = newcombeDifference(ra.count, ra.n, rb.count, rb.n);
+	return { a: ra, b: rb, diff: d.diff, low: d.low, high: d.high, definition: ra.definition };
+}
+
+/** Compare two cohorts on one instrument. */
+export async function compareCohorts(conn: Connector, opts: CompareOptions): Promise<Comparison> {
+	if (opts.a.label === opts.b.label) throw new Error('the two cohorts need different labels');
+	const [A, B] = [opts.a.label, opts.b.label];
+	const relation = await cohortRelation(conn, opts.table ?? 'scores', opts.a, opts.b);
+	const base = { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings };
+	const settings = resolveSettings(opts.settings);
+	const sql: string[] = [];
+
+	const summary = await clientSummary(conn, base);
+	sql.push(summary.sql);
+	const used = summary.rows.filter((r) => r.baseline !== null && r.end_score !== null);
+	const changeOf = (c: string) => summarize(used.filter((r) => r.group === c).map((r) => r.end_score! - r.baseline!));
+	const [sa, sb] = [changeOf(A), changeOf(B)];
+	const change: ChangeRow[] = [
+		{ cohort: A, n: sa.n, mean: sa.mean, sd: sa.sd, ci_low: sa.ciLow, ci_high: sa.ciHigh },
+		{ cohort: B, n: sb.n, mean: sb.mean, sd: sb.sd, ci_low: sb.ciLow, ci_high: sb.ciHigh }
+	];
+	const hedges = hedgesG(sa.n, sa.mean, sa.sd, sb.n, sb.mean, sb.sd);
+
+	const resp = await response(conn, base);
+	const remi = await remission(conn, base);
+	sql.push(resp.sql, remi.sql);
+
+	let ancova: Comparison['ancova'];
+	try {
+		const term = `cohort${A}`;
+		const fit = ols(
+			used.map((r) => r.end_score!),
+			used.map((r) => [1, r.group === A ? 1 : 0, r.baseline!]),
+			['(Intercept)', term, 'baseline']
+		);
+		ancova = { ...fit, cohortEffect: fit.coefficients[1] };
+	} catch (e) {
+		ancova = { error: e instanceof Error ? e.message : String(e) };
+	}
+
+	const models = await mixedModels(conn, { ...base, ...opts.model, groupLabel: 'cohort', references: { cohort: B } });
+	sql.push(models.sql);
+	const lmm = models.rows[0];
+	const surv = await survival(conn, base);
+	sql.push(surv.sql);
+
+	const out: Comparison = {
+		instrument: opts.instrument,
+		cohorts: [A, B],
+		change,
+		hedges,
+		response: rateDiff(resp.rows, A, B),
+		remission: rateDiff(remi.rows, A, B),
+		ancova,
+		lmm,
+		survival: { rows: surv.rows, logRank: surv.logRank[0] ?? null },
+		methods: '',
+		results: [],
+		sql
+	};
+	out.methods = methodsText(out, settings);
+	out.results = resultsText(out);
+	return out;
+}
+
+function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): string {
+	const name = isInstrumentId(c.instrument) ? INSTRUMENTS[c.instrument].shortName : c.instrument;
+	const rem = isInstrumentId(c.instrument) ? remissionDefinition(c.instrument, s) : null;
+	const m = c.lmm;
+	return [
+		`We compared ${c.cohorts[0]} with ${c.cohorts[1]} on the ${name}, using observed cases.`,
+		`Change from baseline was the end-of-series score minus the baseline score (${s.end === 'last' ? 'end of series = the last observed dosing-session score' : 'end = the planned last dosing session'}), summarised with t-based 95 % confidence intervals, and compared with Hedges' g (bias-corrected, pooled SD; Borenstein et al. 2009).`,
+		`${responseDefinition(s).text} [${responseDefinition(s).id}]${rem ? ` ${rem.text} [${rem.id}]` : ''} Proportions have Wilson 95 % intervals and differences Newcombe's hybrid score interval (method 10).`,
+		`A baseline-adjusted comparison used ordinary least squares (ANCOVA: end score ~ cohort + baseline).`,
+		`All observed ${m.scores === 'post' ? 'dosing-session' : 'baseline and dosing-session'} scores were analysed with a linear mixed model (${m.formula}, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client; lme4's profiled deviance), and the cohort terms were tested with a likelihood-ratio test of ML fits [${DEFINITIONS.lmm.id}].`,
+		`${DEFINITIONS.durability.text} Curves are Kaplan–Meier estimates with Greenwood standard errors and log-log 95 % intervals, compared with the log-rank test [${DEFINITIONS.durability.id}].`
+	].join(' ');
+}
+
+function resultsText(c: Comparison): string[] {
+	const [A, B] = c.cohorts;
+	const out: string[] = [];
+	const [ca, cb] = c.change;
+	out.push(
+		`Mean change from baseline was ${f2(ca.mean)} (95 % CI ${f2(ca.ci_low)} to ${f2(ca.ci_high)}; n = ${ca.n}) in ${A} and ${f2(cb.mean)} (${f2(cb.ci_low)} to ${f2(cb.ci_high)}; n = ${cb.n}) in ${B}; Hedges' g = ${f2(c.hedges.g)} (95 % CI ${f2(c.hedges.low)} to ${f2(c.hedges.high)}).`
+	);
+	for (const [label, d] of [['Response', c.response], ['Remission', c.remission]] as const)
+		if (d)
+			out.push(
+				`${label}: ${d.a.count}/${d.a.n} (${pct(d.a.rate ?? NaN)}) in ${A} vs ${d.b.count}/${d.b.n} (${pct(d.b.rate ?? NaN)}) in ${B}; difference ${pct(d.diff)} (95 % CI ${pct(d.low)} to ${pct(d.high)}).`
+			);
+	if ('cohortEffect' in c.ancova) {
+		const e = c.ancova.cohortEffect;
+		out.push(`Adjusted for baseline, the end score differed by ${f2(e.estimate)} points (${A} − ${B}; 95 % CI ${f2(e.low)} to ${f2(e.high)}, ${pval(e.p)}, n = ${c.ancova.n}).`);
+	}
+	const m = c.lmm;
+	if (!m.error) {
+		const slope = m.fixed.find((f) => f.term.startsWith('time:'));
+		if (slope) out.push(`In the mixed model the change per session differed by ${f2(slope.estimate)} points (SE ${f2(slope.se)}; ${A} − ${B}).`);
+		if (m.lrt) out.push(`Likelihood-ratio test of the cohort terms: χ² = ${f2(m.lrt.chi2)} on ${m.lrt.df} df, ${pval(m.lrt.p)} (${m.n_obs} scores from ${m.n_clients} client-series).`);
+	}
+	const lr = c.survival.logRank;
+	for (const r of c.survival.rows)
+		out.push(`Among ${r.group} responders with follow-up (n = ${r.n}), ${r.events} lost response; median time to loss ${r.median_weeks === null ? 'not reached' : `${f2(r.median_weeks)} weeks`}.`);
+	if (lr) out.push(`Log-rank test: χ² = ${f2(lr.chi2)} on ${lr.df} df, ${pval(lr.p)}.`);
+	return out;
+}

@@ -1,0 +1,133 @@
+/**
+ * The whole report in one call, used by the command line and by the app, so both print the same
+ * numbers for the same file. Sections and field names are documented in docs/statistics.md.
+ */
+import type { Connector } from '../engine/connector';
+import { attrition, type AttritionRow } from './attrition';
+import { allDefinitions, type Definition, type Settings } from './definitions';
+import { durability, survival, type DurabilityRow, type LogRankRow, type SurvivalRow } from './durability';
+import { mixedModels, type ModelOptions, type ModelRow } from './models';
+import { remission, reliableChange, response, type RateRow, type ReliableRow } from './rates';
+import { prepare, type MetricOptions } from './source';
+import { suppress, type SuppressOptions } from './suppress';
+import { trajectories, type TrajectoryRow } from './trajectories';
+
+export interface ReportOptions extends MetricOptions {
+	/** Group column; default `route`. Pass null for a single group `all`. */
+	groupBy?: string | null;
+	model?: Pick<ModelOptions, 'method' | 'random' | 'scores' | 'covariates' | 'references'>;
+	/** When > 0, small-cell suppression is applied to every count (see suppress.ts). */
+	minCell?: number;
+	/** Shown in `meta.file`. */
+	file?: string;
+}
+
+export interface Report {
+	meta: {
+		file: string | null;
+		group_by: string | null;
+		instruments: string[];
+		settings: Settings;
+		definitions: Definition[];
+		/** Minimum cell size applied, or null when nothing was suppressed (internal use). */
+		min_cell: number | null;
+		model: { method: 'ML' | 'REML'; random: 'intercept' | 'slope'; scores: 'all' | 'post'; covariates: string[] };
+	};
+	trajectories: TrajectoryRow[];
+	response: RateRow[];
+	remission: RateRow[];
+	reliable_change: ReliableRow[];
+	durability: DurabilityRow[];
+	survival: SurvivalRow[];
+	log_rank: LogRankRow[];
+	attrition: AttritionRow[];
+	models: ModelRow[];
+	/** The SQL each section ran. */
+	sql: Record<string, string>;
+}
+
+/** Run every metric with the same options. */
+export async function buildReport(conn: Connector, opts: ReportOptions = {}): Promise<Report> {
+	const o: MetricOptions = { ...opts, groupBy: opts.groupBy === undefined ? 'route' : opts.groupBy };
+	const p = await prepare(conn, o);
+	const present = (await conn.query<{ instrument: string }>(`SELECT DISTINCT instrument FROM ${p.relation} WHERE ${p.where} ORDER BY 1`)).map(
+		(r) => r.instrument
+	);
+	const traj = await trajectories(conn, o);
+	const resp = await response(conn, o);
+	const remi = await remission(conn, o);
+	const rel = await reliableChange(conn, o);
+	const dur = await durability(conn, o);
+	const surv = await survival(conn, o);
+	const attr = await attrition(conn, o);
+	const model = { method: opts.model?.method ?? 'ML', random: opts.model?.random ?? 'slope', scores: opts.model?.scores ?? 'all' } as const;
+	const mods = await mixedModels(conn, { ...o, ...opts.model, ...model });
+	const report: Report = {
+		meta: {
+			file: opts.file ?? null,
+			group_by: o.groupBy ?? null,
+			instruments: present,
+			settings: p.settings,
+			definitions: allDefinitions(p.settings, present),
+			min_cell: opts.minCell && opts.minCell > 0 ? opts.minCell : null,
+			model: { ...model, covariates: opts.model?.covariates ?? [] }
+		},
+		trajectories: traj.rows,
+		response: resp.rows,
+		remission: remi.rows,
+		reliable_change: rel.rows,
+		durability: dur.rows,
+		survival: surv.rows,
+		log_rank: surv.logRank,
+		attrition: attr.rows,
+		models: mods.rows,
+		sql: {
+			trajectories: traj.sql,
+			response: resp.sql,
+			remission: remi.sql,
+			reliable_change: rel.sql,
+			durability: dur.sql,
+			survival: surv.sql,
+			attrition: attr.sql,
+			models: mods.sql
+		}
+	};
+	return report.meta.min_cell ? suppressReport(report, report.meta.min_cell) : report;
+}
+
+const RATE: Omit<SuppressOptions, 'minCell'> = {
+	countFields: ['n', 'count'],
+	parts: { count: 'n' },
+	derived: { n: ['rate', 'ci_low', 'ci_high'], count: ['rate', 'ci_low', 'ci_high'] },
+	groupKeys: ['instrument', 'outcome']
+};
+
+/**
+ * The report with small cells withheld (for sharing/export). Group totals across a table slice
+ * count as known for trajectories, attrition and durability (the ungrouped view shows them).
+ */
+export function suppressReport(r: Report, minCell: number): Report {
+	const s = <T extends object>(rows: T[], o: Omit<SuppressOptions, 'minCell'>) => suppress(rows, { ...o, minCell }) as unknown as T[];
+	const dist = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'max'];
+	return {
+		...r,
+		meta: { ...r.meta, min_cell: minCell },
+		trajectories: s(r.trajectories, { countFields: ['n'], derived: { n: dist }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true }),
+		response: s(r.response, RATE),
+		remission: s(r.remission, RATE),
+		reliable_change: s(r.reliable_change, RATE),
+		durability: s(r.durability, {
+			countFields: ['n', 'responders_n', 'still_responding_n'],
+			parts: { still_responding_n: 'responders_n' },
+			derived: { n: dist, responders_n: ['still_responding'], still_responding_n: ['still_responding'] },
+			groupKeys: ['instrument', 'week'],
+			totalKnown: true
+		}),
+		survival: s(r.survival, {
+			countFields: ['n', 'events'],
+			parts: { events: 'n' },
+			derived: { n: ['median_weeks', 'median_low', 'median_high', 'points'], events: ['median_weeks', 'median_low', 'median_high', 'points'] }
+		}),
+		attrition: s(r.attrition, { countFields: ['clients'], derived: { clients: ['share'] }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true })
+	};
+}

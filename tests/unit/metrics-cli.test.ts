@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/lib/cli/main';
+import type { Report } from '../../src/lib/metrics/report';
+
+const ROOT = path.resolve(__dirname, '../..');
+const RIESBY = path.join(ROOT, 'tests/fixtures/refdata/riesby/riesby.dat');
+const MAPPING = path.join(ROOT, 'mappings/riesby.json');
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+	let out = '';
+	let err = '';
+	const code = await main(args, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+	return { code, out, err };
+}
+
+describe('npx kap-outcomes report (end to end on riesby with its mapping)', () => {
+	it('--json prints the published trajectories and the ML random-slope model', async () => {
+		const { code, out, err } = await run(['report', RIESBY, '--mapping', MAPPING, '--json']);
+		expect(err).toBe('');
+		expect(code).toBe(0);
+		const r: Report = JSON.parse(out);
+		expect(r.meta.group_by).toBe('route');
+		const t = r.trajectories.map((x) => [x.session, x.n, x.mean.toFixed(2), x.sd!.toFixed(2)]);
+		expect(t).toEqual([
+			[0, 61, '23.44', '4.53'],
+			[1, 63, '21.84', '4.70'],
+			[2, 65, '18.31', '5.49'],
+			[3, 65, '16.42', '6.42'],
+			[4, 63, '13.62', '6.97'],
+			[5, 58, '11.95', '7.22']
+		]);
+		const m = r.models[0];
+		expect(m).toMatchObject({ instrument: 'hamd17', method: 'ML', random: 'slope', time: 'session', n_obs: 375, n_clients: 66 });
+		expect(m.fixed.map((f) => [f.term, f.estimate.toFixed(2), f.se.toFixed(2)])).toEqual([
+			['(Intercept)', '23.58', '0.55'],
+			['time', '-2.38', '0.21']
+		]);
+		expect([m.variance.intercept, m.variance.slope!, m.variance.covariance!, m.variance.residual].map((v) => v.toFixed(2))).toEqual(['12.63', '2.08', '-1.42', '12.22']);
+		expect(m.loglik.toFixed(2)).toBe('-1109.52');
+		for (const k of ['trajectories', 'response', 'remission', 'durability', 'survival', 'attrition', 'models']) expect(r).toHaveProperty(k);
+		expect(r.response[0]).toHaveProperty('definition', 'response.pct50.eos.observed@1');
+	});
+
+	it('--group-by endog: Table 12.2 by group and the week × endog LRT (χ² 4.1, 2 df); REML random intercept', async () => {
+		const g = JSON.parse((await run(['report', RIESBY, '--mapping', MAPPING, '--json', '--group-by', 'endog'])).out) as Report;
+		const reactive = g.trajectories.filter((x) => x.group === 'reactive').map((x) => [x.n, x.mean.toFixed(2), x.sd!.toFixed(2)]);
+		expect(reactive[0]).toEqual([28, '22.79', '4.12']);
+		expect(reactive[5]).toEqual([27, '11.22', '6.34']);
+		expect(g.models[0].lrt!.chi2.toFixed(1)).toBe('4.1');
+		expect(g.models[0].lrt!.df).toBe(2);
+		const reml = JSON.parse((await run(['report', RIESBY, '--mapping', MAPPING, '--json', '--model', 'reml', '--random', 'intercept'])).out) as Report;
+		const m = reml.models[0];
+		expect(m.fixed.map((f) => [f.estimate.toFixed(2), f.se.toFixed(2)])).toEqual([
+			['23.55', '0.64'],
+			['-2.38', '0.14']
+		]);
+		expect([m.variance.intercept.toFixed(2), m.variance.residual.toFixed(2)]).toEqual(['16.45', '19.10']);
+	});
+
+	it('readable tables without --json; bad usage exits 2', async () => {
+		const { code, out } = await run(['report', RIESBY, '--mapping', MAPPING]);
+		expect(code).toBe(0);
+		expect(out).toContain('Trajectories');
+		expect(out).toContain('23.44');
+		expect(out).toContain('logLik -1109.52');
+		expect((await run(['report', RIESBY, '--model', 'bayes'])).code).toBe(2);
+		expect((await run(['report'])).code).toBe(2);
+	});
+});
