@@ -68,3 +68,44 @@ describe('npx kap-outcomes report (end to end on riesby with its mapping)', () =
 		expect((await run(['report'])).code).toBe(2);
 	});
 });
+
+describe('npx kap-outcomes report on BtheB and claus2020 with their mappings', () => {
+	it('BtheB: --model-scores post --covariates baseline,treatment,drug,length --reference treatment=TAU --random intercept', async () => {
+		const file = path.join(ROOT, 'tests/fixtures/refdata/btheb/BtheB.csv');
+		const args = ['report', file, '--mapping', path.join(ROOT, 'mappings/btheb.json'), '--json', '--model-scores', 'post'];
+		args.push('--covariates', 'baseline,treatment,drug,length', '--reference', 'treatment=TAU', '--random', 'intercept');
+		const { code, out, err } = await run(args);
+		expect(err).toBe('');
+		expect(code).toBe(0);
+		const m = (JSON.parse(out) as Report).models[0];
+		expect(m).toMatchObject({ n_obs: 280, n_clients: 97, method: 'ML', random: 'intercept' });
+		const est = Object.fromEntries(m.fixed.map((f) => [f.term, f.estimate]));
+		// published 5.59244, 0.63967, −0.70477, −2.32912, −2.82497, 0.19712 (the 2009 fit stopped ~5e-5 short)
+		expect(est['(Intercept)']).toBeCloseTo(5.59244, 3);
+		expect(est.baseline).toBeCloseTo(0.63967, 4);
+		expect(est.time).toBeCloseTo(-0.70477, 4);
+		expect(est.treatmentBtheB).toBeCloseTo(-2.32912, 3);
+		expect(est.drugYes).toBeCloseTo(-2.82497, 3);
+		expect(est['length>6m']).toBeCloseTo(0.19712, 3);
+		expect(m.loglik.toFixed(1)).toBe('-935.7');
+	});
+
+	it('claus2020: BDI-II ≥ 50 % TAU 2/19, PA 9/21; JT with --reliability bdi2=0.801 18/22/0', async () => {
+		const file = path.join(ROOT, 'tests/fixtures/refdata/claus2020/claus-2020.xlsx');
+		const { code, out, err } = await run(['report', file, '--mapping', path.join(ROOT, 'mappings/claus2020.json'), '--json', '--group-by', 'treatment', '--instrument', 'bdi2', '--reliability', 'bdi2=0.801']);
+		expect(err).toBe('');
+		expect(code).toBe(0);
+		const r = JSON.parse(out) as Report;
+		expect(r.response.map((x) => [x.group, x.count, x.n])).toEqual([
+			['PA', 9, 21],
+			['TAU', 2, 19],
+			['(all)', 11, 40]
+		]);
+		const all = r.reliable_change.filter((x) => x.group === '(all)');
+		expect(all.slice(0, 3).map((x) => [x.outcome, x.count])).toEqual([
+			['improved', 18],
+			['unchanged', 22],
+			['deteriorated', 0]
+		]);
+	});
+});
