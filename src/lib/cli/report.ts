@@ -56,6 +56,7 @@ export function reportOptions(o: Record<string, string | true>): ReportOptions {
 	const minCell = str('min-cell') === undefined ? undefined : Number(str('min-cell'));
 	if (minCell !== undefined && !(Number.isInteger(minCell) && minCell >= 0)) throw new Error('--min-cell must be a whole number ≥ 0');
 	const groupBy = str('group-by');
+	if (str('instrument') !== undefined && !isInstrumentId(str('instrument')!)) throw new Error(`--instrument: unknown instrument "${str('instrument')}"`);
 	return {
 		groupBy: groupBy === undefined ? 'route' : groupBy === 'none' ? null : groupBy,
 		instruments: str('instrument') ? [str('instrument')!] : undefined,
