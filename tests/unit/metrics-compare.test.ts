@@ -3,13 +3,13 @@ import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { compareCohorts } from '../../src/lib/metrics/compare';
 import { buildReport } from '../../src/lib/metrics/report';
 import { wilsonInterval } from '../../src/lib/stats/proportions';
-import { clausRows, loadCanonical } from './metrics-fixtures';
+import { clausRows, loadRefdata } from './metrics-fixtures';
 
 describe('cohort comparison on claus2020 (PA vs TAU, BDI-II)', () => {
 	let db: NodeConnector;
 	beforeAll(async () => {
 		db = await openNodeEngine();
-		await loadCanonical(db, clausRows(), ['treatment']);
+		await loadRefdata(db, 'claus2020');
 	});
 
 	it('change, Hedges g, Newcombe difference of the published response counts, ANCOVA, LMM + LRT, text', async () => {

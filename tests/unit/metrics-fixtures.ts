@@ -6,9 +6,22 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { lit, type Connector } from '../../src/lib/engine/connector';
+import { importFile, loadRows, parseMapping } from '../../src/lib/import/index';
 import { createTableSql } from '../../src/lib/model/schema';
 
 export const REFDATA = path.resolve(__dirname, '../fixtures/refdata');
+const MAPPINGS = path.resolve(__dirname, '../../mappings');
+
+const REF_FILES = { riesby: 'riesby/riesby.dat', btheb: 'btheb/BtheB.csv', claus2020: 'claus2020/claus-2020.xlsx' } as const;
+
+/** Load a reference dataset the way the app does: importFile with its mapping, then loadRows into `scores`. */
+export async function loadRefdata(conn: Connector, name: keyof typeof REF_FILES): Promise<void> {
+	const m = parseMapping(JSON.parse(readFileSync(path.join(MAPPINGS, `${name}.json`), 'utf8')));
+	if (!m.ok) throw new Error(m.error);
+	const file = path.join(REFDATA, REF_FILES[name]);
+	const outcome = await importFile(new Uint8Array(readFileSync(file)), path.basename(file), { mapping: m.mapping });
+	await loadRows(conn, 'scores', outcome);
+}
 
 export type Canon = {
 	client_id: string;
@@ -37,37 +50,7 @@ export async function loadCanonical(conn: Connector, rows: Canon[], extra: strin
 		await conn.exec(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES ${values.slice(i, i + 500).join(', ')}`);
 }
 
-/** Riesby: week 0 → baseline, weeks 1–5 → sessions 1–5, HAM-D17, attribute endog. */
-export function riesbyRows(): Canon[] {
-	const text = readFileSync(path.join(REFDATA, 'riesby/riesby.dat'), 'utf8');
-	return text
-		.split(/\r?\n/)
-		.map((l) => l.trim().split(/\s+/))
-		.filter((f) => f.length === 6)
-		.map(([id, hamd, , week, endog]) => ({
-			client_id: id,
-			instrument: 'hamd17',
-			phase: week === '0' ? 'baseline' : 'session',
-			session: Number(week),
-			score: hamd === '.' ? null : Number(hamd),
-			endog: endog === '1' ? 'endogenous' : 'reactive'
-		}));
-}
-
-/** BtheB: bdi.pre → baseline, the four follow-up columns → sessions 2, 3, 5, 8 (months). */
-export function bthebRows(): Canon[] {
-	const [header, ...lines] = readFileSync(path.join(REFDATA, 'btheb/BtheB.csv'), 'utf8').trim().split(/\r?\n/);
-	const h = header.split(',');
-	const out: Canon[] = [];
-	for (const line of lines) {
-		const f = Object.fromEntries(line.split(',').map((v, i) => [h[i], v]));
-		const attrs = { treatment: f.treatment, drug: f.drug, length: f.length };
-		const cols: [string, number][] = [['bdi.pre', 0], ['bdi.2m', 2], ['bdi.4m', 3], ['bdi.6m', 5], ['bdi.8m', 8]];
-		for (const [c, s] of cols)
-			out.push({ client_id: f.rownames, instrument: 'bdi2', phase: s === 0 ? 'baseline' : 'session', session: s, score: f[c] === '' ? null : Number(f[c]), ...attrs });
-	}
-	return out;
-}
+// An independent reader (no importer), used to cross-check figures computed from the imported table.
 
 /** claus2020: measurement 1 → baseline, 2–4 → sessions 1–3; BDI-II and HAM-D17; attribute treatment. */
 export function clausRows(): Canon[] {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { mixedModels, type ModelRow } from '../../src/lib/metrics/models';
-import { bthebRows, loadCanonical, riesbyRows } from './metrics-fixtures';
+import { loadRefdata } from './metrics-fixtures';
 
 const coef = (m: ModelRow, term: string) => m.fixed.find((f) => f.term === term)!;
 
@@ -10,7 +10,7 @@ describe('mixed models on riesby', () => {
 	let db: NodeConnector;
 	beforeAll(async () => {
 		db = await openNodeEngine();
-		await loadCanonical(db, riesbyRows(), ['endog']);
+		await loadRefdata(db, 'riesby');
 	});
 
 	it('ML random intercept + slope, hamd ~ week: 23.58 (0.55), −2.38 (0.21), 12.63 / 2.08 / −1.42 / 12.22, logLik −1109.52', async () => {
@@ -55,7 +55,7 @@ describe('mixed models on riesby', () => {
 describe('mixed model on BtheB', () => {
 	it('ML, follow-up scores, baseline + time + treatment + drug + length, random intercept', async () => {
 		const db = await openNodeEngine();
-		await loadCanonical(db, bthebRows(), ['treatment', 'drug', 'length']);
+		await loadRefdata(db, 'btheb');
 		const { rows } = await mixedModels(db, {
 			scores: 'post',
 			random: 'intercept',

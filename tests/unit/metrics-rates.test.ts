@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
-import { clausRows, loadCanonical, type Canon } from './metrics-fixtures';
+import { loadCanonical, loadRefdata, type Canon } from './metrics-fixtures';
 
 // Published: clinicalsignificance package (claus2020 SOURCE.md): ≥ 50 % reduction and JT RCI, pre = time 1, post = time 4.
 describe('rates on claus2020 (published clinicalsignificance results)', () => {
 	let db: NodeConnector;
 	beforeAll(async () => {
 		db = await openNodeEngine();
-		await loadCanonical(db, clausRows(), ['treatment']);
+		await loadRefdata(db, 'claus2020');
 	});
 
 	it('BDI-II ≥ 50 % reduction: TAU 2/19, PA 9/21, all 11/40', async () => {

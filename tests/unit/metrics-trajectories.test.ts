@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { trajectories } from '../../src/lib/metrics/trajectories';
-import { loadCanonical, riesbyRows, round } from './metrics-fixtures';
+import { loadRefdata, round } from './metrics-fixtures';
 
 // Published: CEHS eBook_multilevel Table 12.2 (mean (SD)) and §12.2.3.2 (observed n), riesby SOURCE.md.
 const TABLE_12_2: Record<string, [number, number, number][]> = {
@@ -20,7 +20,7 @@ describe('trajectories on riesby (published Table 12.2)', () => {
 	let db: NodeConnector;
 	beforeAll(async () => {
 		db = await openNodeEngine();
-		await loadCanonical(db, riesbyRows(), ['endog']);
+		await loadRefdata(db, 'riesby');
 	});
 
 	it('observed-case n, mean, SD per week by endog match Table 12.2 to 2 decimals', async () => {
