@@ -10,7 +10,7 @@ import { detectIdentifiers } from './deid';
 import type { Mapping } from './mapping';
 import { buildScore, hasValue, resolveMeasure, routeOf, type ResolvedMeasure } from './record';
 import { col, fillByClient, readValue, resolveSource, sourceColumn, type Ctx } from './sources';
-import { tableWarnings, type Warning } from './checks';
+import { TableChecks, type Warning } from './checks';
 import type { CanonicalRow, ImportOutcome, ImportReport, RawTable } from './types';
 import { cellNumber, cellText, DEFAULT_MISSING } from './values';
 
@@ -66,7 +66,7 @@ export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
 	const acceptedLines: number[] = [];
 	const errors: ImportReport['errors'] = [];
 	const unknown = new Map<string, Set<string>>();
-	const seen = new Map<string, number>();
+	const checks = new TableChecks();
 	let read = 0;
 	let emptySkipped = 0;
 	let next = 0;
@@ -125,18 +125,16 @@ export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
 				errors.push({ line, column: String(issue.path[0] ?? '') || null, reason: issue.message });
 				continue;
 			}
-			const key = `${client}\u0001${s}\u0001${built.instrument}\u0001${out.phase}\u0001${out.session}\u0001${out.week}`;
-			const earlier = seen.get(key);
+			// Keep the validated object (zod output drops unknown keys, so extra attributes are copied back).
+			const accepted = guard.data as CanonicalRow;
+			for (const a of attrs) accepted[a.target] = out[a.target];
+			const earlier = checks.add(accepted, rows.length, line);
 			if (earlier !== undefined) {
 				errors.push({ line, column: null, reason: `exact duplicate of line ${earlier} (same client, series, instrument, phase, session, week)` });
 				continue;
 			}
-			seen.set(key, line);
 			if (built.note) warnings.push({ line, client_id: client, reason: built.note });
 			if (built.incomplete) warnings.push({ line, client_id: client, reason: 'form marked Incomplete (0) in REDCap; imported anyway' });
-			// Keep the validated object (zod output drops unknown keys, so extra attributes are copied back).
-			const accepted = guard.data as CanonicalRow;
-			for (const a of attrs) accepted[a.target] = out[a.target];
 			rows.push(accepted);
 			acceptedLines.push(line);
 		}
@@ -155,7 +153,7 @@ export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
 		},
 		progress: () => (n === 0 ? 1 : next / n),
 		finish(): ImportOutcome {
-			warnings.push(...tableWarnings(rows, acceptedLines));
+			warnings.push(...checks.warnings(rows, acceptedLines));
 			const report: ImportReport = {
 				rows_read: read,
 				rows_accepted: rows.length,

@@ -10,7 +10,11 @@ import type { Measure, TimepointValue } from './mapping';
 import { normaliseRoute } from './routes';
 import { col, readValue, resolveSource, sourceColumn, type Ctx, type Resolved } from './sources';
 import type { Cell } from './types';
-import { cellNumber, cellText, normaliseInstrument, normalisePhase, parseTimepoint, type Timepoint } from './values';
+import { cellNumber, cellText, memo, normaliseInstrument as instrumentOf, normalisePhase as phaseOf, parseTimepoint, type Timepoint } from './values';
+
+const normaliseInstrument = memo(instrumentOf);
+const normalisePhase = memo(phaseOf);
+const normaliseRouteMemo = memo(normaliseRoute);
 
 export interface ResolvedMeasure {
 	instrument: Resolved;
@@ -183,5 +187,5 @@ function num(text: string | null, ctx: Ctx): number | null {
 
 /** Canonical route for a raw label (after the mapping's own labels), or null. */
 export function routeOf(text: string | null): Route | null {
-	return text === null ? null : normaliseRoute(text);
+	return text === null ? null : normaliseRouteMemo(text);
 }

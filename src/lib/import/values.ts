@@ -6,6 +6,21 @@ import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../instruments/d
 import type { Phase } from '../model/schema';
 import type { Cell } from './types';
 
+/**
+ * Remember a label normaliser's answers: files repeat a handful of labels millions of times, and the
+ * normalisers lower-case and run regular expressions. Capped so a column of free text cannot grow it.
+ */
+export function memo<T>(fn: (label: string) => T, cap = 10_000): (label: string) => T {
+	const cache = new Map<string, T>();
+	return (label) => {
+		const hit = cache.get(label);
+		if (hit !== undefined || cache.has(label)) return hit as T;
+		const v = fn(label);
+		if (cache.size < cap) cache.set(label, v);
+		return v;
+	};
+}
+
 /** Cell texts that mean "missing" in every file (SPSS/Excel/R/SAS conventions). */
 export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'n/a', 'NaN', '.', 'null', 'NULL', '#NULL!', '#N/A', '#N/A!', '[not completed]'];
 

@@ -1,0 +1,50 @@
+/**
+ * Messages between the page and the import worker. The worker keeps the file it read, so the page
+ * sends only mappings; results come back as plain data and one transferable Arrow IPC buffer.
+ */
+import type { Mapping } from './mapping';
+import type { Cell, ImportReport } from './types';
+
+export type WorkerRequest =
+	| { id: number; kind: 'read'; bytes: Uint8Array; fileName: string; sheet?: string }
+	| { id: number; kind: 'preview'; mapping: Mapping; rows: number }
+	| { id: number; kind: 'apply'; mapping: Mapping }
+	| { id: number; kind: 'rejected-csv' };
+
+/** What the page shows about a file right after reading it. */
+export interface FileSummary {
+	fileName: string;
+	format: string;
+	encoding?: string;
+	delimiter?: string;
+	header: boolean;
+	sheet?: string;
+	sheets?: string[];
+	columns: string[];
+	rowCount: number;
+	/** First rows as read (before mapping), with their source lines. */
+	head: { line: number; cells: Cell[] }[];
+	suggested: Mapping;
+	identifierColumns: { column: string; reason: string }[];
+}
+
+export interface PreviewResult {
+	rows: Record<string, unknown>[];
+	extraColumns: string[];
+	report: ImportReport;
+	unknownLabels: { column: string; values: string[] }[];
+}
+
+export interface ApplyResult {
+	report: ImportReport;
+	unknownLabels: { column: string; values: string[] }[];
+	extraColumns: string[];
+	/** Accepted rows as one Arrow IPC stream. */
+	ipc: Uint8Array;
+	mapping: Mapping;
+}
+
+export type WorkerResponse =
+	| { id: number; kind: 'progress'; fraction: number }
+	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | string }
+	| { id: number; kind: 'error'; message: string; name: string };
