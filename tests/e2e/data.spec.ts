@@ -1,0 +1,71 @@
+import { test, expect } from './guard';
+import path from 'node:path';
+
+const fixture = (...p: string[]) => path.join(process.cwd(), 'tests', 'fixtures', ...p);
+
+test('a real headerless .dat file goes in through the mapping step, is reported, kept across a reload and charted', async ({ page }) => {
+	await page.goto('/data');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await page.getByTestId('file-input').setInputFiles(fixture('refdata', 'riesby', 'riesby.dat'));
+	await expect(page.getByTestId('preview')).toBeVisible();
+	await page.getByLabel('Example mappings').selectOption({ label: 'riesby.json' });
+	await expect(page.getByTestId('preview')).toContainText('hamd17');
+	await page.getByTestId('dataset-name').fill('Riesby 1977');
+	await page.getByTestId('run-import').click();
+	// SOURCE.md: 396 lines, 21 missing hamd → 375 observed values, 66 patients
+	await expect(page.getByTestId('rows-read')).toHaveText('396');
+	await expect(page.getByTestId('rows-accepted')).toHaveText('375');
+	await expect(page.getByTestId('rows-rejected')).toHaveText('21');
+	await expect(page.getByTestId('import-report')).toContainText('66 clients');
+	await page.getByTestId('keep-import').click();
+	await expect(page.getByRole('status')).toContainText('kept in this browser');
+	await expect(page.getByTestId('engine-status')).toContainText('Riesby 1977');
+	await page.screenshot({ path: 'test-results/data-after-import.png', fullPage: true });
+
+	await page.reload();
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await expect(page.getByTestId('engine-status')).toContainText('Riesby 1977 · 66 clients · 375 scores');
+	await page.goto('/');
+	await expect(page.getByTestId('trajectory-hamd17').locator('path.line')).toHaveCount(1);
+	await page.screenshot({ path: 'test-results/overview-riesby.png', fullPage: true });
+});
+
+test('bad rows are listed with line and reason; discarding leaves the loaded data untouched', async ({ page }) => {
+	await page.goto('/data');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	const before = await page.getByTestId('engine-status').textContent();
+	const csv = [
+		'client_id,series,route,instrument,phase,session,week,score',
+		'A1,1,iv,bdi2,baseline,0,,30',
+		'A1,1,iv,bdi2,session,1,,99',
+		',1,iv,bdi2,session,2,,12',
+		'A2,1,teleport,bdi2,baseline,0,,20',
+		'A2,1,iv,bdi2,session,-1,,20'
+	].join('\n');
+	await page.getByTestId('file-input').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+	await page.getByTestId('run-import').click();
+	await expect(page.getByTestId('rows-read')).toHaveText('5');
+	await expect(page.getByTestId('rows-accepted')).toHaveText('1');
+	await expect(page.getByTestId('rows-rejected')).toHaveText('4');
+	const report = page.getByTestId('import-report');
+	await expect(report).toContainText('63'); // score 99 outside BDI-II 0–63, on line 3
+	await expect(report.locator('tr', { hasText: 'client' }).first()).toContainText('4');
+	await page.screenshot({ path: 'test-results/data-bad-rows.png', fullPage: true });
+	await page.getByTestId('discard-import').click();
+	await expect(page.getByTestId('engine-status')).toHaveText(before!);
+});
+
+test('a file over the size limit is refused up front with the limit stated', async ({ page }) => {
+	await page.goto('/data');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	// a sparse File object: the size check happens before anything is read
+	await page.evaluate(() => {
+		const input = document.querySelector('[data-testid=file-input]') as HTMLInputElement;
+		const big = new File([new Blob([new ArrayBuffer(600 * 1024 * 1024)])], 'huge.csv');
+		const dt = new DataTransfer();
+		dt.items.add(big);
+		input.files = dt.files;
+		input.dispatchEvent(new Event('change', { bubbles: true }));
+	});
+	await expect(page.getByTestId('import-error')).toContainText('up to 512 MB');
+});
