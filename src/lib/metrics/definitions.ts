@@ -93,7 +93,7 @@ export interface Settings {
 	locf: boolean;
 	/** End of series: last observed dosing session, or the planned last session. */
 	end: EndRule;
-	/** Planned series length (last dosing session) per instrument; default the largest session seen. */
+	/** Planned series length (last dosing session) per instrument; default the largest session seen in each group. */
 	plannedSessions: Partial<Record<InstrumentId, number>>;
 }
 

@@ -73,7 +73,8 @@ export function remissionCondition(s: Settings, scoreCol = 'end_score'): string 
 
 /**
  * The common CTEs: `base` (observed scores with a normalised session/week and `grp`),
- * `planned` (planned last session per instrument) and `cs` (one row per instrument × group ×
+ * `planned` (planned last session per instrument × group: the largest session seen there, since
+ * protocols differ by route, unless set per instrument) and `cs` (one row per instrument × group ×
  * client-series: baseline, last_score/last_session, planned_score, end_score/end_session per the
  * end rule, last_week). Ends without a trailing comma; callers append `, x AS (…) SELECT …`.
  */
@@ -91,8 +92,8 @@ export function summaryCtes(p: Prepared): string {
   WHERE ${p.where} AND score IS NOT NULL
 ),
 planned AS (
-  SELECT instrument, coalesce(${plannedOverride}, max(session)) AS planned
-  FROM base WHERE phase = 'session' GROUP BY instrument
+  SELECT instrument, grp, coalesce(${plannedOverride}, max(session)) AS planned
+  FROM base WHERE phase = 'session' GROUP BY instrument, grp
 ),
 cs0 AS (
   SELECT b.instrument, b.grp, b.client_id, b.series,
@@ -102,7 +103,7 @@ cs0 AS (
     max(b.score) FILTER (WHERE b.phase = 'session' AND b.session = p.planned) AS planned_score,
     any_value(p.planned) AS planned_session,
     max(b.week) FILTER (WHERE b.phase = 'followup') AS last_week
-  FROM base b LEFT JOIN planned p USING (instrument)
+  FROM base b LEFT JOIN planned p USING (instrument, grp)
   GROUP BY b.instrument, b.grp, b.client_id, b.series
 ),
 cs AS (
