@@ -102,32 +102,46 @@ const RATE: Omit<SuppressOptions, 'minCell'> = {
 	groupKeys: ['instrument', 'outcome']
 };
 
+const DIST = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'max'];
+
+/**
+ * Suppression rules per report section (pass with `minCell` to `suppress`). Exported so a page's
+ * CSV download withholds exactly what the shared report withholds. Group totals across a table
+ * slice count as known for trajectories, attrition and durability (the ungrouped view shows them).
+ */
+export const SUPPRESSION = {
+	trajectories: { countFields: ['n'], derived: { n: DIST }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true },
+	rates: RATE,
+	durability: {
+		countFields: ['n', 'responders_n', 'still_responding_n'],
+		parts: { still_responding_n: 'responders_n' },
+		derived: { n: DIST, responders_n: ['still_responding'], still_responding_n: ['still_responding'] },
+		groupKeys: ['instrument', 'week'],
+		totalKnown: true
+	},
+	survival: {
+		countFields: ['n', 'events'],
+		parts: { events: 'n' },
+		derived: { n: ['median_weeks', 'median_low', 'median_high', 'points'], events: ['median_weeks', 'median_low', 'median_high', 'points'] }
+	},
+	attrition: { countFields: ['clients'], derived: { clients: ['share'] }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true }
+} satisfies Record<string, Omit<SuppressOptions, 'minCell'>>;
+
 /**
  * The report with small cells withheld (for sharing/export). Group totals across a table slice
  * count as known for trajectories, attrition and durability (the ungrouped view shows them).
  */
 export function suppressReport(r: Report, minCell: number): Report {
 	const s = <T extends object>(rows: T[], o: Omit<SuppressOptions, 'minCell'>) => suppress(rows, { ...o, minCell }) as unknown as T[];
-	const dist = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'max'];
 	return {
 		...r,
 		meta: { ...r.meta, min_cell: minCell },
-		trajectories: s(r.trajectories, { countFields: ['n'], derived: { n: dist }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true }),
-		response: s(r.response, RATE),
-		remission: s(r.remission, RATE),
-		reliable_change: s(r.reliable_change, RATE),
-		durability: s(r.durability, {
-			countFields: ['n', 'responders_n', 'still_responding_n'],
-			parts: { still_responding_n: 'responders_n' },
-			derived: { n: dist, responders_n: ['still_responding'], still_responding_n: ['still_responding'] },
-			groupKeys: ['instrument', 'week'],
-			totalKnown: true
-		}),
-		survival: s(r.survival, {
-			countFields: ['n', 'events'],
-			parts: { events: 'n' },
-			derived: { n: ['median_weeks', 'median_low', 'median_high', 'points'], events: ['median_weeks', 'median_low', 'median_high', 'points'] }
-		}),
-		attrition: s(r.attrition, { countFields: ['clients'], derived: { clients: ['share'] }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true })
+		trajectories: s(r.trajectories, SUPPRESSION.trajectories),
+		response: s(r.response, SUPPRESSION.rates),
+		remission: s(r.remission, SUPPRESSION.rates),
+		reliable_change: s(r.reliable_change, SUPPRESSION.rates),
+		durability: s(r.durability, SUPPRESSION.durability),
+		survival: s(r.survival, SUPPRESSION.survival),
+		attrition: s(r.attrition, SUPPRESSION.attrition)
 	};
 }

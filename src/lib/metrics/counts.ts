@@ -1,0 +1,39 @@
+/**
+ * Cohort size under the filters: distinct clients and client-series (first series and boosters),
+ * per instrument and over all instruments. The headline tiles read this; every other figure
+ * has its own n.
+ */
+import { lit, type Connector } from '../engine/connector';
+import { ALL_GROUPS, prepare, type MetricOptions, type MetricResult } from './source';
+
+/** Counts of one instrument, or of all instruments together (`instrument` = `(all)`). */
+export interface CountRow {
+	instrument: string;
+	/** Distinct clients with at least one observed score. */
+	clients: number;
+	/** Distinct client-series (a booster series counts separately from the client's first). */
+	series: number;
+	/** Client-series that are a client's first series (series = 1). */
+	first_series: number;
+	/** Client-series that are boosters (series > 1). */
+	booster_series: number;
+}
+
+/**
+ * Clients and client-series with an observed score, per instrument plus an `(all)` row (a client
+ * seen on two instruments counts once there). `groupBy` is ignored: the counts are cohort totals.
+ */
+export async function cohortCounts(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CountRow>> {
+	const p = await prepare(conn, { ...opts, groupBy: null });
+	// One GROUPING SETS pass instead of a query per instrument; series keys are (client, series) pairs.
+	const sql = `SELECT coalesce(instrument, ${lit(ALL_GROUPS)}) AS instrument,
+  count(DISTINCT client_id)::INTEGER AS clients,
+  count(DISTINCT (client_id, series))::INTEGER AS series,
+  count(DISTINCT (client_id, series)) FILTER (WHERE series = 1)::INTEGER AS first_series,
+  count(DISTINCT (client_id, series)) FILTER (WHERE series > 1)::INTEGER AS booster_series
+FROM ${p.relation}
+WHERE ${p.where} AND score IS NOT NULL
+GROUP BY GROUPING SETS ((instrument), ())
+ORDER BY grouping(instrument) DESC, 1`;
+	return { rows: await conn.query<CountRow>(sql), sql };
+}
