@@ -100,7 +100,7 @@ class AppState {
 		if (!this.loaded.has(id)) {
 			try {
 				if (ds.builtin) await loadDemo(this.conn, ds.table);
-				else await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true);
+				else await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
 			} catch (e) {
 				ds.problem = e instanceof Error ? e.message : String(e);
 				throw e;
@@ -122,7 +122,9 @@ class AppState {
 	async addImported(meta: Omit<StoredMeta, 'bytes' | 'sha256' | 'version'>, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
 		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
-		await conn.insertArrowIPC(table, ipc, true);
+		// DuckDB's worker takes ownership of the buffer it is given (transfer), so it gets a copy:
+		// the original is what the store hashes and keeps.
+		await conn.insertArrowIPC(table, ipc.slice(), true);
 		this.loaded.add(meta.id);
 		let stored: StoredMeta | undefined;
 		let error: string | undefined;
