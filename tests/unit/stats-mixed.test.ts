@@ -238,12 +238,10 @@ function synthetic(nGroups: number, perGroup: number, seed: number, noSlopeVaria
 }
 
 describe('fitLmm — synthetic data, scale and edge cases', () => {
-	it('fits 100k observations / 10k clients quickly and recovers the generating parameters', () => {
+	// Speed is measured by `npm run bench`, not asserted here (tests stay deterministic).
+	it('fits 100k observations / 10k clients and recovers the generating parameters', () => {
 		const input = synthetic(10_000, 10, 42);
-		const t0 = performance.now();
 		const fit = fitLmm(input);
-		const ms = performance.now() - t0;
-		console.info(`fitLmm slope model, n=100000, groups=10000: ${ms.toFixed(0)} ms, ${fit.iterations} deviance evaluations`);
 		expect(fit.converged).toBe(true);
 		expect([fit.nObs, fit.nGroups]).toEqual([100_000, 10_000]);
 		const truth = [20, -1.5, 2, 0.5];
@@ -257,7 +255,6 @@ describe('fitLmm — synthetic data, scale and edge cases', () => {
 		expect(Math.abs(fit.variance.slope! - 1)).toBeLessThan(0.1);
 		expect(Math.abs(fit.variance.covariance! + 1)).toBeLessThan(0.15);
 		expect(Math.abs(fit.variance.residual - 9)).toBeLessThan(0.15);
-		expect(ms).toBeLessThan(10_000);
 	});
 
 	it('REML and ML agree closely on large data, REML variances slightly larger', () => {
