@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { compareCohorts } from '../../src/lib/metrics/compare';
 import { buildReport } from '../../src/lib/metrics/report';
+import { normalCdf } from '../../src/lib/stats/distributions';
 import { wilsonInterval } from '../../src/lib/stats/proportions';
 import { clausRows, loadRefdata } from './metrics-fixtures';
 
@@ -51,6 +52,21 @@ describe('cohort comparison on claus2020 (PA vs TAU, BDI-II)', () => {
 		expect(c.results.join(' ')).toContain('9/21');
 		expect(c.results.join(' ')).toContain('2/19');
 		expect(c.sql.length).toBeGreaterThanOrEqual(5);
+	});
+
+	it('time × cohort: Wald CI and p in the row and in the results sentence', async () => {
+		const c = await compareCohorts(db, {
+			instrument: 'bdi2',
+			a: { label: 'PA', filters: { treatment: ['PA'] } },
+			b: { label: 'TAU', filters: { treatment: ['TAU'] } }
+		});
+		const f = c.lmm!.fixed.find((t) => t.term === 'time:cohortPA')!;
+		expect(c.lmmSlope).toMatchObject({ term: 'time:cohortPA', estimate: f.estimate, low: f.low, high: f.high });
+		expect(c.lmmSlope!.p).toBeCloseTo(2 * (1 - normalCdf(Math.abs(f.estimate / f.se))), 12);
+		const text = c.results.join(' ');
+		expect(text).toContain(`95 % CI ${f.low.toFixed(2)} to ${f.high.toFixed(2)}`);
+		expect(text).toContain('Wald p');
+		expect(c.methods).toContain('Wald 95 % CI');
 	});
 
 	it('a shared report withholds small cells (TAU responders 2 < 11) and their complements', async () => {

@@ -6,6 +6,7 @@
  */
 import { ident, lit, type Connector } from '../engine/connector';
 import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
+import { normalCdf } from '../stats/distributions';
 import { hedgesG, summarize, type HedgesG } from '../stats/effect';
 import { newcombeDifference } from '../stats/proportions';
 import { ols, type OlsResult } from '../stats/regression';
@@ -27,7 +28,18 @@ export interface CompareOptions {
 	b: Cohort;
 	instrument: string;
 	settings?: SettingsInput;
-	model?: Pick<ModelOptions, 'method' | 'random' | 'covariates' | 'scores'>;
+	/** Mixed-model options; `false` skips the model (a page shows the fast parts while it fits). */
+	model?: Pick<ModelOptions, 'method' | 'random' | 'covariates' | 'scores'> | false;
+}
+
+/** One fixed-effect term of the mixed model with its Wald 95 % CI and two-sided Wald (z) p. */
+export interface ModelTerm {
+	term: string;
+	estimate: number;
+	se: number;
+	low: number;
+	high: number;
+	p: number;
 }
 
 export interface ChangeRow {
@@ -59,7 +71,10 @@ export interface Comparison {
 	remission: RateDifference | null;
 	/** end score ~ cohort + baseline; `cohortEffect` is the A − B adjusted difference. */
 	ancova: (OlsResult & { cohortEffect: OlsResult['coefficients'][number] }) | { error: string };
-	lmm: ModelRow;
+	/** null when the model was skipped (`model: false`). */
+	lmm: ModelRow | null;
+	/** time × cohort: the A − B difference in change per session (null when skipped or not fitted). */
+	lmmSlope: ModelTerm | null;
 	survival: { rows: SurvivalRow[]; logRank: LogRankRow | null };
 	methods: string;
 	results: string[];
@@ -67,13 +82,14 @@ export interface Comparison {
 	sql: string[];
 }
 
-const COHORT = '__cohort';
+/** Column of `cohortRelation` holding the cohort label. */
+export const COHORT = '__cohort';
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'NA');
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'NA');
 const pval = (p: number) => (!Number.isFinite(p) ? 'NA' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** The two cohorts as one relation with a `__cohort` column (a client may be in both). */
-async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<string> {
+export async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<string> {
 	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
 	const part = (c: Cohort) => `SELECT *, ${lit(c.label)} AS ${ident(COHORT)} FROM ${ident(table)} WHERE ${whereSql(c.filters, cols)}`;
 	return `(${part(a)} UNION ALL ${part(b)})`;
@@ -124,9 +140,12 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 		ancova = { error: e instanceof Error ? e.message : String(e) };
 	}
 
-	const models = await mixedModels(conn, { ...base, ...opts.model, groupLabel: 'cohort', references: { cohort: B } });
-	sql.push(models.sql);
-	const lmm = models.rows[0];
+	let lmm: ModelRow | null = null;
+	if (opts.model !== false) {
+		const models = await mixedModels(conn, { ...base, ...opts.model, groupLabel: 'cohort', references: { cohort: B } });
+		sql.push(models.sql);
+		lmm = models.rows[0] ?? null;
+	}
 	const surv = await survival(conn, base);
 	sql.push(surv.sql);
 
@@ -139,6 +158,7 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 		remission: rateDiff(remi.rows, A, B),
 		ancova,
 		lmm,
+		lmmSlope: slopeTerm(lmm),
 		survival: { rows: surv.rows, logRank: surv.logRank[0] ?? null },
 		methods: '',
 		results: [],
@@ -147,6 +167,13 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 	out.methods = methodsText(out, settings);
 	out.results = resultsText(out);
 	return out;
+}
+
+/** The time × cohort term with a Wald p (the CI in `fixed` is already Wald, so the two agree). */
+function slopeTerm(m: ModelRow | null): ModelTerm | null {
+	const f = m && !m.error ? m.fixed.find((t) => t.term.startsWith('time:')) : undefined;
+	if (!f) return null;
+	return { term: f.term, estimate: f.estimate, se: f.se, low: f.low, high: f.high, p: 2 * (1 - normalCdf(Math.abs(f.estimate / f.se))) };
 }
 
 function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): string {
@@ -158,9 +185,13 @@ function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): stri
 		`Change from baseline was the end-of-series score minus the baseline score (${s.end === 'last' ? 'end of series = the last observed dosing-session score' : 'end = the planned last dosing session'}), summarised with t-based 95 % confidence intervals, and compared with Hedges' g (bias-corrected, pooled SD; Borenstein et al. 2009).`,
 		`${responseDefinition(s).text} [${responseDefinition(s).id}]${rem ? ` ${rem.text} [${rem.id}]` : ''} Proportions have Wilson 95 % intervals and differences Newcombe's hybrid score interval (method 10).`,
 		`A baseline-adjusted comparison used ordinary least squares (ANCOVA: end score ~ cohort + baseline).`,
-		`All observed ${m.scores === 'post' ? 'dosing-session' : 'baseline and dosing-session'} scores were analysed with a linear mixed model (${m.formula}, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client; lme4's profiled deviance), and the cohort terms were tested with a likelihood-ratio test of ML fits [${DEFINITIONS.lmm.id}].`,
+		m
+			? `All observed ${m.scores === 'post' ? 'dosing-session' : 'baseline and dosing-session'} scores were analysed with a linear mixed model (${m.formula}, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client-series; lme4's profiled deviance); the time × cohort term is reported with a Wald 95 % CI and p, and the cohort terms together were tested with a likelihood-ratio test of ML fits [${DEFINITIONS.lmm.id}].`
+			: '',
 		`${DEFINITIONS.durability.text} Curves are Kaplan–Meier estimates with Greenwood standard errors and log-log 95 % intervals, compared with the log-rank test [${DEFINITIONS.durability.id}].`
-	].join(' ');
+	]
+		.filter(Boolean)
+		.join(' ');
 }
 
 function resultsText(c: Comparison): string[] {
@@ -180,9 +211,12 @@ function resultsText(c: Comparison): string[] {
 		out.push(`Adjusted for baseline, the end score differed by ${f2(e.estimate)} points (${A} − ${B}; 95 % CI ${f2(e.low)} to ${f2(e.high)}, ${pval(e.p)}, n = ${c.ancova.n}).`);
 	}
 	const m = c.lmm;
-	if (!m.error) {
-		const slope = m.fixed.find((f) => f.term.startsWith('time:'));
-		if (slope) out.push(`In the mixed model the change per session differed by ${f2(slope.estimate)} points (SE ${f2(slope.se)}; ${A} − ${B}).`);
+	if (m && !m.error) {
+		const slope = c.lmmSlope;
+		if (slope)
+			out.push(
+				`In the mixed model the change per session differed by ${f2(slope.estimate)} points (${A} − ${B}; 95 % CI ${f2(slope.low)} to ${f2(slope.high)}, SE ${f2(slope.se)}, Wald ${pval(slope.p)}).`
+			);
 		if (m.lrt) out.push(`Likelihood-ratio test of the cohort terms: χ² = ${f2(m.lrt.chi2)} on ${m.lrt.df} df, ${pval(m.lrt.p)} (${m.n_obs} scores from ${m.n_clients} client-series).`);
 	}
 	const lr = c.survival.logRank;

@@ -3,7 +3,7 @@
  * Pages and the command line import from here; see docs/statistics.md for every definition and field.
  */
 export { attrition, type AttritionRow } from './attrition';
-export { compareCohorts, type Cohort, type CompareOptions, type Comparison } from './compare';
+export { compareCohorts, type Cohort, type CompareOptions, type Comparison, type ModelTerm } from './compare';
 export {
 	allDefinitions,
 	defaultSettings,
@@ -23,4 +23,5 @@ export { remission, reliableChange, response, type RateRow, type ReliableRow } f
 export { buildReport, suppressReport, type Report, type ReportOptions } from './report';
 export { ALL_GROUPS, clientSummary, type ClientSummaryRow, type MetricOptions, type MetricResult } from './source';
 export { suppress, type SuppressOptions, type SuppressedRow } from './suppress';
+export { cohortTable1, POPULATION, TABLE1_COLUMNS, type BaselineRow, type Table1Options, type Table1Row } from './table1';
 export { trajectories, type TrajectoryOptions, type TrajectoryRow } from './trajectories';

@@ -1,0 +1,101 @@
+/**
+ * "Table 1" of a cohort comparison: who is in each cohort at baseline. The unit is the one every
+ * comparison figure uses — a client-series with a baseline score on the instrument — so the Ns
+ * here are the denominators the reader sees later; `analysed` (with an end-of-series score too)
+ * shows the attrition between the two.
+ */
+import { ident, lit, type Connector } from '../engine/connector';
+import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
+import { COHORT, cohortRelation, type Cohort } from './compare';
+import type { SettingsInput } from './definitions';
+import { MISSING } from './filters';
+import { prepare, summaryCtes, type MetricResult } from './source';
+
+/** One count: how many client-series of `cohort` have `level` of `variable`, out of `total`. */
+export interface Table1Row {
+	/** `n` (the population rows), an attribute column, or `severity` (baseline band). */
+	variable: string;
+	level: string;
+	cohort: string;
+	n: number;
+	/** Client-series of the cohort with a baseline (the denominator of `pct`). */
+	total: number;
+	pct: number | null;
+}
+
+/** Baseline score distribution per cohort. */
+export interface BaselineRow {
+	cohort: string;
+	n: number;
+	mean: number | null;
+	sd: number | null;
+	median: number | null;
+	q1: number | null;
+	q3: number | null;
+}
+
+/** Options of `cohortTable1`. */
+export interface Table1Options {
+	table?: string;
+	a: Cohort;
+	b: Cohort;
+	instrument: string;
+	settings?: SettingsInput;
+}
+
+/** Attribute columns described, in this order, when the data have them. */
+export const TABLE1_COLUMNS = ['route', 'site', 'age_band', 'sex', 'diagnosis'] as const;
+
+/** Labels of the population rows (variable `n`). */
+export const POPULATION = {
+	clients: 'clients',
+	series: 'client-series with a baseline',
+	analysed: 'with an end-of-series score (analysed)'
+} as const;
+
+/** Counts by attribute and baseline severity band per cohort, plus the baseline score distribution. */
+export async function cohortTable1(conn: Connector, opts: Table1Options): Promise<MetricResult<Table1Row> & { baseline: BaselineRow[] }> {
+	if (opts.a.label === opts.b.label) throw new Error('the two cohorts need different labels');
+	const relation = await cohortRelation(conn, opts.table ?? 'scores', opts.a, opts.b);
+	const p = await prepare(conn, { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings });
+	const have = new Set(p.columns.map((c) => c.name));
+	const attrs = TABLE1_COLUMNS.filter((c) => have.has(c));
+	const txt = (c: string) => `coalesce(CAST(${ident(c)} AS VARCHAR), ${lit(MISSING)})`;
+	// Attributes are per client-series; any_value because they are constant within one.
+	const attrSel = attrs.map((c) => `, any_value(${txt(c)}) AS ${ident(c)}`).join('');
+	const def = isInstrumentId(opts.instrument) ? INSTRUMENTS[opts.instrument] : null;
+	const bands = def?.bandSets.find((s) => s.id === def.defaultBandSet)?.bands ?? [];
+	const band = bands.length
+		? `CASE ${bands.map((b) => `WHEN baseline BETWEEN ${lit(b.min)} AND ${lit(b.max)} THEN ${lit(`${b.label} (${b.min}–${b.max})`)}`).join(' ')} ELSE ${lit(MISSING)} END`
+		: lit(MISSING);
+	const ctes = `${summaryCtes(p)},
+attrs AS (SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL),
+units AS (SELECT cs.*${attrs.map((c) => `, attrs.${ident(c)}`).join('')}, ${band} AS severity FROM cs JOIN attrs USING (grp, client_id, series) WHERE cs.baseline IS NOT NULL)`;
+	const parts = [
+		`SELECT 'n' AS variable, ${lit(POPULATION.clients)} AS level, grp AS cohort, count(DISTINCT client_id)::INTEGER AS n, 0 AS k FROM units GROUP BY grp`,
+		`SELECT 'n', ${lit(POPULATION.series)}, grp, count(*)::INTEGER, 1 FROM units GROUP BY grp`,
+		`SELECT 'n', ${lit(POPULATION.analysed)}, grp, count(*) FILTER (WHERE end_score IS NOT NULL)::INTEGER, 2 FROM units GROUP BY grp`,
+		...[...attrs, 'severity'].map((c, i) => `SELECT ${lit(c)}, ${ident(c)}, grp, count(*)::INTEGER, ${10 + i} FROM units GROUP BY grp, ${ident(c)}`)
+	];
+	// Levels in order: severity bands as defined, everything else alphabetically; k keeps variables in place.
+	const sql = `${ctes}
+SELECT variable, level, cohort, n FROM (${parts.join('\nUNION ALL ')}) t
+ORDER BY k, level, cohort`;
+	const baselineSql = `${ctes}
+SELECT grp AS cohort, count(*)::INTEGER AS n, avg(baseline) AS mean, stddev_samp(baseline) AS sd,
+  quantile_cont(baseline, 0.5) AS median, quantile_cont(baseline, 0.25) AS q1, quantile_cont(baseline, 0.75) AS q3
+FROM units GROUP BY grp ORDER BY grp`;
+	const raw = await conn.query<{ variable: string; level: string; cohort: string; n: number }>(sql);
+	const baseline = await conn.query<BaselineRow>(baselineSql);
+	const totals = new Map(raw.filter((r) => r.variable === 'n' && r.level === POPULATION.series).map((r) => [r.cohort, r.n]));
+	const bandOrder = new Map(bands.map((b, i) => [`${b.label} (${b.min}–${b.max})`, i]));
+	const rows = raw.map((r) => {
+		const total = totals.get(r.cohort) ?? 0;
+		return { ...r, total, pct: total ? r.n / total : null };
+	});
+	// Severity comes last (k); its bands go in their defined order, not alphabetically.
+	const sev = rows.filter((r) => r.variable === 'severity');
+	sev.sort((x, y) => (bandOrder.get(x.level) ?? 99) - (bandOrder.get(y.level) ?? 99) || x.cohort.localeCompare(y.cohort));
+	const out = [...rows.filter((r) => r.variable !== 'severity'), ...sev];
+	return { rows: out, baseline, sql: `${sql};\n\n${baselineSql};` };
+}
