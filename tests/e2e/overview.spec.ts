@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { test, expect } from './guard';
 
 test('the clinic overview draws trajectories from the demo cohort in the in-browser database', async ({ page }) => {
@@ -12,4 +14,152 @@ test('the clinic overview draws trajectories from the demo cohort in the in-brow
 	await chart.locator('circle.point').nth(5).focus();
 	await expect(chart.getByRole('status')).toContainText('n = ');
 	await page.screenshot({ path: 'test-results/overview.png', fullPage: true });
+});
+
+// ---- Independent figures: the demo CSV read with a few lines of JS, no DuckDB, no app code ----
+
+type Rec = Record<string, string>;
+const [head, ...lines] = readFileSync('data/demo-cohort.csv', 'utf8').trim().split('\n');
+const cols = head.split(',');
+const CSV: Rec[] = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+
+/** Response (≥ 50 % below baseline at the last observed dosing session) among the kept rows of one instrument. */
+function responseOf(keep: (r: Rec) => boolean, instrument = 'bdi2'): { count: number; n: number } {
+	const series = new Map<string, { base: number | null; end: number | null; session: number }>();
+	for (const r of CSV) {
+		if (r.instrument !== instrument || r.score === '' || !keep(r)) continue;
+		const k = `${r.client_id}/${r.series}`;
+		const s = series.get(k) ?? series.set(k, { base: null, end: null, session: -1 }).get(k)!;
+		if (r.phase === 'baseline') s.base = Number(r.score);
+		else if (r.phase === 'session' && Number(r.session) > s.session) [s.session, s.end] = [Number(r.session), Number(r.score)];
+	}
+	let count = 0;
+	let n = 0;
+	for (const s of series.values())
+		if (s.base !== null && s.base > 0 && s.end !== null) {
+			n++;
+			if (s.end <= 0.5 * s.base) count++;
+		}
+	return { count, n };
+}
+const clientsOf = (keep: (r: Rec) => boolean) => new Set(CSV.filter((r) => r.score !== '' && keep(r)).map((r) => r.client_id)).size;
+/** "738 / 1,677" as shown in a tile. */
+const frac = (x: { count: number; n: number }) => `${x.count.toLocaleString('en-US')} / ${x.n.toLocaleString('en-US')}`;
+
+async function ready(page: Page, url = '/') {
+	await page.goto(url);
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await expect(page.getByTestId('response-by-route').locator('g.bar')).not.toHaveCount(0);
+}
+
+test('tiles and rate bars match response counts computed from the CSV', async ({ page }) => {
+	await ready(page);
+	const all = responseOf(() => true);
+	await expect(page.getByTestId('tile-clients')).toContainText(clientsOf(() => true).toLocaleString('en-US'));
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(all));
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(`${((100 * all.count) / all.n).toFixed(1)} %`);
+	await expect(page.getByTestId('tile-response-hama')).toContainText(frac(responseOf(() => true, 'hama')));
+
+	// the IM bar: n above it, and its row in the table view
+	const im = responseOf((r) => r.route === 'im');
+	const card = page.getByTestId('response-by-route');
+	await expect(card.locator('g.bar[data-key="im"] text')).toHaveText(`n = ${im.n}`);
+	await card.getByRole('button', { name: 'Table' }).click();
+	const row = card.locator('tr', { hasText: 'IM injection' });
+	await expect(row.locator('td').nth(1)).toHaveText(String(im.count));
+	await expect(row.locator('td').nth(2)).toHaveText(String(im.n));
+	await expect(row.locator('td').nth(3)).toHaveText(`${((100 * im.count) / im.n).toFixed(1)} %`);
+	await card.getByRole('button', { name: 'SQL' }).click();
+	await expect(card.locator('pre.sql')).toContainText('GROUPING SETS');
+});
+
+test('clicking a route bar filters every chart; Back undoes it', async ({ page }) => {
+	await ready(page);
+	await expect(page.getByTestId('trajectory-bdi2').locator('path.line')).toHaveCount(4);
+	await page.getByTestId('response-by-route').locator('g.bar[data-key="im"]').click();
+	await expect(page).toHaveURL(/[?&]route=im\b/);
+	const im = responseOf((r) => r.route === 'im');
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(im));
+	await expect(page.getByTestId('tile-clients')).toContainText(clientsOf((r) => r.route === 'im').toLocaleString('en-US'));
+	await expect(page.getByTestId('trajectory-bdi2').locator('path.line')).toHaveCount(1);
+	await expect(page.getByTestId('survival').locator('path.step-line')).toHaveCount(1);
+	await expect(page.getByTestId('remission-by-route').locator('g.bar')).toHaveCount(1);
+	await page.screenshot({ path: 'test-results/overview-im.png', fullPage: true });
+	await page.goBack();
+	await expect(page).not.toHaveURL(/route=/);
+	await expect(page.getByTestId('trajectory-bdi2').locator('path.line')).toHaveCount(4);
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf(() => true)));
+
+	// by keyboard: focus the KM legend key for IV and press Enter
+	await page.getByTestId('survival').locator('ul.legend button', { hasText: 'IV infusion' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page).toHaveURL(/[?&]route=iv\b/);
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf((r) => r.route === 'iv')));
+});
+
+test('filter bar and instrument selector drive every chart through the URL', async ({ page }) => {
+	await ready(page);
+	await page.getByTestId('filter-site').click();
+	await page.locator('details:has([data-testid="filter-site"]) label', { hasText: 'north' }).locator('input').check();
+	await page.getByTestId('filter-series').selectOption('boosters');
+	await expect(page).toHaveURL(/site=north/);
+	await expect(page).toHaveURL(/series=boosters/);
+	const keep = (r: Rec) => r.site === 'north' && r.series !== '1';
+	await expect(page.getByTestId('tile-clients')).toContainText(String(clientsOf(keep)));
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf(keep)));
+
+	// CSV download of the bars: no count from 1 to 10 leaves the page
+	const download = page.waitForEvent('download');
+	await page.getByTestId('response-by-route').getByRole('button', { name: 'CSV' }).click();
+	const csv = readFileSync(await (await download).path(), 'utf8').trim().split(/\r?\n/);
+	expect(csv[0]).toBe('group,count,n,rate,ci_low,ci_high');
+	const cells = csv.slice(1).map((l) => l.split(','));
+	const small = (v: string) => v !== '' && Number(v) > 0 && Number(v) < 11;
+	expect(cells.flatMap((c) => [c[1], c[2]]).filter(small)).toEqual([]);
+	const ni = responseOf((r) => keep(r) && r.route === 'intranasal');
+	expect(ni.n).toBeLessThan(11); // the case the rule exists for: withheld, not shown
+	expect(cells.find((c) => c[0] === 'intranasal')?.slice(1, 3)).toEqual(['', '']);
+
+	// instrument: HAM-A for the rate bars, durability, KM and funnel; Back returns to BDI-II
+	await page.getByTestId('instrument').selectOption('hama');
+	await expect(page).toHaveURL(/instrument=hama/);
+	await expect(page.getByTestId('response-by-route').locator('h2')).toContainText('HAM-A');
+	await expect(page.getByTestId('survival').locator('h2')).toContainText('HAM-A');
+	await expect(page.getByTestId('attrition').locator('h2')).toContainText('HAM-A');
+	const imHama = responseOf((r) => keep(r) && r.route === 'im', 'hama');
+	await expect(page.getByTestId('response-by-route').locator('g.bar[data-key="im"] text')).toHaveText(`n = ${imHama.n}`);
+	await page.goBack();
+	await expect(page.getByTestId('response-by-route').locator('h2')).toContainText('BDI-II');
+
+	// a link reproduces the view
+	await ready(page, '/?instrument=hama&route=sublingual');
+	await expect(page.getByTestId('instrument')).toHaveValue('hama');
+	await expect(page.getByTestId('tile-response-hama')).toContainText(frac(responseOf((r) => r.route === 'sublingual', 'hama')));
+});
+
+test('every chart has a legend, axis titles, tooltips with n and the shared tools', async ({ page }) => {
+	await ready(page);
+	for (const id of ['response-by-route', 'remission-by-route', 'trajectory-bdi2', 'durability', 'survival', 'attrition']) {
+		const card = page.getByTestId(id);
+		await expect(card.locator('ul.legend li'), id).not.toHaveCount(0);
+		await expect(card.locator('text.title').first(), id).not.toBeEmpty();
+		for (const name of ['Table', 'SQL', 'SVG', 'PNG', 'CSV']) await expect(card.getByRole('button', { name, exact: true }), `${id} ${name}`).toBeEnabled();
+		await expect(card.locator('.note'), id).toContainText('under 11');
+	}
+	const tips: [string, string][] = [
+		['response-by-route', 'g.bar'],
+		['survival', 'circle.point'],
+		['attrition', 'rect.hbar'],
+		['durability', 'circle.point']
+	];
+	for (const [id, sel] of tips) {
+		const card = page.getByTestId(id);
+		await card.locator(sel).first().focus();
+		await expect(card.getByRole('status'), id).toContainText('n = ');
+	}
+	// the funnel starts at everyone with a baseline
+	const baseline = new Set(CSV.filter((r) => r.instrument === 'bdi2' && r.phase === 'baseline' && r.score !== '').map((r) => `${r.client_id}/${r.series}`)).size;
+	await expect(page.getByTestId('attrition').locator('g.hbar-row').first().locator('text')).toHaveText(`${baseline.toLocaleString('en-US')} · 100 %`);
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.screenshot({ path: 'test-results/overview-fold.png' });
 });

@@ -1,0 +1,24 @@
+/** Labels and number formats shared by the overview's panels (one place, so every chart reads alike). */
+import { ROUTE_LABELS, ROUTES, type Route } from '$lib/model/schema';
+
+/** The route's full label (e.g. "Sublingual (troche/lozenge)"); unknown values as they are. */
+export const routeLabel = (g: string): string => ROUTE_LABELS[g as Route] ?? g;
+
+/** A short route label for axes and legends ("Sublingual"). */
+export const shortRoute = (g: string): string => routeLabel(g).replace(/ \(.*\)$/, '');
+
+/** Groups in the canonical route order (then any others alphabetically), so every chart lists routes alike. */
+export function routeOrder(groups: Iterable<string>): string[] {
+	const rank = (g: string) => {
+		const i = ROUTES.indexOf(g as Route);
+		return i < 0 ? ROUTES.length : i;
+	};
+	return [...new Set(groups)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** 0.523 → "52.3 %"; null → "—". */
+export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '—' : `${(100 * v).toFixed(digits)} %`);
+
+/** A CI as "48.1–56.4 %". */
+export const ciText = (low: number | null | undefined, high: number | null | undefined): string =>
+	low === null || low === undefined || high === null || high === undefined ? '—' : `${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)} %`;
