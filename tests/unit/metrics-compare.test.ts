@@ -44,8 +44,8 @@ describe('cohort comparison on claus2020 (PA vs TAU, BDI-II)', () => {
 		expect(c.response!.low).toBeCloseTo(9 / 21 - 2 / 19 - Math.hypot(wa.rate - wa.low, wb.high - wb.rate), 12);
 		expect(c.response!.high).toBeCloseTo(9 / 21 - 2 / 19 + Math.hypot(wa.high - wa.rate, wb.rate - wb.low), 12);
 		expect('cohortEffect' in c.ancova && c.ancova.n).toBe(40);
-		expect(c.lmm.lrt).toMatchObject({ terms: ['cohortPA', 'time:cohortPA'], df: 2 });
-		expect(c.lmm.n_clients).toBe(43);
+		expect(c.lmm!.lrt).toMatchObject({ terms: ['cohortPA', 'time:cohortPA'], df: 2 });
+		expect(c.lmm!.n_clients).toBe(43);
 		expect(c.survival.rows).toEqual([]);
 		expect(c.methods).toContain('Newcombe');
 		expect(c.methods).toContain('response.pct50.eos.observed@1');

@@ -1,0 +1,82 @@
+/**
+ * The /compare view state as data: cohorts A and B and the instrument, read from and written to
+ * the URL (`a.route=iv&b.route=sublingual&instrument=bdi2`), plus the labels and colours every
+ * card uses for the two cohorts.
+ */
+import { filtersFromParams, writeFilters } from '$lib/data/url';
+import type { Filters } from '$lib/metrics/filters';
+import type { Cohort } from '$lib/metrics/compare';
+import { ROUTE_LABELS, type Route } from '$lib/model/schema';
+import { cohortColors } from '$lib/charts/colors';
+
+/** The comparison a researcher opens first: IV infusion vs sublingual troche. */
+export const DEFAULT_A: Filters = { route: ['iv'] };
+/** See DEFAULT_A. */
+export const DEFAULT_B: Filters = { route: ['sublingual'] };
+
+/** Everything the page shows depends on this. */
+export interface CompareState {
+	a: Filters;
+	b: Filters;
+	instrument: string | null;
+}
+
+const hasPrefix = (p: URLSearchParams, prefix: string) => [...p.keys()].some((k) => k.startsWith(prefix));
+
+/**
+ * State from the URL. Defaults apply only when the URL names no cohort at all: once either cohort
+ * is edited the other is written too, so an emptied cohort means "all clients", not the default.
+ */
+export function readState(params: URLSearchParams): CompareState {
+	const any = hasPrefix(params, 'a.') || hasPrefix(params, 'b.');
+	// `x.all` only marks an emptied cohort in the URL; it is not a column.
+	const read = (p: string) => {
+		const { all: _marker, ...f } = filtersFromParams(params, p);
+		return f as Filters;
+	};
+	return {
+		a: any ? read('a.') : DEFAULT_A,
+		b: any ? read('b.') : DEFAULT_B,
+		instrument: params.get('instrument')
+	};
+}
+
+/** URL parameters for `state` (other keys in `params` kept). An empty cohort is written as `x.all=1` so it survives. */
+export function writeState(params: URLSearchParams, state: CompareState): URLSearchParams {
+	let next = writeFilters(params, state.a, 'a.');
+	next = writeFilters(next, state.b, 'b.');
+	for (const p of ['a.', 'b.'] as const) {
+		next.delete(`${p}all`);
+		if (!hasPrefix(next, p)) next.set(`${p}all`, '1');
+	}
+	if (state.instrument) next.set('instrument', state.instrument);
+	return next;
+}
+
+/** Human label of a value in `column` (routes by their full names). */
+export function valueLabel(column: string, value: string): string {
+	return column === 'route' ? (ROUTE_LABELS[value as Route] ?? value) : value;
+}
+
+/** A short description of a cohort's filters, e.g. "IV infusion" or "IV infusion; sex: female". */
+export function describe(f: Filters): string {
+	const parts: string[] = [];
+	for (const [col, v] of Object.entries(f)) {
+		if (col === 'series') {
+			if (v === 'first') parts.push('first series');
+			else if (v === 'boosters') parts.push('booster series');
+			continue;
+		}
+		if (!Array.isArray(v) || !v.length) continue;
+		const text = v.map((x) => valueLabel(col, x)).join(' or ');
+		parts.push(col === 'route' ? text : `${col.replace('_', ' ')}: ${text}`);
+	}
+	return parts.length ? parts.join('; ') : 'All clients';
+}
+
+/** The two cohorts with distinct labels (the metrics layer needs them apart) and their colours. */
+export function cohortsOf(state: CompareState): { a: Cohort; b: Cohort; colors: [string, string] } {
+	let [la, lb] = [describe(state.a), describe(state.b)];
+	if (la === lb) [la, lb] = [`A: ${la}`, `B: ${lb}`];
+	return { a: { label: la, filters: state.a }, b: { label: lb, filters: state.b }, colors: cohortColors(state.a, state.b) };
+}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test, expect } from './guard';
+
+/**
+ * Expected figures computed here from data/demo-cohort.csv with a small reader of our own (no app
+ * code): per route, BDI-II client-series with a baseline, clients, those with an end-of-series
+ * score (the last dosing-session score), and responders (end ≤ ½ baseline, baseline > 0).
+ */
+function expected(route: string, instrument = 'bdi2') {
+	const text = readFileSync(path.resolve('data/demo-cohort.csv'), 'utf8').trim().split(/\r?\n/);
+	const head = text[0].split(',');
+	const col = (n: string) => head.indexOf(n);
+	const series = new Map<string, { client: string; baseline: number | null; last: { s: number; v: number } | null }>();
+	for (const line of text.slice(1)) {
+		const f = line.split(',');
+		if (f[col('route')] !== route || f[col('instrument')] !== instrument || f[col('score')] === '') continue;
+		const key = `${f[col('client_id')]}|${f[col('series')]}`;
+		const e = series.get(key) ?? { client: f[col('client_id')], baseline: null, last: null };
+		series.set(key, e);
+		const v = Number(f[col('score')]);
+		if (f[col('phase')] === 'baseline') e.baseline = e.baseline ?? v;
+		if (f[col('phase')] === 'session') {
+			const s = Number(f[col('session')]);
+			if (!e.last || s > e.last.s) e.last = { s, v };
+		}
+	}
+	const withBaseline = [...series.values()].filter((e) => e.baseline !== null);
+	const analysed = withBaseline.filter((e) => e.last !== null);
+	const responders = analysed.filter((e) => e.baseline! > 0 && e.last!.v <= 0.5 * e.baseline!);
+	return {
+		series: withBaseline.length,
+		clients: new Set(withBaseline.map((e) => e.client)).size,
+		analysed: analysed.length,
+		respondersN: analysed.filter((e) => e.baseline! > 0).length,
+		responders: responders.length
+	};
+}
+
+/** Screenshots go outside test-results/ when SHOT_DIR is set (other runs clear that folder). */
+const SHOTS = process.env.SHOT_DIR ?? 'test-results';
+
+const row = (page: import('@playwright/test').Page, level: string) => page.getByTestId('table1').locator(`tr[data-variable="n"][data-level="${level}"] td`);
+
+test('compare IV with sublingual, then set cohort B to intranasal: numbers match the CSV, URL holds the state, Back works', async ({ page, context }) => {
+	await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+	await page.goto('/compare');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await expect(page.getByTestId('cohort-a-label')).toHaveText('IV infusion');
+	await expect(page.getByTestId('cohort-b-label')).toHaveText('Sublingual (troche/lozenge)');
+
+	const iv = expected('iv');
+	const sl = expected('sublingual');
+	// Table 1: population rows, A then B
+	await expect(row(page, 'clients')).toHaveText([String(iv.clients), String(sl.clients)]);
+	await expect(row(page, 'client-series with a baseline')).toHaveText([String(iv.series), String(sl.series)]);
+	await expect(row(page, 'with an end-of-series score (analysed)')).toHaveText([String(iv.analysed), String(sl.analysed)]);
+
+	// response counts in the forest plot and in the results sentences
+	const rates = page.getByTestId('rates');
+	await expect(rates.locator('[data-row="Response · A"] text')).toContainText(`${iv.responders}/${iv.respondersN}`);
+	await expect(rates.locator('[data-row="Response · B"] text')).toContainText(`${sl.responders}/${sl.respondersN}`);
+	await expect(page.getByTestId('change').locator('.interval')).toHaveCount(3);
+	await expect(page.getByTestId('hedges').locator('.interval')).toHaveCount(1);
+
+	// the model card and the text arrive after the mixed model fits
+	await expect(page.getByTestId('model').locator('.interval')).toHaveCount(1, { timeout: 30_000 });
+	const results = page.getByTestId('results-text');
+	await expect(results).toContainText(`Response: ${iv.responders}/${iv.respondersN}`);
+	await expect(results).toContainText(`vs ${sl.responders}/${sl.respondersN}`);
+	await expect(results).toContainText('Wald p');
+	await expect(results).toContainText('Log-rank test');
+	await expect(page.getByTestId('methods-text')).toContainText('Hedges');
+
+	// KM overlay: two step curves, legend, tooltip with n at risk
+	const km = page.getByTestId('km');
+	await expect(km.locator('path.step-line')).toHaveCount(2);
+	await expect(km.locator('.legend li')).toHaveCount(2);
+	await km.locator('circle.point').first().focus();
+	await expect(km.getByRole('status')).toContainText('n at risk = ');
+	// trajectories side by side, each with a tooltip giving n
+	await page.getByTestId('trajectory-a').locator('circle.point').first().focus();
+	await expect(page.getByTestId('trajectory-a').getByRole('status')).toContainText(`n = ${iv.series}`);
+	// table and SQL toggles
+	await rates.getByRole('button', { name: 'Table' }).click();
+	await expect(rates.locator('table')).toContainText('Newcombe');
+	await rates.getByRole('button', { name: 'SQL' }).click();
+	await expect(rates.locator('pre.sql')).toContainText('SELECT');
+	await rates.getByRole('button', { name: 'SQL' }).click();
+
+	// copy the text
+	await page.getByTestId('methods').getByRole('button', { name: 'Copy' }).click();
+	await expect(page.getByTestId('methods').getByRole('status')).toHaveText('Copied to the clipboard.');
+	expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`${iv.responders}/${iv.respondersN}`);
+	// .md download
+	const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('methods').getByRole('button', { name: '.md' }).click()]);
+	expect(download.suggestedFilename()).toMatch(/\.md$/);
+
+	await page.screenshot({ path: `${SHOTS}/compare-iv-sublingual.png`, fullPage: true });
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await page.evaluate(() => window.scrollTo(0, 0));
+	await page.screenshot({ path: `${SHOTS}/compare-first-screen.png` });
+
+	// set cohort B: untick sublingual, tick intranasal (keyboard-reachable checkboxes)
+	const b = page.getByTestId('cohort-b');
+	await b.getByTestId('filter-route').click();
+	await b.getByRole('checkbox', { name: /Intranasal/ }).check();
+	await expect(page).toHaveURL(/b\.route=sublingual%2Cintranasal|b\.route=sublingual,intranasal/);
+	await b.getByRole('checkbox', { name: /Sublingual/ }).uncheck();
+	await expect(page).toHaveURL(/b\.route=intranasal/);
+	await expect(page).toHaveURL(/a\.route=iv/);
+	await expect(page).toHaveURL(/instrument=bdi2/);
+	await expect(page.getByTestId('cohort-b-label')).toHaveText('Intranasal');
+	const inl = expected('intranasal');
+	await expect(row(page, 'client-series with a baseline')).toHaveText([String(iv.series), String(inl.series)]);
+	await expect(rates.locator('[data-row="Response · B"] text')).toContainText(`${inl.responders}/${inl.respondersN}`);
+	await expect(results).toContainText(`vs ${inl.responders}/${inl.respondersN}`, { timeout: 30_000 });
+	await page.keyboard.press('Escape');
+	await page.screenshot({ path: `${SHOTS}/compare-iv-intranasal.png`, fullPage: true });
+
+	// a link reproduces the view; Back undoes the edit
+	const url = page.url();
+	await page.goBack();
+	await expect(page.getByTestId('cohort-b-label')).toHaveText('Sublingual (troche/lozenge) or Intranasal');
+	await page.goBack();
+	await expect(page.getByTestId('cohort-b-label')).toHaveText('Sublingual (troche/lozenge)');
+	await expect(row(page, 'client-series with a baseline')).toHaveText([String(iv.series), String(sl.series)]);
+	await page.goto(url);
+	await expect(page.getByTestId('cohort-b-label')).toHaveText('Intranasal', { timeout: 30_000 });
+	await expect(row(page, 'client-series with a baseline')).toHaveText([String(iv.series), String(inl.series)], { timeout: 30_000 });
+});
+
+test('switching the instrument recomputes every card for HAM-A', async ({ page }) => {
+	await page.goto('/compare?a.route=iv&b.route=sublingual&instrument=bdi2');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await page.getByTestId('instrument').selectOption('hama');
+	await expect(page).toHaveURL(/instrument=hama/);
+	const iv = expected('iv', 'hama');
+	await expect(row(page, 'client-series with a baseline')).toHaveText([String(iv.series), String(expected('sublingual', 'hama').series)]);
+	await expect(page.getByTestId('results-text')).toContainText(`Response: ${iv.responders}/${iv.respondersN}`, { timeout: 30_000 });
+	await expect(page.getByTestId('methods-text')).toContainText('HAM-A');
+});
