@@ -157,6 +157,9 @@ test('every chart has a legend, axis titles, tooltips with n and the shared tool
 		await card.locator(sel).first().focus();
 		await expect(card.getByRole('status'), id).toContainText('n = ');
 	}
+	// KM: one curve per route, each with censor marks
+	await expect(page.getByTestId('survival').locator('path.step-line')).toHaveCount(4);
+	expect(await page.getByTestId('survival').locator('path.censor').count()).toBeGreaterThan(3);
 	// the funnel starts at everyone with a baseline
 	const baseline = new Set(CSV.filter((r) => r.instrument === 'bdi2' && r.phase === 'baseline' && r.score !== '').map((r) => `${r.client_id}/${r.series}`)).size;
 	await expect(page.getByTestId('attrition').locator('g.hbar-row').first().locator('text')).toHaveText(`${baseline.toLocaleString('en-US')} · 100 %`);
