@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { cohortsOf, readState, writeState } from '../../src/routes/compare/cohort';
+import { cohortColors, ROUTE_COLORS } from '../../src/lib/charts/colors';
+
+describe('/compare view state in the URL', () => {
+	it('defaults to IV vs sublingual only when no cohort is named', () => {
+		expect(readState(new URLSearchParams())).toEqual({ a: { route: ['iv'] }, b: { route: ['sublingual'] }, instrument: null });
+		expect(readState(new URLSearchParams('a.route=im&instrument=hama'))).toEqual({ a: { route: ['im'] }, b: {}, instrument: 'hama' });
+	});
+
+	it('round-trips, and an emptied cohort stays "all clients" instead of falling back to the default', () => {
+		const s = { a: { route: ['iv'], sex: ['female'] }, b: {}, instrument: 'bdi2' };
+		const p = writeState(new URLSearchParams('other=1'), s);
+		expect(p.get('b.all')).toBe('1');
+		expect(p.get('other')).toBe('1');
+		expect(readState(p)).toEqual(s);
+		expect(cohortsOf(readState(p)).b.label).toBe('All clients');
+		expect(readState(writeState(p, { ...s, b: { route: ['im'] } })).b).toEqual({ route: ['im'] });
+	});
+
+	it('labels cohorts and keeps equal labels apart', () => {
+		const c = cohortsOf({ a: { route: ['iv'], series: 'first' }, b: { route: ['iv'], series: 'first' }, instrument: null });
+		expect([c.a.label, c.b.label]).toEqual(['A: IV infusion; first series', 'B: IV infusion; first series']);
+	});
+});
+
+describe('cohort colours', () => {
+	it('a single-route cohort takes its route colour; others two distinct non-route Okabe–Ito colours', () => {
+		expect(cohortColors({ route: ['iv'] }, { route: ['sublingual'] })).toEqual([ROUTE_COLORS.iv, ROUTE_COLORS.sublingual]);
+		const [a, b] = cohortColors({ route: ['iv', 'im'] }, {});
+		expect(a).not.toBe(b);
+		expect(Object.values(ROUTE_COLORS)).not.toContain(a);
+		expect(Object.values(ROUTE_COLORS)).not.toContain(b);
+		const [x, y] = cohortColors({ route: ['iv'] }, { route: ['iv'] });
+		expect(x).not.toBe(y);
+		expect(x).not.toBe(ROUTE_COLORS.iv);
+		const [p, q] = cohortColors({ route: ['iv'] }, { sex: ['female'] } as never);
+		expect(p).toBe(ROUTE_COLORS.iv);
+		expect(Object.values(ROUTE_COLORS)).not.toContain(q);
+	});
+});
