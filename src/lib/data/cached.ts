@@ -9,6 +9,8 @@ export class CachingConnector implements Connector {
 	private cache = new Map<string, Promise<unknown[]>>();
 	/** Queries actually sent to the engine (cache misses); read by tests and the benchmark. */
 	misses = 0;
+	/** When an array, the SQL text of every cache miss is appended (the benchmark's `?bench` mode turns it on). */
+	log: string[] | null = null;
 
 	constructor(private inner: Connector) {}
 
@@ -16,6 +18,7 @@ export class CachingConnector implements Connector {
 		let hit = this.cache.get(sql);
 		if (!hit) {
 			this.misses++;
+			this.log?.push(sql);
 			hit = this.inner.query<T>(sql);
 			hit.catch(() => this.cache.delete(sql)); // never cache failures
 			this.cache.set(sql, hit);

@@ -5,6 +5,7 @@
  */
 import type { MetricResult } from '../metrics/source';
 import { createLatest } from './cached';
+import { requestFinished, requestStarted } from './drawn';
 
 export class MetricLoader<R> {
 	rows = $state<R[]>([]);
@@ -21,6 +22,7 @@ export class MetricLoader<R> {
 		const ticket = this.latest.next();
 		this.loading = true;
 		const t0 = performance.now();
+		requestStarted();
 		try {
 			const result = await compute();
 			if (!this.latest.isCurrent(ticket)) return;
@@ -37,6 +39,7 @@ export class MetricLoader<R> {
 				this.loading = false;
 				this.ms = performance.now() - t0;
 			}
+			requestFinished();
 		}
 	}
 }

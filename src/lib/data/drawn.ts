@@ -1,0 +1,33 @@
+/**
+ * "Every chart of the page has drawn": `performance.mark('charts-drawn')`, set when no chart
+ * loader (`MetricLoader`) has a request in flight any more, once the DOM they feed has been
+ * updated (Svelte `tick`) and the next animation frame has started, i.e. when the browser is about
+ * to paint them. Counting in-flight requests across all loaders needs no code in the pages: a page
+ * is "drawn" when the loaders it started have all finished. The benchmark (bench/run.ts) measures
+ * refreshes and filter interactions up to this mark; otherwise it is a harmless timeline entry.
+ */
+import { tick } from 'svelte';
+
+/** Name of the mark set when every chart of the page has drawn. */
+export const CHARTS_DRAWN = 'charts-drawn';
+
+let inFlight = 0;
+let round = 0;
+
+/** A loader started a request. */
+export function requestStarted(): void {
+	inFlight++;
+	round++; // voids a mark still waiting for its frame
+}
+
+/** A loader's request finished (current or superseded); marks when it was the last one. */
+export function requestFinished(): void {
+	inFlight = Math.max(0, inFlight - 1);
+	if (inFlight > 0 || typeof performance === 'undefined' || typeof requestAnimationFrame === 'undefined') return;
+	const mine = ++round;
+	tick().then(() =>
+		requestAnimationFrame(() => {
+			if (mine === round && inFlight === 0) performance.mark(CHARTS_DRAWN, { detail: { page: location.pathname } });
+		})
+	);
+}
