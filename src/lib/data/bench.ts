@@ -7,7 +7,7 @@
  * memory. It adds no UI and changes no behaviour; it only records the SQL the pages send.
  */
 import { app } from './app.svelte';
-import { CHARTS_DRAWN } from './drawn';
+import { CHART_DRAWN, CHARTS_DRAWN } from './drawn';
 import { ImportSession } from './import-session';
 import { engineTimings, getEngine } from '../engine/browser';
 import { ident } from '../engine/connector';
@@ -22,6 +22,8 @@ export interface BenchHook {
 	nextDrawn(timeoutMs?: number): Promise<number>;
 	/** Times of all `charts-drawn` marks so far (ms since navigation start). */
 	drawnMarks(): number[];
+	/** Time of the first `chart-drawn` mark (first chart of this page load), or null. */
+	firstChart(): number | null;
 	/** Longest main-thread task (ms) that started between `from` and `to`; 0 when none. */
 	longestTask(from: number, to: number): number;
 	/** Import a CSV file fetched from `url` through the importer worker with its suggested mapping, then keep it. */
@@ -117,6 +119,7 @@ export function installBenchHook(): void {
 		},
 		nextDrawn,
 		drawnMarks: () => [...marks],
+		firstChart: () => performance.getEntriesByName(CHART_DRAWN, 'mark')[0]?.startTime ?? null,
 		longestTask(from, to) {
 			let m = 0;
 			for (const t of longTasks) if (t.start >= from && t.start <= to) m = Math.max(m, t.duration);

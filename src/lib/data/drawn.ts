@@ -10,6 +10,8 @@ import { tick } from 'svelte';
 
 /** Name of the mark set when every chart of the page has drawn. */
 export const CHARTS_DRAWN = 'charts-drawn';
+/** Name of the mark set whenever one chart's data arrived and drew (the first one after navigation is "first chart"). */
+export const CHART_DRAWN = 'chart-drawn';
 
 let inFlight = 0;
 let round = 0;
@@ -23,7 +25,9 @@ export function requestStarted(): void {
 /** A loader's request finished (current or superseded); marks when it was the last one. */
 export function requestFinished(): void {
 	inFlight = Math.max(0, inFlight - 1);
-	if (inFlight > 0 || typeof performance === 'undefined' || typeof requestAnimationFrame === 'undefined') return;
+	if (typeof performance === 'undefined' || typeof requestAnimationFrame === 'undefined') return;
+	tick().then(() => requestAnimationFrame(() => performance.mark(CHART_DRAWN)));
+	if (inFlight > 0) return;
 	const mine = ++round;
 	tick().then(() =>
 		requestAnimationFrame(() => {

@@ -16,15 +16,31 @@ export class MetricLoader<R> {
 	/** Milliseconds the last completed request took. */
 	ms = $state(0);
 	private latest = createLatest();
+	/** The request now running, if any: at most one per chart. */
+	private inFlight: Promise<unknown> | null = null;
 
-	/** Run `compute`; its result replaces the current one unless a newer run started meanwhile. */
+	/**
+	 * Run `compute`; its result replaces the current one unless a newer run started meanwhile.
+	 * One request in flight per chart: a run waits for the previous one to finish, and a run
+	 * superseded while it waits never starts (DuckDB's worker runs one query at a time, so a
+	 * burst of filter clicks would otherwise queue every intermediate state's queries).
+	 */
 	async run(compute: () => Promise<MetricResult<R>>): Promise<void> {
 		const ticket = this.latest.next();
 		this.loading = true;
-		const t0 = performance.now();
 		requestStarted();
+		let t0 = performance.now();
 		try {
-			const result = await compute();
+			while (this.inFlight) await this.inFlight.catch(() => {});
+			if (!this.latest.isCurrent(ticket)) return; // superseded before it started: dropped
+			t0 = performance.now();
+			const running = compute();
+			this.inFlight = running;
+			running.then(
+				() => this.inFlight === running && (this.inFlight = null),
+				() => this.inFlight === running && (this.inFlight = null)
+			);
+			const result = await running;
 			if (!this.latest.isCurrent(ticket)) return;
 			this.rows = result.rows;
 			this.sql = result.sql;

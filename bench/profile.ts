@@ -1,0 +1,74 @@
+/**
+ * `tsx bench/profile.ts FILE.csv [--instrument bdi2] [--native]` — per-query profile of the
+ * overview's refresh outside the browser: the same metric calls as src/routes/overview.svelte.ts,
+ * on the browser's engine build (duckdb-wasm's Node bindings, one thread) or native DuckDB, each
+ * SQL text timed. A development aid for finding which query dominates a refresh; `npm run bench`
+ * is the measurement of record.
+ */
+import { readFileSync } from 'node:fs';
+import { openNodeEngine } from '../src/lib/engine/node';
+import { lit, type Connector, type Row } from '../src/lib/engine/connector';
+import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
+import { attrition } from '../src/lib/metrics/attrition';
+import { cohortCounts } from '../src/lib/metrics/counts';
+import { durability, survival } from '../src/lib/metrics/durability';
+import { remission, response } from '../src/lib/metrics/rates';
+import { trajectories } from '../src/lib/metrics/trajectories';
+import { NativeConnector } from './native';
+
+/** Wraps a connector and records each SQL text with its time. */
+class Timed implements Connector {
+	log: { sql: string; ms: number }[] = [];
+	constructor(private inner: Connector) {}
+	async query<T extends object = Row>(sql: string): Promise<T[]> {
+		const t0 = performance.now();
+		const r = await this.inner.query<T>(sql);
+		this.log.push({ sql, ms: performance.now() - t0 });
+		return r;
+	}
+	exec = (sql: string) => this.inner.exec(sql);
+	registerFile = (n: string, b: Uint8Array) => this.inner.registerFile(n, b);
+	dropFile = (n: string) => this.inner.dropFile(n);
+	insertArrowIPC = (t: string, b: Uint8Array, c: boolean) => this.inner.insertArrowIPC(t, b, c);
+}
+
+async function main() {
+	const file = process.argv[2];
+	const native = process.argv.includes('--native');
+	const instrument = process.argv.includes('--instrument') ? process.argv[process.argv.indexOf('--instrument') + 1] : 'bdi2';
+	const header = readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0].split(',');
+	const columns = header.map((c) => `${lit(c)}: ${lit(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}`).join(', ');
+	let base: Connector;
+	const t0 = performance.now();
+	if (native) {
+		const n = await NativeConnector.open();
+		await n.loadCanonicalCsv(file, 'ds', header);
+		base = n;
+	} else {
+		base = await openNodeEngine();
+		await base.registerFile('f.csv', new Uint8Array(readFileSync(file)));
+		await base.exec(`CREATE TABLE ds AS SELECT * FROM read_csv('f.csv', header = true, columns = {${columns}}); CREATE VIEW scores AS SELECT * FROM ds`);
+	}
+	console.log(`loaded in ${Math.round(performance.now() - t0)} ms (${native ? 'native' : 'wasm'})`);
+	for (let rep = 0; rep < 2; rep++) {
+		const conn = new Timed(base);
+		const byRoute = { filters: {}, groupBy: 'route' };
+		const one = { ...byRoute, instruments: [instrument] };
+		const t1 = performance.now();
+		// Sequential, like the single DuckDB connection in the browser's worker.
+		await cohortCounts(conn, { filters: {} });
+		await response(conn, byRoute);
+		await remission(conn, byRoute);
+		await trajectories(conn, byRoute);
+		await durability(conn, one);
+		await survival(conn, one);
+		await attrition(conn, byRoute);
+		console.log(`\nrefresh ${rep + 1}: ${Math.round(performance.now() - t1)} ms, ${conn.log.length} queries`);
+		for (const q of conn.log) console.log(`  ${Math.round(q.ms).toString().padStart(6)} ms  ${q.sql.replace(/\s+/g, ' ').slice(0, 110)}`);
+	}
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? e.stack : String(e));
+	process.exit(1);
+});
