@@ -1,7 +1,9 @@
 /**
  * Rejected rows as a CSV a person can fix and re-import: the original columns, then `line` and
- * `reason`. Cells that a spreadsheet would run as a formula (= + - @ tab CR) get a leading apostrophe.
+ * `reason`. Cells are written by the app's one CSV writer (`export/csv.ts`), so the formula
+ * neutralisation (= + - @ tab CR get a leading apostrophe) is the same as in every other export.
  */
+import { csvCell } from '../export/csv';
 import type { Cell, ImportReport, RawTable } from './types';
 
 /** CSV of the source rows named in `report.errors` (one CSV row per error, in error order). */
@@ -18,12 +20,4 @@ export function rejectedRowsCsv(raw: RawTable, report: ImportReport): string {
 		out.push([...cells, e.line, reason].map(csvCell).join(','));
 	}
 	return out.join('\r\n') + '\r\n';
-}
-
-/** One CSV field, quoted when needed and neutralised against formula injection. */
-export function csvCell(v: Cell): string {
-	if (v === null) return '';
-	let s = String(v);
-	if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-	return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

@@ -10,13 +10,15 @@ export interface Decoded {
 
 /** Decode `bytes` as described above. Never throws. */
 export function decodeText(bytes: Uint8Array): Decoded {
+	// UTF-16 first, before any byte is dropped: its code units end in 0x00 (a final "\n" is 0A 00 in
+	// UTF-16LE), so trimming NUL bytes would cut the last character in half and garble the last field.
+	if (bytes[0] === 0xff && bytes[1] === 0xfe)
+		return { text: stripZ(new TextDecoder('utf-16le').decode(bytes.subarray(2))), encoding: 'utf-16le' };
+	if (bytes[0] === 0xfe && bytes[1] === 0xff)
+		return { text: stripZ(new TextDecoder('utf-16be').decode(bytes.subarray(2))), encoding: 'utf-16be' };
 	let end = bytes.length;
 	while (end > 0 && (bytes[end - 1] === 0x1a || bytes[end - 1] === 0x00)) end--;
 	let body = bytes.subarray(0, end);
-	if (body[0] === 0xff && body[1] === 0xfe)
-		return { text: stripZ(new TextDecoder('utf-16le').decode(body.subarray(2))), encoding: 'utf-16le' };
-	if (body[0] === 0xfe && body[1] === 0xff)
-		return { text: stripZ(new TextDecoder('utf-16be').decode(body.subarray(2))), encoding: 'utf-16be' };
 	let encoding: Decoded['encoding'] = 'utf-8';
 	if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
 		body = body.subarray(3);
@@ -30,5 +32,5 @@ export function decodeText(bytes: Uint8Array): Decoded {
 }
 
 function stripZ(text: string): string {
-	return text.replace(/\u001a+$/, '');
+	return text.replace(/[\u001a\u0000]+$/, '');
 }

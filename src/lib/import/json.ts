@@ -3,10 +3,27 @@
  * arrays whose first row is the header, or NDJSON (one object per line, exact line numbers).
  * For a JSON array the "line" of a row is its record number (1-based).
  */
+import { headerNames } from './csv';
 import { ImportError, type Cell, type RawTable } from './types';
 
-/** Read JSON text into a RawTable. Throws ImportError when it is not records. */
+/**
+ * Read JSON text into a RawTable. Throws ImportError when it is not records, has no fields, or nests
+ * so deeply that turning a value into text overflows the stack (a hostile file: `[[[[…]]]]`).
+ */
 export function readJson(text: string): RawTable {
+	let table: RawTable;
+	try {
+		table = readRecords(text);
+	} catch (e) {
+		// JSON.parse itself copes with deep nesting; String()/JSON.stringify of the result recurse.
+		if (e instanceof RangeError) throw new ImportError('JSON: values are nested too deeply to read as a table');
+		throw e;
+	}
+	if (table.columns.length === 0) throw new ImportError(table.rows.length === 0 ? 'JSON: there are no records' : 'JSON: the records have no fields');
+	return table;
+}
+
+function readRecords(text: string): RawTable {
 	let data: unknown;
 	try {
 		data = JSON.parse(text);
@@ -21,8 +38,11 @@ export function readJson(text: string): RawTable {
 	if (!Array.isArray(data)) throw new ImportError('JSON: expected an array of records');
 	if (data.length > 0 && Array.isArray(data[0])) {
 		const [head, ...body] = data as unknown[][];
+		const notRow = body.findIndex((r) => !Array.isArray(r));
+		if (notRow !== -1) throw new ImportError(`JSON: record ${notRow + 2} is not an array like the header row`);
 		return {
-			columns: head.map((h, i) => (h === null || h === '' ? `V${i + 1}` : String(h))),
+			// Same naming rule as a CSV header (empty → V1…, repeats made unique): mappings rely on it.
+			columns: headerNames(head.map(cell), head.length),
 			rows: body.map((r) => r.map(cell)),
 			lines: body.map((_, i) => i + 1),
 			format: 'json'
@@ -64,7 +84,8 @@ function fromRecords(records: unknown[], lines: number[], format: string): RawTa
 		for (const [k, v] of Object.entries(r as Record<string, unknown>)) row[index.get(k)!] = cell(v);
 		return row;
 	});
-	return { columns, rows, lines, format };
+	// A key "" is legal JSON but no usable column name (a mapping could not name it).
+	return { columns: headerNames(columns, columns.length), rows, lines, format };
 }
 
 /** A JSON value as a cell: numbers stay numbers, booleans and nested values become text. */

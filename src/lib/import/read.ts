@@ -15,8 +15,9 @@ import { ImportError, type RawTable } from './types';
 export async function readTable(bytes: Uint8Array, fileName: string, opts: { sheet?: string } = {}): Promise<RawTable> {
 	if (bytes.length === 0) throw new ImportError('the file is empty');
 	const ext = fileName.toLowerCase().split('.').slice(1).pop() ?? '';
-	// A zip container: the only zipped format we take is an Excel workbook.
-	if (bytes[0] === 0x50 && bytes[1] === 0x4b) return (await import('./xlsx')).readXlsx(bytes, opts.sheet);
+	// A zip container (local file header PK\x03\x04): the only zipped format we take is an Excel
+	// workbook. "PK" alone is not enough: a CSV whose first column is "PK" or "PKID" starts so too.
+	if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return (await import('./xlsx')).readXlsx(bytes, opts.sheet);
 	if (bytes[0] === 0xd0 && bytes[1] === 0xcf)
 		throw new ImportError('old binary Excel (.xls) files are not supported: save the sheet as .xlsx or CSV');
 	if (bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31)
