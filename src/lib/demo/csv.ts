@@ -17,7 +17,7 @@ const ITEM_KEYS = CANONICAL_COLUMNS.filter((c) => c.startsWith('item_')) as `ite
  * is the hot loop of 5M-row benchmark files.
  */
 export function demoCsvLine(r: CanonicalDemoRow): string {
-	let line = `${r.client_id},${r.series},${r.route},${r.instrument},${r.phase},${r.session ?? ''},${r.week ?? ''},${r.score},${r.prorated},${r.site},${r.age_band},${r.sex},${r.diagnosis},${r.dose_mg}`;
+	let line = `${r.client_id},${r.series},${r.route},${r.instrument},${r.phase},${r.session ?? ''},${r.week ?? ''},${r.score},${r.prorated},${r.site},${r.age_band},${r.sex},${r.diagnosis},${r.dose_mg},${r.planned_sessions}`;
 	for (let i = 0; i < ITEM_KEYS.length; i++) {
 		const v = r[ITEM_KEYS[i]];
 		line += v === null ? ',' : ',' + v;

@@ -55,9 +55,11 @@ export type CanonicalDemoRow = {
 	sex: string;
 	diagnosis: string;
 	dose_mg: number;
+	/** Dosing sessions the series was planned to have (the treatment plan, not what happened). */
+	planned_sessions: number;
 } & DemoItemColumns;
 
-/** What the generator knows about a series but the rows do not say (planned sessions, responder …). */
+/** What the generator knows about a series but the rows do not say (sessions given, responder …). */
 export interface DemoSeriesMeta {
 	series: number;
 	route: DemoRoute;
@@ -112,7 +114,7 @@ export function simulateClient(seed: number, index: number, sites: number = DEMO
 		const dose = drawDose(rng, route, profile);
 		const out = simulateSeries(rng, { route, planned, bdiBaseline: bdi, hamaBaseline: hama, anxietyCoupling, responseShift });
 		meta.push({ series, route, planned, dosed: out.dosed, completed: out.completed, responder: out.responder, relapseWeek: out.relapseWeek });
-		const base = { client_id: id, series, route, site: profile.site, age_band: profile.age_band, sex: profile.sex, diagnosis: profile.diagnosis, dose_mg: dose };
+		const base = { client_id: id, series, route, site: profile.site, age_band: profile.age_band, sex: profile.sex, diagnosis: profile.diagnosis, dose_mg: dose, planned_sessions: planned };
 		for (const tp of out.points) {
 			rows.push(makeRow(rng, base, tp, 'bdi2', tp.bdi, bdiProfile));
 			if (tp.hamaDone) rows.push(makeRow(rng, base, tp, 'hama', tp.hama, hamaProfile));
@@ -132,7 +134,7 @@ export function simulateClient(seed: number, index: number, sites: number = DEMO
 	return { client_id: id, profile, series: meta, rows };
 }
 
-type RowBase = Pick<CanonicalDemoRow, 'client_id' | 'series' | 'route' | 'site' | 'age_band' | 'sex' | 'diagnosis' | 'dose_mg'>;
+type RowBase = Pick<CanonicalDemoRow, 'client_id' | 'series' | 'route' | 'site' | 'age_band' | 'sex' | 'diagnosis' | 'dose_mg' | 'planned_sessions'>;
 const itemScratch: number[] = new Array(MAX_ITEMS).fill(0);
 const itemValues: (number | null)[] = new Array(MAX_ITEMS).fill(null);
 
@@ -166,6 +168,7 @@ function makeRow(rng: Rng, b: RowBase, tp: TimePoint, instrument: 'bdi2' | 'hama
 		sex: b.sex,
 		diagnosis: b.diagnosis,
 		dose_mg: b.dose_mg,
+		planned_sessions: b.planned_sessions,
 		item_1: v[0],
 		item_2: v[1],
 		item_3: v[2],

@@ -104,9 +104,11 @@ function own(a: ResolvedAttribute, row: Cell[], ctx: Ctx, key: string): string |
 	const t = cellText(raw, ctx.missing);
 	if (t === null) return null;
 	const v = a.labels?.has(t) ? a.labels.get(t)! : t;
-	if (a.target === 'dose_mg' && v !== null) {
+	if ((a.target === 'dose_mg' || a.target === 'planned_sessions') && v !== null) {
 		const n = cellNumber(v, ctx.missing, true);
-		return n === null || Number.isNaN(n) ? null : n;
+		if (n === null || Number.isNaN(n)) return null;
+		// a planned session count is a whole number ≥ 1; anything else is not a plan
+		return a.target === 'planned_sessions' ? (Number.isInteger(n) && n >= 1 ? n : null) : n;
 	}
 	return v;
 }

@@ -73,8 +73,9 @@ export function remissionCondition(s: Settings, scoreCol = 'end_score'): string 
 
 /**
  * The common CTEs: `base` (observed scores with a normalised session/week and `grp`),
- * `planned` (planned last session per instrument × group: the largest session seen there, since
- * protocols differ by route, unless set per instrument) and `cs` (one row per instrument × group ×
+ * `planned` (planned last session: the setting for the instrument when given, else the series'
+ * own `planned_sessions` (its treatment plan) when the data have it, else the largest session seen
+ * in the instrument × group, since protocols differ by route) and `cs` (one row per instrument × group ×
  * client-series: baseline, last_score/last_session, planned_score, end_score/end_session per the
  * end rule, last_week). Ends without a trailing comma; callers append `, x AS (…) SELECT …`.
  */
@@ -87,12 +88,12 @@ export function summaryCtes(p: Prepared): string {
   SELECT client_id, series, instrument, phase,
     CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
     CASE WHEN phase = 'followup' THEN week END AS week,
-    score, ${p.groupExpr} AS grp
+    score, ${p.groupExpr} AS grp, ${p.columns.some((c) => c.name === 'planned_sessions') ? 'planned_sessions' : 'NULL::INTEGER'} AS plan
   FROM ${p.relation}
   WHERE ${p.where} AND score IS NOT NULL
 ),
 planned AS (
-  SELECT instrument, grp, coalesce(${plannedOverride}, max(session)) AS planned
+  SELECT instrument, grp, ${plannedOverride} AS fixed, max(session) AS seen_max
   FROM base WHERE phase = 'session' GROUP BY instrument, grp
 ),
 cs0 AS (
@@ -100,8 +101,8 @@ cs0 AS (
     arg_min(b.score, b.session) FILTER (WHERE b.phase = 'baseline') AS baseline,
     arg_max(b.score, b.session) FILTER (WHERE b.phase = 'session') AS last_score,
     max(b.session) FILTER (WHERE b.phase = 'session') AS last_session,
-    max(b.score) FILTER (WHERE b.phase = 'session' AND b.session = p.planned) AS planned_score,
-    any_value(p.planned) AS planned_session,
+    max(b.score) FILTER (WHERE b.phase = 'session' AND b.session = coalesce(p.fixed, b.plan, p.seen_max)) AS planned_score,
+    coalesce(any_value(p.fixed), max(b.plan), any_value(p.seen_max)) AS planned_session,
     max(b.week) FILTER (WHERE b.phase = 'followup') AS last_week
   FROM base b LEFT JOIN planned p USING (instrument, grp)
   GROUP BY b.instrument, b.grp, b.client_id, b.series

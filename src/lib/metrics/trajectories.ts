@@ -57,8 +57,8 @@ function locfSql(p: Prepared): string {
 	return `${summaryCtes(p)},
 obs AS (SELECT * FROM base WHERE phase IN ('baseline', 'session')),
 grid AS (
-  SELECT c.instrument, c.grp, c.client_id, c.series, unnest(range(0, p.planned + 1)) AS s
-  FROM (SELECT DISTINCT instrument, grp, client_id, series FROM obs) c JOIN planned p USING (instrument, grp)
+  SELECT instrument, grp, client_id, series, unnest(range(0, planned_session + 1)) AS s
+  FROM cs WHERE planned_session IS NOT NULL
 ),
 filled AS (
   SELECT g.instrument, g.grp, g.client_id, g.series, g.s AS session, arg_max(o.score, o.session) AS score

@@ -21,8 +21,12 @@ export const ROUTE_LABELS: Record<Route, string> = {
 export const PHASES = ['baseline', 'session', 'followup'] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** Client attributes the app knows by name; any other categorical column is kept as an extra attribute. */
-export const KNOWN_ATTRIBUTES = ['site', 'age_band', 'sex', 'diagnosis', 'dose_mg'] as const;
+/**
+ * Client attributes the app knows by name; any other categorical column is kept as an extra attribute.
+ * `planned_sessions` is the number of dosing sessions the series was planned to have (the treatment
+ * plan): "completed the planned series" is measured against it when present.
+ */
+export const KNOWN_ATTRIBUTES = ['site', 'age_band', 'sex', 'diagnosis', 'dose_mg', 'planned_sessions'] as const;
 
 const itemShape = Object.fromEntries(
 	Array.from({ length: MAX_ITEMS }, (_, i) => [`item_${i + 1}`, z.number().int().min(0).max(6).nullable().optional()])
@@ -48,6 +52,7 @@ export const ScoreRowSchema = z
 		sex: z.string().nullable().optional(),
 		diagnosis: z.string().nullable().optional(),
 		dose_mg: z.number().nullable().optional(),
+		planned_sessions: z.number().int().min(1).nullable().optional(),
 		...itemShape
 	})
 	.superRefine((row, ctx) => {
@@ -94,6 +99,7 @@ export const CANONICAL_SQL_TYPES: Record<string, string> = {
 	sex: 'VARCHAR',
 	diagnosis: 'VARCHAR',
 	dose_mg: 'DOUBLE',
+	planned_sessions: 'INTEGER',
 	...Object.fromEntries(Array.from({ length: MAX_ITEMS }, (_, i) => [`item_${i + 1}`, 'TINYINT']))
 };
 
