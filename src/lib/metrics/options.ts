@@ -11,7 +11,7 @@ export interface FilterOption {
 }
 
 /** Columns that are never offered as filters or groupings (ids, measures, indices, items). */
-const NOT_CATEGORICAL = /^(client_id|score|session|week|prorated|dose_mg|phase|item_\d+)$/;
+const NOT_CATEGORICAL = /^(client_id|score|session|week|prorated|dose_mg|planned_sessions|phase|item_\d+)$/;
 
 /** Categorical columns of `relation` usable as a filter or a grouping (VARCHAR or small-integer columns). */
 export async function categoricalColumns(conn: Connector, relation = 'scores'): Promise<string[]> {
