@@ -43,18 +43,20 @@ const CHROMIUM_ARGS = [
 interface SizeSpec {
 	label: string;
 	rows: number;
-	/** Repetitions: CSV imports, Arrow imports, OPFS reloads, refreshes, interactions. */
-	reps: { csv: number; arrow: number; opfs: number; refresh: number; interactions: number };
+	/** Repetitions: CSV imports, Arrow imports, OPFS reloads, refreshes of / and /compare, interactions, SQL timings. */
+	reps: { csv: number; arrow: number; opfs: number; refresh: number; compare: number; interactions: number; sql: number };
 }
 
 /**
- * Fewer repetitions at larger sizes keep the run bounded. CSV through the importer is skipped at
- * 5M rows: the importer holds every parsed row as a JS object in its worker (several GB at 5M).
+ * Fewer repetitions at larger sizes keep the run bounded (a refresh of `/` at 5M rows takes tens of
+ * seconds today, so 20+ interactions there alone would take ~10 minutes): 5M runs 10 interactions.
+ * CSV through the importer is skipped at 5M rows: the importer holds every parsed row as a JS
+ * object in its worker (several GB at 5M) and takes minutes already at 1M.
  */
 const REPS: Record<string, SizeSpec> = {
-	'100k': { label: '100k', rows: 100_000, reps: { csv: 3, arrow: 3, opfs: 3, refresh: 9, interactions: 24 } },
-	'1m': { label: '1M', rows: 1_000_000, reps: { csv: 1, arrow: 3, opfs: 3, refresh: 7, interactions: 24 } },
-	'5m': { label: '5M', rows: 5_000_000, reps: { csv: 0, arrow: 1, opfs: 2, refresh: 3, interactions: 21 } }
+	'100k': { label: '100k', rows: 100_000, reps: { csv: 3, arrow: 3, opfs: 3, refresh: 7, compare: 3, interactions: 21, sql: 3 } },
+	'1m': { label: '1M', rows: 1_000_000, reps: { csv: 1, arrow: 3, opfs: 3, refresh: 5, compare: 2, interactions: 21, sql: 2 } },
+	'5m': { label: '5M', rows: 5_000_000, reps: { csv: 0, arrow: 1, opfs: 2, refresh: 2, compare: 1, interactions: 10, sql: 1 } }
 };
 
 interface Stat {
@@ -287,9 +289,19 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 	page.on('pageerror', (e) => log('page error:', e.message));
 	const csvUrl = `/bench-data/${files.csv.split('/').pop()}`;
 	const arrowUrl = `/bench-data/${files.arrow.split('/').pop()}`;
+	let rows = spec.rows;
+	const overview: number[] = [];
+	const compare: number[] = [];
+	let overviewSql: string[] = [];
+	let inter: { kind: Kind; ms: number; longTask: number }[] = [];
+	let mem: { jsHeapMb: number | null; duckdbMb: number } = { jsHeapMb: null, duckdbMb: 0 };
+	let wasm: number[] = [];
+	let native: { ms: number[]; threads: number } = { ms: [], threads: 0 };
+	let phase = 'engine start';
 	try {
 		engine.push(await open(page, base, '/'));
 
+		phase = 'CSV import';
 		for (let i = 0; i < spec.reps.csv; i++) {
 			const r = await page.evaluate(({ u }) => window.__kapBench!.loadCsv(u, 'bench csv'), { u: csvUrl });
 			log(`  csv import ${i + 1}/${spec.reps.csv}: ${Math.round(r.totalMs as number)} ms (read ${Math.round(r.readMs as number)}, validate+arrow ${Math.round(r.validateMs as number)}, insert+keep ${Math.round(r.addMs as number)}); ${r.rows} rows`);
@@ -301,6 +313,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		}
 		if (!spec.reps.csv) notes.push('CSV import through the importer skipped at this size (the worker holds every parsed row as a JS object)');
 
+		phase = 'Arrow import';
 		for (let i = 0; i < spec.reps.arrow; i++) {
 			load.arrow_insert.push(await page.evaluate(({ u }) => window.__kapBench!.insertArrowOnly(u), { u: arrowUrl }));
 		}
@@ -316,6 +329,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 			log(`  arrow import ${i + 1}/${spec.reps.arrow}: ${Math.round(r.totalMs as number)} ms (${((r.bytes as number) / 1e6).toFixed(0)} MB IPC; insert only ${Math.round(load.arrow_insert[i])} ms)`);
 		}
 
+		phase = 'OPFS reload';
 		// Reload from the browser's store: make the demo active, reload (fresh engine), activate the kept one.
 		for (let i = 0; i < spec.reps.opfs; i++) {
 			await page.evaluate(() => window.__kapBench!.activate('demo'));
@@ -326,12 +340,11 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 			load.opfs_read.push(await page.evaluate(({ id }) => window.__kapBench!.storeLoadMs(id), { id }));
 			log(`  OPFS reload ${i + 1}/${spec.reps.opfs}: ${Math.round(ms)} ms (read+verify alone ${Math.round(load.opfs_read.at(-1)!)} ms)`);
 		}
-		const rows = await page.evaluate(({ id }) => window.__kapBench!.datasets().find((d) => d.id === id)?.rows ?? 0, { id });
+		rows = await page.evaluate(({ id }) => window.__kapBench!.datasets().find((d) => d.id === id)?.rows ?? 0, { id });
+		phase = 'refresh /';
 
 		// Full refresh of `/`: cache cleared, every query re-run, up to charts-drawn.
 		await page.waitForFunction(() => window.__kapBench!.drawnMarks().length > 0, null, { timeout: 120_000 }).catch(() => {});
-		const overview: number[] = [];
-		let overviewSql: string[] = [];
 		for (let i = 0; i < spec.reps.refresh; i++) {
 			await page.evaluate(() => window.__kapBench!.clearSqlLog());
 			overview.push(await page.evaluate(() => window.__kapBench!.refresh(120_000)));
@@ -339,28 +352,37 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		}
 		log(`  refresh /: ${overview.map(Math.round).join(', ')} ms (${overviewSql.length} queries)`);
 
-		const inter = await interactions(page, spec.reps.interactions);
+		phase = 'interactions';
+		inter = await interactions(page, spec.reps.interactions);
 		log(`  interactions: ${inter.map((x) => `${x.kind[0]}${Math.round(x.ms)}`).join(' ')}`);
 		if (!inter.some((x) => x.kind === 'instrument')) notes.push('no instrument control on `/` (it shows every instrument at once): interactions are route, site and series');
-		const mem = await page.evaluate(() => window.__kapBench!.memory());
+		mem = await page.evaluate(() => window.__kapBench!.memory());
+		phase = 'native ratio';
 
 		// Same SQL on both engines: the overview's queries, each run 3× uncached.
-		const reps = spec.rows > 2e6 ? 2 : 3;
-		const wasm = await page.evaluate(({ s, reps }) => window.__kapBench!.timeSql(s, reps), { s: overviewSql, reps });
-		const native = await nativeTimes(files.csv, overviewSql, reps);
+		const reps = spec.reps.sql;
+		wasm = await page.evaluate(({ s, reps }) => window.__kapBench!.timeSql(s, reps), { s: overviewSql, reps });
+		native = await nativeTimes(files.csv, overviewSql, reps);
 		for (let q = 0; q < overviewSql.length; q++)
 			log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${overviewSql[q].replace(/\s+/g, ' ').slice(0, 90)}`);
-		const wasmSum = wasm.reduce((a, b) => a + b, 0);
-		const nativeSum = native.ms.reduce((a, b) => a + b, 0);
 
 		// /compare: a fresh page load (the active dataset comes back from OPFS), then refreshes.
-		let compare: number[] = [];
+		phase = '/compare';
 		engine.push(await open(page, base, '/compare'));
 		if ((await firstDrawn(page, 60_000)) === null) notes.push('/compare set no charts-drawn mark (page missing or not instrumented): not measured');
-		else for (let i = 0; i < spec.reps.refresh; i++) compare.push(await page.evaluate(() => window.__kapBench!.refresh(120_000)));
+		else for (let i = 0; i < spec.reps.compare; i++) compare.push(await page.evaluate(() => window.__kapBench!.refresh(120_000)));
 		if (compare.length) log(`  refresh /compare: ${compare.map(Math.round).join(', ')} ms`);
-
-		const lt = inter.map((x) => x.longTask);
+	} catch (e) {
+		const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+		log(`  stopped during ${phase}: ${msg}`);
+		notes.push(`stopped during ${phase}: ${msg}`);
+	} finally {
+		await ctx.close();
+	}
+	const wasmSum = wasm.reduce((a, b) => a + b, 0);
+	const nativeSum = native.ms.reduce((a, b) => a + b, 0);
+	const lt = inter.map((x) => x.longTask);
+	{
 		return {
 			rows,
 			label: spec.label,
@@ -376,8 +398,6 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 			load_avg: [loadBefore, round(loadavg()[0])],
 			notes
 		};
-	} finally {
-		await ctx.close();
 	}
 }
 
@@ -467,6 +487,13 @@ async function main() {
 	let server: ChildProcess | null = null;
 	let browser: Browser | null = null;
 	const results: (SizeResult & Record<string, unknown>)[] = [];
+	// Ctrl-C / kill: close the browser and the server's process group before exiting.
+	for (const sig of ['SIGINT', 'SIGTERM'] as const)
+		process.once(sig, () => {
+			stopServer(server);
+			void browser?.close().finally(() => process.exit(130));
+			setTimeout(() => process.exit(130), 3000).unref();
+		});
 	try {
 		server = await startServer(port);
 		const base = `http://127.0.0.1:${port}`;
