@@ -7,14 +7,18 @@ import { ImportError, type Cell, type RawTable } from './types';
 
 const CANDIDATES = [',', ';', '\t', '|'];
 
-/** Split `text` into records. Empty unquoted fields are null; rows whose every field is empty are dropped. */
-export function parseDelimited(text: string, delimiter: string): { rows: Cell[][]; lines: number[] } {
+/**
+ * Split `text` into records. Empty unquoted fields are null; rows whose every field is empty are dropped.
+ * `unclosed` is the line of a quoted field that never closes (it then runs to the end of the text).
+ */
+export function parseDelimited(text: string, delimiter: string): { rows: Cell[][]; lines: number[]; unclosed: number | null } {
 	const d = delimiter.charCodeAt(0);
 	const n = text.length;
 	const rows: Cell[][] = [];
 	const lines: number[] = [];
 	let i = 0;
 	let line = 1;
+	let unclosed: number | null = null;
 	while (i < n) {
 		const rowLine = line;
 		const row: Cell[] = [];
@@ -25,12 +29,14 @@ export function parseDelimited(text: string, delimiter: string): { rows: Cell[][
 				// Quoted field: copy chunks between doubled quotes, counting the newlines inside.
 				let acc = '';
 				let j = i + 1;
+				const fieldLine = line;
 				for (;;) {
 					const q = text.indexOf('"', j);
 					const stop = q === -1 ? n : q;
 					for (let k = text.indexOf('\n', j); k !== -1 && k < stop; k = text.indexOf('\n', k + 1)) line++;
 					acc += text.slice(j, stop);
 					if (q === -1) {
+						unclosed ??= fieldLine;
 						j = n;
 						break;
 					}
@@ -83,7 +89,7 @@ export function parseDelimited(text: string, delimiter: string): { rows: Cell[][
 			lines.push(rowLine);
 		}
 	}
-	return { rows, lines };
+	return { rows, lines, unclosed };
 }
 
 /**
@@ -141,7 +147,11 @@ export function headerNames(raw: Cell[] | null, width: number): string[] {
 export function readDelimited(text: string, delimiter: string | null, format: string): RawTable {
 	const delim = delimiter ?? sniffDelimiter(text);
 	if (!delim) throw new ImportError('could not find a delimiter (comma, semicolon, tab or |) in the first lines');
-	const { rows, lines } = parseDelimited(text, delim);
+	const { rows, lines, unclosed } = parseDelimited(text, delim);
+	// Lenient reading would put every later line into that one cell and report nothing about them:
+	// rows would vanish without a trace. Refuse and say where instead.
+	if (unclosed !== null)
+		throw new ImportError(`line ${unclosed}: a quoted field is never closed, so the rest of the file would be read as one cell. Check the quotes on that line (or whether the file was cut short)`);
 	if (rows.length === 0) throw new ImportError('the file has no rows');
 	const header = !looksNumericRow(rows[0]);
 	let width = 0;
