@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DamagedDatasetError, DatasetStore, StorageFullError, type DirHandle, type FileHandle } from '../../src/lib/data/store';
+import { DamagedDatasetError, DatasetStore, StorageFullError, type DirHandle, type FileHandle, type LocksLike } from '../../src/lib/data/store';
 
 /** An in-memory OPFS stand-in with fault injection. */
 class MemDir implements DirHandle {
@@ -125,5 +125,45 @@ describe('DatasetStore', () => {
 		const { datasets } = await tab1.list();
 		expect(datasets.map((d) => d.id).sort()).toEqual(['t1', 't2']);
 		expect(await tab2.load(datasets.find((d) => d.id === 't1')!)).toEqual(bytes(300));
+	});
+
+	it('a tab starting while another tab is still saving leaves that save alone (it is not an interrupted import)', async () => {
+		// Web Locks stand-in shared by both "tabs": exclusive locks, ifAvailable answers null when held.
+		const held = new Set<string>();
+		const locks: LocksLike = {
+			async request<T>(name: string, a: unknown, b?: unknown): Promise<T> {
+				const cb = (typeof a === 'function' ? a : b) as (l: unknown) => Promise<T> | T;
+				if (typeof a === 'object' && (a as { ifAvailable?: boolean }).ifAvailable && held.has(name)) return cb(null);
+				held.add(name);
+				try {
+					return await cb({ name });
+				} finally {
+					held.delete(name);
+				}
+			}
+		};
+		const root = new MemDir();
+		const saver = new DatasetStore(async () => root, locks);
+		const starter = new DatasetStore(async () => root, locks);
+		let release!: () => void;
+		const gate = new Promise<void>((r) => (release = r));
+		// tab 1 holds the lock with data.arrow written and meta.json not yet (a slow save of a big file)
+		const inflight = locks.request('kap-outcomes-dataset:slow', async () => {
+			const d = await (await root.getDirectoryHandle('datasets', { create: true })).getDirectoryHandle('slow', { create: true });
+			const w = await (await d.getFileHandle('data.arrow', { create: true })).createWritable();
+			await w.write(bytes(10) as BufferSource);
+			await w.close();
+			await gate;
+		});
+		await new Promise((r) => setTimeout(r, 0));
+		const during = await starter.list();
+		expect(during.problems).toEqual([]);
+		expect((await root.getDirectoryHandle('datasets')).dirs.has('slow')).toBe(true);
+		release();
+		await inflight;
+		// once nobody holds it, a folder still without meta.json really is an interrupted import
+		expect((await starter.list()).problems).toEqual([expect.objectContaining({ id: 'slow', discarded: true })]);
+		await saver.save(meta('real'), bytes(5));
+		expect((await starter.list()).datasets.map((d) => d.id)).toEqual(['real']);
 	});
 });

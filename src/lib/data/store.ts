@@ -67,8 +67,30 @@ export async function sha256(bytes: Uint8Array): Promise<string> {
 	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** The part of the Web Locks API the store uses (shared by every tab of the origin). */
+export interface LocksLike {
+	request<T>(name: string, opts: { ifAvailable?: boolean }, cb: (lock: unknown) => Promise<T> | T): Promise<T>;
+	request<T>(name: string, cb: (lock: unknown) => Promise<T> | T): Promise<T>;
+}
+
+const lockName = (id: string) => `kap-outcomes-dataset:${id}`;
+
 export class DatasetStore {
-	constructor(private root: () => Promise<DirHandle>) {}
+	/**
+	 * `locks`: while a tab saves a dataset it holds that dataset's lock, so another tab starting at that
+	 * moment sees a folder without meta.json that is still being written — not an interrupted import —
+	 * and leaves it alone. Without locks (old browsers, Node) a meta-less folder is taken as interrupted.
+	 */
+	constructor(
+		private root: () => Promise<DirHandle>,
+		private locks: LocksLike | null = null
+	) {}
+
+	/** True when another tab (or this one) is saving dataset `id` right now. */
+	private async saving(id: string): Promise<boolean> {
+		if (!this.locks) return false;
+		return this.locks.request(lockName(id), { ifAvailable: true }, (lock) => lock === null);
+	}
 
 	private async folder(): Promise<DirHandle> {
 		return (await this.root()).getDirectoryHandle('datasets', { create: true });
@@ -87,6 +109,7 @@ export class DatasetStore {
 			try {
 				metaText = await (await (await sub.getFileHandle('meta.json')).getFile()).text();
 			} catch {
+				if (await this.saving(id)) continue; // another tab is writing it: not ours to judge yet
 				await dir.removeEntry(id, { recursive: true }).catch(() => {});
 				problems.push({ id, reason: 'an import was interrupted before it finished (e.g. the page was reloaded); its partial data were discarded', discarded: true });
 				continue;
@@ -105,6 +128,10 @@ export class DatasetStore {
 
 	/** Keep `data` under `meta.id`. All-or-nothing: on failure nothing of this dataset remains. */
 	async save(meta: Omit<StoredMeta, 'bytes' | 'sha256' | 'version'>, data: Uint8Array): Promise<StoredMeta> {
+		return this.locks ? this.locks.request(lockName(meta.id), () => this.write(meta, data)) : this.write(meta, data);
+	}
+
+	private async write(meta: Omit<StoredMeta, 'bytes' | 'sha256' | 'version'>, data: Uint8Array): Promise<StoredMeta> {
 		const dir = await this.folder();
 		const full: StoredMeta = { ...meta, bytes: data.byteLength, sha256: await sha256(data), version: 1 };
 		try {
@@ -160,7 +187,7 @@ function isQuotaError(e: unknown): boolean {
 /** The store on the browser's OPFS, or null where the browser has none (then nothing is kept). */
 export function browserStore(): DatasetStore | null {
 	if (typeof navigator === 'undefined' || !navigator.storage?.getDirectory) return null;
-	return new DatasetStore(() => navigator.storage.getDirectory() as unknown as Promise<DirHandle>);
+	return new DatasetStore(() => navigator.storage.getDirectory() as unknown as Promise<DirHandle>, (navigator.locks as unknown as LocksLike) ?? null);
 }
 
 /** Bytes used and available to this site, as the browser reports them. */
