@@ -19,7 +19,7 @@ import * as XLSX from '@e965/xlsx';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyMapping, ImportError, importFile, readTable, rejectedRowsCsv, suggestMapping, type ImportOutcome, type RawTable } from '../../src/lib/import/index';
 import { parseDelimited } from '../../src/lib/import/csv';
-import { csvCell, toCsv } from '../../src/lib/export/csv';
+import { csvCell, safeFileName, toCsv } from '../../src/lib/export/csv';
 import { root } from '../fixtures/import/helpers';
 
 const SEED = 20261122;
@@ -386,6 +386,19 @@ describe('named hostile files', () => {
 			expect([0, 1], `${name}: ${run.stderr}`).toContain(run.status);
 			expect(run.stderr, name).not.toMatch(/RangeError|TypeError|at .*\.ts:/);
 		}
+	});
+});
+
+describe('safe download names', () => {
+	it('any name (paths, markup, control characters, Unicode) becomes letters, digits, _ . - only, no leading dot', () => {
+		fc.assert(
+			fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('../../etc/passwd', '..\\..\\x.csv', '<img src=x onerror=alert(1)>', '=cmd|calc', '.hidden', '', 'CON', 'résumé—final')), fc.constantFrom('csv', 'svg', 'png', 'json', '../x'), (name, ext) => {
+				const out = safeFileName(name, ext);
+				expect(out).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,79}\.[A-Za-z0-9_]+$/);
+				expect(out).not.toMatch(/[/\\]/);
+			}),
+			{ seed: SEED, numRuns: 500 }
+		);
 	});
 });
 
