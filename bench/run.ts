@@ -20,7 +20,7 @@
  * Repetitions shrink with size to keep the whole run near 10–15 minutes on 2 cores (see REPS).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -369,7 +369,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		// /compare: a fresh page load (the active dataset comes back from OPFS), then refreshes.
 		phase = '/compare';
 		engine.push(await open(page, base, '/compare'));
-		if ((await firstDrawn(page, 60_000)) === null) notes.push('/compare set no charts-drawn mark (page missing or not instrumented): not measured');
+		if ((await firstDrawn(page, 180_000)) === null) notes.push('/compare set no charts-drawn mark within 180 s of loading (page missing, failing, or slower than that): not measured');
 		else for (let i = 0; i < spec.reps.compare; i++) compare.push(await page.evaluate(() => window.__kapBench!.refresh(120_000)));
 		if (compare.length) log(`  refresh /compare: ${compare.map(Math.round).join(', ')} ms`);
 	} catch (e) {
@@ -404,7 +404,11 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 /** Median ms of each SQL text on native DuckDB over the same rows (the CSV of this size). */
 async function nativeTimes(csv: string, sqls: string[], reps: number): Promise<{ ms: number[]; threads: number }> {
 	const conn = await NativeConnector.open();
-	const header = readFileSync(csv, 'utf8').slice(0, 4096).split('\n')[0].split(',');
+	const head = Buffer.alloc(4096);
+	const fd = openSync(csv, 'r');
+	readSync(fd, head, 0, head.length, 0); // only the header line: a 5M-row file is larger than a JS string may be
+	closeSync(fd);
+	const header = head.toString('utf8').split('\n')[0].split(',');
 	await conn.loadCanonicalCsv(csv, 'ds_bench', header);
 	const [{ t }] = await conn.query<{ t: number }>(`SELECT current_setting('threads')::INT AS t`);
 	const ms: number[] = [];
@@ -508,8 +512,8 @@ async function main() {
 		for (let i = 0; i < specs.length; i++) {
 			log(`size ${specs[i].label}`);
 			const r = await benchSize(browser, base, specs[i], files[i]);
-			results.push({ ...r, demo_first_chart_ms: { cold: demo.cold, warm: demo.warm }, bundle_brotli_kb: bundle, machine });
-			writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+			results.push({ ...r, demo_first_chart_ms: { cold: demo.cold, warm: demo.warm }, bundle_brotli_kb: bundle, machine, measured_at: new Date().toISOString() });
+			writeResults(results);
 		}
 	} finally {
 		await browser?.close().catch(() => {});
@@ -517,6 +521,23 @@ async function main() {
 	}
 	printTable(results);
 	log(`done in ${Math.round((Date.now() - started) / 1000)} s; bench/results.json written`);
+}
+
+/**
+ * Write bench/results.json: the sizes just measured replace their earlier entries, other sizes'
+ * entries stay (so `--sizes 5m` re-measures one size without discarding the others).
+ */
+function writeResults(results: (SizeResult & Record<string, unknown>)[]) {
+	const file = join(ROOT, 'bench', 'results.json');
+	let old: (SizeResult & Record<string, unknown>)[] = [];
+	try {
+		old = JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		/* first run */
+	}
+	const fresh = new Set(results.map((r) => r.label));
+	const merged = [...old.filter((r) => !fresh.has(r.label)), ...results].sort((a, b) => a.rows - b.rows);
+	writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
 }
 
 function printTable(results: (SizeResult & Record<string, unknown>)[]) {
