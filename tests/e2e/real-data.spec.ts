@@ -42,5 +42,6 @@ test('Claus 2020 through /data, then PA vs TAU on /compare reproduces the publis
 	await expect(markers.locator('[data-field=baseline]')).toHaveText(bdi1);
 	await expect(markers.locator('[data-field=end]')).toContainText(`${bdi4} (S3)`);
 	await expect(page.getByTestId('client-course').locator('path.line').first()).toBeVisible();
+	await expect(page.getByTestId('no-items')).toContainText('only BDI-II totals'); // the workbook mapping uses totals
 	await page.screenshot({ path: 'test-results/client-claus.png', fullPage: true });
 });
