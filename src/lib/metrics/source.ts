@@ -81,9 +81,12 @@ export function remissionCondition(s: Settings, scoreCol = 'end_score'): string 
  */
 export function summaryCtes(p: Prepared): string {
 	const s = p.settings;
-	const plannedOverride = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? lit(s.plannedSessions[id]!) : null));
+	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? lit(s.plannedSessions[id]!) : null));
 	const endScore = s.end === 'last' ? 'last_score' : 'planned_score';
 	const endSession = s.end === 'last' ? 'last_session' : `CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
+	// One pass over the score rows, no join: the fallback plan (largest session seen in the group) is
+	// taken from the small per-series table afterwards. A series has a score at that session exactly
+	// when its own last session is it (no session of the group lies beyond it).
 	return `WITH base AS (
   SELECT client_id, series, instrument, phase,
     CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
@@ -92,23 +95,28 @@ export function summaryCtes(p: Prepared): string {
   FROM ${p.relation}
   WHERE ${p.where} AND score IS NOT NULL
 ),
-planned AS (
-  SELECT instrument, grp, ${plannedOverride} AS fixed, max(session) AS seen_max
-  FROM base WHERE phase = 'session' GROUP BY instrument, grp
-),
 cs0 AS (
-  SELECT b.instrument, b.grp, b.client_id, b.series,
-    arg_min(b.score, b.session) FILTER (WHERE b.phase = 'baseline') AS baseline,
-    arg_max(b.score, b.session) FILTER (WHERE b.phase = 'session') AS last_score,
-    max(b.session) FILTER (WHERE b.phase = 'session') AS last_session,
-    max(b.score) FILTER (WHERE b.phase = 'session' AND b.session = coalesce(p.fixed, b.plan, p.seen_max)) AS planned_score,
-    coalesce(any_value(p.fixed), max(b.plan), any_value(p.seen_max)) AS planned_session,
-    max(b.week) FILTER (WHERE b.phase = 'followup') AS last_week
-  FROM base b LEFT JOIN planned p USING (instrument, grp)
-  GROUP BY b.instrument, b.grp, b.client_id, b.series
+  SELECT instrument, grp, client_id, series,
+    arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
+    arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
+    max(session) FILTER (WHERE phase = 'session') AS last_session,
+    coalesce(${fixed}, max(plan)) AS own_plan,
+    max(score) FILTER (WHERE phase = 'session' AND session = coalesce(${fixed}, plan)) AS own_plan_score,
+    max(week) FILTER (WHERE phase = 'followup') AS last_week
+  FROM base
+  GROUP BY instrument, grp, client_id, series
+),
+planned AS (
+  SELECT instrument, grp, max(last_session) AS seen_max FROM cs0 GROUP BY instrument, grp
+),
+cs1 AS (
+  SELECT c.instrument, c.grp, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week,
+    coalesce(c.own_plan, p.seen_max) AS planned_session,
+    CASE WHEN c.own_plan IS NOT NULL THEN c.own_plan_score WHEN c.last_session = p.seen_max THEN c.last_score END AS planned_score
+  FROM cs0 c LEFT JOIN planned p USING (instrument, grp)
 ),
 cs AS (
-  SELECT *, ${endScore} AS end_score, ${endSession} AS end_session FROM cs0
+  SELECT *, ${endScore} AS end_score, ${endSession} AS end_session FROM cs1
 )`;
 }
 
