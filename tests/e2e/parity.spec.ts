@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test, expect } from './guard';
+import { importWithExampleMapping } from './import-helper';
 
 /**
  * The browser and the command line must give identical numbers for the same file: both run the
@@ -16,14 +17,7 @@ test('the app and `kap-outcomes report` agree on response, remission and traject
 	const cli = JSON.parse(execFileSync('node', ['bin/kap-outcomes.js', 'report', file, '--mapping', mapping, '--json'], { encoding: 'utf8' }));
 	const rate = (section: CliRate[], inst: string) => section.find((r) => r.instrument === inst && r.group === 'other')!;
 
-	await page.goto('/data');
-	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-	await page.getByTestId('file-input').setInputFiles(file);
-	await expect(page.getByTestId('preview')).toBeVisible();
-	await page.getByLabel('Example mappings').selectOption({ label: 'claus2020.json' });
-	await page.getByTestId('dataset-name').fill('Claus 2020');
-	await page.getByTestId('run-import').click();
-	await page.getByTestId('keep-import').click();
+	await importWithExampleMapping(page, file, 'claus2020.json', 'Claus 2020');
 	await expect(page.getByTestId('engine-status')).toContainText('Claus 2020 · 43 clients');
 
 	for (const inst of ['bdi2', 'hamd17']) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './guard';
+import { importWithExampleMapping } from './import-helper';
 
 /**
  * The researcher's and the therapist's questions answered on a real, imported dataset rather than the
@@ -10,14 +11,7 @@ import { test, expect } from './guard';
 const file = path.join('tests', 'fixtures', 'refdata', 'claus2020', 'claus-2020.xlsx');
 
 test('Claus 2020 through /data, then PA vs TAU on /compare reproduces the published counts and one participant opens on /clients', async ({ page }) => {
-	await page.goto('/data');
-	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
-	await page.getByTestId('file-input').setInputFiles(file);
-	await expect(page.getByTestId('preview')).toBeVisible();
-	await page.getByLabel('Example mappings').selectOption({ label: 'claus2020.json' });
-	await page.getByTestId('dataset-name').fill('Claus 2020');
-	await page.getByTestId('run-import').click();
-	await page.getByTestId('keep-import').click();
+	await importWithExampleMapping(page, file, 'claus2020.json', 'Claus 2020');
 	await expect(page.getByTestId('engine-status')).toContainText('Claus 2020 · 43 clients');
 
 	await page.goto('/compare?a.treatment=PA&b.treatment=TAU&instrument=bdi2');
