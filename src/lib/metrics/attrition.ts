@@ -28,7 +28,7 @@ export async function attrition(conn: Connector, opts: MetricOptions = {}): Prom
 	const p = await prepare(conn, opts);
 	const sql = `${summaryCtes(p)},
 counts AS (
-  SELECT instrument, grp, phase, session, week, count(DISTINCT client_id || '\u0001' || series)::INTEGER AS clients
+  SELECT instrument, grp, phase, session, week, count(DISTINCT (client_id, series))::INTEGER AS clients
   FROM base GROUP BY instrument, grp, phase, session, week
   UNION ALL
   SELECT instrument, grp, 'end', NULL, NULL, count(*) FILTER (WHERE last_score IS NOT NULL)::INTEGER FROM cs GROUP BY instrument, grp
