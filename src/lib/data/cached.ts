@@ -12,7 +12,33 @@ export class CachingConnector implements Connector {
 	/** When an array, the SQL text of every cache miss is appended (the benchmark's `?bench` mode turns it on). */
 	log: string[] | null = null;
 
+	private derived = new Map<string, Promise<string>>();
+	private derivedCount = 0;
+	/** Derived tables kept at once; older ones (superseded filter states) are dropped. */
+	private static readonly MAX_DERIVED = 12;
+
 	constructor(private inner: Connector) {}
+
+	/**
+	 * A temporary table holding `sql`'s result, created once per SQL text (concurrent callers share
+	 * the creation) and dropped when data change. Creating it does not clear cached results: it only
+	 * derives from data already loaded.
+	 */
+	materialize(sql: string): Promise<string> {
+		let made = this.derived.get(sql);
+		if (!made) {
+			const name = `derived_${++this.derivedCount}`;
+			made = this.inner.exec(`CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`).then(() => name);
+			made.catch(() => this.derived.delete(sql));
+			this.derived.set(sql, made);
+			if (this.derived.size > CachingConnector.MAX_DERIVED) {
+				const [oldSql, old] = this.derived.entries().next().value!;
+				this.derived.delete(oldSql);
+				old.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+			}
+		}
+		return made;
+	}
 
 	query<T extends object = Row>(sql: string): Promise<T[]> {
 		let hit = this.cache.get(sql);
@@ -45,9 +71,11 @@ export class CachingConnector implements Connector {
 		await this.inner.insertArrowIPC(table, ipc, create);
 	}
 
-	/** Forget every cached result (data changed). */
+	/** Forget every cached result and derived table (data changed). */
 	clear(): void {
 		this.cache.clear();
+		for (const made of this.derived.values()) made.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+		this.derived.clear();
 	}
 }
 

@@ -21,6 +21,13 @@ export interface Connector {
 	dropFile(name: string): Promise<void>;
 	/** Append (or create) table `table` from an Arrow IPC stream. */
 	insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
+	/**
+	 * Optional: store the result of `sql` (which reads only loaded data) as a temporary table and
+	 * return its name; the same `sql` returns the same table until the data change. Lets several
+	 * metrics of one page share an expensive intermediate (the client-series summary) instead of
+	 * each recomputing it. Connectors without it get the intermediate inlined as a CTE.
+	 */
+	materialize?(sql: string): Promise<string>;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { DEFINITIONS } from './definitions';
-import { GROUP_ORDER, prepare, summaryCtes, type MetricOptions, type MetricResult } from './source';
+import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult } from './source';
 
 export interface AttritionRow {
 	instrument: string;
@@ -26,7 +26,7 @@ export interface AttritionRow {
  */
 export async function attrition(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<AttritionRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${summaryCtes(p)},
+	const sql = `${await summarySource(conn, p)},
 counts AS (
   SELECT instrument, grp, phase, session, week, count(DISTINCT (client_id, series))::INTEGER AS clients
   FROM base GROUP BY instrument, grp, phase, session, week

@@ -10,7 +10,7 @@
 import type { Connector } from '../engine/connector';
 import { logRank, kaplanMeier, type KmPoint } from '../stats/survival';
 import { DEFINITIONS } from './definitions';
-import { GROUP_ORDER, prepare, summaryCtes, type MetricOptions, type MetricResult } from './source';
+import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult } from './source';
 import { tCi } from './trajectories';
 
 export interface DurabilityRow {
@@ -61,7 +61,7 @@ fu AS (SELECT instrument, grp, client_id, series, week, score FROM base WHERE ph
 /** Per follow-up week: everyone's n/mean/CI, and the responders still responding. */
 export async function durability(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<DurabilityRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${summaryCtes(p)},
+	const sql = `${await summarySource(conn, p)},
 ${RESPONDERS}
 SELECT fu.instrument, fu.grp AS "group", fu.week, count(*)::INTEGER AS n, avg(fu.score) AS mean, stddev_samp(fu.score) AS sd,
   count(r.client_id)::INTEGER AS responders_n,
@@ -104,7 +104,7 @@ export async function survival(
 	opts: MetricOptions = {}
 ): Promise<MetricResult<SurvivalRow> & { logRank: LogRankRow[] }> {
 	const p = await prepare(conn, opts);
-	const sql = lossOfResponseSql(summaryCtes(p));
+	const sql = lossOfResponseSql(await summarySource(conn, p));
 	const raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>(sql);
 	const byKey = new Map<string, { instrument: string; group: string; times: number[]; events: boolean[] }>();
 	for (const r of raw) {

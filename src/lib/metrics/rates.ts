@@ -14,7 +14,7 @@ import {
 	perInstrumentCase,
 	prepare,
 	remissionCondition,
-	summaryCtes,
+	summarySource,
 	type MetricOptions,
 	type MetricResult
 } from './source';
@@ -55,7 +55,7 @@ const GROUP_COL = `coalesce(grp, ${lit(ALL_GROUPS)}) AS "group"`;
 export async function response(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
 	const def = responseDefinition(p.settings);
-	const sql = `${summaryCtes(p)}
+	const sql = `${await summarySource(conn, p)}
 SELECT instrument, ${GROUP_COL},
   count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS n,
   count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL AND end_score <= 0.5 * baseline)::INTEGER AS count
@@ -69,7 +69,7 @@ ORDER BY instrument, ${GROUP_ORDER}`;
 /** Remission: end-of-series score meets the instrument's threshold (clients with baseline and end). */
 export async function remission(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${summaryCtes(p)}
+	const sql = `${await summarySource(conn, p)}
 SELECT instrument, ${GROUP_COL},
   count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS n,
   count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(p.settings)}))::INTEGER AS count
@@ -106,7 +106,7 @@ function reliableExprs(s: Settings) {
 export async function reliableChange(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ReliableRow>> {
 	const p = await prepare(conn, opts);
 	const e = reliableExprs(p.settings);
-	const sql = `${summaryCtes(p)},
+	const sql = `${await summarySource(conn, p)},
 used AS (SELECT * FROM cs WHERE baseline IS NOT NULL AND end_score IS NOT NULL),
 sdv AS (SELECT instrument, stddev_samp(baseline) AS sd_pre FROM used GROUP BY instrument),
 k AS (

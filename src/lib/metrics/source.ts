@@ -37,6 +37,10 @@ export interface Prepared {
 	relation: string;
 	columns: { name: string; type: string }[];
 	where: string;
+	/** `where` without the instrument restriction (a shared summary covers every instrument). */
+	allInstruments: string;
+	/** The instrument restriction alone (`TRUE` when none). */
+	instrumentWhere: string;
 	groupExpr: string;
 	settings: Settings;
 }
@@ -52,8 +56,10 @@ export async function prepare(conn: Connector, opts: MetricOptions): Promise<Pre
 		groupExpr = `coalesce(CAST(${ident(opts.groupBy)} AS VARCHAR), ${lit(MISSING)})`;
 	}
 	let where = whereSql(opts.filters ?? {}, names);
-	if (opts.instruments?.length) where += ` AND instrument IN (${opts.instruments.map((i) => lit(i)).join(', ')})`;
-	return { relation, columns, where, groupExpr, settings: resolveSettings(opts.settings) };
+	const instrumentWhere = opts.instruments?.length ? `instrument IN (${opts.instruments.map((i) => lit(i)).join(', ')})` : 'TRUE';
+	const allInstruments = where;
+	if (opts.instruments?.length) where += ` AND ${instrumentWhere}`;
+	return { relation, columns, where, allInstruments, instrumentWhere, groupExpr, settings: resolveSettings(opts.settings) };
 }
 
 /** `CASE instrument WHEN 'bdi2' THEN … END` over the known instruments, from a per-instrument value. */
@@ -87,14 +93,7 @@ export function summaryCtes(p: Prepared): string {
 	// One pass over the score rows, no join: the fallback plan (largest session seen in the group) is
 	// taken from the small per-series table afterwards. A series has a score at that session exactly
 	// when its own last session is it (no session of the group lies beyond it).
-	return `WITH base AS (
-  SELECT client_id, series, instrument, phase,
-    CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
-    CASE WHEN phase = 'followup' THEN week END AS week,
-    score, ${p.groupExpr} AS grp, ${p.columns.some((c) => c.name === 'planned_sessions') ? 'planned_sessions' : 'NULL::INTEGER'} AS plan
-  FROM ${p.relation}
-  WHERE ${p.where} AND score IS NOT NULL
-),
+	return `${baseCte(p)},
 cs0 AS (
   SELECT instrument, grp, client_id, series,
     arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
@@ -120,6 +119,33 @@ cs AS (
 )`;
 }
 
+/** `WITH base AS (…)`: the observed scores a metric reads, with `grp` and the series' plan (see summaryCtes). */
+export function baseCte(p: Prepared): string {
+	return `WITH base AS (
+  SELECT client_id, series, instrument, phase,
+    CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
+    CASE WHEN phase = 'followup' THEN week END AS week,
+    score, ${p.groupExpr} AS grp, ${p.columns.some((c) => c.name === 'planned_sessions') ? 'planned_sessions' : 'NULL::INTEGER'} AS plan
+  FROM ${p.relation}
+  WHERE ${p.where} AND score IS NOT NULL
+)`;
+}
+
+/**
+ * The summary CTEs for a metric's SQL, like `summaryCtes`. When the connector can materialize,
+ * the client-series summary is computed once per filters × grouping × settings and shared by every
+ * metric of a page (they would otherwise each rebuild it from all score rows); the returned CTEs
+ * then read it from that table, and the SQL says what the table holds.
+ */
+export async function summarySource(conn: Connector, p: Prepared): Promise<string> {
+	if (!conn.materialize) return summaryCtes(p);
+	// One summary per filters × grouping × settings, over every instrument: the page's metrics for
+	// one instrument and for all of them then share it.
+	const summarySql = `${summaryCtes({ ...p, where: p.allInstruments })}\nSELECT * FROM cs`;
+	const table = await conn.materialize(summarySql);
+	return `/* ${table} holds the client-series summary:\n${summarySql}\n*/\n${baseCte(p)},\ncs AS (SELECT * FROM ${table} WHERE ${p.instrumentWhere})`;
+}
+
 /** Per-client-series summary row (see `summaryCtes`). */
 export interface ClientSummaryRow {
 	instrument: string;
@@ -137,7 +163,7 @@ export interface ClientSummaryRow {
 /** One row per instrument × group × client-series: baseline, end of series, last follow-up week. */
 export async function clientSummary(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ClientSummaryRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${summaryCtes(p)}
+	const sql = `${await summarySource(conn, p)}
 SELECT instrument, grp AS "group", client_id, series, baseline, end_score, end_session, last_session, planned_session, last_week
 FROM cs ORDER BY instrument, "group", client_id, series`;
 	return { rows: await conn.query<ClientSummaryRow>(sql), sql };

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { CachingConnector } from '../../src/lib/data/cached';
+import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
+import { attrition } from '../../src/lib/metrics/attrition';
+import { durability, survival } from '../../src/lib/metrics/durability';
+import { loadRefdata } from './metrics-fixtures';
+
+/**
+ * The app's connector stores the client-series summary once per filters × grouping and lets every
+ * metric of a page read it; the CLI and tests inline it. Both must give the same numbers — and the
+ * published ones (Claus 2020: PA 9/21, TAU 2/19).
+ */
+describe('shared (materialised) client-series summary', () => {
+	let db: NodeConnector;
+	let app: CachingConnector;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+		await loadRefdata(db, 'claus2020');
+		app = new CachingConnector(db);
+	});
+
+	it('gives the same rows as the inlined summary for every metric that uses it', async () => {
+		const opts = { groupBy: 'treatment' };
+		for (const metric of [response, remission, reliableChange, attrition, durability, survival]) {
+			const inline = await metric(db, opts);
+			const shared = await metric(app, opts);
+			expect(shared.rows, metric.name).toEqual(inline.rows);
+		}
+		const { rows } = await response(app, { ...opts, instruments: ['bdi2'] });
+		expect(rows.map((r) => [r.group, r.count, r.n])).toEqual([['PA', 9, 21], ['TAU', 2, 19], ['(all)', 11, 40]]);
+	});
+
+	it('builds the summary once for all metrics with the same filters, and anew after the data change', async () => {
+		const made: string[] = [];
+		const spy = new CachingConnector(db);
+		const materialize = spy.materialize.bind(spy);
+		spy.materialize = (sql: string) => materialize(sql).then((t) => (made.push(t), t));
+		const opts = { groupBy: 'treatment', filters: { sex: ['female'] } };
+		await Promise.all([response(spy, opts), remission(spy, opts), attrition(spy, opts)]);
+		expect(new Set(made).size).toBe(1);
+		const { sql } = await response(spy, opts);
+		expect(sql).toContain(`FROM ${made[0]}`);
+		await spy.exec('CREATE TABLE unrelated AS SELECT 1 AS x'); // any data change
+		await response(spy, opts);
+		expect(new Set(made).size).toBe(2);
+	});
+});
