@@ -28,7 +28,9 @@ export class CachingConnector implements Connector {
 		let made = this.derived.get(sql);
 		if (!made) {
 			const name = `derived_${++this.derivedCount}`;
-			made = this.inner.exec(`CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`).then(() => name);
+			const create = `CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`;
+			this.log?.push(create); // a replay of the log (benchmark) must create it before the queries that read it
+			made = this.inner.exec(create).then(() => name);
 			made.catch(() => this.derived.delete(sql));
 			this.derived.set(sql, made);
 			if (this.derived.size > CachingConnector.MAX_DERIVED) {
