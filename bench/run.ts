@@ -293,6 +293,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 	const overview: number[] = [];
 	const compare: number[] = [];
 	let overviewSql: string[] = [];
+	let replayed = 0;
 	let inter: { kind: Kind; ms: number; longTask: number }[] = [];
 	let mem: { jsHeapMb: number | null; duckdbMb: number } = { jsHeapMb: null, duckdbMb: 0 };
 	let wasm: number[] = [];
@@ -363,11 +364,21 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		const reps = spec.reps.sql;
 		// The app's derived tables (shared summaries) may be dropped asynchronously after a cache clear;
 		// the replay creates its own under other names so such a drop cannot remove them mid-replay.
-		const replay = overviewSql.map((q) => q.replace(/\bderived_(\d+)\b/g, 'replay_$1'));
+		// A query of a superseded request may read a derived table made before the log began (its result
+		// was dropped by the page anyway): it is left out of the replay.
+		const made = new Set<string>();
+		const replay = overviewSql
+			.map((q) => q.replace(/\bderived_(\d+)\b/g, 'replay_$1'))
+			.filter((q) => {
+				const created = /^CREATE OR REPLACE TEMP TABLE (replay_\d+)/.exec(q)?.[1];
+				if (created) made.add(created);
+				return [...q.matchAll(/\breplay_\d+\b/g)].every((m) => m[0] === created || made.has(m[0]));
+			});
+		replayed = replay.length;
 		wasm = await page.evaluate(({ s, reps }) => window.__kapBench!.timeSql(s, reps), { s: replay, reps });
 		native = await nativeTimes(files.csv, replay, reps);
-		for (let q = 0; q < overviewSql.length; q++)
-			log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${overviewSql[q].replace(/\s+/g, ' ').slice(0, 90)}`);
+		for (let q = 0; q < replay.length; q++)
+			log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${replay[q].replace(/\s+/g, ' ').slice(0, 90)}`);
 
 		// /compare: a fresh page load (the active dataset comes back from OPFS), then refreshes.
 		phase = '/compare';
@@ -397,7 +408,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 				: null,
 			long_task_ms: lt.length ? { max: round(Math.max(...lt)), median: stat(lt)!.median } : null,
 			memory_mb: { js_heap: mem.jsHeapMb === null ? null : round(mem.jsHeapMb), duckdb: round(mem.duckdbMb) },
-			native_ratio: nativeSum > 0 ? { ratio: round(wasmSum / nativeSum), wasm_ms: round(wasmSum), native_ms: round(nativeSum), queries: overviewSql.length, native_threads: native.threads } : null,
+			native_ratio: nativeSum > 0 ? { ratio: round(wasmSum / nativeSum), wasm_ms: round(wasmSum), native_ms: round(nativeSum), queries: replayed, native_threads: native.threads } : null,
 			load_avg: [loadBefore, round(loadavg()[0])],
 			notes
 		};
