@@ -35,3 +35,12 @@ export async function filterOptions(conn: Connector, columns: string[], relation
 	for (const r of rows) out[r.col].push({ value: r.value, clients: r.clients });
 	return out;
 }
+
+/**
+ * What the pages offer as filters: every categorical column of `relation` except the ones that
+ * have their own control (instrument, series), with its values and client counts.
+ */
+export async function filterChoices(conn: Connector, relation = 'scores'): Promise<Record<string, FilterOption[]>> {
+	const cols = await categoricalColumns(conn, relation);
+	return filterOptions(conn, cols.filter((c) => c !== 'instrument' && c !== 'series'), relation);
+}
