@@ -5,7 +5,7 @@
  */
 import { filtersFromParams, writeFilters } from '$lib/data/url';
 import type { Filters } from '$lib/metrics/filters';
-import type { Cohort } from '$lib/metrics/compare';
+import type { Cohort, Comparison } from '$lib/metrics/compare';
 import { ROUTE_LABELS, type Route } from '$lib/model/schema';
 import { cohortColors } from '$lib/charts/colors';
 
@@ -79,4 +79,18 @@ export function cohortsOf(state: CompareState): { a: Cohort; b: Cohort; colors: 
 	let [la, lb] = [describe(state.a), describe(state.b)];
 	if (la === lb) [la, lb] = [`A: ${la}`, `B: ${lb}`];
 	return { a: { label: la, filters: state.a }, b: { label: lb, filters: state.b }, colors: cohortColors(state.a, state.b) };
+}
+
+/** What the page hands every comparison card: the result (null while loading), state, and SQL. */
+export interface CardState {
+	c: Comparison | null;
+	sql: string;
+	loading: boolean;
+	error: string | null;
+}
+
+/** A card that draws the two cohorts: CardState plus their colours and labels (A, B). */
+export interface CohortCardState extends CardState {
+	colors: [string, string];
+	labels: [string, string];
 }
