@@ -1,4 +1,5 @@
 /** Labels and number formats shared by the overview's panels (one place, so every chart reads alike). */
+import type { Column } from '$lib/components/columns';
 import { ROUTE_LABELS, ROUTES, type Route } from '$lib/model/schema';
 
 /** The route's full label (e.g. "Sublingual (troche/lozenge)"); unknown values as they are. */
@@ -22,3 +23,6 @@ export const pct = (v: number | null | undefined, digits = 1): string => (v === 
 /** A CI as "48.1–56.4 %". */
 export const ciText = (low: number | null | undefined, high: number | null | undefined): string =>
 	low === null || low === undefined || high === null || high === undefined ? '—' : `${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)} %`;
+
+/** The route column of the overview's tables: the group key shown as the route's name. */
+export const ROUTE_COLUMN: Column = { key: 'group', label: 'Route', format: (v) => routeLabel(String(v)) };
