@@ -10,7 +10,6 @@ import { summarize } from '../../src/lib/stats/effect';
 import {
 	classifyChange,
 	classifyPercentChange,
-	clinicalCutoffC,
 	jacobsonTruax,
 	rci,
 	type ChangeClass
@@ -58,11 +57,6 @@ describe('rci and classifyChange', () => {
 		expect(classifyPercentChange(20, 11)).toBe('unchanged');
 		expect(classifyPercentChange(20, 30)).toBe('deteriorated');
 		expect(classifyPercentChange(0, 0)).toBe('unchanged');
-	});
-	it('cutoff c is the SD-weighted midpoint', () => {
-		// Equal SDs: plain midpoint. Hand-checked: (10·5 + 5·30)/(10 + 5) = 200/15.
-		expect(clinicalCutoffC(30, 8, 10, 8)).toBe(20);
-		expect(clinicalCutoffC(30, 10, 5, 5)).toBeCloseTo(200 / 15, 12);
 	});
 });
 

@@ -4,8 +4,6 @@
  */
 import type { Filters, SeriesFilter } from '../metrics/filters';
 
-export const FILTER_KEYS = ['site', 'route', 'diagnosis', 'age_band', 'sex'] as const;
-
 /** Filters encoded in `params` under an optional `prefix` (e.g. `a.` for cohort A). */
 export function filtersFromParams(params: URLSearchParams, prefix = ''): Filters {
 	const f: Filters = {};

@@ -249,10 +249,3 @@ export function chiSquareSf(x: number, df: number): number {
 	return gammaQ(df / 2, x / 2);
 }
 
-/** F distribution upper tail P(F > f) with df1, df2 > 0. f ≤ 0 → 1; invalid df or NaN → NaN. */
-export function fSf(f: number, df1: number, df2: number): number {
-	if (Number.isNaN(f) || !(df1 > 0) || !(df2 > 0)) return NaN;
-	if (f <= 0) return 1;
-	if (f === Infinity) return 0;
-	return betaI(df2 / (df2 + df1 * f), df2 / 2, df1 / 2);
-}

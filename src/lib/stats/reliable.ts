@@ -106,14 +106,3 @@ export function classifyPercentChange(
 	return 'unchanged';
 }
 
-/**
- * Jacobson–Truax clinical-significance cutoff c: the score equidistant, in SD units, from
- * the clinical and the functional population means,
- *   c = (sdClin·mFun + sdFun·mClin) / (sdClin + sdFun).
- * Leaving the clinical range means post < c on a lower-is-better scale.
- * NaN input or sdClin + sdFun ≤ 0 → NaN.
- */
-export function clinicalCutoffC(mClin: number, sdClin: number, mFun: number, sdFun: number): number {
-	if (!(sdClin >= 0 && sdFun >= 0) || !(sdClin + sdFun > 0)) return NaN;
-	return (sdClin * mFun + sdFun * mClin) / (sdClin + sdFun);
-}
