@@ -3,7 +3,8 @@
  * charts share one promise), the cache cleared whenever data changes (any exec or file/table
  * insert), and a `latest` guard so a chart ignores results of queries it has superseded.
  */
-import type { Connector, Row } from '../engine/connector';
+import { toStatement, type Connector, type Query, type Row } from '../engine/connector';
+import { ident, sql, Sql, statementKey } from '../engine/sql';
 
 export class CachingConnector implements Connector {
 	private cache = new Map<string, Promise<unknown[]>>();
@@ -24,15 +25,16 @@ export class CachingConnector implements Connector {
 	 * the creation) and dropped when data change. Creating it does not clear cached results: it only
 	 * derives from data already loaded.
 	 */
-	materialize(sql: string): Promise<string> {
-		let made = this.derived.get(sql);
+	materialize(q: Query): Promise<string> {
+		const key = statementKey(toStatement(q));
+		let made = this.derived.get(key);
 		if (!made) {
 			const name = `derived_${++this.derivedCount}`;
-			const create = `CREATE OR REPLACE TEMP TABLE ${name} AS ${sql}`;
-			this.log?.push(create); // a replay of the log (benchmark) must create it before the queries that read it
+			const create = q instanceof Sql ? sql`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${q}` : `CREATE OR REPLACE TEMP TABLE ${name} AS ${q}`;
+			this.log?.push(typeof create === 'string' ? create : statementKey(create)); // a replay of the log (benchmark) must create it before the queries that read it
 			made = this.inner.exec(create).then(() => name);
-			made.catch(() => this.derived.delete(sql));
-			this.derived.set(sql, made);
+			made.catch(() => this.derived.delete(key));
+			this.derived.set(key, made);
 			if (this.derived.size > CachingConnector.MAX_DERIVED) {
 				const [oldSql, old] = this.derived.entries().next().value!;
 				this.derived.delete(oldSql);
@@ -42,22 +44,23 @@ export class CachingConnector implements Connector {
 		return made;
 	}
 
-	query<T extends object = Row>(sql: string): Promise<T[]> {
-		let hit = this.cache.get(sql);
+	query<T extends object = Row>(q: Query): Promise<T[]> {
+		const key = statementKey(toStatement(q));
+		let hit = this.cache.get(key);
 		if (!hit) {
 			this.misses++;
-			this.log?.push(sql);
-			hit = this.inner.query<T>(sql);
-			hit.catch(() => this.cache.delete(sql)); // never cache failures
-			this.cache.set(sql, hit);
+			this.log?.push(key);
+			hit = this.inner.query<T>(q);
+			hit.catch(() => this.cache.delete(key)); // never cache failures
+			this.cache.set(key, hit);
 			if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
 		}
 		return hit as Promise<T[]>;
 	}
 
-	async exec(sql: string): Promise<void> {
+	async exec(q: Query): Promise<void> {
 		this.clear();
-		await this.inner.exec(sql);
+		await this.inner.exec(q);
 	}
 
 	registerFile(name: string, bytes: Uint8Array): Promise<void> {

@@ -10,7 +10,8 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+import { sql } from './sql';
+import { decodeRows, OFFLINE_SETTINGS, toStatement, type Connector, type Query, type Row } from './connector';
 
 const BUNDLES: duckdb.DuckDBBundles = {
 	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -50,12 +51,24 @@ export class BrowserConnector implements Connector {
 		private conn: duckdb.AsyncDuckDBConnection
 	) {}
 
-	async query<T extends object = Row>(sql: string): Promise<T[]> {
-		return decodeRows<T>(await this.conn.query(sql));
+	async query<T extends object = Row>(q: Query): Promise<T[]> {
+		return decodeRows<T>(await this.run(q));
 	}
 
-	async exec(sql: string): Promise<void> {
-		await this.conn.query(sql);
+	async exec(q: Query): Promise<void> {
+		await this.run(q);
+	}
+
+	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
+	private async run(q: Query) {
+		const { text, params } = toStatement(q);
+		if (!params.length) return this.conn.query(text);
+		const stmt = await this.conn.prepare(text);
+		try {
+			return await stmt.query(...params);
+		} finally {
+			await stmt.close();
+		}
 	}
 
 	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
@@ -72,7 +85,7 @@ export class BrowserConnector implements Connector {
 
 	/** Bytes of DuckDB's heap in use, as reported by the engine. */
 	async memoryBytes(): Promise<number> {
-		const rows = await this.query<{ b: number }>(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`);
+		const rows = await this.query<{ b: number }>(sql`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`);
 		return rows[0]?.b ?? 0;
 	}
 }

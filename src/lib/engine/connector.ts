@@ -7,14 +7,23 @@
  * booleans and nulls: Arrow never leaves the engine module.
  */
 
+import { Sql } from './sql';
+
 export type Value = number | string | boolean | null;
 export type Row = Record<string, Value>;
 
+/**
+ * A statement for the engine: a `Sql` built with the `sql` template (values bound as parameters,
+ * see `sql.ts`). TRANSITIONAL: a plain string is still accepted until every caller is converted
+ * (issue 10); new code passes `Sql` only.
+ */
+export type Query = Sql | string;
+
 export interface Connector {
-	/** Run `sql` and return its rows as plain objects (BigInt/Decimal already numbers). */
-	query<T extends object = Row>(sql: string): Promise<T[]>;
+	/** Run `q` and return its rows as plain objects (BigInt/Decimal already numbers). */
+	query<T extends object = Row>(q: Query): Promise<T[]>;
 	/** Run statements that return nothing useful (DDL, INSERT, SET). */
-	exec(sql: string): Promise<void>;
+	exec(q: Query): Promise<void>;
 	/** Make `bytes` readable by SQL under the file name `name` (e.g. for read_csv). */
 	registerFile(name: string, bytes: Uint8Array): Promise<void>;
 	/** Forget a registered file, releasing its memory. */
@@ -27,7 +36,7 @@ export interface Connector {
 	 * metrics of one page share an expensive intermediate (the client-series summary) instead of
 	 * each recomputing it. Connectors without it get the intermediate inlined as a CTE.
 	 */
-	materialize?(sql: string): Promise<string>;
+	materialize?(q: Query): Promise<string>;
 }
 
 /**
@@ -52,12 +61,12 @@ function plainValue(v: unknown): Value {
 	return String(v);
 }
 
-/** Quote an identifier for DuckDB SQL. */
+/** @deprecated use `ident()` from `./sql` (returns a `Sql` fragment); removed by issue 10. */
 export function ident(name: string): string {
 	return `"${name.replaceAll('"', '""')}"`;
 }
 
-/** Quote a string literal for DuckDB SQL. */
+/** @deprecated values are bound as parameters (`sql` template in `./sql`); removed by issue 10. */
 export function lit(value: string | number | boolean | null): string {
 	if (value === null) return 'NULL';
 	if (typeof value === 'number') {
@@ -70,3 +79,8 @@ export function lit(value: string | number | boolean | null): string {
 
 /** Statements run right after opening any database: never fetch extensions (offline, and it hangs in Node). */
 export const OFFLINE_SETTINGS = 'SET autoload_known_extensions = false; SET autoinstall_known_extensions = false';
+
+/** Text and parameters of a query, for the engines. */
+export function toStatement(q: Query): { text: string; params: Value[] } {
+	return q instanceof Sql ? { text: q.text, params: q.params } : { text: q, params: [] };
+}

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+import { decodeRows, OFFLINE_SETTINGS, toStatement, type Connector, type Query, type Row } from './connector';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -35,12 +35,24 @@ export class NodeConnector implements Connector {
 		private conn: Blocking
 	) {}
 
-	async query<T extends object = Row>(sql: string): Promise<T[]> {
-		return decodeRows<T>(this.conn.query(sql));
+	async query<T extends object = Row>(q: Query): Promise<T[]> {
+		return decodeRows<T>(this.run(q));
 	}
 
-	async exec(sql: string): Promise<void> {
-		this.conn.query(sql);
+	async exec(q: Query): Promise<void> {
+		this.run(q);
+	}
+
+	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
+	private run(q: Query) {
+		const { text, params } = toStatement(q);
+		if (!params.length) return this.conn.query(text);
+		const stmt = this.conn.prepare(text);
+		try {
+			return stmt.query(...params);
+		} finally {
+			stmt.close();
+		}
 	}
 
 	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
