@@ -8,7 +8,7 @@ import { ScoreRowSchema } from '../model/schema';
 import { applyAttributes, prepareAttributes, resolveAttributes } from './attributes';
 import { detectIdentifiers } from './deid';
 import type { Mapping } from './mapping';
-import { buildScore, hasValue, resolveMeasure, routeOf, type ResolvedMeasure } from './record';
+import { buildScore, hasValue, prepareVisitOrder, resolveMeasure, routeOf, type ResolvedMeasure } from './record';
 import { col, fillByClient, readValue, resolveSource, sourceColumn, type Ctx } from './sources';
 import { TableChecks, type Warning } from './checks';
 import type { CanonicalRow, ImportOutcome, ImportReport, RawTable } from './types';
@@ -61,6 +61,7 @@ export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
 		return c === null ? null : `${c}\u0001${readValue(series, row, ctx, c) ?? '1'}`;
 	};
 	prepareAttributes(table, ctx, attrs, clientKey);
+	prepareVisitOrder(measures, raw.rows, ctx, clientKey);
 
 	const rows: CanonicalRow[] = [];
 	const acceptedLines: number[] = [];

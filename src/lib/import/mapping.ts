@@ -49,12 +49,22 @@ export const TimepointValueSchema = z
 export type TimepointValue = z.infer<typeof TimepointValueSchema>;
 
 /**
- * A column naming the timepoint (week number, visit label, REDCap event). `labels` maps raw values;
- * values not listed are parsed from common names (baseline, session_3, week_4_followup, …).
+ * What the values of a time column mean. `session` (the default): 0 = baseline, n = dosing session n,
+ * and text labels are parsed (baseline, session_3, week_4_followup, …). `followup_week`: 0 = baseline,
+ * n = follow-up week n. `visit_order`: dates (or any sortable values) ordered within each client-series —
+ * the first is the baseline, the next ones dosing sessions 1, 2, …; the values themselves are not kept.
+ */
+export const TIME_MEANINGS = ['session', 'followup_week', 'visit_order'] as const;
+export type TimeMeaning = (typeof TIME_MEANINGS)[number];
+
+/**
+ * A column naming the timepoint (week number, visit label, REDCap event, visit date). `labels` maps raw
+ * values; values not listed are read as `means` says.
  */
 export const TimepointSchema = z
 	.object({
 		column: z.string().min(1),
+		means: z.enum(TIME_MEANINGS).optional(),
 		labels: z.record(z.string(), TimepointValueSchema).optional(),
 		instance_column: z.string().optional()
 	})
@@ -101,6 +111,8 @@ export const MappingSchema = z
 		version: z.literal(1),
 		/** Free text for people: units, provenance, caveats. */
 		note: z.string().optional(),
+		/** What one step of the time axis is, for the methods text: "dosing session" (default), "day", "month". */
+		time_unit: z.string().min(1).max(40).optional(),
 		/** What the file looked like (informational; the page uses it to label the preview). */
 		shape: z.enum(['canonical', 'long', 'wide', 'items', 'redcap']).optional(),
 		format: z

@@ -6,11 +6,11 @@
 import { INSTRUMENTS, type InstrumentDefinition, type InstrumentId } from '../instruments/definitions';
 import { parseItem, totalFromItems } from '../instruments/scoring';
 import type { Phase, Route } from '../model/schema';
-import type { Measure, TimepointValue } from './mapping';
+import type { Measure, TimeMeaning, TimepointValue } from './mapping';
 import { normaliseRoute } from './routes';
 import { col, readValue, resolveSource, sourceColumn, type Ctx, type Resolved } from './sources';
 import type { Cell } from './types';
-import { cellNumber, cellText, memo, normaliseInstrument as instrumentOf, normalisePhase as phaseOf, parseTimepoint, type Timepoint } from './values';
+import { cellNumber, cellText, memo, normaliseInstrument as instrumentOf, normalisePhase as phaseOf, parseDateDays, parseTimepoint, type Timepoint } from './values';
 
 const normaliseInstrument = memo(instrumentOf);
 const normalisePhase = memo(phaseOf);
@@ -18,7 +18,15 @@ const normaliseRouteMemo = memo(normaliseRoute);
 
 export interface ResolvedMeasure {
 	instrument: Resolved;
-	timepoint: { idx: number; column: string; labels: Map<string, TimepointValue>; instanceIdx: number | null } | null;
+	timepoint: {
+		idx: number;
+		column: string;
+		means: TimeMeaning;
+		labels: Map<string, TimepointValue>;
+		instanceIdx: number | null;
+		/** visit_order: each source row's place among its client-series' visits (0 = first), from `prepareVisitOrder`. */
+		order: WeakMap<Cell[], number>;
+	} | null;
 	phase: Resolved;
 	session: Resolved;
 	week: Resolved;
@@ -38,6 +46,8 @@ export function resolveMeasure(ctx: Ctx, m: Measure): ResolvedMeasure {
 		? {
 				idx: col(ctx, m.timepoint.column),
 				column: m.timepoint.column,
+				means: m.timepoint.means ?? 'session',
+				order: new WeakMap<Cell[], number>(),
 				labels: new Map(Object.entries(m.timepoint.labels ?? {}).map(([k, v]) => [k.trim(), v])),
 				instanceIdx: m.timepoint.instance_column ? col(ctx, m.timepoint.instance_column) : null
 			}
@@ -144,7 +154,7 @@ function timepoint(m: ResolvedMeasure, row: Cell[], ctx: Ctx, client: string): T
 		const label = t.labels.get(text);
 		const parsed: Timepoint | null = label
 			? { phase: label.phase, session: label.session ?? (label.phase === 'baseline' ? 0 : null), week: label.week ?? null }
-			: parseTimepoint(text);
+			: readTime(t.means, text, t.order.get(row), ctx);
 		if (!parsed) return { ok: false, column: t.column, reason: `unknown timepoint: "${text}"`, unknown: { column: t.column, value: text } };
 		if (label && (label.session_from_instance || label.week_from_instance) && t.instanceIdx !== null) {
 			const n = cellNumber(row[t.instanceIdx], ctx.missing, false);
@@ -179,6 +189,55 @@ function timepoint(m: ResolvedMeasure, row: Cell[], ctx: Ctx, client: string): T
 	if (tp.phase !== 'followup' && tp.week !== null)
 		return { ok: false, column: weekCol, reason: `phase/index mismatch: only follow-up rows have a week (this is ${tp.phase})` };
 	return tp;
+}
+
+/** A time value read as the mapping says it is meant (see TIME_MEANINGS). */
+function readTime(means: TimeMeaning, text: string, order: number | undefined, ctx: Ctx): Timepoint | null {
+	if (means === 'visit_order') return order === undefined ? null : order === 0 ? { phase: 'baseline', session: 0, week: null } : { phase: 'session', session: order, week: null };
+	if (means === 'followup_week') {
+		const n = cellNumber(text, ctx.missing, ctx.decimalComma);
+		if (n === null || Number.isNaN(n)) return parseTimepoint(text);
+		return n === 0 ? { phase: 'baseline', session: 0, week: null } : { phase: 'followup', session: null, week: n };
+	}
+	return parseTimepoint(text);
+}
+
+/** Sort key of a visit value: a date's day number, else the number, else the text. */
+function visitKey(text: string, ctx: Ctx): number | string {
+	const d = parseDateDays(text);
+	if (d !== null) return d;
+	const n = cellNumber(text, ctx.missing, ctx.decimalComma);
+	return n !== null && !Number.isNaN(n) ? n : text;
+}
+
+/**
+ * One pass for `visit_order` time columns: number each client-series' distinct visit values in order
+ * (0 = the first), so repeat visits become baseline, session 1, 2, … instead of duplicates.
+ */
+export function prepareVisitOrder(measures: ResolvedMeasure[], rows: Cell[][], ctx: Ctx, clientKey: (row: Cell[]) => string | null): void {
+	for (const m of measures) {
+		const t = m.timepoint;
+		if (!t || t.means !== 'visit_order') continue;
+		const byClient = new Map<string, Map<string, number | string>>();
+		for (const row of rows) {
+			const key = clientKey(row);
+			const text = cellText(row[t.idx], ctx.missing);
+			if (key === null || text === null) continue;
+			if (!byClient.has(key)) byClient.set(key, new Map());
+			byClient.get(key)!.set(text, visitKey(text, ctx));
+		}
+		const rank = new Map<string, Map<string, number>>();
+		for (const [key, values] of byClient) {
+			const sorted = [...values].sort(([, a], [, b]) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === 'number' ? -1 : 1));
+			rank.set(key, new Map(sorted.map(([text], i) => [text, i])));
+		}
+		for (const row of rows) {
+			const key = clientKey(row);
+			const text = cellText(row[t.idx], ctx.missing);
+			const r = key === null || text === null ? undefined : rank.get(key)?.get(text);
+			if (r !== undefined) t.order.set(row, r);
+		}
+	}
 }
 
 function num(text: string | null, ctx: Ctx): number | null {

@@ -9,7 +9,8 @@ import { KNOWN_ATTRIBUTES } from '../model/schema';
 import { detectIdentifiers, snake } from './deid';
 import type { Attribute, Mapping, Measure, ValueSource } from './mapping';
 import type { RawTable } from './types';
-import { DEFAULT_MISSING, cellText, normaliseInstrument } from './values';
+import { DEFAULT_MISSING, cellNumber, cellText, normaliseInstrument } from './values';
+import { isTimeLike, isVisitDate, unitFromName, wideFamilies, type TimeGuess, type WideFamily } from './suggest-time';
 
 const CLIENT_NAMES = ['client_id', 'client', 'patient_id', 'patient', 'subject_id', 'subject', 'participant_id', 'participant', 'record_id', 'study_id', 'pid', 'id', 'rownames', 'case'];
 const SHORT_TIMED = /^(bdi|phq|gad|hamd|hdrs|hrsd|madrs|hama)[._]?(\d+)[._](\d+|total|tot|sum|score)$/;
@@ -41,6 +42,8 @@ export function suggestMapping(raw: RawTable): Mapping {
 			: { value: 'other' };
 	let shape: Mapping['shape'];
 	let measures: Measure[];
+	let families: WideFamily[] = [];
+	let timeUnit: string | undefined;
 
 	const isCanonical = ['client_id', 'instrument', 'phase'].every((c) => cols.includes(c)) && (cols.includes('score') || cols.includes('item_1'));
 	if (isCanonical) {
@@ -90,19 +93,31 @@ export function suggestMapping(raw: RawTable): Mapping {
 					measures.push({ instrument: { value: instrument }, phase: { value: isBase ? 'baseline' : 'session' }, session: { value: session }, ...measureColumns(byTime.get(t)!, use) });
 				}
 			}
+		} else if ((families = wideFamilies(cols, used)).length > 0) {
+			// `Reaction.0 … Reaction.9`, `score_w0 …`: one measure per column; an unknown stem leaves the
+			// questionnaire for the user to choose (the report says so).
+			shape = 'wide';
+			timeUnit = families[0].unit;
+			measures = families.flatMap((f) =>
+				f.columns.map((c) => ({ instrument: { value: f.instrument }, phase: { value: c.session === 0 ? 'baseline' : 'session' }, session: { value: c.session }, score: use(c.column) }))
+			);
 		} else {
 			shape = 'long';
+			const clientIdx = cols.indexOf(client);
 			const instCol = use(find(['instrument', 'measure', 'questionnaire', 'scale', 'test', 'assessment']));
-			const scoreCol = use(find(['score', 'total', 'total_score', 'value', 'result'])) ?? use([...groups].map(([, m]) => m.get('')?.total).find(Boolean));
-			const single = [...groups.keys()][0];
-			const timeCol = use(find(['timepoint', 'visit', 'week', 'session', 'time', 'event', 'wave']));
-			measures = [
-				{
-					instrument: instCol ? { column: instCol } : { value: single ?? null },
-					...(timeCol ? { timepoint: { column: timeCol } } : { phase: { value: 'baseline' } }),
-					...(scoreCol ? { score: scoreCol } : { score: use(cols.find((c) => !used.has(c))) })
-				}
-			];
+			// Several questionnaire totals in one row (PHQ9 Total, GAD7 Total): a measure each.
+			const totals = instCol ? [] : [...groups].map(([instrument, m]) => [instrument, use(m.get('')?.total)] as const).filter(([, c]) => c);
+			const time = longTime(raw, cols, keys, used, clientIdx);
+			if (time) use(time.column);
+			timeUnit = time?.unit;
+			const timeSource = time ? { timepoint: { column: time.column, ...(time.means ? { means: time.means } : {}) } } : { phase: { value: 'baseline' } };
+			if (totals.length > 0) measures = totals.map(([instrument, c]) => ({ instrument: { value: instrument }, ...timeSource, score: use(c) }));
+			else {
+				const scoreCol =
+					use(find(['score', 'total', 'total_score', 'value', 'result'])) ??
+					use(cols.find((c, i) => !used.has(c) && !isTimeLike(raw, i, clientIdx) && numericColumn(raw, i)) ?? cols.find((c) => !used.has(c)));
+				measures = [{ instrument: instCol ? { column: instCol } : { value: null }, ...timeSource, ...(scoreCol ? { score: scoreCol } : {}) }];
+			}
 		}
 	}
 
@@ -112,6 +127,7 @@ export function suggestMapping(raw: RawTable): Mapping {
 		version: 1,
 		shape,
 		...(raw.sheet ? { format: { sheet: raw.sheet } } : {}),
+		...(timeUnit ? { time_unit: timeUnit } : {}),
 		client_id: client,
 		...(seriesCol ? { series: { column: seriesCol } } : {}),
 		route,
@@ -174,6 +190,30 @@ function measureColumns(g: Group, use: (c: string | undefined) => string | undef
 function completeColumn(cols: string[], instrument: InstrumentId, use: (c: string | undefined) => string | undefined): Pick<Measure, 'complete'> {
 	const c = cols.find((x) => x.endsWith('_complete') && normaliseInstrument(x.slice(0, -'_complete'.length)) === instrument);
 	return c ? { complete: use(c) } : {};
+}
+
+/** The long file's time column: by name, else a 0–n integer column, else visit dates (repeat visits). */
+function longTime(raw: RawTable, cols: string[], keys: string[], used: Set<string>, clientIdx: number): TimeGuess | undefined {
+	const names = ['timepoint', 'time_point', 'visit', 'visit_date', 'date', 'week', 'weeks', 'session', 'time', 'event', 'wave', 'occasion', 'day', 'days', 'month', 'months'];
+	for (const n of names) {
+		const i = keys.indexOf(n);
+		if (i !== -1 && !used.has(cols[i])) return isVisitDate(raw, i, clientIdx) ? { column: cols[i], means: 'visit_order' } : { column: cols[i], unit: unitFromName(cols[i]) };
+	}
+	const d = cols.findIndex((c, k) => !used.has(c) && k !== clientIdx && isVisitDate(raw, k, clientIdx));
+	if (d !== -1) return { column: cols[d], means: 'visit_order' };
+	const i = cols.findIndex((c, k) => !used.has(c) && k !== clientIdx && isTimeLike(raw, k, clientIdx));
+	return i !== -1 ? { column: cols[i], unit: unitFromName(cols[i]) } : undefined;
+}
+
+function numericColumn(raw: RawTable, ci: number): boolean {
+	const missing = new Set(DEFAULT_MISSING);
+	let numbers = 0;
+	for (let r = 0; r < Math.min(raw.rows.length, 200); r++) {
+		const n = cellNumber(raw.rows[r][ci], missing, false);
+		if (n !== null && Number.isNaN(n)) return false;
+		if (n !== null) numbers++;
+	}
+	return numbers > 0;
 }
 
 function timeValue(t: string): number {
