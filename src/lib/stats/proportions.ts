@@ -71,3 +71,42 @@ export function newcombeDifference(
 	const eps = Math.hypot(a.high - a.rate, b.rate - b.low);
 	return { diff, low: Math.max(-1, diff - delta), high: Math.min(1, diff + eps) };
 }
+
+/** Number needed to treat from a risk difference and its CI (Altman 1998, BMJ 317:1309). */
+export interface NumberNeededToTreat {
+	/** 1/|diff|; Infinity when diff = 0. */
+	nnt: number;
+	/** benefit (diff > 0: the first group responds more: NNTB), harm (diff < 0: NNTH), none (diff = 0). */
+	kind: 'benefit' | 'harm' | 'none';
+	/**
+	 * The CI in Altman's convention. When the difference's CI excludes 0, both ends are on one
+	 * side: `benefit: [1/high, 1/low]` (or `harm: [1/|low|, 1/|high|]`). When it crosses 0 the
+	 * interval is two pieces through infinity: NNTB from 1/high to ∞, and NNTH from ∞ down to 1/|low|,
+	 * written "NNTB 1/high to ∞ to NNTH 1/|low|".
+	 */
+	ci: { crossesZero: boolean; benefit: [number, number] | null; harm: [number, number] | null };
+	/** Human-readable text, e.g. "NNTB 4.2 (95 % CI NNTB 2.3 to ∞ to NNTH 21.5)". */
+	text: string;
+}
+
+/** Altman's NNT with CI from a difference in proportions (`diff`, `low`, `high` as from newcombeDifference). */
+export function numberNeededToTreat(diff: number, low: number, high: number): NumberNeededToTreat {
+	const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '∞');
+	const kind = diff > 0 ? 'benefit' : diff < 0 ? 'harm' : 'none';
+	const nnt = diff === 0 ? Infinity : 1 / Math.abs(diff);
+	const label = (k: string) => (k === 'benefit' ? 'NNTB' : 'NNTH');
+	let ci: NumberNeededToTreat['ci'];
+	let ciText: string;
+	if (low > 0) {
+		ci = { crossesZero: false, benefit: [1 / high, 1 / low], harm: null };
+		ciText = `NNTB ${f(1 / high)} to ${f(1 / low)}`;
+	} else if (high < 0) {
+		ci = { crossesZero: false, benefit: null, harm: [1 / Math.abs(low), 1 / Math.abs(high)] };
+		ciText = `NNTH ${f(1 / Math.abs(low))} to ${f(1 / Math.abs(high))}`;
+	} else {
+		ci = { crossesZero: true, benefit: high > 0 ? [1 / high, Infinity] : null, harm: low < 0 ? [1 / Math.abs(low), Infinity] : null };
+		ciText = `NNTB ${f(high > 0 ? 1 / high : Infinity)} to ∞ to NNTH ${f(low < 0 ? 1 / Math.abs(low) : Infinity)}`;
+	}
+	const head = kind === 'none' ? 'NNT ∞' : `${label(kind)} ${f(nnt)}`;
+	return { nnt, kind, ci, text: `${head} (95 % CI ${ciText})` };
+}
