@@ -2,6 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/lib/cli/main';
 import type { Report } from '../../src/lib/metrics/report';
+import type { ModelRow } from '../../src/lib/metrics/models';
+import type { MmrmRow } from '../../src/lib/metrics/mmrm';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RIESBY = path.join(ROOT, 'tests/fixtures/refdata/riesby/riesby.dat');
@@ -30,7 +32,7 @@ describe('npx kap-outcomes report (end to end on riesby with its mapping)', () =
 			[4, 63, '13.62', '6.97'],
 			[5, 58, '11.95', '7.22']
 		]);
-		const m = r.models[0];
+		const m = r.models[0] as ModelRow;
 		expect(m).toMatchObject({ instrument: 'hamd17', method: 'ML', random: 'slope', time: 'session', n_obs: 375, n_clients: 66 });
 		expect(m.fixed.map((f) => [f.term, f.estimate.toFixed(2), f.se.toFixed(2)])).toEqual([
 			['(Intercept)', '23.58', '0.55'],
@@ -47,15 +49,31 @@ describe('npx kap-outcomes report (end to end on riesby with its mapping)', () =
 		const reactive = g.trajectories.filter((x) => x.group === 'reactive').map((x) => [x.n, x.mean.toFixed(2), x.sd!.toFixed(2)]);
 		expect(reactive[0]).toEqual([28, '22.79', '4.12']);
 		expect(reactive[5]).toEqual([27, '11.22', '6.34']);
-		expect(g.models[0].lrt!.chi2.toFixed(1)).toBe('4.1');
-		expect(g.models[0].lrt!.df).toBe(2);
+		expect((g.models[0] as ModelRow).lrt!.chi2.toFixed(1)).toBe('4.1');
+		expect((g.models[0] as ModelRow).lrt!.df).toBe(2);
 		const reml = JSON.parse((await run(['report', RIESBY, '--mapping', MAPPING, '--json', '--model', 'reml', '--random', 'intercept'])).out) as Report;
-		const m = reml.models[0];
+		const m = reml.models[0] as ModelRow;
 		expect(m.fixed.map((f) => [f.estimate.toFixed(2), f.se.toFixed(2)])).toEqual([
 			['23.55', '0.64'],
 			['-2.38', '0.14']
 		]);
 		expect([m.variance.intercept.toFixed(2), m.variance.residual.toFixed(2)]).toEqual(['16.45', '19.10']);
+	});
+
+	it('--model mmrm --group-by endog: a models entry of type mmrm with the nlme::gls numbers (R call in metrics-mmrm.test.ts)', async () => {
+		const r = JSON.parse((await run(['report', RIESBY, '--mapping', MAPPING, '--json', '--model', 'mmrm', '--group-by', 'endog'])).out) as Report;
+		const m = r.models[0] as MmrmRow;
+		expect(r.meta.model).toMatchObject({ type: 'mmrm', method: 'REML' });
+		expect(m).toMatchObject({ type: 'mmrm', last_session: 5, n_obs: 289, n_clients: 61 });
+		// nlme::gls REML logLik −837.387324902; reactive − endogenous at week 5: −1.1190657509 (SE 2.0459000229, df 278).
+		expect(Math.abs(m.loglik - -837.387324902)).toBeLessThan(1e-4);
+		expect(Math.abs(m.last_session_difference!.estimate - -1.1190657509)).toBeLessThan(1e-4);
+		expect(m.last_session_difference!.df).toBe(278);
+		expect(m.ls_means).toHaveLength(10);
+		const text = await run(['report', RIESBY, '--mapping', MAPPING, '--model', 'mmrm', '--group-by', 'endog', '--last-session', '4']);
+		expect(text.out).toContain('MMRM hamd17');
+		expect(text.out).toContain('Session 4: reactive − endogenous');
+		expect((await run(['report', RIESBY, '--model', 'ml', '--last-session', '4'])).code).toBe(2);
 	});
 
 	it('readable tables without --json; bad usage exits 2', async () => {
@@ -77,7 +95,7 @@ describe('npx kap-outcomes report on BtheB and claus2020 with their mappings', (
 		const { code, out, err } = await run(args);
 		expect(err).toBe('');
 		expect(code).toBe(0);
-		const m = (JSON.parse(out) as Report).models[0];
+		const m = (JSON.parse(out) as Report).models[0] as ModelRow;
 		expect(m).toMatchObject({ n_obs: 280, n_clients: 97, method: 'ML', random: 'intercept' });
 		const est = Object.fromEntries(m.fixed.map((f) => [f.term, f.estimate]));
 		// published 5.59244, 0.63967, −0.70477, −2.32912, −2.82497, 0.19712 (the 2009 fit stopped ~5e-5 short)

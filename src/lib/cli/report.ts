@@ -10,13 +10,14 @@ import { importFile, loadRows, parseMapping, type Mapping } from '../import/inde
 import { isInstrumentId, type InstrumentId } from '../instruments/definitions';
 import type { SettingsInput } from '../metrics/definitions';
 import { buildReport, type Report, type ReportOptions } from '../metrics/report';
+import type { MmrmRow } from '../metrics/mmrm';
 import { parseArgs, type Command } from './main';
 
 const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--group-by COLUMN|none] [--instrument ID] [--json]
-  [--model ml|reml] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
+  [--model ml|reml|mmrm] [--last-session K] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
   [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned] [--iapt] [--locf] [--min-cell N]`;
 
-const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'end', 'min-cell', 'sheet'];
+const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'end', 'min-cell', 'sheet'];
 
 /** `a=1,b=2` → { a: '1', b: '2' } (the value may itself contain '=' only after the first). */
 function pairs(text: string): Record<string, string> {
@@ -52,7 +53,10 @@ export function reportOptions(o: Record<string, string | true>): ReportOptions {
 	if (end) settings.end = end;
 	if (o.iapt) settings.pointRule = true;
 	if (o.locf) settings.locf = true;
-	const method = oneOf('model', ['ml', 'reml'] as const);
+	const method = oneOf('model', ['ml', 'reml', 'mmrm'] as const);
+	const lastSession = str('last-session') === undefined ? undefined : Number(str('last-session'));
+	if (lastSession !== undefined && !(Number.isInteger(lastSession) && lastSession >= 1)) throw new Error('--last-session must be a whole number ≥ 1');
+	if (lastSession !== undefined && method !== 'mmrm') throw new Error('--last-session applies to --model mmrm only');
 	const minCell = str('min-cell') === undefined ? undefined : Number(str('min-cell'));
 	if (minCell !== undefined && !(Number.isInteger(minCell) && minCell >= 0)) throw new Error('--min-cell must be a whole number ≥ 0');
 	const groupBy = str('group-by');
@@ -63,7 +67,9 @@ export function reportOptions(o: Record<string, string | true>): ReportOptions {
 		settings,
 		minCell,
 		model: {
-			method: method ? (method.toUpperCase() as 'ML' | 'REML') : undefined,
+			type: method === 'mmrm' ? 'mmrm' : 'lmm',
+			lastSession,
+			method: method && method !== 'mmrm' ? (method.toUpperCase() as 'ML' | 'REML') : undefined,
 			random: oneOf('random', ['intercept', 'slope'] as const),
 			scores: oneOf('model-scores', ['all', 'post'] as const),
 			covariates: str('covariates')?.split(',').map((c) => c.trim()).filter(Boolean),
@@ -115,6 +121,19 @@ export const report: Command = async (args, io) => {
 	return 0;
 };
 
+/** An MMRM row for a terminal: formula, fit, LS means and the last-session difference. */
+function mmrmText(m: MmrmRow): string {
+	const head = `MMRM ${m.instrument}: ${m.formula}; REML; ${m.n_obs} scores, ${m.n_clients} client-series; logLik ${fmt(m.loglik)}; df ${m.df_method}`;
+	if (m.error) return `${head}; not fitted: ${m.error}\n`;
+	const d = m.last_session_difference;
+	return [
+		head,
+		table('', m.fixed, ['term', 'estimate', 'se', 'df', 't', 'p']),
+		table(`LS means at baseline ${fmt(m.baseline_at)}`, m.ls_means, ['session', 'group', 'n', 'estimate', 'se', 'ci_low', 'ci_high']),
+		d ? `Session ${d.session}: ${d.group} − ${d.reference} = ${fmt(d.estimate)} (SE ${fmt(d.se)}, df ${d.df}, 95 % CI ${fmt(d.ci_low)} to ${fmt(d.ci_high)}, p ${fmt(d.p)})\n` : ''
+	].join('\n');
+}
+
 const fmt = (v: unknown): string =>
 	v === null || v === undefined ? '–' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(2) : 'NA') : String(v);
 
@@ -141,6 +160,10 @@ export function human(r: Report): string {
 		table('Attrition', r.attrition, ['instrument', 'group', 'phase', 'session', 'week', 'clients', 'share'])
 	];
 	for (const m of r.models) {
+		if ('ls_means' in m) {
+			out.push(mmrmText(m));
+			continue;
+		}
 		out.push(`Mixed model ${m.instrument}: ${m.formula}, ${m.method}; ${m.n_obs} scores, ${m.n_clients} clients; logLik ${fmt(m.loglik)}${m.error ? `; not fitted: ${m.error}` : ''}`);
 		if (!m.error) {
 			out.push(table('', m.fixed, ['term', 'estimate', 'se', 't', 'low', 'high']));

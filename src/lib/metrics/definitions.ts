@@ -66,6 +66,11 @@ export const DEFINITIONS = {
 		id: 'lmm.time-by-group@1',
 		name: 'Linear mixed model',
 		text: 'All observed baseline and dosing-session scores, time = session number (0 at baseline): score ~ time (× group) (+ covariates) with a random intercept, or random intercept and slope, per client-series; ML or REML (lme4 profiled deviance); cohort terms tested by a likelihood-ratio test of ML fits.'
+	},
+	mmrm: {
+		id: 'mmrm.us.reml@1',
+		name: 'Mixed model for repeated measures (MMRM)',
+		text: 'Observed scores at dosing sessions 1 … K of client-series with a baseline (K = the common last session: by default the highest session that more than half of the series with a baseline reach): score ~ baseline + factor(session) × group with an unstructured covariance across sessions within a client-series, REML (as nlme::gls with corSymm + varIdent). LS means per session and group at the mean baseline; the group difference at session K with a t-based 95 % CI on N − p degrees of freedom (residual, as nlme::gls).'
 	}
 } satisfies Record<string, Definition>;
 

@@ -11,7 +11,7 @@
 import { ident, type Connector } from '../engine/connector';
 import { fitLmm, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
 import { DEFINITIONS } from './definitions';
-import { prepare, type MetricOptions, type MetricResult } from './source';
+import { prepare, type MetricOptions, type MetricResult, type Prepared } from './source';
 
 export interface ModelOptions extends MetricOptions {
 	method?: 'ML' | 'REML';
@@ -50,7 +50,7 @@ export interface ModelRow {
 	definition: string;
 }
 
-interface Obs {
+export interface Obs {
 	instrument: string;
 	client: string;
 	time: number;
@@ -69,7 +69,22 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 	const known = new Map(p.columns.map((c) => [c.name, c.type]));
 	for (const c of covs) if (c !== 'baseline' && !known.has(c)) throw new Error(`no column "${c}" for a covariate`);
 	const colCovs = covs.filter((c) => c !== 'baseline');
-	const phases = opts.scores === 'post' ? `'session'` : `'baseline', 'session'`;
+	const { rows: all, sql } = await modelObservations(conn, p, colCovs, opts.scores ?? 'all');
+	const rows: ModelRow[] = [];
+	for (const instrument of [...new Set(all.map((r) => r.instrument))]) {
+		const data = all.filter((r) => r.instrument === instrument);
+		rows.push(fitOne(instrument, data, opts, colCovs, known));
+	}
+	return { rows, sql, definition: DEFINITIONS.lmm };
+}
+
+/**
+ * The observations a model fits, one row per score: client-series, time (session; 0 at baseline),
+ * score, group, the client-series' baseline score, and covariate columns `cov0…`. The MMRM reads
+ * the same rows (post-baseline only).
+ */
+export async function modelObservations(conn: Connector, p: Prepared, colCovs: string[], scores: 'all' | 'post'): Promise<{ rows: Obs[]; sql: string }> {
+	const phases = scores === 'post' ? `'session'` : `'baseline', 'session'`;
 	const sql = `WITH obs AS (
   SELECT instrument, client_id || '\u0001' || series AS client, phase,
     CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS time, score, ${p.groupExpr} AS grp${colCovs.map((c, i) => `, ${ident(c)} AS ${ident(`cov${i}`)}`).join('')}
@@ -80,16 +95,10 @@ bl AS (SELECT instrument, client, arg_min(score, time) FILTER (WHERE phase = 'ba
 SELECT obs.* EXCLUDE (phase), bl.baseline FROM obs LEFT JOIN bl USING (instrument, client)
 WHERE phase IN (${phases})
 ORDER BY instrument, client, time`;
-	const all = await conn.query<Obs>(sql);
-	const rows: ModelRow[] = [];
-	for (const instrument of [...new Set(all.map((r) => r.instrument))]) {
-		const data = all.filter((r) => r.instrument === instrument);
-		rows.push(fitOne(instrument, data, opts, colCovs, known));
-	}
-	return { rows, sql, definition: DEFINITIONS.lmm };
+	return { rows: await conn.query<Obs>(sql), sql };
 }
 
-function levelsOf(values: (string | number | null)[], ref?: string): string[] {
+export function levelsOf(values: (string | number | null)[], ref?: string): string[] {
 	const lv = [...new Set(values.map(String))].sort();
 	if (ref !== undefined && lv.includes(ref)) return [ref, ...lv.filter((l) => l !== ref)];
 	return lv;

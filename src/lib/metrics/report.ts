@@ -7,6 +7,7 @@ import { attrition, type AttritionRow } from './attrition';
 import { allDefinitions, type Definition, type Settings } from './definitions';
 import { durability, survival, type DurabilityRow, type LogRankRow, type SurvivalRow } from './durability';
 import { mixedModels, type ModelOptions, type ModelRow } from './models';
+import { mmrmModels, type MmrmRow } from './mmrm';
 import { remission, reliableChange, response, type RateRow, type ReliableRow } from './rates';
 import { prepare, type MetricOptions } from './source';
 import { suppress, type SuppressOptions } from './suppress';
@@ -15,7 +16,12 @@ import { trajectories, type TrajectoryRow } from './trajectories';
 export interface ReportOptions extends MetricOptions {
 	/** Group column; default `route`. Pass null for a single group `all`. */
 	groupBy?: string | null;
-	model?: Pick<ModelOptions, 'method' | 'random' | 'scores' | 'covariates' | 'references'>;
+	model?: Pick<ModelOptions, 'method' | 'random' | 'scores' | 'covariates' | 'references'> & {
+		/** `lmm` (random effects, default) or `mmrm` (unstructured covariance across sessions, REML). */
+		type?: 'lmm' | 'mmrm';
+		/** MMRM: common last session (default: the highest that more than half of the series reach). */
+		lastSession?: number;
+	};
 	/** When > 0, small-cell suppression is applied to every count (see suppress.ts). */
 	minCell?: number;
 	/** Shown in `meta.file`. */
@@ -31,7 +37,7 @@ export interface Report {
 		definitions: Definition[];
 		/** Minimum cell size applied, or null when nothing was suppressed (internal use). */
 		min_cell: number | null;
-		model: { method: 'ML' | 'REML'; random: 'intercept' | 'slope'; scores: 'all' | 'post'; covariates: string[] };
+		model: { type: 'lmm' | 'mmrm'; method: 'ML' | 'REML'; random: 'intercept' | 'slope' | null; scores: 'all' | 'post'; covariates: string[] };
 	};
 	trajectories: TrajectoryRow[];
 	response: RateRow[];
@@ -41,7 +47,8 @@ export interface Report {
 	survival: SurvivalRow[];
 	log_rank: LogRankRow[];
 	attrition: AttritionRow[];
-	models: ModelRow[];
+	/** Random-effects rows, or MMRM rows (`type: "mmrm"`) with `--model mmrm`. */
+	models: (ModelRow | MmrmRow)[];
 	/** The SQL each section ran. */
 	sql: Record<string, string>;
 }
@@ -60,8 +67,13 @@ export async function buildReport(conn: Connector, opts: ReportOptions = {}): Pr
 	const dur = await durability(conn, o);
 	const surv = await survival(conn, o);
 	const attr = await attrition(conn, o);
-	const model = { method: opts.model?.method ?? 'ML', random: opts.model?.random ?? 'slope', scores: opts.model?.scores ?? 'all' } as const;
-	const mods = await mixedModels(conn, { ...o, ...opts.model, ...model });
+	const isMmrm = opts.model?.type === 'mmrm';
+	const model = isMmrm
+		? ({ type: 'mmrm', method: 'REML', random: null, scores: 'post' } as const)
+		: ({ type: 'lmm', method: opts.model?.method ?? 'ML', random: opts.model?.random ?? 'slope', scores: opts.model?.scores ?? 'all' } as const);
+	const mods = isMmrm
+		? await mmrmModels(conn, { ...o, lastSession: opts.model?.lastSession, reference: o.groupBy ? opts.model?.references?.[o.groupBy] : undefined })
+		: await mixedModels(conn, { ...o, ...opts.model, method: model.method, random: model.random ?? 'slope', scores: model.scores });
 	const report: Report = {
 		meta: {
 			file: opts.file ?? null,
