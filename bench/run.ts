@@ -97,6 +97,8 @@ function ensureBuild(force: boolean) {
 		env: { ...process.env, KAP_BUILD_DIR: BUILD, KAP_KIT_OUT_DIR: KIT_OUT }
 	});
 	if (r.status !== 0) throw new Error('build failed');
+	// Precompressed assets, as `npm start` serves them (scripts/compress.js).
+	if (spawnSync(process.execPath, ['scripts/compress.js', BUILD], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('compress failed');
 }
 
 function ensureData(spec: SizeSpec): { csv: string; arrow: string } {
