@@ -1,0 +1,204 @@
+/**
+ * Subgroups of a cohort comparison: within each level of site, sex, age band, diagnosis and dose
+ * band, the response difference A − B (Newcombe) and the baseline-adjusted end-score difference
+ * A − B (OLS end ~ cohort + baseline), with the cohort × subgroup interaction tested by a
+ * likelihood-ratio test of logistic fits (response) and an F test of linear fits (end score);
+ * plus the overall estimates and the number needed to treat (Altman). Units: client-series with a
+ * baseline and an end-of-series score, as in the comparison's ANCOVA.
+ */
+import type { Connector } from '../engine/connector';
+import { ident, join, sql } from '../engine/sql';
+import { logistic, logisticLrt, nestedF } from '../stats/logistic';
+import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
+import { ols } from '../stats/regression';
+import { COHORT, cohortRelation, type Cohort } from './compare';
+import { resolveSettings, type Definition, type SettingsInput } from './definitions';
+import { MISSING } from './filters';
+import { clientSummary } from './source';
+
+export const SUBGROUP_COLUMNS = ['site', 'sex', 'age_band', 'diagnosis'] as const;
+/** Name of the derived dose variable (tertiles of the series' mean dose). */
+export const DOSE_BAND = 'dose_band';
+
+export const SUBGROUP_DEFINITION: Definition = {
+	id: 'subgroup.cohort-difference@1',
+	name: 'Subgroup estimates and interaction',
+	text: 'Within each level of site, sex, age band, diagnosis and dose band (thirds of the series’ mean dose), the response difference A − B with Newcombe’s hybrid score interval and the baseline-adjusted end-score difference A − B (OLS end ~ cohort + baseline, t-based 95 % CI); the cohort × subgroup interaction is tested with a likelihood-ratio test of logistic regressions (response ~ cohort × subgroup vs cohort + subgroup) and an F test of linear regressions (end ~ baseline + cohort × subgroup vs + cohort + subgroup), over the levels present in both cohorts. Number needed to treat = 1 / response difference, with Altman’s (1998) interval through infinity when the difference’s CI includes 0.'
+};
+
+export interface Estimate {
+	estimate: number;
+	low: number;
+	high: number;
+}
+
+export interface SubgroupRow {
+	variable: string;
+	level: string;
+	/** Client-series analysed per cohort (baseline and end score). */
+	n_a: number;
+	n_b: number;
+	responders_a: number;
+	responders_b: number;
+	/** Response evaluable (baseline > 0) per cohort. */
+	evaluable_a: number;
+	evaluable_b: number;
+	response: Estimate | null;
+	change: (Estimate & { p: number }) | null;
+}
+
+export interface SubgroupVariable {
+	variable: string;
+	levels: string[];
+	/** Levels in both cohorts, used by the interaction tests. */
+	tested_levels: string[];
+	interaction_response: { chi2: number; df: number; p: number; separated: boolean } | null;
+	interaction_change: { f: number; df1: number; df2: number; p: number } | null;
+	/** Dose band cut points (mg), for the dose variable. */
+	cuts?: [number, number];
+}
+
+export interface SubgroupResult {
+	cohorts: [string, string];
+	overall: SubgroupRow;
+	nnt: NumberNeededToTreat | null;
+	rows: SubgroupRow[];
+	variables: SubgroupVariable[];
+	sql: string[];
+	definition: Definition;
+}
+
+interface Unit {
+	cohort: string;
+	baseline: number;
+	end: number;
+	attrs: Record<string, string>;
+}
+
+export interface SubgroupOptions {
+	table?: string;
+	a: Cohort;
+	b: Cohort;
+	instrument: string;
+	settings?: SettingsInput;
+}
+
+const isResponder = (u: Unit) => u.end <= 0.5 * u.baseline;
+
+function estimateRow(variable: string, level: string, units: Unit[], A: string, B: string): SubgroupRow {
+	const ua = units.filter((u) => u.cohort === A);
+	const ub = units.filter((u) => u.cohort === B);
+	const ea = ua.filter((u) => u.baseline > 0);
+	const eb = ub.filter((u) => u.baseline > 0);
+	const ra = ea.filter(isResponder).length;
+	const rb = eb.filter(isResponder).length;
+	const d = ea.length && eb.length ? newcombeDifference(ra, ea.length, rb, eb.length) : null;
+	let change: SubgroupRow['change'] = null;
+	if (ua.length >= 2 && ub.length >= 2 && units.length > 3) {
+		try {
+			const fit = ols(units.map((u) => u.end), units.map((u) => [1, u.cohort === A ? 1 : 0, u.baseline]), ['(Intercept)', 'cohort', 'baseline']);
+			const c = fit.coefficients[1];
+			if (Number.isFinite(c.se)) change = { estimate: c.estimate, low: c.low, high: c.high, p: c.p };
+		} catch {
+			change = null;
+		}
+	}
+	return {
+		variable, level, n_a: ua.length, n_b: ub.length, responders_a: ra, responders_b: rb, evaluable_a: ea.length, evaluable_b: eb.length,
+		response: d ? { estimate: d.diff, low: d.low, high: d.high } : null,
+		change
+	};
+}
+
+function interactions(variable: string, units: Unit[], A: string, B: string): SubgroupVariable {
+	const levels = [...new Set(units.map((u) => u.attrs[variable]))].sort();
+	const tested = levels.filter((l) => units.some((u) => u.attrs[variable] === l && u.cohort === A) && units.some((u) => u.attrs[variable] === l && u.cohort === B));
+	const out: SubgroupVariable = { variable, levels, tested_levels: tested, interaction_response: null, interaction_change: null };
+	if (tested.length < 2) return out;
+	const used = units.filter((u) => tested.includes(u.attrs[variable]));
+	const dummies = (u: Unit) => tested.slice(1).map((l) => (u.attrs[variable] === l ? 1 : 0));
+	const inter = (u: Unit) => dummies(u).map((v) => v * (u.cohort === A ? 1 : 0));
+	const names = (p: string) => tested.slice(1).map((l) => `${p}${l}`);
+	try {
+		const ev = used.filter((u) => u.baseline > 0);
+		const y = ev.map(isResponder);
+		const red = logistic(y, ev.map((u) => [1, u.cohort === A ? 1 : 0, ...dummies(u)]), ['(Intercept)', 'cohort', ...names(variable)]);
+		const full = logistic(y, ev.map((u) => [1, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)]), ['(Intercept)', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
+		out.interaction_response = { ...logisticLrt(red, full), separated: full.separated || red.separated };
+	} catch {
+		out.interaction_response = null;
+	}
+	try {
+		const y = used.map((u) => u.end);
+		const red = ols(y, used.map((u) => [1, u.baseline, u.cohort === A ? 1 : 0, ...dummies(u)]), ['(Intercept)', 'baseline', 'cohort', ...names(variable)]);
+		const full = ols(y, used.map((u) => [1, u.baseline, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)]), ['(Intercept)', 'baseline', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
+		if (full.dfResidual > 0) out.interaction_change = nestedF(red.sigma ** 2 * red.dfResidual, red.dfResidual, full.sigma ** 2 * full.dfResidual, full.dfResidual);
+	} catch {
+		out.interaction_change = null;
+	}
+	return out;
+}
+
+/** Tertile cut points (R type 7 quantiles at 1/3 and 2/3) of `values`. */
+export function tertileCuts(values: number[]): [number, number] {
+	const s = [...values].sort((x, y) => x - y);
+	const q = (p: number) => {
+		const h = (s.length - 1) * p;
+		const lo = Math.floor(h);
+		return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
+	};
+	return [q(1 / 3), q(2 / 3)];
+}
+
+/** Subgroup estimates, interaction tests and NNT for a two-cohort comparison on one instrument. */
+export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): Promise<SubgroupResult> {
+	const [A, B] = [opts.a.label, opts.b.label];
+	const table = opts.table ?? 'scores';
+	const relation = await cohortRelation(conn, table, opts.a, opts.b);
+	const summary = await clientSummary(conn, { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings });
+	resolveSettings(opts.settings);
+	const cols = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${ident(table)}`)).map((c) => c.column_name);
+	const attrs = SUBGROUP_COLUMNS.filter((c) => cols.includes(c));
+	const hasDose = cols.includes('dose_mg');
+	// Attributes are per client-series (any_value: constant within one); dose = the series' mean.
+	const select = [
+		sql`client_id, series`,
+		...attrs.map((c) => sql`any_value(CAST(${ident(c)} AS VARCHAR)) AS ${ident(c)}`),
+		...(hasDose ? [sql`avg(dose_mg) AS __dose`] : [])
+	];
+	const attrSql = sql`SELECT ${join(select)} FROM ${ident(table)} WHERE instrument = ${opts.instrument} GROUP BY client_id, series`;
+	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
+	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
+	const units: (Unit & { dose: number | null })[] = summary.rows
+		.filter((r) => r.baseline !== null && r.end_score !== null)
+		.map((r) => {
+			const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? {};
+			return {
+				cohort: r.group, baseline: r.baseline!, end: r.end_score!,
+				attrs: Object.fromEntries(attrs.map((c) => [c, a[c] === null || a[c] === undefined ? MISSING : String(a[c])])),
+				dose: typeof a.__dose === 'number' ? a.__dose : null
+			};
+		});
+	const variables: SubgroupVariable[] = [];
+	const names: string[] = [...attrs];
+	let cuts: [number, number] | undefined;
+	const doses = units.map((u) => u.dose).filter((d): d is number => d !== null);
+	if (hasDose && doses.length >= 3) {
+		cuts = tertileCuts(doses);
+		const [c1, c2] = cuts;
+		const f = (x: number) => String(Math.round(x * 10) / 10);
+		for (const u of units)
+			u.attrs[DOSE_BAND] = u.dose === null ? MISSING : u.dose <= c1 ? `1 low (≤ ${f(c1)} mg)` : u.dose <= c2 ? `2 middle (${f(c1)}–${f(c2)} mg)` : `3 high (> ${f(c2)} mg)`;
+		names.push(DOSE_BAND);
+	}
+	const rows: SubgroupRow[] = [];
+	for (const v of names) {
+		const iv = interactions(v, units, A, B);
+		if (v === DOSE_BAND) iv.cuts = cuts;
+		variables.push(iv);
+		for (const l of iv.levels) rows.push(estimateRow(v, l, units.filter((u) => u.attrs[v] === l), A, B));
+	}
+	const overall = estimateRow('overall', 'all', units, A, B);
+	const nnt = overall.response ? numberNeededToTreat(overall.response.estimate, overall.response.low, overall.response.high) : null;
+	return { cohorts: [A, B], overall, nnt, rows, variables, sql: [summary.sql, attrSql.text], definition: SUBGROUP_DEFINITION };
+}
