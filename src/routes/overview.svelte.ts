@@ -8,6 +8,7 @@ import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
 import { attrition, type AttritionRow } from '$lib/metrics/attrition';
 import { cohortCounts, type CountRow } from '$lib/metrics/counts';
+import { flow, type FlowStep } from '$lib/metrics/flow';
 import { durability, survival, type DurabilityRow, type LogRankRow, type SurvivalRow } from '$lib/metrics/durability';
 import type { Filters } from '$lib/metrics/filters';
 import { remission, response, type RateRow } from '$lib/metrics/rates';
@@ -27,6 +28,7 @@ export class OverviewData {
 	survival = new MetricLoader<SurvivalRow>();
 	logRank = new MetricLoader<LogRankRow>();
 	attrition = new MetricLoader<AttritionRow>();
+	flow = new MetricLoader<FlowStep>();
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
 	async load(conn: Connector, filters: Filters, instrument: string | undefined): Promise<void> {
@@ -42,7 +44,8 @@ export class OverviewData {
 			this.durability.run(() => durability(conn, one)),
 			this.survival.run(() => km),
 			this.logRank.run(() => km.then((r) => ({ rows: r.logRank, sql: r.sql }))),
-			this.attrition.run(() => attrition(conn, byRoute))
+			this.attrition.run(() => attrition(conn, byRoute)),
+			this.flow.run(() => flow(conn, { filters, instruments: one.instruments }))
 		]);
 	}
 }

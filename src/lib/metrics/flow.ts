@@ -51,8 +51,9 @@ export function flowSteps(rows: ClientSummaryRow[], instrument: string, group: s
 		reason: endRule === 'last' ? 'no dosing-session score' : 'no score at the planned last session', from: start
 	});
 	const maxSession = Math.max(0, ...mine.map((r) => Math.max(r.last_session ?? 0, r.planned_session ?? 0)));
-	let prev = start;
-	for (let s = 1; s <= maxSession; s++) {
+	// Under the last-observed end rule "reached session 1" is the end-of-series step: start after it.
+	let prev = endRule === 'last' ? endIdx : start;
+	for (let s = endRule === 'last' ? 2 : 1; s <= maxSession; s++) {
 		const n = mine.filter((r) => (r.last_session ?? 0) >= s).length;
 		prev = push({ step: 'session', session: s, week: null, label: `Reached session ${s}`, n, reason: s === 1 ? 'no dosing-session score' : `last seen at session ${s - 1}`, from: prev });
 	}

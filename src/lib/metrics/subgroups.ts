@@ -23,7 +23,7 @@ export const DOSE_BAND = 'dose_band';
 export const SUBGROUP_DEFINITION: Definition = {
 	id: 'subgroup.cohort-difference@1',
 	name: 'Subgroup estimates and interaction',
-	text: 'Within each level of site, sex, age band, diagnosis and dose band (thirds of the series’ mean dose), the response difference A − B with Newcombe’s hybrid score interval and the baseline-adjusted end-score difference A − B (OLS end ~ cohort + baseline, t-based 95 % CI); the cohort × subgroup interaction is tested with a likelihood-ratio test of logistic regressions (response ~ cohort × subgroup vs cohort + subgroup) and an F test of linear regressions (end ~ baseline + cohort × subgroup vs + cohort + subgroup), over the levels present in both cohorts. Number needed to treat = 1 / response difference, with Altman’s (1998) interval through infinity when the difference’s CI includes 0.'
+	text: 'Within each level of site, sex, age band, diagnosis and dose band (thirds of the series’ mean dose within its route, since doses differ by route), the response difference A − B with Newcombe’s hybrid score interval and the baseline-adjusted end-score difference A − B (OLS end ~ cohort + baseline, t-based 95 % CI); the cohort × subgroup interaction is tested with a likelihood-ratio test of logistic regressions (response ~ cohort × subgroup vs cohort + subgroup) and an F test of linear regressions (end ~ baseline + cohort × subgroup vs + cohort + subgroup), over the levels present in both cohorts. Number needed to treat = 1 / response difference, with Altman’s (1998) interval through infinity when the difference’s CI includes 0.'
 };
 
 export interface Estimate {
@@ -54,8 +54,8 @@ export interface SubgroupVariable {
 	tested_levels: string[];
 	interaction_response: { chi2: number; df: number; p: number; separated: boolean } | null;
 	interaction_change: { f: number; df1: number; df2: number; p: number } | null;
-	/** Dose band cut points (mg), for the dose variable. */
-	cuts?: [number, number];
+	/** Dose band cut points (mg) per route, for the dose variable. */
+	cuts?: Record<string, [number, number]>;
 }
 
 export interface SubgroupResult {
@@ -164,37 +164,41 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	const select = [
 		sql`client_id, series`,
 		...attrs.map((c) => sql`any_value(CAST(${ident(c)} AS VARCHAR)) AS ${ident(c)}`),
-		...(hasDose ? [sql`avg(dose_mg) AS __dose`] : [])
+		...(hasDose ? [sql`avg(dose_mg) AS __dose`, sql`any_value(CAST(route AS VARCHAR)) AS __route`] : [])
 	];
 	const attrSql = sql`SELECT ${join(select)} FROM ${ident(table)} WHERE instrument = ${opts.instrument} GROUP BY client_id, series`;
 	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
 	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
-	const units: (Unit & { dose: number | null })[] = summary.rows
+	const units: (Unit & { dose: number | null; route: string })[] = summary.rows
 		.filter((r) => r.baseline !== null && r.end_score !== null)
 		.map((r) => {
 			const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? {};
 			return {
 				cohort: r.group, baseline: r.baseline!, end: r.end_score!,
 				attrs: Object.fromEntries(attrs.map((c) => [c, a[c] === null || a[c] === undefined ? MISSING : String(a[c])])),
-				dose: typeof a.__dose === 'number' ? a.__dose : null
+				dose: typeof a.__dose === 'number' ? a.__dose : null,
+				route: a.__route === null || a.__route === undefined ? MISSING : String(a.__route)
 			};
 		});
 	const variables: SubgroupVariable[] = [];
 	const names: string[] = [...attrs];
-	let cuts: [number, number] | undefined;
-	const doses = units.map((u) => u.dose).filter((d): d is number => d !== null);
-	if (hasDose && doses.length >= 3) {
-		cuts = tertileCuts(doses);
-		const [c1, c2] = cuts;
-		const f = (x: number) => String(Math.round(x * 10) / 10);
-		for (const u of units)
-			u.attrs[DOSE_BAND] = u.dose === null ? MISSING : u.dose <= c1 ? `1 low (≤ ${f(c1)} mg)` : u.dose <= c2 ? `2 middle (${f(c1)}–${f(c2)} mg)` : `3 high (> ${f(c2)} mg)`;
+	// Doses are not comparable across routes (mg IV vs mg sublingual): thirds within each route.
+	const cuts: Record<string, [number, number]> = {};
+	for (const route of new Set(units.map((u) => u.route))) {
+		const doses = units.filter((u) => u.route === route && u.dose !== null).map((u) => u.dose!);
+		if (doses.length >= 3) cuts[route] = tertileCuts(doses);
+	}
+	if (hasDose && Object.keys(cuts).length) {
+		for (const u of units) {
+			const c = cuts[u.route];
+			u.attrs[DOSE_BAND] = u.dose === null || !c ? MISSING : u.dose <= c[0] ? '1 low third' : u.dose <= c[1] ? '2 middle third' : '3 high third';
+		}
 		names.push(DOSE_BAND);
 	}
 	const rows: SubgroupRow[] = [];
 	for (const v of names) {
 		const iv = interactions(v, units, A, B);
-		if (v === DOSE_BAND) iv.cuts = cuts;
+		if (v === DOSE_BAND) iv.cuts = Object.fromEntries(Object.entries(cuts).map(([r, c]) => [r, c.map((x) => Math.round(x * 10) / 10) as [number, number]]));
 		variables.push(iv);
 		for (const l of iv.levels) rows.push(estimateRow(v, l, units.filter((u) => u.attrs[v] === l), A, B));
 	}

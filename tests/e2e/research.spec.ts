@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { test, expect } from './guard';
+
+/**
+ * The research cards (issue 14), with expectations from the demo CSV read by a few lines here (no
+ * app code): flow counts on / and /compare, the subgroup forest plot and the MMRM on /compare.
+ */
+type Rec = Record<string, string>;
+const [head, ...lines] = readFileSync('data/demo-cohort.csv', 'utf8').trim().split('\n');
+const cols = head.split(',');
+const CSV: Rec[] = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
+test.setTimeout(300_000);
+const SHOTS = process.env.SHOT_DIR ?? 'test-results';
+
+/** Client-series with a baseline and those with any dosing-session score, for one instrument. */
+function flowCounts(keep: (r: Rec) => boolean, instrument = 'bdi2') {
+	const s = new Map<string, { base: boolean; session: boolean }>();
+	for (const r of CSV) {
+		if (r.instrument !== instrument || r.score === '' || !keep(r)) continue;
+		const k = `${r.client_id}|${r.series}`;
+		const e = s.get(k) ?? { base: false, session: false };
+		if (r.phase === 'baseline') e.base = true;
+		if (r.phase === 'session') e.session = true;
+		s.set(k, e);
+	}
+	const withBase = [...s.values()].filter((e) => e.base);
+	return { baseline: withBase.length, end: withBase.filter((e) => e.session).length };
+}
+
+const ready = async (page: import('@playwright/test').Page) =>
+	expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+
+test('overview: the flow diagram counts client-series with a baseline and with an end score, and leaves', async ({ page }) => {
+	await page.goto('/?instrument=bdi2');
+	await ready(page);
+	const flow = page.getByTestId('flow');
+	const want = flowCounts(() => true);
+	const n = flow.getByTestId('flow-n');
+	await expect(n.first()).toHaveText(`n = ${want.baseline.toLocaleString('en-US')}`, { timeout: 90_000 });
+	await expect(n.nth(1)).toHaveText(`n = ${want.end.toLocaleString('en-US')}`);
+	await expect(flow.locator('text', { hasText: 'left: no dosing-session score' }).first()).toContainText(String(want.baseline - want.end));
+	await expect(flow.getByRole('button', { name: 'SVG' })).toBeEnabled();
+	await flow.scrollIntoViewIfNeeded();
+	await flow.screenshot({ path: `${SHOTS}/research-flow-overview.png` });
+});
+
+test('compare: flow per cohort, subgroup forest plot with interaction p and NNT, MMRM by session', async ({ page }) => {
+	await page.goto('/compare');
+	await ready(page);
+	const iv = flowCounts((r) => r.route === 'iv');
+	await expect(page.getByTestId('flow-a').getByTestId('flow-n').first()).toHaveText(`n = ${iv.baseline.toLocaleString('en-US')}`, { timeout: 90_000 });
+	const forest = page.getByTestId('subgroups-response');
+	await expect(forest.locator('g.interval[data-row="Overall"]')).toHaveCount(1, { timeout: 90_000 });
+	await expect(forest.locator('g.interval[data-row^="Sex · "]')).toHaveCount(3);
+	await expect(forest).toContainText('Number needed to treat: NN');
+	await expect(forest.locator('g.interval[data-row^="Site: interaction p"]')).toHaveCount(1);
+	await forest.scrollIntoViewIfNeeded();
+	await forest.screenshot({ path: `${SHOTS}/research-subgroups.png` });
+	const mmrm = page.getByTestId('mmrm');
+	await expect(mmrm).toContainText('REML', { timeout: 90_000 });
+	await expect(mmrm.locator('g.interval')).not.toHaveCount(0);
+	await mmrm.screenshot({ path: `${SHOTS}/research-mmrm.png` });
+	await page.screenshot({ path: `${SHOTS}/research-compare.png`, fullPage: true });
+});
