@@ -6,6 +6,8 @@
  * `--rows R` keeps adding clients until at least R rows are written (stopping at a client boundary,
  * so no client is cut short) — for the benchmark's 100k / 1M / 5M-row files.
  * Streams to disk in ~1 MB chunks, honouring back-pressure, so memory stays flat at any size.
+ * Without --rows it also writes the session-level scores (CADSS, MEQ-30, EBI: `<out>-acute.csv` →
+ * data/demo-acute.csv) and the dosing-session records (`<out>-sessions.csv`) of the same clients.
  */
 import { createWriteStream, mkdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -14,6 +16,9 @@ import { finished } from 'node:stream/promises';
 import { DEMO_DEFAULTS, generateClients } from '../src/lib/demo/generate';
 import { DEMO_CSV_HEADER, demoCsvLine } from '../src/lib/demo/csv';
 import { createSummary, formatSummary } from '../src/lib/demo/summary';
+import { simulateSessions } from '../src/lib/demo/sessions';
+import { SESSION_COLUMNS } from '../src/lib/model/sessions';
+import { writeFileSync } from 'node:fs';
 
 const USAGE = 'usage: tsx scripts/demo-data.ts [--clients N] [--seed S] [--sites K] [--rows R] [--out FILE]';
 
@@ -63,7 +68,15 @@ async function main(): Promise<void> {
 	};
 	// With --rows the client count is open-ended; generateClients stops when we stop pulling.
 	const clientLimit = opts.rows > 0 ? Number.POSITIVE_INFINITY : opts.clients;
+	const withSessions = opts.rows === 0;
+	const acuteLines: string[] = [DEMO_CSV_HEADER];
+	const sessionLines: string[] = [SESSION_COLUMNS.join(',')];
 	for (const client of generateClients({ clients: clientLimit, seed: opts.seed, sites: opts.sites })) {
+		if (withSessions) {
+			const s = simulateSessions(opts.seed, clients, client);
+			for (const r of s.acute) acuteLines.push(demoCsvLine(r));
+			for (const r of s.sessions) sessionLines.push(SESSION_COLUMNS.map((c) => r[c] ?? '').join(','));
+		}
 		for (const row of client.rows) lines.push(demoCsvLine(row));
 		rows += client.rows.length;
 		clients++;
@@ -81,6 +94,12 @@ async function main(): Promise<void> {
 	stream.end(parts.join(''));
 	await finished(stream);
 
+	if (withSessions) {
+		const base = out.replace(/\.csv$/, '');
+		writeFileSync(`${base.replace(/-cohort$/, '')}-acute.csv`, acuteLines.join('\n') + '\n');
+		writeFileSync(`${base.replace(/-cohort$/, '')}-sessions.csv`, sessionLines.join('\n') + '\n');
+		console.log(`wrote ${acuteLines.length - 1} session-level scores and ${sessionLines.length - 1} dosing-session records`);
+	}
 	const seconds = (performance.now() - started) / 1000;
 	const { size } = statSync(out);
 	console.log(`wrote ${rows} rows, ${clients} clients (seed ${opts.seed}, ${opts.sites} sites) to ${opts.out}`);

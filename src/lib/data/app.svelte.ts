@@ -10,6 +10,8 @@ import { CachingConnector } from './cached';
 import { DEMO_ID, DEMO_NAME, loadDemo } from './demo';
 import { ident } from '../engine/connector';
 import { browserStore, type DatasetStore, type StoredMeta } from './store';
+import { createDatasetViews } from '../metrics/views';
+import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 
 export interface DatasetInfo {
 	id: string;
@@ -24,6 +26,8 @@ export interface DatasetInfo {
 	stored?: StoredMeta;
 	/** Set when a kept dataset could not be loaded. */
 	problem?: string;
+	/** DuckDB table of the dataset's dosing-session records, when it has any. */
+	sessionsTable?: string;
 }
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
@@ -99,8 +103,12 @@ class AppState {
 		if (!ds || !this.conn) return;
 		if (!this.loaded.has(id)) {
 			try {
-				if (ds.builtin) await loadDemo(this.conn, ds.table);
-				else await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
+				if (ds.builtin) ds.sessionsTable = (await loadDemo(this.conn, ds.table)).sessionsTable;
+				else {
+					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
+					// Kept before the current schema (e.g. 21 item columns): add what is missing.
+					await upgradeScoresTable(this.conn, ds.table);
+				}
 			} catch (e) {
 				ds.problem = e instanceof Error ? e.message : String(e);
 				throw e;
@@ -108,7 +116,7 @@ class AppState {
 			this.loaded.add(id);
 			Object.assign(ds, await describe(this.conn, ds.table));
 		}
-		await this.conn.exec(`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(ds.table)}`);
+		await createDatasetViews(this.conn, ds.table, ds.sessionsTable ?? null);
 		this.activeId = id;
 		writeActive(id);
 		this.version++;
@@ -130,12 +138,12 @@ class AppState {
 		let error: string | undefined;
 		if (this.store) {
 			try {
-				stored = await this.store.save(meta, ipc);
+				stored = await this.store.save({ ...meta, schema: SCHEMA_VERSION }, ipc);
 			} catch (e) {
 				error = e instanceof Error ? e.message : String(e);
 			}
 		} else error = 'this browser offers no private file storage, so the dataset lasts until the page is closed';
-		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: ipc.byteLength, sha256: '', version: 1 }), stored, ...(await describe(conn, table)) };
+		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: ipc.byteLength, sha256: '', version: 1, schema: SCHEMA_VERSION }), stored, ...(await describe(conn, table)) };
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
 		return { kept: !!stored, error };

@@ -24,6 +24,8 @@ export interface StoredMeta {
 	/** rows_read / rows_accepted / rows_rejected of the import. */
 	counts: { rows_read: number; rows_accepted: number; rows_rejected: number };
 	version: 1;
+	/** Canonical schema the data were written with (model/upgrade.ts); absent = 1. Upgraded on open. */
+	schema?: number;
 }
 
 /** The subset of the OPFS directory API the store uses (so tests can give it an in-memory one). */

@@ -31,7 +31,7 @@ export interface DemoOptions {
 /** The cohort the app ships as data/demo-cohort.csv. */
 export const DEMO_DEFAULTS = { clients: 1500, seed: 20261122, sites: 3 } as const satisfies Required<DemoOptions>;
 
-/** `item_1` … `item_21`: null where the instrument has fewer items or the answer is missing. */
+/** `item_1` … `item_30`: null where the instrument has fewer items or the answer is missing. */
 export type DemoItemColumns = { [K in `item_${number}`]: number | null };
 
 /**
@@ -189,7 +189,17 @@ function makeRow(rng: Rng, b: RowBase, tp: TimePoint, instrument: 'bdi2' | 'hama
 		item_18: v[17],
 		item_19: v[18],
 		item_20: v[19],
-		item_21: v[20]
+		item_21: v[20],
+		// Outcome instruments of the demo have at most 21 items; 22–30 exist for CADSS / MEQ-30.
+		item_22: null,
+		item_23: null,
+		item_24: null,
+		item_25: null,
+		item_26: null,
+		item_27: null,
+		item_28: null,
+		item_29: null,
+		item_30: null
 	};
 }
 

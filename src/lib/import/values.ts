@@ -51,7 +51,11 @@ const INSTRUMENT_ALIASES: Record<string, InstrumentId> = {
 	gad: 'gad7', gad7: 'gad7',
 	hamd: 'hamd17', hamd17: 'hamd17', hdrs: 'hamd17', hdrs17: 'hamd17', hrsd: 'hamd17', hrsd17: 'hamd17',
 	hama: 'hama', hars: 'hama',
-	madrs: 'madrs'
+	madrs: 'madrs',
+	qids: 'qids16', qidssr: 'qids16', qidssr16: 'qids16', qids16: 'qids16',
+	cadss: 'cadss', cadss23: 'cadss', cadss6: 'cadss6',
+	meq: 'meq30', meq30: 'meq30',
+	ebi: 'ebi'
 };
 
 /** Instrument id for a label ("PHQ-9", "BDI-II", "HAM-D", "hdrs") or null. */

@@ -1,79 +1,22 @@
 /**
  * Instrument definitions: one table per instrument, and nothing else.
  *
- * Every rule that depends on the questionnaire (item count and range, total range, severity bands,
- * remission threshold, proration of missing items, reliability used for reliable change) lives here
- * as data, with the source it comes from (see ../shared/domain/facts.md). Code elsewhere reads these
- * tables; it never branches on an instrument id.
+ * Every rule that depends on the questionnaire (kind, item count and range, total range, scoring
+ * rule, severity bands, remission threshold, proration of missing items, reliability used for
+ * reliable change) lives here as data, with the source it comes from (see
+ * ../shared/domain/facts.md). Code elsewhere reads these tables; it never branches on an instrument
+ * id. The session-level scales (dissociation, acute experience) are in acute.ts.
  */
+import { ACUTE_INSTRUMENTS } from './acute';
+import type { BandSet, InstrumentDefinition as Def, InstrumentKind } from './types';
 
-export const INSTRUMENT_IDS = ['bdi2', 'hama', 'phq9', 'gad7', 'madrs', 'hamd17'] as const;
+export type * from './types';
+
+export const INSTRUMENT_IDS = ['bdi2', 'hama', 'phq9', 'gad7', 'madrs', 'hamd17', 'qids16', 'cadss', 'cadss6', 'meq30', 'ebi'] as const;
 export type InstrumentId = (typeof INSTRUMENT_IDS)[number];
+export type InstrumentDefinition = Def<InstrumentId>;
 
-/** A closed score interval [min, max] with a label, e.g. 14–19 "mild". */
-export interface Band {
-	min: number;
-	max: number;
-	label: string;
-}
-
-/** A named set of severity bands, with its source. Some instruments have competing sets. */
-export interface BandSet {
-	id: string;
-	name: string;
-	source: string;
-	bands: Band[];
-}
-
-/** A remission rule: total `<=` or `<` a threshold. */
-export interface RemissionRule {
-	op: '<=' | '<';
-	threshold: number;
-	source: string;
-}
-
-/**
- * How a total is formed when some items are missing: with at most `maxMissing` missing items the
- * total is the mean of the answered items times the item count (rounded to the nearest integer) and
- * the score is flagged `prorated`; with more, no total is formed.
- */
-export interface ProrationRule {
-	maxMissing: number;
-	source: string;
-}
-
-/** Inputs to Jacobson–Truax reliable change: test reliability and where it comes from. */
-export interface ReliabilitySpec {
-	reliability: number;
-	source: string;
-	/** Fixed point rule (e.g. IAPT PHQ-9 ≥ 6) offered as an alternative definition, if any. */
-	pointRule?: { points: number; source: string };
-}
-
-export interface InstrumentDefinition {
-	id: InstrumentId;
-	name: string;
-	shortName: string;
-	rater: 'self' | 'clinician';
-	construct: 'depression' | 'anxiety';
-	items: number;
-	itemMin: number;
-	itemMax: number;
-	totalMin: number;
-	totalMax: number;
-	/** Per-item maxima where items differ (HAM-D17); index 0 = item 1. Defaults to itemMax. */
-	itemMaxByItem?: number[];
-	/** Extra answer codes accepted for some items, mapped to their numeric value (BDI-II 16/18). */
-	itemCodes?: Record<number, Record<string, number>>;
-	/** Item that asks about suicidal thoughts, if any (1-based). Used only for a clinical-review prompt. */
-	suicideItem?: number;
-	bandSets: BandSet[];
-	defaultBandSet: string;
-	remission: RemissionRule;
-	proration: ProrationRule;
-	reliableChange: ReliabilitySpec;
-	loinc?: string;
-}
+const SUM = { rule: 'sum', source: 'items added up (manual / scoring instructions)' } as const;
 
 const BDI2_AB_CODES: Record<string, number> = { '0': 0, '1a': 1, '1b': 1, '2a': 2, '2b': 2, '3a': 3, '3b': 3 };
 
@@ -82,6 +25,8 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 		id: 'bdi2',
 		name: 'Beck Depression Inventory-II',
 		shortName: 'BDI-II',
+		kind: 'outcome',
+		scoring: SUM,
 		rater: 'self',
 		construct: 'depression',
 		items: 21,
@@ -114,6 +59,8 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 		id: 'hama',
 		name: 'Hamilton Anxiety Rating Scale',
 		shortName: 'HAM-A',
+		kind: 'outcome',
+		scoring: SUM,
 		rater: 'clinician',
 		construct: 'anxiety',
 		items: 14,
@@ -157,6 +104,8 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 		id: 'phq9',
 		name: 'Patient Health Questionnaire-9',
 		shortName: 'PHQ-9',
+		kind: 'outcome',
+		scoring: SUM,
 		rater: 'self',
 		construct: 'depression',
 		items: 9,
@@ -193,6 +142,8 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 		id: 'gad7',
 		name: 'Generalized Anxiety Disorder-7',
 		shortName: 'GAD-7',
+		kind: 'outcome',
+		scoring: SUM,
 		rater: 'self',
 		construct: 'anxiety',
 		items: 7,
@@ -227,6 +178,8 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 		id: 'madrs',
 		name: 'Montgomery–Åsberg Depression Rating Scale',
 		shortName: 'MADRS',
+		kind: 'outcome',
+		scoring: SUM,
 		rater: 'clinician',
 		construct: 'depression',
 		items: 10,
@@ -259,6 +212,8 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 		id: 'hamd17',
 		name: 'Hamilton Depression Rating Scale (17 items)',
 		shortName: 'HAM-D17',
+		kind: 'outcome',
+		scoring: SUM,
 		rater: 'clinician',
 		construct: 'depression',
 		items: 17,
@@ -289,8 +244,55 @@ export const INSTRUMENTS: Record<InstrumentId, InstrumentDefinition> = {
 			reliability: 0.8,
 			source: 'reliability 0.80 as used for HAM-D by Claus et al. 2020 / clinicalsignificance'
 		}
-	}
+	},
+	qids16: {
+		id: 'qids16',
+		name: 'Quick Inventory of Depressive Symptomatology, Self-Report (16 items)',
+		shortName: 'QIDS-SR16',
+		kind: 'outcome',
+		rater: 'self',
+		construct: 'depression',
+		items: 16,
+		itemMin: 0,
+		itemMax: 3,
+		totalMin: 0,
+		totalMax: 27,
+		// Nine DSM symptom domains; a domain scores its highest item: sleep 1–4, weight/appetite 6–9, psychomotor 15–16.
+		scoring: {
+			rule: 'max-within-groups',
+			groups: [[1, 2, 3, 4], [5], [6, 7, 8, 9], [10], [11], [12], [13], [14], [15, 16]],
+			source: 'Rush et al. 2003, Biol Psychiatry 54:573–583 (highest of items 1–4, 6–9, 15–16; total 0–27)'
+		},
+		suicideItem: 12,
+		bandSets: [
+			{
+				id: 'qids16-rush',
+				name: 'Rush 2003 / ids-qids.org (≤5, 6–10, 11–15, 16–20, ≥21)',
+				source: 'ids-qids.org interpretation table (adapted from Rush et al. 2003, Trivedi et al. 2004)',
+				bands: [
+					{ min: 0, max: 5, label: 'none' },
+					{ min: 6, max: 10, label: 'mild' },
+					{ min: 11, max: 15, label: 'moderate' },
+					{ min: 16, max: 20, label: 'severe' },
+					{ min: 21, max: 27, label: 'very severe' }
+				]
+			}
+		],
+		defaultBandSet: 'qids16-rush',
+		remission: { op: '<=', threshold: 5, source: 'QIDS-SR16 ≤ 5, STAR*D (Trivedi et al. 2006, Am J Psychiatry 163:28–40), top of the "none" band' },
+		proration: { maxMissing: 0, source: 'no proration rule found; every domain required (a domain counts when any of its items is answered)' },
+		reliableChange: { reliability: 0.86, source: 'Cronbach α = .86 (Rush et al. 2003)' }
+	},
+	...ACUTE_INSTRUMENTS
 };
+
+/** Ids of one kind, in table order. */
+export function idsOfKind(kind: InstrumentKind): InstrumentId[] {
+	return INSTRUMENT_IDS.filter((id) => INSTRUMENTS[id].kind === kind);
+}
+
+/** Instruments that response, remission and reliable change apply to. */
+export const OUTCOME_IDS = idsOfKind('outcome');
 
 /** Largest item count over all instruments: the canonical table has item_1..item_MAX_ITEMS. */
 export const MAX_ITEMS = Math.max(...Object.values(INSTRUMENTS).map((d) => d.items));
@@ -306,11 +308,11 @@ export function itemMax(def: InstrumentDefinition, item: number): number {
 }
 
 /** The band set with `id`, or the instrument's default when `id` is absent or unknown. */
-export function bandSet(def: InstrumentDefinition, id?: string): BandSet {
-	return def.bandSets.find((b) => b.id === id) ?? def.bandSets.find((b) => b.id === def.defaultBandSet)!;
+export function bandSet(def: InstrumentDefinition, id?: string): BandSet | undefined {
+	return def.bandSets.find((b) => b.id === id) ?? def.bandSets.find((b) => b.id === def.defaultBandSet);
 }
 
 /** Label of the band containing `score` in the chosen band set, or undefined when outside all bands. */
 export function bandFor(def: InstrumentDefinition, score: number, bandSetId?: string): string | undefined {
-	return bandSet(def, bandSetId).bands.find((b) => score >= b.min && score <= b.max)?.label;
+	return bandSet(def, bandSetId)?.bands.find((b) => score >= b.min && score <= b.max)?.label;
 }

@@ -3,11 +3,12 @@
  *
  * Domain names only, never item wording: BDI-II and HAM-A text is copyrighted (facts.md §1.2) and
  * the dashboard shows scores, not questionnaires. Sources: BDI-II facts.md §1.2 [R4]; HAM-A §1.3
- * [R7]; PHQ-9 / GAD-7 / MADRS / HAM-D17 are the usual published item headings.
+ * [R7]; PHQ-9 / GAD-7 / MADRS / HAM-D17 / QIDS-SR16 are the usual published item headings. The
+ * session-level scales (CADSS, MEQ-30, EBI) are shown by item number only.
  */
 import type { InstrumentId } from './definitions';
 
-export const ITEM_LABELS: Record<InstrumentId, string[]> = {
+export const ITEM_LABELS: Partial<Record<InstrumentId, string[]>> = {
 	bdi2: [
 		'sadness', 'pessimism', 'past failure', 'loss of pleasure', 'guilty feelings', 'punishment feelings', 'self-dislike',
 		'self-criticalness', 'suicidal thoughts', 'crying', 'agitation', 'loss of interest', 'indecisiveness', 'worthlessness',
@@ -23,6 +24,11 @@ export const ITEM_LABELS: Record<InstrumentId, string[]> = {
 	madrs: [
 		'apparent sadness', 'reported sadness', 'inner tension', 'reduced sleep', 'reduced appetite', 'concentration',
 		'lassitude', 'inability to feel', 'pessimistic thoughts', 'suicidal thoughts'
+	],
+	qids16: [
+		'sleep onset', 'mid-night waking', 'early waking', 'sleeping too much', 'sad mood', 'appetite decreased',
+		'appetite increased', 'weight decreased', 'weight increased', 'concentration', 'view of self', 'thoughts of death',
+		'general interest', 'energy', 'slowed down', 'restless'
 	],
 	hamd17: [
 		'depressed mood', 'guilt', 'suicide', 'insomnia early', 'insomnia middle', 'insomnia late', 'work/activities',

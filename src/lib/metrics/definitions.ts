@@ -4,7 +4,7 @@
  * the parameters a user may set (thresholds, reliability) live in `Settings` and are echoed in
  * the rows that use them, and parametrised ids (remission) include the parameter.
  */
-import { INSTRUMENTS, INSTRUMENT_IDS, isInstrumentId, type InstrumentId } from '../instruments/definitions';
+import { INSTRUMENTS, isInstrumentId, OUTCOME_IDS, type InstrumentId } from '../instruments/definitions';
 
 export interface Definition {
 	id: string;
@@ -102,15 +102,16 @@ export interface Settings {
 	plannedSessions: Partial<Record<InstrumentId, number>>;
 }
 
+/** A value per outcome instrument (safety and experience instruments have no remission or reliable change). */
 function perInstrument<T>(f: (id: InstrumentId) => T): Record<InstrumentId, T> {
-	return Object.fromEntries(INSTRUMENT_IDS.map((id) => [id, f(id)])) as Record<InstrumentId, T>;
+	return Object.fromEntries(OUTCOME_IDS.map((id) => [id, f(id)])) as Record<InstrumentId, T>;
 }
 
 /** Defaults from the instrument tables: remission rules, reliabilities, baseline SD, min cell 11. */
 export function defaultSettings(): Settings {
 	return {
-		remission: perInstrument((id) => ({ op: INSTRUMENTS[id].remission.op, threshold: INSTRUMENTS[id].remission.threshold })),
-		reliability: perInstrument((id) => INSTRUMENTS[id].reliableChange.reliability),
+		remission: perInstrument((id) => ({ op: INSTRUMENTS[id].remission!.op, threshold: INSTRUMENTS[id].remission!.threshold })),
+		reliability: perInstrument((id) => INSTRUMENTS[id].reliableChange!.reliability),
 		sd: perInstrument(() => 'baseline' as const),
 		pointRule: false,
 		minCell: 11,
@@ -142,6 +143,7 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
 export function remissionDefinition(instrument: string, settings: Settings): Definition {
 	if (!isInstrumentId(instrument)) throw new Error(`unknown instrument "${instrument}"`);
 	const r = settings.remission[instrument];
+	if (!r) throw new Error(`${INSTRUMENTS[instrument].shortName} is a ${INSTRUMENTS[instrument].kind} instrument: remission does not apply`);
 	const op = r.op === '<=' ? 'le' : 'lt';
 	const end = settings.end === 'last' ? 'eos' : 'planned';
 	const where = settings.end === 'last' ? 'last observed dosing-session' : 'planned last dosing-session';
@@ -159,12 +161,12 @@ export function responseDefinition(settings: Settings): Definition {
 
 /** The reliable-change definition in force for `instrument` (point rule only where one exists). */
 export function reliableDefinition(instrument: string, settings: Settings): Definition {
-	const usePoints = settings.pointRule && isInstrumentId(instrument) && !!INSTRUMENTS[instrument].reliableChange.pointRule;
+	const usePoints = settings.pointRule && isInstrumentId(instrument) && !!INSTRUMENTS[instrument].reliableChange?.pointRule;
 	return usePoints ? DEFINITIONS.reliablePoints : DEFINITIONS.reliableJt;
 }
 
 /** Every definition that can be in force, for the "definitions" list in the UI and the report. */
 export function allDefinitions(settings: Settings, instruments: string[]): Definition[] {
 	const fixed = Object.values(DEFINITIONS);
-	return [...fixed, ...instruments.filter(isInstrumentId).map((i) => remissionDefinition(i, settings))];
+	return [...fixed, ...instruments.filter(isInstrumentId).filter((i) => settings.remission[i]).map((i) => remissionDefinition(i, settings))];
 }

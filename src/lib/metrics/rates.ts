@@ -88,7 +88,7 @@ ORDER BY instrument, ${GROUP_ORDER}`;
 /** Per-instrument SQL pieces of the reliable-change rule. */
 function reliableExprs(s: Settings) {
 	const points = perInstrumentCase((id) => {
-		const rule = INSTRUMENTS[id].reliableChange.pointRule;
+		const rule = INSTRUMENTS[id].reliableChange?.pointRule;
 		return s.pointRule && rule ? lit(rule.points) : null;
 	});
 	const reliability = perInstrumentCase((id) => lit(s.reliability[id]));

@@ -4,7 +4,7 @@
  * built with arg_min/arg_max + GROUP BY — no window functions (spike §6: 3.7× faster in wasm).
  */
 import { ident, lit, type Connector } from '../engine/connector';
-import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
+import { INSTRUMENTS, OUTCOME_IDS } from '../instruments/definitions';
 import type { Definition, Settings, SettingsInput } from './definitions';
 import { resolveSettings } from './definitions';
 import { describeColumns, MISSING, whereSql, type Filters } from './filters';
@@ -62,10 +62,12 @@ export async function prepare(conn: Connector, opts: MetricOptions): Promise<Pre
 	return { relation, columns, where, allInstruments, instrumentWhere, groupExpr, settings: resolveSettings(opts.settings) };
 }
 
-/** `CASE instrument WHEN 'bdi2' THEN … END` over the known instruments, from a per-instrument value. */
+/**
+ * `CASE instrument WHEN 'bdi2' THEN … END` over the outcome instruments, from a per-instrument value
+ * (outcome metrics never see safety or experience instruments: the `scores` view holds outcome rows).
+ */
 export function perInstrumentCase(f: (id: keyof typeof INSTRUMENTS) => string | null, otherwise = 'NULL'): string {
-	const whens = Object.keys(INSTRUMENTS)
-		.filter(isInstrumentId)
+	const whens = OUTCOME_IDS
 		.map((id) => [id, f(id)] as const)
 		.filter(([, v]) => v !== null)
 		.map(([id, v]) => `WHEN ${lit(id)} THEN ${v}`);

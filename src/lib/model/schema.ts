@@ -29,12 +29,13 @@ export type Phase = (typeof PHASES)[number];
 export const KNOWN_ATTRIBUTES = ['site', 'age_band', 'sex', 'diagnosis', 'dose_mg', 'planned_sessions'] as const;
 
 const itemShape = Object.fromEntries(
-	Array.from({ length: MAX_ITEMS }, (_, i) => [`item_${i + 1}`, z.number().int().min(0).max(6).nullable().optional()])
+	Array.from({ length: MAX_ITEMS }, (_, i) => [`item_${i + 1}`, z.number().int().min(0).max(100).nullable().optional()])
 ) as Record<`item_${number}`, z.ZodOptional<z.ZodNullable<z.ZodNumber>>>;
 
 /**
  * One canonical score row. Cross-field rules (phase ↔ session/week) are checked here;
- * instrument ranges are checked by the importer against the instrument table.
+ * instrument ranges are checked by the importer against the instrument table (items go up to 100:
+ * the EBI's visual-analogue items).
  */
 export const ScoreRowSchema = z
 	.object({

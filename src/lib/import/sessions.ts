@@ -1,0 +1,142 @@
+/**
+ * Dosing-session records (model/sessions.ts) from a table: recognised by their column names without a
+ * mapping, or through a session mapping (any other layout: source column per field). Every rejected
+ * row has line, column and reason; rows read = accepted + rejected.
+ */
+import { z } from 'zod';
+import { BP_PAIRS, SESSION_FIELDS, SessionRowSchema, type SessionRow } from '../model/sessions';
+import { ValueSourceSchema } from './mapping';
+import { routeOf } from './record';
+import { col, fillByClient, readValue, resolveSource, sourceColumn, type Ctx } from './sources';
+import type { ImportReport, RawTable } from './types';
+import { cellNumber, cellText, DEFAULT_MISSING } from './values';
+
+export const SessionMappingSchema = z
+	.object({
+		version: z.literal(1),
+		kind: z.literal('sessions'),
+		note: z.string().optional(),
+		client_id: z.string().min(1),
+		series: ValueSourceSchema.optional(),
+		route: ValueSourceSchema.optional(),
+		/** Column holding the dosing-session number (1, 2, …). */
+		session: z.string().min(1),
+		/** Canonical field (sbp_pre, nausea, …) → source column. */
+		fields: z.record(z.string(), z.string().min(1)),
+		format: z.object({ missing: z.array(z.string()).optional(), decimal_comma: z.boolean().optional() }).strict().optional()
+	})
+	.strict()
+	.superRefine((m, ctx) => {
+		const known = new Set(SESSION_FIELDS.map((f) => f.name));
+		for (const k of Object.keys(m.fields))
+			if (!known.has(k)) ctx.addIssue({ code: 'custom', path: ['fields', k], message: `unknown session field "${k}" (known: ${[...known].join(', ')})` });
+	});
+export type SessionMapping = z.infer<typeof SessionMappingSchema>;
+
+const norm = (c: string) => c.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/**
+ * The session mapping for a table whose columns carry the canonical names (case and punctuation
+ * ignored), or null when the table does not look like session records: it needs client_id, session,
+ * at least two measured fields, and no instrument / score column (those are score files).
+ */
+export function suggestSessionMapping(raw: RawTable): SessionMapping | null {
+	const byNorm = new Map(raw.columns.map((c) => [norm(c), c]));
+	const client = byNorm.get('client_id');
+	const session = byNorm.get('session');
+	if (!client || !session || byNorm.has('instrument') || byNorm.has('score')) return null;
+	const fields: Record<string, string> = {};
+	for (const f of SESSION_FIELDS) {
+		const c = byNorm.get(f.name);
+		if (c) fields[f.name] = c;
+	}
+	if (Object.keys(fields).length < 2) return null;
+	const series = byNorm.get('series');
+	const route = byNorm.get('route');
+	return {
+		version: 1,
+		kind: 'sessions',
+		client_id: client,
+		session,
+		...(series ? { series: { column: series } } : {}),
+		...(route ? { route: { column: route } } : {}),
+		fields
+	};
+}
+
+export interface SessionOutcome {
+	rows: SessionRow[];
+	report: ImportReport;
+	mapping: SessionMapping;
+}
+
+/** Map and validate every row; never throws for a bad row (ImportError when the mapping names a missing column). */
+export function applySessionMapping(raw: RawTable, mapping: SessionMapping): SessionOutcome {
+	const ctx: Ctx = {
+		index: new Map(raw.columns.map((c, i) => [c, i])),
+		missing: new Set([...DEFAULT_MISSING, ...(mapping.format?.missing ?? [])]),
+		decimalComma: mapping.format?.decimal_comma ?? (raw.delimiter !== undefined && raw.delimiter !== ',')
+	};
+	const clientIdx = col(ctx, mapping.client_id);
+	const sessionIdx = col(ctx, mapping.session);
+	const series = resolveSource(ctx, mapping.series, '1');
+	const route = resolveSource(ctx, mapping.route, null);
+	fillByClient(raw, ctx, clientIdx, [series, route]);
+	const fields = SESSION_FIELDS.filter((f) => mapping.fields[f.name]).map((f) => ({ ...f, column: mapping.fields[f.name], idx: col(ctx, mapping.fields[f.name]) }));
+	const rows: SessionRow[] = [];
+	const errors: ImportReport['errors'] = [];
+	const seen = new Map<string, number>();
+
+	raw.rows.forEach((row, i) => {
+		const line = raw.lines[i];
+		const reject = (column: string | null, reason: string) => errors.push({ line, column, reason });
+		const client = cellText(row[clientIdx], ctx.missing);
+		if (client === null) return reject(mapping.client_id, 'missing client id');
+		const sessionText = cellText(row[sessionIdx], ctx.missing);
+		const session = cellNumber(row[sessionIdx], ctx.missing, false);
+		if (session === null || !Number.isInteger(session) || session < 1)
+			return reject(mapping.session, `session "${sessionText ?? ''}" is not a dosing-session number (a whole number ≥ 1)`);
+		const seriesText = readValue(series, row, ctx, client) ?? '1';
+		const s = cellNumber(seriesText, ctx.missing, false);
+		if (s === null || !Number.isInteger(s) || s < 1) return reject(sourceColumn(series), `series "${seriesText}" is not a whole number ≥ 1`);
+		const routeText = readValue(route, row, ctx, client);
+		const r = routeOf(routeText);
+		if (routeText !== null && r === null) return reject(sourceColumn(route), `unknown route: "${routeText}"`);
+		const out: SessionRow = { client_id: client, series: s, route: r, session };
+		for (const f of fields) {
+			const v = cellNumber(row[f.idx], ctx.missing, ctx.decimalComma);
+			if (v !== null && Number.isNaN(v)) return reject(f.column, `${f.name}: "${cellText(row[f.idx], ctx.missing)}" is not a number`);
+			if (v !== null && (v < f.min || v > f.max))
+				return reject(f.column, `${f.name} out of range: ${v}${f.unit ? ` ${f.unit}` : ''} is outside ${f.min}–${f.max} (${f.why})`);
+			if (v !== null && f.type === 'integer' && !Number.isInteger(v)) return reject(f.column, `${f.name}: ${v} is not a whole number (${f.why})`);
+			out[f.name] = v;
+		}
+		for (const [sys, dia] of BP_PAIRS) {
+			const a = out[sys], b = out[dia];
+			if (typeof a === 'number' && typeof b === 'number' && b >= a)
+				return reject(mapping.fields[dia], `${dia} ${b} is not below ${sys} ${a}: diastolic must be lower than systolic`);
+		}
+		const guard = SessionRowSchema.safeParse(out);
+		if (!guard.success) return reject(String(guard.error.issues[0].path[0] ?? '') || null, guard.error.issues[0].message);
+		const key = `${client}\u0001${s}\u0001${session}`;
+		const earlier = seen.get(key);
+		if (earlier !== undefined) return reject(mapping.session, `duplicate of line ${earlier}: client ${client}, series ${s}, session ${session} already recorded`);
+		seen.set(key, line);
+		rows.push(out);
+	});
+
+	const report: ImportReport = {
+		rows_read: raw.rows.length,
+		rows_accepted: rows.length,
+		rows_rejected: errors.length,
+		errors,
+		warnings: [],
+		identifier_columns: [],
+		clients: new Set(rows.map((r) => r.client_id)).size,
+		instruments: [],
+		format: raw.format,
+		source_rows: raw.rows.length,
+		empty_cells_skipped: 0
+	};
+	return { rows, report, mapping };
+}

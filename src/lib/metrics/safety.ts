@@ -1,0 +1,161 @@
+/**
+ * Tolerability per group from the dosing-session records (`safety_sessions`, see views.ts): counts,
+ * rates per session and per client with Wilson CIs, mean rises with t CIs, minutes to ready, and
+ * dissociation by session number (from `acute_scores`). SQL only counts and averages; intervals are
+ * computed from those counts in src/lib/stats. Every row names its definition and N.
+ */
+import type { Connector } from '../engine/connector';
+import { ident, join, list, sql, type Sql } from '../engine/sql';
+import { tQuantile } from '../stats/distributions';
+import { wilsonInterval } from '../stats/proportions';
+import { MISSING, type Filters } from './filters';
+import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
+import { ALL_GROUPS } from './source';
+import type { SuppressOptions } from './suppress';
+
+export interface SafetyOptions {
+	filters?: Filters;
+	/** Column to group by (route, dose_band, site, …); null → one group `all`. Default `route`. */
+	groupBy?: string | null;
+	/** Relation of session records (default `safety_sessions`). */
+	relation?: string;
+	/** Relation of safety/experience scores (default `acute_scores`). */
+	acuteRelation?: string;
+}
+
+export interface SafetyCountRow { group: string; sessions: number; clients: number; definition: string }
+export interface SafetyRateRow { group: string; key: string; name: string; unit: 'sessions' | 'clients'; count: number; n: number; rate: number | null; ci_low: number | null; ci_high: number | null; definition: string }
+export interface SafetyMeanRow { group: string; key: string; name: string; n: number; mean: number | null; sd: number | null; ci_low: number | null; ci_high: number | null; definition: string }
+export interface MinutesRow { group: string; n: number; median: number | null; q1: number | null; q3: number | null; definition: string }
+export interface DissociationRow { instrument: string; group: string; session: number; n: number; mean: number | null; ci_low: number | null; ci_high: number | null; definition: string }
+
+/** Column names of a relation. */
+async function columnsOf(conn: Connector, relation: string): Promise<string[]> {
+	return (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${ident(relation)}`)).map((r) => r.column_name);
+}
+
+/**
+ * WHERE condition for `filters` on the columns that exist (a filter on a missing column is dropped,
+ * as for the outcome metrics); values are bound parameters, `(missing)` matches NULL.
+ */
+export function filterCondition(filters: Filters = {}, columns: string[]): Sql {
+	const parts: Sql[] = [];
+	for (const [col, value] of Object.entries(filters)) {
+		if (value === undefined || !columns.includes(col)) continue;
+		if (col === 'series') {
+			if (value === 'first') parts.push(sql`(series = 1)`);
+			else if (value === 'boosters') parts.push(sql`(series > 1)`);
+			continue;
+		}
+		if (!Array.isArray(value) || value.length === 0) continue;
+		const real = value.filter((v) => v !== MISSING);
+		const alts: Sql[] = [];
+		if (real.length) alts.push(sql`CAST(${ident(col)} AS VARCHAR) IN (${list(real)})`);
+		if (real.length < value.length) alts.push(sql`${ident(col)} IS NULL`);
+		parts.push(sql`(${join(alts, sql` OR `)})`);
+	}
+	return parts.length ? join(parts, sql` AND `) : sql`TRUE`;
+}
+
+interface Base {
+	from: Sql;
+	grouped: boolean;
+}
+
+/** `SELECT *, grp FROM relation WHERE filters` as a CTE body, and whether a total row is wanted. */
+async function base(conn: Connector, relation: string, opts: SafetyOptions): Promise<Base> {
+	const columns = await columnsOf(conn, relation);
+	const g = opts.groupBy === undefined ? 'route' : opts.groupBy;
+	if (g && !columns.includes(g)) throw new Error(`no column "${g}" to group by (columns: ${columns.join(', ')})`);
+	const grp = g ? sql`coalesce(CAST(${ident(g)} AS VARCHAR), ${MISSING})` : sql`${'all'}`;
+	return { from: sql`SELECT *, ${grp} AS grp FROM ${ident(relation)} WHERE ${filterCondition(opts.filters, columns)}`, grouped: !!g };
+}
+
+const groupingSets = (b: Base) => (b.grouped ? sql`GROUP BY GROUPING SETS ((grp), ())` : sql`GROUP BY grp`);
+const label = (g: string | null) => g ?? ALL_GROUPS;
+
+function tInterval(n: number, mean: number | null, sd: number | null) {
+	if (mean === null || n < 2 || sd === null) return { ci_low: null, ci_high: null };
+	const half = (tQuantile(0.975, n - 1) * sd) / Math.sqrt(n);
+	return { ci_low: mean - half, ci_high: mean + half };
+}
+
+/** Sessions and clients, the rates of SAFETY_RATES per session and per client, and the SQL run. */
+export async function safetyRates(conn: Connector, opts: SafetyOptions = {}) {
+	const b = await base(conn, opts.relation ?? 'safety_sessions', opts);
+	const cols = SAFETY_RATES.flatMap((d) => [
+		sql`count(*) FILTER (WHERE ${d.event})::INT AS ${ident(`${d.key}__sc`)}`,
+		sql`count(*) FILTER (WHERE ${d.measured})::INT AS ${ident(`${d.key}__sn`)}`,
+		sql`count(DISTINCT client_id) FILTER (WHERE ${d.event})::INT AS ${ident(`${d.key}__cc`)}`,
+		sql`count(DISTINCT client_id) FILTER (WHERE ${d.measured})::INT AS ${ident(`${d.key}__cn`)}`
+	]);
+	const q = sql`WITH base AS (${b.from})
+SELECT grp, count(*)::INT AS sessions, count(DISTINCT client_id)::INT AS clients, ${join(cols)}
+FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
+	const raw = await conn.query<Record<string, number | string | null>>(q);
+	const counts: SafetyCountRow[] = raw.map((r) => ({ group: label(r.grp as string | null), sessions: r.sessions as number, clients: r.clients as number, definition: SAFETY_DEFINITIONS.counts.id }));
+	const rates: SafetyRateRow[] = [];
+	for (const d of SAFETY_RATES)
+		for (const r of raw)
+			for (const [unit, c, n] of [['sessions', '__sc', '__sn'], ['clients', '__cc', '__cn']] as const) {
+				const count = r[d.key + c] as number, total = r[d.key + n] as number;
+				const w = total > 0 ? wilsonInterval(count, total) : null;
+				rates.push({ group: label(r.grp as string | null), key: d.key, name: d.name, unit, count, n: total, rate: w?.rate ?? null, ci_low: w?.low ?? null, ci_high: w?.high ?? null, definition: d.id });
+			}
+	return { counts, rates, sql: q.text };
+}
+
+/** Mean rises and mean sedation with t-based CIs. */
+export async function safetyMeans(conn: Connector, opts: SafetyOptions = {}) {
+	const b = await base(conn, opts.relation ?? 'safety_sessions', opts);
+	const cols = SAFETY_MEANS.flatMap((d) => [
+		sql`count(${d.value})::INT AS ${ident(`${d.key}__n`)}`,
+		sql`avg(${d.value}) AS ${ident(`${d.key}__mean`)}`,
+		sql`stddev_samp(${d.value}) AS ${ident(`${d.key}__sd`)}`
+	]);
+	const q = sql`WITH base AS (${b.from}) SELECT grp, ${join(cols)} FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
+	const raw = await conn.query<Record<string, number | string | null>>(q);
+	const rows: SafetyMeanRow[] = [];
+	for (const d of SAFETY_MEANS)
+		for (const r of raw) {
+			const n = r[`${d.key}__n`] as number, mean = r[`${d.key}__mean`] as number | null, sd = r[`${d.key}__sd`] as number | null;
+			rows.push({ group: label(r.grp as string | null), key: d.key, name: d.name, n, mean, sd, ...tInterval(n, mean, sd), definition: d.id });
+		}
+	return { rows, sql: q.text };
+}
+
+/** Median and IQR of minutes until ready to leave. */
+export async function minutesToReady(conn: Connector, opts: SafetyOptions = {}) {
+	const b = await base(conn, opts.relation ?? 'safety_sessions', opts);
+	const q = sql`WITH base AS (${b.from})
+SELECT grp, count(minutes_to_ready)::INT AS n, quantile_cont(minutes_to_ready, 0.5) AS median,
+       quantile_cont(minutes_to_ready, 0.25) AS q1, quantile_cont(minutes_to_ready, 0.75) AS q3
+FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
+	const raw = await conn.query<{ grp: string | null; n: number; median: number | null; q1: number | null; q3: number | null }>(q);
+	return { rows: raw.map((r): MinutesRow => ({ group: label(r.grp), n: r.n, median: r.median, q1: r.q1, q3: r.q3, definition: SAFETY_DEFINITIONS.minutes.id })), sql: q.text };
+}
+
+/** Mean CADSS / CADSS-6 total per dosing session number (does dissociation fade over a series?). */
+export async function dissociationBySession(conn: Connector, opts: SafetyOptions = {}) {
+	const relation = opts.acuteRelation ?? 'acute_scores';
+	const columns = await columnsOf(conn, relation);
+	const groupBy = opts.groupBy === undefined ? 'route' : opts.groupBy;
+	const b = await base(conn, relation, { ...opts, groupBy: groupBy && columns.includes(groupBy) ? groupBy : null });
+	const q = sql`WITH base AS (${b.from})
+SELECT instrument, grp, session, count(score)::INT AS n, avg(score) AS mean, stddev_samp(score) AS sd
+FROM base WHERE instrument IN (${list(['cadss', 'cadss6'])}) AND phase = 'session' AND score IS NOT NULL
+GROUP BY ${b.grouped ? sql`GROUPING SETS ((instrument, grp, session), (instrument, session))` : sql`instrument, grp, session`}
+ORDER BY instrument, grp NULLS LAST, session`;
+	const raw = await conn.query<{ instrument: string; grp: string | null; session: number; n: number; mean: number | null; sd: number | null }>(q);
+	const rows = raw.map((r): DissociationRow => ({ instrument: r.instrument, group: label(r.grp), session: r.session, n: r.n, mean: r.mean, ...tInterval(r.n, r.mean, r.sd), definition: SAFETY_DEFINITIONS.dissociation.id }));
+	return { rows, sql: q.text };
+}
+
+/** Suppression rules of the safety tables (clients and sessions both count as small cells). */
+export const SAFETY_SUPPRESSION = {
+	counts: { countFields: ['clients', 'sessions'], groupKeys: ['definition'], totalKnown: true },
+	rates: { countFields: ['n', 'count'], parts: { count: 'n' }, derived: { n: ['rate', 'ci_low', 'ci_high'], count: ['rate', 'ci_low', 'ci_high'] }, groupKeys: ['key', 'unit'] },
+	means: { countFields: ['n'], derived: { n: ['mean', 'sd', 'ci_low', 'ci_high'] }, groupKeys: ['key'], totalKnown: true },
+	minutes: { countFields: ['n'], derived: { n: ['median', 'q1', 'q3'] } },
+	dissociation: { countFields: ['n'], derived: { n: ['mean', 'ci_low', 'ci_high'] }, groupKeys: ['instrument', 'session'], totalKnown: true }
+} satisfies Record<string, Omit<SuppressOptions, 'minCell'>>;

@@ -1,0 +1,54 @@
+/**
+ * The relations every page and the CLI read, created over one dataset's tables:
+ *
+ *   scores          outcome-instrument score rows (what response, remission, trajectories … read)
+ *   acute_scores    safety and experience instrument rows (CADSS, MEQ-30, EBI) at dosing sessions
+ *   dosing_sessions session records (model/sessions.ts), empty when the dataset has none
+ *   safety_sessions dosing_sessions with the client-series attributes of the scores (site, age
+ *                   band, sex, diagnosis) and the dose band, for grouping and the filters of `/`
+ *
+ * Instrument kinds and dose bands live in small tables filled with bound parameters (DuckDB cannot
+ * prepare a view with parameters), so the views name no value.
+ */
+import type { Connector } from '../engine/connector';
+import { ident, join, sql, type Sql } from '../engine/sql';
+import { INSTRUMENT_IDS, INSTRUMENTS } from '../instruments/definitions';
+import { SESSION_COLUMNS, SESSION_SQL_TYPES } from '../model/sessions';
+import { DOSE_BANDS } from './safety-definitions';
+
+const TYPE: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`, DOUBLE: sql`DOUBLE` };
+/** Client-series attributes copied from the scores onto session records when the scores have them. */
+const ATTRIBUTES = ['site', 'age_band', 'sex', 'diagnosis'];
+
+/** Create (or replace) the views over `scoresTable` and, when given, `sessionsTable`. */
+export async function createDatasetViews(conn: Connector, scoresTable: string, sessionsTable: string | null): Promise<void> {
+	await conn.exec(sql`CREATE OR REPLACE TABLE instrument_kinds (instrument VARCHAR, kind VARCHAR)`);
+	const rows = join(INSTRUMENT_IDS.map((id) => sql`(${id}, ${INSTRUMENTS[id].kind})`));
+	await conn.exec(sql`INSERT INTO instrument_kinds VALUES ${rows}`);
+	const t = ident(scoresTable);
+	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind = 'outcome')`);
+	await conn.exec(sql`CREATE OR REPLACE VIEW acute_scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind <> 'outcome')`);
+	let sessions: Sql;
+	if (sessionsTable) sessions = ident(sessionsTable);
+	else {
+		const cols = join(SESSION_COLUMNS.map((c) => sql`${ident(c)} ${TYPE[SESSION_SQL_TYPES[c]]}`));
+		await conn.exec(sql`CREATE OR REPLACE TABLE no_dosing_sessions (${cols})`);
+		sessions = sql`no_dosing_sessions`;
+	}
+	await conn.exec(sql`CREATE OR REPLACE VIEW dosing_sessions AS SELECT * FROM ${sessions}`);
+
+	const have = new Set((await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${t}`)).map((r) => r.column_name));
+	const attrs = ATTRIBUTES.filter((a) => have.has(a));
+	const pick = attrs.length ? sql`, ${join(attrs.map((a) => sql`any_value(${ident(a)}) AS ${ident(a)}`))}` : sql``;
+	const attrCols = attrs.length ? sql`, ${join(attrs.map((a) => sql`a.${ident(a)}`))}` : sql``;
+	// Views cannot hold bound parameters, so the bands are a table too (the last band's bound is open).
+	await conn.exec(sql`CREATE OR REPLACE TABLE dose_bands (upper DOUBLE, label VARCHAR)`);
+	await conn.exec(sql`INSERT INTO dose_bands VALUES ${join(DOSE_BANDS.map((b) => sql`(${Number.isFinite(b.max) ? b.max : 1e12}, ${b.label})`))}`);
+	await conn.exec(sql`CREATE OR REPLACE VIEW safety_sessions AS
+SELECT d.* EXCLUDE (dose), (SELECT label FROM dose_bands b WHERE d.dose < b.upper ORDER BY b.upper LIMIT 1) AS dose_band${attrCols}
+FROM (SELECT s.* EXCLUDE (route, dose_mg), coalesce(s.route, a0.route) AS route, coalesce(s.dose_mg, a0.dose_mg) AS dose_mg, coalesce(s.dose_mg, a0.dose_mg) AS dose
+        FROM dosing_sessions s
+        LEFT JOIN (SELECT client_id, series, any_value(route) AS route, any_value(dose_mg) AS dose_mg FROM ${t} GROUP BY client_id, series) a0
+          USING (client_id, series)) d
+LEFT JOIN (SELECT client_id, series${pick} FROM ${t} GROUP BY client_id, series) a USING (client_id, series)`);
+}
