@@ -62,3 +62,16 @@ test('compare: flow per cohort, subgroup forest plot with interaction p and NNT,
 	await mmrm.screenshot({ path: `${SHOTS}/research-mmrm.png` });
 	await page.screenshot({ path: `${SHOTS}/research-compare.png`, fullPage: true });
 });
+
+test('client: the expected-course band of similar clients is drawn behind the course, with its n from the CSV', async ({ page }) => {
+	// C00001: BDI-II baseline 26 (moderate, 20–28) on IV. Reference: other IV series with a moderate baseline.
+	const ref = new Set(CSV.filter((r) => r.instrument === 'bdi2' && r.phase === 'baseline' && r.route === 'iv' && r.client_id !== 'C00001' && r.score !== '' && +r.score >= 20 && +r.score <= 28).map((r) => `${r.client_id}|${r.series}`));
+	await page.goto('/clients/C00001?instrument=bdi2');
+	await ready(page);
+	const card = page.getByTestId('client-course');
+	await expect(card.getByTestId('expected-band')).toHaveCount(1, { timeout: 90_000 });
+	await expect(card.getByTestId('expected-band').locator('path.band')).toHaveAttribute('d', /^M/);
+	await expect(card).toContainText(`${ref.size} other client-series with a moderate baseline (20–28) on IV infusion`);
+	await expect(card).toContainText('client.expected-course.band-route@1');
+	await card.screenshot({ path: `${SHOTS}/research-expected-course.png` });
+});
