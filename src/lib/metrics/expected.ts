@@ -87,7 +87,7 @@ export async function expectedCourse(
 ): Promise<ExpectedCourse | null> {
 	if (!isInstrumentId(target.instrument)) return null;
 	const minCell = opts.minCell ?? 11;
-	const band = bandSet(INSTRUMENTS[target.instrument], opts.bandSet).bands.find((b) => target.baseline >= b.min && target.baseline <= b.max);
+	const band = bandSet(INSTRUMENTS[target.instrument], opts.bandSet)?.bands.find((b) => target.baseline >= b.min && target.baseline <= b.max);
 	if (!band) return null;
 	const table = opts.table ?? 'scores';
 	let route = target.route;
