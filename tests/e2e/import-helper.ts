@@ -7,7 +7,7 @@ import { expect, type Page } from '@playwright/test';
  */
 export async function importWithExampleMapping(page: Page, file: string, mapping: string, name: string): Promise<void> {
 	await page.goto('/data');
-	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
 	await page.getByTestId('file-input').setInputFiles(file);
 	await expect(page.getByTestId('preview')).toBeVisible();
 	await page.getByLabel('Example mappings').selectOption({ label: mapping });

@@ -1,6 +1,9 @@
 // Files nobody here wrote a mapping for (tests/fixtures/import/unfamiliar), mapped through the page's
 // controls alone — no JSON, no example mapping. Counts are those of the files (see make.mjs).
 import { test, expect } from './guard';
+
+// The engine's first start (34 MB of wasm) can take a minute on a loaded machine.
+test.describe.configure({ timeout: 240_000 });
 import type { Page } from '@playwright/test';
 import path from 'node:path';
 
@@ -8,7 +11,7 @@ const unfamiliar = (f: string) => path.join(process.cwd(), 'tests', 'fixtures', 
 
 async function open(page: Page, file: string) {
 	await page.goto('/data');
-	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
 	await page.getByTestId('file-input').setInputFiles(unfamiliar(file));
 	await expect(page.getByTestId('preview')).toBeVisible();
 }

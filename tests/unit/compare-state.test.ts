@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohortsOf, readState, writeState } from '../../src/routes/compare/cohort';
+import { cohortsOf, defaultCohorts, readState, writeState } from '../../src/routes/compare/cohort';
 import { cohortColors, ROUTE_COLORS } from '../../src/lib/charts/colors';
 
 describe('/compare view state in the URL', () => {
@@ -21,6 +21,23 @@ describe('/compare view state in the URL', () => {
 	it('labels cohorts and keeps equal labels apart', () => {
 		const c = cohortsOf({ a: { route: ['iv'], series: 'first' }, b: { route: ['iv'], series: 'first' }, instrument: null });
 		expect([c.a.label, c.b.label]).toEqual(['A: IV infusion; first series', 'B: IV infusion; first series']);
+	});
+});
+
+describe('default cohorts come from the data', () => {
+	const o = (pairs: [string, number][]) => pairs.map(([value, clients]) => ({ value, clients }));
+	it('the two largest routes', () => {
+		expect(defaultCohorts({ route: o([['im', 40], ['iv', 300], ['sublingual', 120], ['(missing)', 500]]) })).toEqual({ a: { route: ['iv'] }, b: { route: ['sublingual'] } });
+	});
+	it('one route (an imported trial): the two levels of a two-level attribute, a trial arm among equals', () => {
+		const opts = { route: o([['other', 100]]), drug: o([['No', 64], ['Yes', 36]]), treatment: o([['BtheB', 52], ['TAU', 48]]), site: o([['(missing)', 100]]) };
+		expect(defaultCohorts(opts)).toEqual({ a: { treatment: ['BtheB'] }, b: { treatment: ['TAU'] } });
+	});
+	it('nothing to split by: first series vs boosters', () => {
+		expect(defaultCohorts({ route: o([['iv', 10]]) })).toEqual({ a: { series: 'first' }, b: { series: 'boosters' } });
+	});
+	it('the URL still wins over the defaults', () => {
+		expect(readState(new URLSearchParams('a.site=A&b.site=B'), { a: { route: ['x'] }, b: {} })).toMatchObject({ a: { site: ['A'] }, b: { site: ['B'] } });
 	});
 });
 

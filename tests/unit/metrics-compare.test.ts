@@ -52,6 +52,29 @@ describe('cohort comparison on claus2020 (PA vs TAU, BDI-II)', () => {
 		expect(c.results.join(' ')).toContain('9/21');
 		expect(c.results.join(' ')).toContain('2/19');
 		expect(c.sql.length).toBeGreaterThanOrEqual(5);
+		// 9/21 − 2/19 = 0.32331 → 32.3 percentage points (a difference of two percentages is not "%").
+		expect(c.results.join(' ')).toContain('difference 32.3 percentage points');
+		// No follow-up in this file: Kaplan–Meier was not computed, so the methods do not describe it.
+		expect(c.methods).not.toContain('Kaplan');
+		expect(c.methods).toContain('time was counted in dosing sessions');
+	});
+
+	it('an empty cohort is said in words: no "NA", no model spinning, the methods leave out what was not computed', async () => {
+		const c = await compareCohorts(db, {
+			instrument: 'bdi2',
+			timeUnit: 'month',
+			a: { label: 'PA', filters: { treatment: ['PA'] } },
+			b: { label: 'Nobody', filters: { treatment: ['no such arm'] } }
+		});
+		const text = `${c.methods} ${c.results.join(' ')}`;
+		expect(text).not.toMatch(/\bNA\b|NaN/);
+		expect(c.results[0]).toContain('n = 0: no client-series in Nobody has both a baseline and an end score');
+		expect(c.lmm).toBeNull();
+		expect(c.modelNote).toContain('no client-series in Nobody');
+		expect(c.results.join(' ')).toContain('The mixed model was not fitted');
+		expect(c.methods).not.toContain('Hedges');
+		expect(c.methods).not.toContain('mixed model');
+		expect(c.methods).toContain('time was counted in months');
 	});
 
 	it('time × cohort: Wald CI and p in the row and in the results sentence', async () => {

@@ -11,9 +11,14 @@ import type { Mapping, Measure, TimeMeaning, ValueSource } from './mapping';
 
 export type Layout = 'long' | 'wide';
 
-/** Long when any measure reads its time from a column; wide otherwise. */
+/**
+ * Long when any measure reads its time from a column, or when no measure has a time at all (every
+ * row a baseline: the time column was set to none); wide when the measures carry fixed time points.
+ */
 export function layoutOf(m: Mapping): Layout {
-	return m.measures.some((x) => x.timepoint || (x.phase && 'column' in x.phase)) ? 'long' : 'wide';
+	if (m.measures.some((x) => x.timepoint || (x.phase && 'column' in x.phase))) return 'long';
+	const fixed = m.measures.some((x) => x.session || x.week || (x.phase && 'value' in x.phase && x.phase.value !== 'baseline'));
+	return fixed ? 'wide' : 'long';
 }
 
 /** The shared time column of a long mapping and what its values mean. */

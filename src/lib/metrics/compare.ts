@@ -28,6 +28,8 @@ export interface CompareOptions {
 	b: Cohort;
 	instrument: string;
 	settings?: SettingsInput;
+	/** What one step of the time axis is, for the text ("dosing session", "month"); from the import mapping. */
+	timeUnit?: string;
 	/** Mixed-model options; `false` skips the model (a page shows the fast parts while it fits). */
 	model?: Pick<ModelOptions, 'method' | 'random' | 'covariates' | 'scores'> | false;
 }
@@ -71,8 +73,12 @@ export interface Comparison {
 	remission: RateDifference | null;
 	/** end score ~ cohort + baseline; `cohortEffect` is the A − B adjusted difference. */
 	ancova: (OlsResult & { cohortEffect: OlsResult['coefficients'][number] }) | { error: string };
-	/** null when the model was skipped (`model: false`). */
+	/** null when the model was skipped (`model: false`) or could not be fitted (see `modelNote`). */
 	lmm: ModelRow | null;
+	/** Why the model was not fitted, in words (null when it was, or was skipped on purpose). */
+	modelNote: string | null;
+	/** The time unit the text uses. */
+	timeUnit: string;
 	/** time × cohort: the A − B difference in change per session (null when skipped or not fitted). */
 	lmmSlope: ModelTerm | null;
 	survival: { rows: SurvivalRow[]; logRank: LogRankRow | null };
@@ -84,9 +90,13 @@ export interface Comparison {
 
 /** Column of `cohortRelation` holding the cohort label. */
 export const COHORT = '__cohort';
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'NA');
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : 'NA');
-const pval = (p: number) => (!Number.isFinite(p) ? 'NA' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+// Sentences are only written for figures that exist (see resultsText), so these never meet a
+// missing value in practice; the dash is the last guard against printing "NA" or "NaN".
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
+/** A difference of two percentages is in percentage points, not per cent. */
+const pp = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} percentage points` : '—');
+const pval = (p: number) => (!Number.isFinite(p) ? 'p not computable' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** The two cohorts as one relation with a `__cohort` column (a client may be in both). */
 export async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<string> {
@@ -141,10 +151,17 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 	}
 
 	let lmm: ModelRow | null = null;
+	let modelNote: string | null = null;
 	if (opts.model !== false) {
-		const models = await mixedModels(conn, { ...base, ...opts.model, groupLabel: 'cohort', references: { cohort: B } });
-		sql.push(models.sql);
-		lmm = models.rows[0] ?? null;
+		const empty = change.filter((c) => c.n === 0).map((c) => c.cohort);
+		if (empty.length) modelNote = `no client-series in ${empty.join(' or in ')} has both a baseline and a later score, so there is nothing to compare`;
+		else {
+			const models = await mixedModels(conn, { ...base, ...opts.model, groupLabel: 'cohort', references: { cohort: B } });
+			sql.push(models.sql);
+			lmm = models.rows[0] ?? null;
+			if (!lmm) modelNote = 'no scores after baseline to model';
+			else if (lmm.error) modelNote = lmm.error;
+		}
 	}
 	const surv = await survival(conn, base);
 	sql.push(surv.sql);
@@ -158,6 +175,8 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 		remission: rateDiff(remi.rows, A, B),
 		ancova,
 		lmm,
+		modelNote,
+		timeUnit: opts.timeUnit ?? 'dosing session',
 		lmmSlope: slopeTerm(lmm),
 		survival: { rows: surv.rows, logRank: surv.logRank[0] ?? null },
 		methods: '',
@@ -176,35 +195,48 @@ function slopeTerm(m: ModelRow | null): ModelTerm | null {
 	return { term: f.term, estimate: f.estimate, se: f.se, low: f.low, high: f.high, p: 2 * (1 - normalCdf(Math.abs(f.estimate / f.se))) };
 }
 
+/** Methods: only the analyses that were computed and have data in both cohorts. */
 function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): string {
 	const name = isInstrumentId(c.instrument) ? INSTRUMENTS[c.instrument].shortName : c.instrument;
 	const rem = isInstrumentId(c.instrument) ? remissionDefinition(c.instrument, s) : null;
-	const m = c.lmm;
+	const m = c.lmm && !c.lmm.error ? c.lmm : null;
+	const bothChange = c.change.every((x) => x.n > 0);
+	const rated = [c.response, c.remission].some((d) => d && d.a.n > 0 && d.b.n > 0);
+	const unit = c.timeUnit;
 	return [
-		`We compared ${c.cohorts[0]} with ${c.cohorts[1]} on the ${name}, using observed cases.`,
-		`Change from baseline was the end-of-series score minus the baseline score (${s.end === 'last' ? 'end of series = the last observed dosing-session score' : 'end = the planned last dosing session'}), summarised with t-based 95 % confidence intervals, and compared with Hedges' g (bias-corrected, pooled SD; Borenstein et al. 2009).`,
-		`${responseDefinition(s).text} [${responseDefinition(s).id}]${rem ? ` ${rem.text} [${rem.id}]` : ''} Proportions have Wilson 95 % intervals and differences Newcombe's hybrid score interval (method 10).`,
-		`A baseline-adjusted comparison used ordinary least squares (ANCOVA: end score ~ cohort + baseline).`,
-		m
-			? `All observed ${m.scores === 'post' ? 'dosing-session' : 'baseline and dosing-session'} scores were analysed with a linear mixed model (${m.formula}, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client-series; lme4's profiled deviance); the time × cohort term is reported with a Wald 95 % CI and p, and the cohort terms together were tested with a likelihood-ratio test of ML fits [${DEFINITIONS.lmm.id}].`
+		`We compared ${c.cohorts[0]} with ${c.cohorts[1]} on the ${name}, using observed cases; time was counted in ${unit}s from baseline.`,
+		bothChange
+			? `Change from baseline was the end score minus the baseline score (${s.end === 'last' ? 'end = the last observed score after baseline' : 'end = the planned last session'}), summarised with t-based 95 % confidence intervals, and compared with Hedges' g (bias-corrected, pooled SD; Borenstein et al. 2009).`
 			: '',
-		`${DEFINITIONS.durability.text} Curves are Kaplan–Meier estimates with Greenwood standard errors and log-log 95 % intervals, compared with the log-rank test [${DEFINITIONS.durability.id}].`
+		rated ? `${responseDefinition(s).text} [${responseDefinition(s).id}]${rem ? ` ${rem.text} [${rem.id}]` : ''} Proportions have Wilson 95 % intervals and differences (in percentage points) Newcombe's hybrid score interval (method 10).` : '',
+		'cohortEffect' in c.ancova ? `A baseline-adjusted comparison used ordinary least squares (ANCOVA: end score ~ cohort + baseline).` : '',
+		m
+			? `All observed ${m.scores === 'post' ? 'post-baseline' : 'baseline and later'} scores were analysed with a linear mixed model (${m.formula}, time in ${unit}s, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client-series; lme4's profiled deviance); the time × cohort term is reported with a Wald 95 % CI and p${m.lrt ? ', and the cohort terms together were tested with a likelihood-ratio test of ML fits' : ''} [${DEFINITIONS.lmm.id}].`
+			: '',
+		c.survival.rows.some((r) => r.n > 0)
+			? `${DEFINITIONS.durability.text} Curves are Kaplan–Meier estimates with Greenwood standard errors and log-log 95 % intervals${c.survival.logRank ? ', compared with the log-rank test' : ''} [${DEFINITIONS.durability.id}].`
+			: ''
 	]
 		.filter(Boolean)
 		.join(' ');
 }
 
+/** Results sentences; a cohort without data is said in words instead of a row of dashes. */
 function resultsText(c: Comparison): string[] {
 	const [A, B] = c.cohorts;
 	const out: string[] = [];
 	const [ca, cb] = c.change;
-	out.push(
-		`Mean change from baseline was ${f2(ca.mean)} (95 % CI ${f2(ca.ci_low)} to ${f2(ca.ci_high)}; n = ${ca.n}) in ${A} and ${f2(cb.mean)} (${f2(cb.ci_low)} to ${f2(cb.ci_high)}; n = ${cb.n}) in ${B}; Hedges' g = ${f2(c.hedges.g)} (95 % CI ${f2(c.hedges.low)} to ${f2(c.hedges.high)}).`
-	);
+	const empty = c.change.filter((x) => x.n === 0).map((x) => x.cohort);
+	if (empty.length)
+		out.push(`n = 0: no client-series in ${empty.join(' or in ')} has both a baseline and an end score on this questionnaire, so the cohorts cannot be compared on change, response or remission.`);
+	else
+		out.push(
+			`Mean change from baseline was ${f2(ca.mean)} (95 % CI ${ca.n > 1 ? `${f2(ca.ci_low)} to ${f2(ca.ci_high)}` : 'not computable with n = 1'}; n = ${ca.n}) in ${A} and ${f2(cb.mean)} (${cb.n > 1 ? `${f2(cb.ci_low)} to ${f2(cb.ci_high)}` : 'not computable with n = 1'}; n = ${cb.n}) in ${B}${Number.isFinite(c.hedges.g) ? `; Hedges' g = ${f2(c.hedges.g)} (95 % CI ${f2(c.hedges.low)} to ${f2(c.hedges.high)})` : ''}.`
+		);
 	for (const [label, d] of [['Response', c.response], ['Remission', c.remission]] as const)
-		if (d)
+		if (d && d.a.n > 0 && d.b.n > 0)
 			out.push(
-				`${label}: ${d.a.count}/${d.a.n} (${pct(d.a.rate ?? NaN)}) in ${A} vs ${d.b.count}/${d.b.n} (${pct(d.b.rate ?? NaN)}) in ${B}; difference ${pct(d.diff)} (95 % CI ${pct(d.low)} to ${pct(d.high)}).`
+				`${label}: ${d.a.count}/${d.a.n} (${pct(d.a.rate ?? NaN)}) in ${A} vs ${d.b.count}/${d.b.n} (${pct(d.b.rate ?? NaN)}) in ${B}; difference ${pp(d.diff)} (95 % CI ${pp(d.low)} to ${pp(d.high)}).`
 			);
 	if ('cohortEffect' in c.ancova) {
 		const e = c.ancova.cohortEffect;
@@ -215,13 +247,13 @@ function resultsText(c: Comparison): string[] {
 		const slope = c.lmmSlope;
 		if (slope)
 			out.push(
-				`In the mixed model the change per session differed by ${f2(slope.estimate)} points (${A} − ${B}; 95 % CI ${f2(slope.low)} to ${f2(slope.high)}, SE ${f2(slope.se)}, Wald ${pval(slope.p)}).`
+				`In the mixed model the change per ${c.timeUnit} differed by ${f2(slope.estimate)} points (${A} − ${B}; 95 % CI ${f2(slope.low)} to ${f2(slope.high)}, SE ${f2(slope.se)}, Wald ${pval(slope.p)}).`
 			);
 		if (m.lrt) out.push(`Likelihood-ratio test of the cohort terms: χ² = ${f2(m.lrt.chi2)} on ${m.lrt.df} df, ${pval(m.lrt.p)} (${m.n_obs} scores from ${m.n_clients} client-series).`);
-	}
+	} else if (c.modelNote) out.push(`The mixed model was not fitted: ${c.modelNote}.`);
 	const lr = c.survival.logRank;
 	for (const r of c.survival.rows)
-		out.push(`Among ${r.group} responders with follow-up (n = ${r.n}), ${r.events} lost response; median time to loss ${r.median_weeks === null ? 'not reached' : `${f2(r.median_weeks)} weeks`}.`);
-	if (lr) out.push(`Log-rank test: χ² = ${f2(lr.chi2)} on ${lr.df} df, ${pval(lr.p)}.`);
+		if (r.n > 0) out.push(`Among ${r.group} responders with follow-up (n = ${r.n}), ${r.events} lost response; median time to loss ${r.median_weeks === null ? 'not reached' : `${f2(r.median_weeks)} weeks`}.`);
+	if (lr && Number.isFinite(lr.chi2)) out.push(`Log-rank test: χ² = ${f2(lr.chi2)} on ${lr.df} df, ${pval(lr.p)}.`);
 	return out;
 }

@@ -43,8 +43,31 @@ export interface Table1Options {
 	settings?: SettingsInput;
 }
 
-/** Attribute columns described, in this order, when the data have them. */
+/** Attribute columns described first, in this order, when the data have them. */
 export const TABLE1_COLUMNS = ['route', 'site', 'age_band', 'sex', 'diagnosis'] as const;
+
+/** Canonical measure columns, never described as attributes. */
+const NOT_ATTRIBUTE = /^(client_id|series|instrument|phase|session|week|score|prorated|dose_mg|planned_sessions|item_\d+|__cohort)$/;
+/** An attribute with more levels than this (an id, a free-text note) is not a Table 1 row. */
+export const MAX_TABLE1_LEVELS = 12;
+
+/** The known attributes the data have, then the file's own text columns (an imported file's `treatment`, `drug`, …). */
+export function table1Columns(columns: { name: string; type: string }[]): string[] {
+	const have = new Set(columns.map((c) => c.name));
+	const own = columns.filter((c) => !NOT_ATTRIBUTE.test(c.name) && !(TABLE1_COLUMNS as readonly string[]).includes(c.name) && /VARCHAR|BOOLEAN/.test(c.type)).map((c) => c.name);
+	return [...TABLE1_COLUMNS.filter((c) => have.has(c)), ...own];
+}
+
+/** Drop variables that say nothing: every value missing in both cohorts, or too many levels to be a category. */
+function informative<T extends { variable: string; level: string }>(rows: T[]): T[] {
+	const levels = new Map<string, Set<string>>();
+	for (const r of rows) levels.set(r.variable, (levels.get(r.variable) ?? new Set()).add(r.level));
+	return rows.filter((r) => {
+		if (r.variable === 'n') return true;
+		const l = levels.get(r.variable)!;
+		return !(l.size === 1 && l.has(MISSING)) && l.size <= MAX_TABLE1_LEVELS;
+	});
+}
 
 /** Labels of the population rows (variable `n`). */
 export const POPULATION = {
@@ -58,8 +81,7 @@ export async function cohortTable1(conn: Connector, opts: Table1Options): Promis
 	if (opts.a.label === opts.b.label) throw new Error('the two cohorts need different labels');
 	const relation = await cohortRelation(conn, opts.table ?? 'scores', opts.a, opts.b);
 	const p = await prepare(conn, { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings });
-	const have = new Set(p.columns.map((c) => c.name));
-	const attrs = TABLE1_COLUMNS.filter((c) => have.has(c));
+	const attrs = table1Columns(p.columns);
 	const txt = (c: string) => `coalesce(CAST(${ident(c)} AS VARCHAR), ${lit(MISSING)})`;
 	// Attributes are per client-series; any_value because they are constant within one.
 	const attrSel = attrs.map((c) => `, any_value(${txt(c)}) AS ${ident(c)}`).join('');
@@ -96,6 +118,6 @@ FROM units GROUP BY grp ORDER BY grp`;
 	// Severity comes last (k); its bands go in their defined order, not alphabetically.
 	const sev = rows.filter((r) => r.variable === 'severity');
 	sev.sort((x, y) => (bandOrder.get(x.level) ?? 99) - (bandOrder.get(y.level) ?? 99) || x.cohort.localeCompare(y.cohort));
-	const out = [...rows.filter((r) => r.variable !== 'severity'), ...sev];
+	const out = informative([...rows.filter((r) => r.variable !== 'severity'), ...sev]);
 	return { rows: out, baseline, sql: `${sql};\n\n${baselineSql};` };
 }

@@ -4,15 +4,38 @@
  * card uses for the two cohorts.
  */
 import { filtersFromParams, writeFilters } from '$lib/data/url';
-import type { Filters } from '$lib/metrics/filters';
+import { MISSING, type Filters } from '$lib/metrics/filters';
+import type { FilterOption } from '$lib/metrics/options';
 import type { Cohort, Comparison } from '$lib/metrics/compare';
 import { ROUTE_LABELS, type Route } from '$lib/model/schema';
 import { cohortColors } from '$lib/charts/colors';
 
-/** The comparison a researcher opens first: IV infusion vs sublingual troche. */
+/** The comparison a researcher opens first on the demo cohort: IV infusion vs sublingual troche. */
 export const DEFAULT_A: Filters = { route: ['iv'] };
 /** See DEFAULT_A. */
 export const DEFAULT_B: Filters = { route: ['sublingual'] };
+
+/**
+ * The comparison to open on *this* dataset: its two largest routes; else the two levels of a
+ * two-level attribute (an imported trial's `treatment`), the one with most clients; else first
+ * series vs boosters. Never cohorts the data do not have.
+ */
+export function defaultCohorts(options: Record<string, FilterOption[]>): { a: Filters; b: Filters } {
+	const present = (col: string) => (options[col] ?? []).filter((o) => o.value !== MISSING && o.clients > 0).sort((x, y) => y.clients - x.clients);
+	const routes = present('route');
+	if (routes.length >= 2) return { a: { route: [routes[0].value] }, b: { route: [routes[1].value] } };
+	// Most clients first; among equals, a column named like a trial arm (treatment, arm, group).
+	const arm = (c: string) => (/^(treatment|arm|group|condition|cohort|allocation)/i.test(c) ? 1 : 0);
+	const total = (c: string) => present(c).reduce((s, o) => s + o.clients, 0);
+	const two = Object.keys(options)
+		.filter((c) => c !== 'route' && present(c).length === 2)
+		.sort((x, y) => total(y) - total(x) || arm(y) - arm(x));
+	if (two.length) {
+		const [l1, l2] = present(two[0]);
+		return { a: { [two[0]]: [l1.value] }, b: { [two[0]]: [l2.value] } };
+	}
+	return { a: { series: 'first' }, b: { series: 'boosters' } };
+}
 
 /** Everything the page shows depends on this. */
 export interface CompareState {
@@ -27,7 +50,7 @@ const hasPrefix = (p: URLSearchParams, prefix: string) => [...p.keys()].some((k)
  * State from the URL. Defaults apply only when the URL names no cohort at all: once either cohort
  * is edited the other is written too, so an emptied cohort means "all clients", not the default.
  */
-export function readState(params: URLSearchParams): CompareState {
+export function readState(params: URLSearchParams, defaults: { a: Filters; b: Filters } = { a: DEFAULT_A, b: DEFAULT_B }): CompareState {
 	const any = hasPrefix(params, 'a.') || hasPrefix(params, 'b.');
 	// `x.all` only marks an emptied cohort in the URL; it is not a column.
 	const read = (p: string) => {
@@ -35,8 +58,8 @@ export function readState(params: URLSearchParams): CompareState {
 		return f as Filters;
 	};
 	return {
-		a: any ? read('a.') : DEFAULT_A,
-		b: any ? read('b.') : DEFAULT_B,
+		a: any ? read('a.') : defaults.a,
+		b: any ? read('b.') : defaults.b,
 		instrument: params.get('instrument')
 	};
 }
