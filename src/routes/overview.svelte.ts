@@ -11,6 +11,7 @@ import { cohortCounts, type CountRow } from '$lib/metrics/counts';
 import { flow, type FlowStep } from '$lib/metrics/flow';
 import { durability, survival, type DurabilityRow, type LogRankRow, type SurvivalRow } from '$lib/metrics/durability';
 import type { Filters } from '$lib/metrics/filters';
+import type { SettingsInput } from '$lib/metrics/definitions';
 import { remission, response, type RateRow } from '$lib/metrics/rates';
 import { ALL_GROUPS } from '$lib/metrics/source';
 import { trajectories, type TrajectoryRow } from '$lib/metrics/trajectories';
@@ -31,8 +32,8 @@ export class OverviewData {
 	flow = new MetricLoader<FlowStep>();
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
-	async load(conn: Connector, filters: Filters, instrument: string | undefined): Promise<void> {
-		const byRoute = { filters, groupBy: 'route' };
+	async load(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}): Promise<void> {
+		const byRoute = { filters, groupBy: 'route', settings };
 		const one = { ...byRoute, instruments: instrument ? [instrument] : undefined };
 		// survival returns its log-rank tests beside the rows: one query feeds two loaders.
 		const km = survival(conn, one);
@@ -45,7 +46,7 @@ export class OverviewData {
 			this.survival.run(() => km),
 			this.logRank.run(() => km.then((r) => ({ rows: r.logRank, sql: r.sql }))),
 			this.attrition.run(() => attrition(conn, byRoute)),
-			this.flow.run(() => flow(conn, { filters, instruments: one.instruments }))
+			this.flow.run(() => flow(conn, { filters, settings, instruments: one.instruments }))
 		]);
 	}
 }

@@ -75,3 +75,46 @@ test('client: the expected-course band of similar clients is drawn behind the co
 	await expect(card).toContainText('client.expected-course.band-route@1');
 	await card.screenshot({ path: `${SHOTS}/research-expected-course.png` });
 });
+
+/** BDI-II series (all routes) with a baseline and a last dosing-session score, and those with end ≤ threshold. */
+function remissionLe(threshold: number) {
+	const s = new Map<string, { base: boolean; end: { s: number; v: number } | null }>();
+	for (const r of CSV) {
+		if (r.instrument !== 'bdi2' || r.score === '') continue;
+		const k = `${r.client_id}|${r.series}`;
+		const e = s.get(k) ?? { base: false, end: null };
+		if (r.phase === 'baseline') e.base = true;
+		if (r.phase === 'session' && (!e.end || +r.session > e.end.s)) e.end = { s: +r.session, v: +r.score };
+		s.set(k, e);
+	}
+	const used = [...s.values()].filter((e) => e.base && e.end);
+	return { n: used.length, count: used.filter((e) => e.end!.v <= threshold).length };
+}
+
+test('a changed definition is carried in the URL: remission ≤ 10 from a link, then ≤ 12 through the form', async ({ page }) => {
+	await page.goto('/?instrument=bdi2&def.rem=bdi2:le10');
+	await ready(page);
+	const defs = page.getByTestId('definitions');
+	await expect(defs).toContainText('BDI-II remission ≤ 10');
+	const card = page.getByTestId('remission-by-route');
+	await expect(card).toContainText('score is ≤ 10', { timeout: 90_000 });
+	await card.getByRole('button', { name: 'Table' }).click();
+	const want10 = remissionLe(10);
+	await expect(card.locator('tr', { hasText: 'All routes' })).toContainText(`${want10.count}${want10.n}`, { timeout: 90_000 });
+
+	await defs.locator('summary').click();
+	await page.getByTestId('def-remission').fill('12');
+	await page.getByTestId('def-apply').click();
+	await expect(page).toHaveURL(/def\.rem=bdi2%3Ale12/);
+	await expect(card).toContainText('score is ≤ 12', { timeout: 90_000 });
+	const want12 = remissionLe(12);
+	await expect(card.locator('tr', { hasText: 'All routes' })).toContainText(`${want12.count}${want12.n}`, { timeout: 90_000 });
+	// A lower small-cell threshold needs the confirmation box before Apply is enabled.
+	await page.getByTestId('def-mincell').fill('5');
+	await expect(page.getByTestId('def-apply')).toBeDisabled();
+	await page.getByTestId('def-mincell-confirm').check();
+	await expect(page.getByTestId('def-apply')).toBeEnabled();
+	await defs.screenshot({ path: `${SHOTS}/research-definitions.png` });
+	await page.goBack();
+	await expect(card).toContainText('score is ≤ 10', { timeout: 90_000 });
+});

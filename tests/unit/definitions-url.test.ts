@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { definitionsFromParams, settingsOf, writeDefinitions } from '../../src/lib/data/definitions-url';
+import { filtersFromParams } from '../../src/lib/data/url';
+
+describe('definitions in the URL', () => {
+	it('reads valid values, ignores hostile or out-of-range ones, and round-trips', () => {
+		const p = new URLSearchParams("def.end=planned&def.rem=bdi2:le10,phq9:lt99,x':le1&def.rel=bdi2:0.8,gad7:1.5&def.bands=bdi2:nope&route=iv");
+		const d = definitionsFromParams(p);
+		expect(d.end).toBe('planned');
+		expect(d.remission).toEqual({ bdi2: { op: '<=', threshold: 10 } });
+		expect(d.reliability).toEqual({ bdi2: 0.8 });
+		expect(d.bandSets).toEqual({});
+		expect(d.ignored).toHaveLength(4);
+		expect(settingsOf(d)).toMatchObject({ end: 'planned', remission: { bdi2: { op: '<=', threshold: 10 } }, minCell: 11 });
+		// never read as filters
+		expect(filtersFromParams(p)).toEqual({ route: ['iv'] });
+		const back = definitionsFromParams(writeDefinitions(new URLSearchParams('route=iv'), d));
+		expect({ ...back, ignored: [] }).toEqual({ ...d, ignored: [] });
+	});
+
+	it('a small-cell threshold under 11 holds only with the confirmation flag', () => {
+		expect(definitionsFromParams(new URLSearchParams('def.mincell=5')).minCell).toBe(11);
+		expect(definitionsFromParams(new URLSearchParams('def.mincell=5&def.mincellok=1')).minCell).toBe(5);
+		expect(definitionsFromParams(new URLSearchParams('def.mincell=20')).minCell).toBe(20);
+		const w = writeDefinitions(new URLSearchParams(), { end: 'last', remission: {}, reliability: {}, bandSets: {}, minCell: 5 });
+		expect(w.toString()).toBe('def.mincell=5&def.mincellok=1');
+	});
+});
