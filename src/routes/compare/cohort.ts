@@ -3,6 +3,7 @@
  * the URL (`a.route=iv&b.route=sublingual&instrument=bdi2`), plus the labels and colours every
  * card uses for the two cohorts.
  */
+import type { ShownStatement } from '$lib/engine/sql';
 import { filtersFromParams, writeFilters } from '$lib/data/url';
 import type { Filters } from '$lib/metrics/filters';
 import type { Cohort, Comparison } from '$lib/metrics/compare';
@@ -84,7 +85,7 @@ export function cohortsOf(state: CompareState): { a: Cohort; b: Cohort; colors: 
 /** What the page hands every comparison card: the result (null while loading), state, and SQL. */
 export interface CardState {
 	c: Comparison | null;
-	sql: string;
+	sql: readonly ShownStatement[];
 	loading: boolean;
 	error: string | null;
 }
