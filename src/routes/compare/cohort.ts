@@ -4,7 +4,7 @@
  * card uses for the two cohorts.
  */
 import type { ShownStatement } from '$lib/engine/sql';
-import { filtersFromParams, writeFilters } from '$lib/data/url';
+import { readFilters, writeFilters } from '$lib/data/url';
 import type { Filters } from '$lib/metrics/filters';
 import type { Cohort, Comparison } from '$lib/metrics/compare';
 import { ROUTE_LABELS, type Route } from '$lib/model/schema';
@@ -28,17 +28,21 @@ const hasPrefix = (p: URLSearchParams, prefix: string) => [...p.keys()].some((k)
  * State from the URL. Defaults apply only when the URL names no cohort at all: once either cohort
  * is edited the other is written too, so an emptied cohort means "all clients", not the default.
  */
-export function readState(params: URLSearchParams): CompareState {
+export function readState(params: URLSearchParams): CompareState & { problems: string[] } {
 	const any = hasPrefix(params, 'a.') || hasPrefix(params, 'b.');
+	const problems: string[] = [];
 	// `x.all` only marks an emptied cohort in the URL; it is not a column.
 	const read = (p: string) => {
-		const { all: _marker, ...f } = filtersFromParams(params, p);
+		const r = readFilters(params, p);
+		problems.push(...r.problems.map((m) => `Cohort ${p[0].toUpperCase()}: ${m}`));
+		const { all: _marker, ...f } = r.filters;
 		return f as Filters;
 	};
 	return {
 		a: any ? read('a.') : DEFAULT_A,
 		b: any ? read('b.') : DEFAULT_B,
-		instrument: params.get('instrument')
+		instrument: params.get('instrument'),
+		problems: [...new Set(problems)]
 	};
 }
 
