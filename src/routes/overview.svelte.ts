@@ -44,7 +44,7 @@ export class OverviewData {
 			this.trajectories.run(() => trajectories(conn, byRoute)),
 			this.durability.run(() => durability(conn, one)),
 			this.survival.run(() => km),
-			this.logRank.run(() => km.then((r) => ({ rows: r.logRank, sql: r.sql }))),
+			this.logRank.run(() => km.then((r) => ({ rows: r.logRank, sql: r.sql, derived: r.derived }))),
 			this.attrition.run(() => attrition(conn, byRoute)),
 			this.flow.run(() => flow(conn, { filters, settings, instruments: one.instruments }))
 		]);
@@ -60,10 +60,13 @@ export function totalRate(rows: RateRow[], instrument: string): RateRow | undefi
 	return mine.find((r) => r.group === ALL_GROUPS) ?? (mine.length === 1 ? mine[0] : undefined);
 }
 
-/** Completed the planned series (each route's own planned length) over client-series with a baseline, summed over routes. */
+/**
+ * Completed the planned series (each route's own planned length) over client-series with a
+ * baseline, summed over routes; only completers with a baseline count, so the share is at most 1.
+ */
 export function completion(rows: AttritionRow[], instrument: string): { completed: number; baseline: number; share: number | null } {
 	const mine = rows.filter((r) => r.instrument === instrument);
-	const sum = (phase: AttritionRow['phase']) => mine.filter((r) => r.phase === phase).reduce((a, r) => a + r.clients, 0);
+	const sum = (phase: AttritionRow['phase']) => mine.filter((r) => r.phase === phase).reduce((a, r) => a + r.with_baseline, 0);
 	const completed = sum('completed');
 	const baseline = sum('baseline');
 	return { completed, baseline, share: baseline ? completed / baseline : null };

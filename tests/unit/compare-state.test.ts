@@ -4,8 +4,8 @@ import { cohortColors, ROUTE_COLORS } from '../../src/lib/charts/colors';
 
 describe('/compare view state in the URL', () => {
 	it('defaults to IV vs sublingual only when no cohort is named', () => {
-		expect(readState(new URLSearchParams())).toEqual({ a: { route: ['iv'] }, b: { route: ['sublingual'] }, instrument: null });
-		expect(readState(new URLSearchParams('a.route=im&instrument=hama'))).toEqual({ a: { route: ['im'] }, b: {}, instrument: 'hama' });
+		expect(readState(new URLSearchParams())).toEqual({ a: { route: ['iv'] }, b: { route: ['sublingual'] }, instrument: null, problems: [] });
+		expect(readState(new URLSearchParams('a.route=im&instrument=hama'))).toEqual({ a: { route: ['im'] }, b: {}, instrument: 'hama', problems: [] });
 	});
 
 	it('round-trips, and an emptied cohort stays "all clients" instead of falling back to the default', () => {
@@ -13,9 +13,19 @@ describe('/compare view state in the URL', () => {
 		const p = writeState(new URLSearchParams('other=1'), s);
 		expect(p.get('b.all')).toBe('1');
 		expect(p.get('other')).toBe('1');
-		expect(readState(p)).toEqual(s);
+		expect(readState(p)).toEqual({ ...s, problems: [] });
 		expect(cohortsOf(readState(p)).b.label).toBe('All clients');
 		expect(readState(writeState(p, { ...s, b: { route: ['im'] } })).b).toEqual({ route: ['im'] });
+	});
+
+	it('a hostile link: the broken cohort filter is dropped with a message naming the cohort, never a throw', () => {
+		const s = readState(new URLSearchParams('a.route=%E0%A4%A&b.site=x*/;DROP TABLE scores;--&a.=1'));
+		expect(s.a).toEqual({});
+		expect(s.b).toEqual({ site: ['x*/;DROP TABLE scores;--'] });
+		expect(s.problems).toEqual([
+			`Cohort A: The link's filter "a.route" has a malformed value ("\uFFFD%A"); it was ignored.`, // URLSearchParams already turned %E0%A4 into U+FFFD
+			`Cohort A: The link's filter "a." is not a column name; it was ignored.`
+		]);
 	});
 
 	it('labels cohorts and keeps equal labels apart', () => {

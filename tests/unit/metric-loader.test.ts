@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MetricLoader } from '../../src/lib/data/metric.svelte';
 import { CachingConnector } from '../../src/lib/data/cached';
 import type { Connector } from '../../src/lib/engine/connector';
+import { sql } from '../../src/lib/engine/sql';
 
 function deferred<T>() {
 	let resolve!: (v: T) => void;
@@ -19,7 +20,7 @@ describe('MetricLoader', () => {
 		const job = (k: number) => async () => {
 			started.push(k);
 			await gates[k].promise;
-			return { rows: [k], sql: `q${k}` };
+			return { rows: [k], sql: sql`SELECT ${k}` };
 		};
 		const r0 = loader.run(job(0));
 		const r1 = loader.run(job(1)); // superseded by 2 before 0 finishes: must never start
@@ -31,7 +32,7 @@ describe('MetricLoader', () => {
 		await Promise.all([r0, r1, r2]);
 		expect(started).toEqual([0, 2]);
 		expect(loader.rows).toEqual([2]);
-		expect(loader.sql).toBe('q2');
+		expect(loader.sql).toEqual([{ text: 'SELECT $1', params: ['$1 = 2'] }]);
 		expect(loader.loading).toBe(false);
 	});
 
@@ -41,7 +42,7 @@ describe('MetricLoader', () => {
 			throw new Error('boom');
 		});
 		expect(loader.error).toBe('boom');
-		await loader.run(async () => ({ rows: [1], sql: 'ok' }));
+		await loader.run(async () => ({ rows: [1], sql: sql`SELECT 1` }));
 		expect(loader.error).toBeNull();
 		expect(loader.rows).toEqual([1]);
 	});

@@ -39,7 +39,7 @@ describe('cohortCounts on the demo cohort', () => {
 		expect(got[0]).toEqual({ instrument: '(all)', ...expected(() => true) });
 		expect(got.find((r) => r.instrument === 'hama')).toEqual({ instrument: 'hama', ...expected((r) => r.instrument === 'hama') });
 		expect(got[0].clients).toBe(1500);
-		expect(sql).toContain('GROUPING SETS');
+		expect(sql.text).toContain('GROUPING SETS');
 	});
 
 	it('follows the filters (route, series)', async () => {

@@ -49,7 +49,7 @@ describe('durability, survival and attrition on a hand-checked fixture', () => {
 
 	it('Kaplan–Meier of time to loss of response, censored at the last follow-up, with log-rank', async () => {
 		const { rows, logRank, sql } = await survival(db, { groupBy: 'site' });
-		expect(sql).not.toMatch(/\bover\s*\(/i);
+		expect(sql.text).not.toMatch(/\bover\s*\(/i);
 		const a = rows.find((r) => r.group === 'a')!;
 		expect(a.n).toBe(3);
 		expect(a.events).toBe(2);

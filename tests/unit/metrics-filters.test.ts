@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { openNodeEngine } from '../../src/lib/engine/node';
+import { sql, type Sql } from '../../src/lib/engine/sql';
 import { MISSING, whereSql } from '../../src/lib/metrics/filters';
 import { loadCanonical } from './metrics-fixtures';
 
 describe('filters → WHERE', () => {
 	it('no filters is TRUE; empty lists and "all" series filter nothing', () => {
-		expect(whereSql({})).toBe('TRUE');
-		expect(whereSql({ route: [], series: 'all' })).toBe('TRUE');
+		expect(whereSql({}).text).toBe('TRUE');
+		expect(whereSql({ route: [], series: 'all' }).text).toBe('TRUE');
 	});
 
-	it('quotes values and identifiers, drops columns that do not exist', () => {
-		const sql = whereSql({ route: ['iv', "o'ral"], site: ['x'], 'we"ird': ['1'] }, ['route', 'we"ird']);
-		expect(sql).toBe(`(CAST("route" AS VARCHAR) IN ('iv', 'o''ral')) AND (CAST("we""ird" AS VARCHAR) IN ('1'))`);
+	it('binds values as parameters, quotes identifiers, drops columns that do not exist', () => {
+		const w = whereSql({ route: ['iv', "o'ral */ DROP TABLE scores; --"], site: ['x'], 'we"ird': ['1'] }, ['route', 'we"ird']);
+		expect(w.text).toBe(`(CAST("route" AS VARCHAR) IN ($1, $2)) AND (CAST("we""ird" AS VARCHAR) IN ($3))`);
+		expect(w.params).toEqual(['iv', "o'ral */ DROP TABLE scores; --", '1']);
 	});
 
 	it('series first / boosters; (missing) matches NULL', () => {
-		expect(whereSql({ series: 'first' })).toBe('("series" = 1)');
-		expect(whereSql({ series: 'boosters' })).toBe('("series" > 1)');
-		expect(whereSql({ sex: [MISSING, 'f'] })).toBe(`(CAST("sex" AS VARCHAR) IN ('f') OR "sex" IS NULL)`);
+		expect(whereSql({ series: 'first' }).text).toBe('("series" = 1)');
+		expect(whereSql({ series: 'boosters' }).text).toBe('("series" > 1)');
+		const m = whereSql({ sex: [MISSING, 'f'] });
+		expect([m.text, m.params]).toEqual([`(CAST("sex" AS VARCHAR) IN ($1) OR "sex" IS NULL)`, ['f']]);
 	});
 
 	it('runs on the engine', async () => {
@@ -33,7 +36,7 @@ describe('filters → WHERE', () => {
 			'scores',
 			['sex']
 		);
-		const ids = async (w: string) => (await db.query<{ client_id: string }>(`SELECT client_id FROM scores WHERE ${w} ORDER BY 1`)).map((r) => r.client_id);
+		const ids = async (w: Sql) => (await db.query<{ client_id: string }>(sql`SELECT client_id FROM scores WHERE ${w} ORDER BY 1`)).map((r) => r.client_id);
 		expect(await ids(whereSql({ route: ['im'] }))).toEqual(['b', 'c']);
 		expect(await ids(whereSql({ series: 'first', route: ['im', 'iv'] }))).toEqual(['a', 'c']);
 		expect(await ids(whereSql({ sex: [MISSING] }))).toEqual(['a', 'b']);

@@ -13,8 +13,8 @@ describe('rates on claus2020 (published clinicalsignificance results)', () => {
 
 	it('BDI-II ≥ 50 % reduction: TAU 2/19, PA 9/21, all 11/40', async () => {
 		const { rows, sql, definition } = await response(db, { groupBy: 'treatment', instruments: ['bdi2'] });
-		expect(sql).toMatch(/arg_max/);
-		expect(sql).not.toMatch(/\bover\s*\(/i);
+		expect(sql.text).toMatch(/arg_max/);
+		expect(sql.text).not.toMatch(/\bover\s*\(/i);
 		expect(rows.map((r) => [r.group, r.count, r.n])).toEqual([
 			['PA', 9, 21],
 			['TAU', 2, 19],

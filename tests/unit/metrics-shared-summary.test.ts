@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { CachingConnector } from '../../src/lib/data/cached';
+import { sql, type Sql } from '../../src/lib/engine/sql';
 import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
 import { attrition } from '../../src/lib/metrics/attrition';
 import { durability, survival } from '../../src/lib/metrics/durability';
@@ -35,13 +36,15 @@ describe('shared (materialised) client-series summary', () => {
 		const made: string[] = [];
 		const spy = new CachingConnector(db);
 		const materialize = spy.materialize.bind(spy);
-		spy.materialize = (sql: string) => materialize(sql).then((t) => (made.push(t), t));
+		spy.materialize = (q: Sql) => materialize(q).then((t) => (made.push(t), t));
 		const opts = { groupBy: 'treatment', filters: { sex: ['female'] } };
 		await Promise.all([response(spy, opts), remission(spy, opts), attrition(spy, opts)]);
 		expect(new Set(made).size).toBe(1);
-		const { sql } = await response(spy, opts);
-		expect(sql).toContain(`FROM ${made[0]}`);
-		await spy.exec('CREATE TABLE unrelated AS SELECT 1 AS x'); // any data change
+		const r = await response(spy, opts);
+		expect(r.sql.text).toContain(`FROM "${made[0]}"`);
+		expect(r.derived?.map((d) => d.table)).toEqual([made[0]]);
+		expect(r.sql.text).not.toMatch(/\/\*|--/); // no SQL inside comments
+		await spy.exec(sql`CREATE TABLE unrelated AS SELECT 1 AS x`); // any data change
 		await response(spy, opts);
 		expect(new Set(made).size).toBe(2);
 	});

@@ -68,7 +68,7 @@ describe('cohortTable1 (hand-computed)', () => {
 		expect(iv.sd).toBeCloseTo(Math.sqrt(76.75 / 3), 12);
 		expect(sl.mean).toBeCloseTo(25, 12);
 		expect(sl.sd).toBeCloseTo(Math.sqrt(450), 12);
-		expect(t.sql).toContain('UNION ALL');
+		expect(t.sql.text).toContain('UNION ALL');
 	});
 
 	it('overlapping cohorts count a client in both; totals match compareCohorts', async () => {

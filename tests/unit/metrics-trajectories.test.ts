@@ -25,7 +25,7 @@ describe('trajectories on riesby (published Table 12.2)', () => {
 
 	it('observed-case n, mean, SD per week by endog match Table 12.2 to 2 decimals', async () => {
 		const { rows, sql } = await trajectories(db, { groupBy: 'endog' });
-		expect(sql).toContain('stddev_samp');
+		expect(sql.text).toContain('stddev_samp');
 		for (const group of ['reactive', 'endogenous']) {
 			const got = rows.filter((r) => r.group === group).map((r) => [r.n, round(r.mean), round(r.sd)]);
 			expect(got).toEqual(TABLE_12_2[group]);
@@ -60,8 +60,8 @@ describe('trajectories on riesby (published Table 12.2)', () => {
 
 	it('LOCF is labelled and fills missed sessions with the last earlier score', async () => {
 		const { rows, sql } = await trajectories(db, { groupBy: 'endog', locf: true });
-		expect(sql).toContain('arg_max');
-		expect(sql).not.toMatch(/\bover\s*\(/i);
+		expect(sql.text).toContain('arg_max');
+		expect(sql.text).not.toMatch(/\bover\s*\(/i);
 		expect(rows.every((r) => r.method === 'locf' && r.definition === 'trajectory.locf@1')).toBe(true);
 		const reactive = rows.filter((r) => r.group === 'reactive');
 		// Every client-series with any observation up to a session is carried to it: n never falls.

@@ -1,15 +1,17 @@
 /**
- * Reactive holder for one chart's metric: rows, the SQL behind them, loading and error state.
+ * Reactive holder for one chart's metric: rows, the SQL behind them (as shown: text and bound
+ * values), loading and error state.
  * Only the newest request's result is kept (a superseded query's result is dropped), and the
  * previous rows stay visible (dimmed) while the new ones load, so nothing jumps.
  */
-import type { MetricResult } from '../metrics/source';
+import type { ShownStatement } from '../engine/sql';
+import { shownSql, type MetricResult, type StatementsRun } from '../metrics/source';
 import { createLatest } from './cached';
 import { requestFinished, requestStarted } from './drawn';
 
 export class MetricLoader<R> {
 	rows = $state<R[]>([]);
-	sql = $state('');
+	sql = $state<ShownStatement[]>([]);
 	loading = $state(true);
 	error = $state<string | null>(null);
 	definition = $state<MetricResult<R>['definition']>(undefined);
@@ -25,7 +27,7 @@ export class MetricLoader<R> {
 	 * superseded while it waits never starts (DuckDB's worker runs one query at a time, so a
 	 * burst of filter clicks would otherwise queue every intermediate state's queries).
 	 */
-	async run(compute: () => Promise<MetricResult<R>>): Promise<void> {
+	async run(compute: () => Promise<{ rows: R[]; definition?: MetricResult<R>['definition'] } & StatementsRun>): Promise<void> {
 		const ticket = this.latest.next();
 		this.loading = true;
 		requestStarted();
@@ -43,7 +45,7 @@ export class MetricLoader<R> {
 			const result = await running;
 			if (!this.latest.isCurrent(ticket)) return;
 			this.rows = result.rows;
-			this.sql = result.sql;
+			this.sql = shownSql(result);
 			this.definition = result.definition;
 			this.error = null;
 		} catch (e) {

@@ -125,3 +125,17 @@ export function statementKey(s: Statement): string {
 export function describeParams(s: Statement): string[] {
 	return s.params.map((p, i) => `$${i + 1} = ${typeof p === 'string' ? JSON.stringify(p) : String(p)}`);
 }
+
+/** A statement as a reader sees it in a "SQL" view: its text as run, and the bound values beside it. */
+export interface ShownStatement {
+	/** What the statement is, when it is not the chart's own (e.g. a temporary table it reads). */
+	title?: string;
+	text: string;
+	/** `$1 = "iv"`, … (see `describeParams`). */
+	params: string[];
+}
+
+/** `s` for a "SQL" view. */
+export function showStatement(s: Statement, title?: string): ShownStatement {
+	return { ...(title ? { title } : {}), text: s.text, params: describeParams(s) };
+}

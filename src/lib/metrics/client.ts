@@ -4,12 +4,13 @@
  * rules and SQL pieces as the cohort rates, so a client's marker always agrees with the rate it
  * is counted in. Plus the suicidal-thoughts item per administration, for a clinical-review prompt.
  */
-import { ident, lit, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, join, sql } from '../engine/sql';
 import { bandFor, INSTRUMENTS, isInstrumentId, MAX_ITEMS, type InstrumentId } from '../instruments/definitions';
 import { classifyChange, type ChangeClass } from '../stats/reliable';
 import { reliableDefinition, remissionDefinition, responseDefinition, type Definition, type SettingsInput } from './definitions';
 import { reliableChange } from './rates';
-import { perInstrumentCase, prepare, remissionCondition, summaryCtes, type MetricResult } from './source';
+import { perInstrumentCase, prepare, remissionCondition, responds, summaryCtes, type MetricResult } from './source';
 
 /** Where one client's data comes from; the active dataset's `scores` view by default. */
 export interface ClientOptions {
@@ -47,18 +48,18 @@ export interface ClientSuggestion {
 
 /**
  * Clients whose id contains `text` (case-insensitive), ids starting with it first, then by id;
- * at most `limit`. Empty `text` lists the first `limit` ids. `text` is only ever a quoted literal.
+ * at most `limit`. Empty `text` lists the first `limit` ids. `text` is only ever a bound parameter.
  */
 export async function clientSearch(conn: Connector, text: string, limit = 10, opts: { table?: string } = {}): Promise<MetricResult<ClientSuggestion>> {
-	const q = lit(text.trim().toLowerCase());
-	const n = Math.max(1, Math.min(100, Math.floor(limit)));
-	const sql = `SELECT client_id, string_agg(DISTINCT route, ',' ORDER BY route) AS routes, count(DISTINCT series)::INTEGER AS series
+	const needle = text.trim().toLowerCase();
+	const n = Math.max(1, Math.min(100, Math.floor(limit) || 1));
+	const q = sql`SELECT client_id, string_agg(DISTINCT route, ',' ORDER BY route) AS routes, count(DISTINCT series)::INTEGER AS series
 FROM ${ident(opts.table ?? 'scores')}
-WHERE contains(lower(client_id), ${q})
+WHERE contains(lower(client_id), ${needle})
 GROUP BY client_id
-ORDER BY NOT starts_with(lower(client_id), ${q}), client_id
+ORDER BY NOT starts_with(lower(client_id), ${needle}), client_id
 LIMIT ${n}`;
-	return { rows: await conn.query<ClientSuggestion>(sql), sql };
+	return { rows: await conn.query<ClientSuggestion>(q), sql: q };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,18 +172,18 @@ const ITEM_COLS = Array.from({ length: MAX_ITEMS }, (_, i) => `item_${i + 1}`);
  */
 export async function clientCourse(conn: Connector, clientId: string, opts: ClientOptions = {}): Promise<MetricResult<CourseRow> & { axis: CourseAxis }> {
 	const suicideCol = perInstrumentCase((id) => (INSTRUMENTS[id].suicideItem ? ident(`item_${INSTRUMENTS[id].suicideItem}`) : null));
-	const suicideNo = perInstrumentCase((id) => (INSTRUMENTS[id].suicideItem ? lit(INSTRUMENTS[id].suicideItem!) : null));
-	const sql = `SELECT client_id, series, route, instrument, phase,
+	const suicideNo = perInstrumentCase((id) => (INSTRUMENTS[id].suicideItem ? sql`${INSTRUMENTS[id].suicideItem!}` : null));
+	const q = sql`SELECT client_id, series, route, instrument, phase,
   CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
   CASE WHEN phase = 'followup' THEN week END AS week,
   score, coalesce(prorated, FALSE) AS prorated, dose_mg,
   ${suicideNo} AS suicide_item, ${suicideCol}::INTEGER AS suicide_value,
-  ${ITEM_COLS.map((c) => ident(c)).join(', ')}
+  ${join(ITEM_COLS.map((c) => ident(c)))}
 FROM ${ident(opts.table ?? 'scores')}
-WHERE client_id = ${lit(clientId)}
+WHERE client_id = ${clientId}
 ORDER BY series, instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week`;
 	type Raw = Omit<CourseRow, 'x' | 'label' | 'band' | 'items' | 'answered' | 'flagged'> & Record<string, number | null>;
-	const raw = await conn.query<Raw>(sql);
+	const raw = await conn.query<Raw>(q);
 	const rows = raw.map((r) => {
 		const def = isInstrumentId(r.instrument) ? INSTRUMENTS[r.instrument] : null;
 		const items = Array.from({ length: def?.items ?? 0 }, (_, i) => (r[`item_${i + 1}`] as number | null) ?? null);
@@ -200,7 +201,7 @@ ORDER BY series, instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' TH
 		return out;
 	});
 	const { axis } = layoutCourse(rows);
-	return { rows, sql, axis, definition: [CLIENT_DEFINITIONS.course, CLIENT_DEFINITIONS.suicideItem] };
+	return { rows, sql: q, axis, definition: [CLIENT_DEFINITIONS.course, CLIENT_DEFINITIONS.suicideItem] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,19 +249,19 @@ export async function clientMarkers(conn: Connector, clientId: string, opts: Cli
 	const table = opts.table ?? 'scores';
 	const p = await prepare(conn, { table, settings: opts.settings });
 	const s = p.settings;
-	const markerSql = `${summaryCtes(p)},
-rt AS (SELECT series, string_agg(DISTINCT route, ',' ORDER BY route) AS route FROM ${p.relation} WHERE client_id = ${lit(clientId)} GROUP BY series)
+	const markerSql = sql`${summaryCtes(p)},
+rt AS (SELECT series, string_agg(DISTINCT route, ',' ORDER BY route) AS route FROM ${p.relation} WHERE client_id = ${clientId} GROUP BY series)
 SELECT instrument, series, rt.route, baseline, end_score, end_session,
-  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN end_score <= 0.5 * baseline END AS response,
+  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN ${responds(sql`end_score`, sql`baseline`)} END AS response,
   CASE WHEN baseline IS NOT NULL AND end_score IS NOT NULL THEN (${remissionCondition(s)}) END AS remission
 FROM cs LEFT JOIN rt USING (series)
-WHERE client_id = ${lit(clientId)}
+WHERE client_id = ${clientId}
 ORDER BY series, instrument`;
 	type Raw = Pick<ClientMarkerRow, 'instrument' | 'series' | 'route' | 'baseline' | 'end_score' | 'end_session' | 'response' | 'remission'>;
 	const raw = await conn.query<Raw>(markerSql);
 	const instruments = [...new Set(raw.map((r) => r.instrument))];
-	const rel = instruments.length ? await reliableChange(conn, { table, instruments, settings: opts.settings }) : { rows: [], sql: '' };
-	const rcBy = new Map(rel.rows.filter((r) => r.outcome === 'improved').map((r) => [r.instrument, r]));
+	const rel = instruments.length ? await reliableChange(conn, { table, instruments, settings: opts.settings }) : null;
+	const rcBy = new Map((rel?.rows ?? []).filter((r) => r.outcome === 'improved').map((r) => [r.instrument, r]));
 	const rows: ClientMarkerRow[] = raw.map((r) => {
 		const rc = rcBy.get(r.instrument);
 		const evaluable = r.baseline !== null && r.end_score !== null;
@@ -285,8 +286,8 @@ ORDER BY series, instrument`;
 		};
 	});
 	const defs = [responseDefinition(s), ...instruments.map((i) => remissionDefinition(i, s)), ...new Set(instruments.map((i) => reliableDefinition(i, s)))];
-	const sql = `${markerSql};\n\n-- reliable change: SD and S_diff over the whole dataset (reliableChange)\n${rel.sql}`;
-	return { rows, sql, definition: defs };
+	// The reliable-change SD and S_diff come from a second statement over the whole dataset (reliableChange).
+	return { rows, sql: markerSql, also: rel ? [rel.sql] : [], derived: rel?.derived, definition: defs };
 }
 
 // ---------------------------------------------------------------------------------------------

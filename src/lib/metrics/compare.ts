@@ -4,7 +4,8 @@
  * model time × cohort with its LRT, Kaplan–Meier of time to loss of response with log-rank, and a
  * methods paragraph plus results sentences carrying every number. All differences are A − B.
  */
-import { ident, lit, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, sql, type Sql } from '../engine/sql';
 import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
 import { normalCdf } from '../stats/distributions';
 import { hedgesG, summarize, type HedgesG } from '../stats/effect';
@@ -15,7 +16,7 @@ import { survival, type LogRankRow, type SurvivalRow } from './durability';
 import { describeColumns, whereSql, type Filters } from './filters';
 import { mixedModels, type ModelOptions, type ModelRow } from './models';
 import { remission, response, type RateRow } from './rates';
-import { clientSummary } from './source';
+import { clientSummary, type DerivedTable, type MetricResult } from './source';
 
 export interface Cohort {
 	label: string;
@@ -84,8 +85,10 @@ export interface Comparison {
 	survival: { rows: SurvivalRow[]; logRank: LogRankRow | null };
 	methods: string;
 	results: string[];
-	/** Every SQL statement run, in order. */
-	sql: string[];
+	/** Every SQL statement run, in order (text with `$n` placeholders and the bound values). */
+	sql: Sql[];
+	/** Temporary tables those statements read (the shared client-series summary), each once. */
+	derived: DerivedTable[];
 }
 
 /** Column of `cohortRelation` holding the cohort label. */
@@ -99,10 +102,10 @@ const pp = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} percent
 const pval = (p: number) => (!Number.isFinite(p) ? 'p not computable' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 
 /** The two cohorts as one relation with a `__cohort` column (a client may be in both). */
-export async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<string> {
+export async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<Sql> {
 	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
-	const part = (c: Cohort) => `SELECT *, ${lit(c.label)} AS ${ident(COHORT)} FROM ${ident(table)} WHERE ${whereSql(c.filters, cols)}`;
-	return `(${part(a)} UNION ALL ${part(b)})`;
+	const part = (c: Cohort) => sql`SELECT *, CAST(${c.label} AS VARCHAR) AS ${ident(COHORT)} FROM ${ident(table)} WHERE ${whereSql(c.filters, cols)}`;
+	return sql`(${part(a)} UNION ALL ${part(b)})`;
 }
 
 function rateDiff(rows: RateRow[], a: string, b: string): RateDifference | null {
@@ -120,10 +123,15 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 	const relation = await cohortRelation(conn, opts.table ?? 'scores', opts.a, opts.b);
 	const base = { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings };
 	const settings = resolveSettings(opts.settings);
-	const sql: string[] = [];
+	const ran: Sql[] = [];
+	const derived = new Map<string, DerivedTable>();
+	const record = (r: Pick<MetricResult<unknown>, 'sql' | 'derived'>) => {
+		for (const d of r.derived ?? []) derived.set(d.table, d);
+		ran.push(r.sql);
+	};
 
 	const summary = await clientSummary(conn, base);
-	sql.push(summary.sql);
+	record(summary);
 	const used = summary.rows.filter((r) => r.baseline !== null && r.end_score !== null);
 	const changeOf = (c: string) => summarize(used.filter((r) => r.group === c).map((r) => r.end_score! - r.baseline!));
 	const [sa, sb] = [changeOf(A), changeOf(B)];
@@ -135,7 +143,8 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 
 	const resp = await response(conn, base);
 	const remi = await remission(conn, base);
-	sql.push(resp.sql, remi.sql);
+	record(resp);
+	record(remi);
 
 	let ancova: Comparison['ancova'];
 	try {
@@ -157,14 +166,14 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 		if (empty.length) modelNote = `no client-series in ${empty.join(' or in ')} has both a baseline and a later score, so there is nothing to compare`;
 		else {
 			const models = await mixedModels(conn, { ...base, ...opts.model, groupLabel: 'cohort', references: { cohort: B } });
-			sql.push(models.sql);
+			record(models);
 			lmm = models.rows[0] ?? null;
 			if (!lmm) modelNote = 'no scores after baseline to model';
 			else if (lmm.error) modelNote = lmm.error;
 		}
 	}
 	const surv = await survival(conn, base);
-	sql.push(surv.sql);
+	record(surv);
 
 	const out: Comparison = {
 		instrument: opts.instrument,
@@ -181,7 +190,8 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 		survival: { rows: surv.rows, logRank: surv.logRank[0] ?? null },
 		methods: '',
 		results: [],
-		sql
+		sql: ran,
+		derived: [...derived.values()]
 	};
 	out.methods = methodsText(out, settings);
 	out.results = resultsText(out);

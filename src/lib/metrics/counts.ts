@@ -3,7 +3,8 @@
  * per instrument and over all instruments. The headline tiles read this; every other figure
  * has its own n.
  */
-import { lit, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { sql } from '../engine/sql';
 import { ALL_GROUPS, prepare, type MetricOptions, type MetricResult } from './source';
 
 /** Counts of one instrument, or of all instruments together (`instrument` = `(all)`). */
@@ -28,10 +29,10 @@ export async function cohortCounts(conn: Connector, opts: MetricOptions = {}): P
 	// One GROUPING SETS pass instead of a query per instrument; series keys are (client, series) pairs.
 	// The distinct client-series per instrument are found first, so the DISTINCT counts run over
 	// roughly a tenth of the score rows.
-	const sql = `WITH cs AS (
+	const q = sql`WITH cs AS (
   SELECT DISTINCT instrument, client_id, series FROM ${p.relation} WHERE ${p.where} AND score IS NOT NULL
 )
-SELECT coalesce(instrument, ${lit(ALL_GROUPS)}) AS instrument,
+SELECT coalesce(instrument, ${ALL_GROUPS}) AS instrument,
   count(DISTINCT client_id)::INTEGER AS clients,
   count(DISTINCT (client_id, series))::INTEGER AS series,
   count(DISTINCT (client_id, series)) FILTER (WHERE series = 1)::INTEGER AS first_series,
@@ -39,5 +40,5 @@ SELECT coalesce(instrument, ${lit(ALL_GROUPS)}) AS instrument,
 FROM cs
 GROUP BY GROUPING SETS ((instrument), ())
 ORDER BY grouping(instrument) DESC, 1`;
-	return { rows: await conn.query<CountRow>(sql), sql };
+	return { rows: await conn.query<CountRow>(q), sql: q };
 }

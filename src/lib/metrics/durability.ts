@@ -8,9 +8,10 @@
  * follow-up score contribute no time at risk and are left out.
  */
 import type { Connector } from '../engine/connector';
+import { sql, type Sql } from '../engine/sql';
 import { logRank, kaplanMeier, type KmPoint } from '../stats/survival';
 import { DEFINITIONS } from './definitions';
-import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult } from './source';
+import { GROUP_ORDER, prepare, responds, summarySource, type MetricOptions, type MetricResult } from './source';
 import { tCi } from './trajectories';
 
 export interface DurabilityRow {
@@ -55,21 +56,22 @@ export interface LogRankRow {
 	expected: number[];
 }
 
-const RESPONDERS = `resp AS (SELECT * FROM cs WHERE baseline > 0 AND end_score IS NOT NULL AND end_score <= 0.5 * baseline),
+const RESPONDERS = sql`resp AS (SELECT * FROM cs WHERE end_score IS NOT NULL AND ${responds(sql`end_score`, sql`baseline`)}),
 fu AS (SELECT instrument, grp, client_id, series, week, score FROM base WHERE phase = 'followup')`;
 
 /** Per follow-up week: everyone's n/mean/CI, and the responders still responding. */
 export async function durability(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<DurabilityRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${await summarySource(conn, p)},
+	const src = await summarySource(conn, p);
+	const q = sql`${src.ctes},
 ${RESPONDERS}
 SELECT fu.instrument, fu.grp AS "group", fu.week, count(*)::INTEGER AS n, avg(fu.score) AS mean, stddev_samp(fu.score) AS sd,
   count(r.client_id)::INTEGER AS responders_n,
-  count(r.client_id) FILTER (WHERE fu.score <= 0.5 * r.baseline)::INTEGER AS still_responding_n
+  count(r.client_id) FILTER (WHERE ${responds(sql`fu.score`, sql`r.baseline`)})::INTEGER AS still_responding_n
 FROM fu LEFT JOIN resp r USING (instrument, grp, client_id, series)
 GROUP BY fu.instrument, fu.grp, fu.week
 ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
-	const raw = await conn.query<Omit<DurabilityRow, 'ci_low' | 'ci_high' | 'still_responding' | 'definition'>>(sql);
+	const raw = await conn.query<Omit<DurabilityRow, 'ci_low' | 'ci_high' | 'still_responding' | 'definition'>>(q);
 	const rows = raw.map((r) => {
 		const ci = tCi(r.n, r.mean, r.sd);
 		return {
@@ -80,16 +82,17 @@ ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
 			definition: DEFINITIONS.durability.id
 		};
 	});
-	return { rows, sql, definition: DEFINITIONS.durability };
+	return { rows, sql: q, derived: src.derived, definition: DEFINITIONS.durability };
 }
 
 /** Per responder: time (weeks) and whether response was lost (the KM input), from SQL. */
-export function lossOfResponseSql(ctes: string): string {
-	return `${ctes},
+export function lossOfResponseSql(ctes: Sql): Sql {
+	const lost = sql`NOT ${responds(sql`f.score`, sql`r.baseline`)}`;
+	return sql`${ctes},
 ${RESPONDERS}
 SELECT r.instrument, r.grp AS "group", r.client_id, r.series,
-  coalesce(min(f.week) FILTER (WHERE f.score > 0.5 * r.baseline), max(f.week)) AS time,
-  (count(*) FILTER (WHERE f.score > 0.5 * r.baseline) > 0) AS event
+  coalesce(min(f.week) FILTER (WHERE ${lost}), max(f.week)) AS time,
+  (count(*) FILTER (WHERE ${lost}) > 0) AS event
 FROM resp r JOIN fu f USING (instrument, grp, client_id, series)
 GROUP BY r.instrument, r.grp, r.client_id, r.series
 ORDER BY r.instrument, "group", time`;
@@ -104,8 +107,9 @@ export async function survival(
 	opts: MetricOptions = {}
 ): Promise<MetricResult<SurvivalRow> & { logRank: LogRankRow[] }> {
 	const p = await prepare(conn, opts);
-	const sql = lossOfResponseSql(await summarySource(conn, p));
-	const raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>(sql);
+	const src = await summarySource(conn, p);
+	const q = lossOfResponseSql(src.ctes);
+	const raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>(q);
 	const byKey = new Map<string, { instrument: string; group: string; times: number[]; events: boolean[] }>();
 	for (const r of raw) {
 		const k = `${r.instrument}\u0001${r.group}`;
@@ -134,5 +138,5 @@ export async function survival(
 		const lr = logRank(gs.map((g) => ({ times: g.times, events: g.events })));
 		tests.push({ instrument, groups: gs.map((g) => g.group), ...lr });
 	}
-	return { rows, sql, definition: DEFINITIONS.durability, logRank: tests };
+	return { rows, sql: q, derived: src.derived, definition: DEFINITIONS.durability, logRank: tests };
 }

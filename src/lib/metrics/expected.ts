@@ -39,7 +39,8 @@ export interface ExpectedCourse {
 	/** True when the reference has fewer series than the threshold: no band is shown. */
 	withheld: boolean;
 	points: ExpectedPoint[];
-	sql: string;
+	/** The statement that read the reference group (text with $n placeholders and its bound values). */
+	sql: Sql;
 	definition: string;
 }
 
@@ -73,7 +74,7 @@ bl AS (SELECT client_id, series, any_value(route) AS route, min(score) FILTER (W
 SELECT count(*)::INTEGER AS n FROM bl WHERE baseline BETWEEN ${min} AND ${max} AND client_id <> ${client} AND (${route === null} OR route = ${route ?? ''})`);
 		n = c[0]?.n ?? 0;
 	}
-	return { rows, n, sql: q.text };
+	return { rows, n, sql: q };
 }
 
 /**

@@ -76,5 +76,5 @@ export async function flow(conn: Connector, opts: MetricOptions = {}): Promise<M
 	const keys = [...new Map(summary.rows.map((r) => [`${r.instrument}\u0001${r.group}`, [r.instrument, r.group] as const])).values()];
 	const endRule = opts.settings?.end ?? 'last';
 	const rows = keys.flatMap(([i, g]) => flowSteps(summary.rows, i, g, endRule));
-	return { rows, sql: summary.sql, definition: FLOW_DEFINITION };
+	return { rows, sql: summary.sql, derived: summary.derived, definition: FLOW_DEFINITION };
 }

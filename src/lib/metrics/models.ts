@@ -8,7 +8,8 @@
  * level in sort order unless `references` names one. The group terms are tested with a
  * likelihood-ratio test of ML fits with and without them (refitted by ML when REML is chosen).
  */
-import { ident, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, join, sql, type Sql } from '../engine/sql';
 import { fitLmm, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
 import { DEFINITIONS } from './definitions';
 import { prepare, type MetricOptions, type MetricResult, type Prepared } from './source';
@@ -69,13 +70,13 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 	const known = new Map(p.columns.map((c) => [c.name, c.type]));
 	for (const c of covs) if (c !== 'baseline' && !known.has(c)) throw new Error(`no column "${c}" for a covariate`);
 	const colCovs = covs.filter((c) => c !== 'baseline');
-	const { rows: all, sql } = await modelObservations(conn, p, colCovs, opts.scores ?? 'all');
+	const { rows: all, sql: q } = await modelObservations(conn, p, colCovs, opts.scores ?? 'all');
 	const rows: ModelRow[] = [];
 	for (const instrument of [...new Set(all.map((r) => r.instrument))]) {
 		const data = all.filter((r) => r.instrument === instrument);
 		rows.push(fitOne(instrument, data, opts, colCovs, known));
 	}
-	return { rows, sql, definition: DEFINITIONS.lmm };
+	return { rows, sql: q, definition: DEFINITIONS.lmm };
 }
 
 /**
@@ -83,11 +84,12 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
  * score, group, the client-series' baseline score, and covariate columns `cov0…`. The MMRM reads
  * the same rows (post-baseline only).
  */
-export async function modelObservations(conn: Connector, p: Prepared, colCovs: string[], scores: 'all' | 'post'): Promise<{ rows: Obs[]; sql: string }> {
-	const phases = scores === 'post' ? `'session'` : `'baseline', 'session'`;
-	const sql = `WITH obs AS (
-  SELECT instrument, client_id || '\u0001' || series AS client, phase,
-    CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS time, score, ${p.groupExpr} AS grp${colCovs.map((c, i) => `, ${ident(c)} AS ${ident(`cov${i}`)}`).join('')}
+export async function modelObservations(conn: Connector, p: Prepared, colCovs: string[], scores: 'all' | 'post'): Promise<{ rows: Obs[]; sql: Sql }> {
+	const phases = scores === 'post' ? sql`'session'` : sql`'baseline', 'session'`;
+	const covCols = join(colCovs.map((c, i) => sql`, ${ident(c)} AS ${ident(`cov${i}`)}`), sql``);
+	const q = sql`WITH obs AS (
+  SELECT instrument, client_id || chr(1) || series AS client, phase,
+    CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS time, score, ${p.groupExpr} AS grp${covCols}
   FROM ${p.relation}
   WHERE ${p.where} AND score IS NOT NULL AND phase IN ('baseline', 'session')
 ),
@@ -95,7 +97,7 @@ bl AS (SELECT instrument, client, arg_min(score, time) FILTER (WHERE phase = 'ba
 SELECT obs.* EXCLUDE (phase), bl.baseline FROM obs LEFT JOIN bl USING (instrument, client)
 WHERE phase IN (${phases})
 ORDER BY instrument, client, time`;
-	return { rows: await conn.query<Obs>(sql), sql };
+	return { rows: await conn.query<Obs>(q), sql: q };
 }
 
 export function levelsOf(values: (string | number | null)[], ref?: string): string[] {

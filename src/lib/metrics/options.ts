@@ -2,7 +2,8 @@
  * What a page can offer in its filters: the distinct values of each categorical column of the
  * active data, with how many clients have each.
  */
-import { ident, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, join, sql } from '../engine/sql';
 import { MISSING } from './filters';
 
 export interface FilterOption {
@@ -13,34 +14,32 @@ export interface FilterOption {
 /** Columns that are never offered as filters or groupings (ids, measures, indices, items). */
 const NOT_CATEGORICAL = /^(client_id|score|session|week|prorated|dose_mg|planned_sessions|phase|item_\d+)$/;
 
-/** Categorical columns of `relation` usable as a filter or a grouping (VARCHAR or small-integer columns). */
-export async function categoricalColumns(conn: Connector, relation = 'scores'): Promise<string[]> {
-	const cols = await conn.query<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${relation}`);
+/** Categorical columns of `table` usable as a filter or a grouping (VARCHAR or small-integer columns). */
+export async function categoricalColumns(conn: Connector, table = 'scores'): Promise<string[]> {
+	const cols = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${ident(table)}`);
 	return cols
 		.filter((c) => !NOT_CATEGORICAL.test(c.column_name) && /VARCHAR|BOOLEAN|INTEGER/.test(c.column_type))
 		.map((c) => c.column_name);
 }
 
 /** Distinct values (as text, NULL as "(missing)") and client counts of each of `columns`, most clients first. */
-export async function filterOptions(conn: Connector, columns: string[], relation = 'scores'): Promise<Record<string, FilterOption[]>> {
+export async function filterOptions(conn: Connector, columns: string[], table = 'scores'): Promise<Record<string, FilterOption[]>> {
 	if (!columns.length) return {};
-	const sql = columns
-		.map(
-			(c) => `SELECT ${`'${c.replaceAll("'", "''")}'`} AS col, coalesce(CAST(${ident(c)} AS VARCHAR), '${MISSING}') AS value,
-			count(DISTINCT client_id)::INT AS clients FROM ${relation} GROUP BY ALL`
-		)
-		.join(' UNION ALL ');
-	const rows = await conn.query<{ col: string; value: string; clients: number }>(`${sql} ORDER BY col, clients DESC, value`);
+	const parts = columns.map(
+		(c) => sql`SELECT CAST(${c} AS VARCHAR) AS col, coalesce(CAST(${ident(c)} AS VARCHAR), ${MISSING}) AS value,
+			count(DISTINCT client_id)::INT AS clients FROM ${ident(table)} GROUP BY ALL`
+	);
+	const rows = await conn.query<{ col: string; value: string; clients: number }>(sql`${join(parts, sql` UNION ALL `)} ORDER BY col, clients DESC, value`);
 	const out: Record<string, FilterOption[]> = Object.fromEntries(columns.map((c) => [c, []]));
 	for (const r of rows) out[r.col].push({ value: r.value, clients: r.clients });
 	return out;
 }
 
 /**
- * What the pages offer as filters: every categorical column of `relation` except the ones that
+ * What the pages offer as filters: every categorical column of `table` except the ones that
  * have their own control (instrument, series), with its values and client counts.
  */
-export async function filterChoices(conn: Connector, relation = 'scores'): Promise<Record<string, FilterOption[]>> {
-	const cols = await categoricalColumns(conn, relation);
-	return filterOptions(conn, cols.filter((c) => c !== 'instrument' && c !== 'series'), relation);
+export async function filterChoices(conn: Connector, table = 'scores'): Promise<Record<string, FilterOption[]>> {
+	const cols = await categoricalColumns(conn, table);
+	return filterOptions(conn, cols.filter((c) => c !== 'instrument' && c !== 'series'), table);
 }

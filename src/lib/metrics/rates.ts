@@ -3,7 +3,8 @@
  * response, remission, reliable improvement / deterioration and clinically significant change.
  * Counts and denominators come from SQL over the client-series summary; Wilson CIs are added here.
  */
-import { lit, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { sql, type Sql } from '../engine/sql';
 import { INSTRUMENTS } from '../instruments/definitions';
 import { wilsonInterval } from '../stats/proportions';
 import { DEFINITIONS, reliableDefinition, remissionDefinition, responseDefinition, type Settings } from './definitions';
@@ -14,6 +15,7 @@ import {
 	perInstrumentCase,
 	prepare,
 	remissionCondition,
+	responds,
 	summarySource,
 	type MetricOptions,
 	type MetricResult
@@ -48,51 +50,53 @@ export function withWilson<T extends { count: number; n: number }>(r: T): T & { 
 	return { ...r, rate: w.rate, ci_low: w.low, ci_high: w.high };
 }
 
-const TOTALS = `GROUP BY GROUPING SETS ((instrument, grp), (instrument))`;
-const GROUP_COL = `coalesce(grp, ${lit(ALL_GROUPS)}) AS "group"`;
+const TOTALS = sql`GROUP BY GROUPING SETS ((instrument, grp), (instrument))`;
+const GROUP_COL = sql`coalesce(grp, ${ALL_GROUPS}) AS "group"`;
 
 /** Response: ≥ 50 % drop from baseline to end of series (definition per `settings.end`). */
 export async function response(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
 	const def = responseDefinition(p.settings);
-	const sql = `${await summarySource(conn, p)}
+	const src = await summarySource(conn, p);
+	const q = sql`${src.ctes}
 SELECT instrument, ${GROUP_COL},
   count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS n,
-  count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL AND end_score <= 0.5 * baseline)::INTEGER AS count
+  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(sql`end_score`, sql`baseline`)})::INTEGER AS count
 FROM cs ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
-	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(sql);
+	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(q);
 	const rows = dropRedundantTotals(raw).map((r) => withWilson({ ...r, definition: def.id }));
-	return { rows, sql, definition: def };
+	return { rows, sql: q, derived: src.derived, definition: def };
 }
 
 /** Remission: end-of-series score meets the instrument's threshold (clients with baseline and end). */
 export async function remission(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${await summarySource(conn, p)}
+	const src = await summarySource(conn, p);
+	const q = sql`${src.ctes}
 SELECT instrument, ${GROUP_COL},
   count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS n,
   count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(p.settings)}))::INTEGER AS count
 FROM cs ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
-	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(sql);
+	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(q);
 	const defs = new Map<string, ReturnType<typeof remissionDefinition>>();
 	const rows = dropRedundantTotals(raw).map((r) => {
 		const d = defs.get(r.instrument) ?? remissionDefinition(r.instrument, p.settings);
 		defs.set(r.instrument, d);
 		return withWilson({ ...r, definition: d.id });
 	});
-	return { rows, sql, definition: [...defs.values()] };
+	return { rows, sql: q, derived: src.derived, definition: [...defs.values()] };
 }
 
 /** Per-instrument SQL pieces of the reliable-change rule. */
-function reliableExprs(s: Settings) {
+function reliableExprs(s: Settings): { points: Sql; reliability: Sql; sd: Sql } {
 	const points = perInstrumentCase((id) => {
 		const rule = INSTRUMENTS[id].reliableChange?.pointRule;
-		return s.pointRule && rule ? lit(rule.points) : null;
+		return s.pointRule && rule ? sql`${rule.points}` : null;
 	});
-	const reliability = perInstrumentCase((id) => lit(s.reliability[id]));
-	const sd = perInstrumentCase((id) => (typeof s.sd[id] === 'number' ? lit(s.sd[id] as number) : 'sd_pre'), 'sd_pre');
+	const reliability = perInstrumentCase((id) => sql`${s.reliability[id]}`);
+	const sd = perInstrumentCase((id) => (typeof s.sd[id] === 'number' ? sql`${s.sd[id] as number}` : sql`sd_pre`), sql`sd_pre`);
 	return { points, reliability, sd };
 }
 
@@ -106,7 +110,8 @@ function reliableExprs(s: Settings) {
 export async function reliableChange(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ReliableRow>> {
 	const p = await prepare(conn, opts);
 	const e = reliableExprs(p.settings);
-	const sql = `${await summarySource(conn, p)},
+	const src = await summarySource(conn, p);
+	const q = sql`${src.ctes},
 used AS (SELECT * FROM cs WHERE baseline IS NOT NULL AND end_score IS NOT NULL),
 sdv AS (SELECT instrument, stddev_samp(baseline) AS sd_pre FROM used GROUP BY instrument),
 k AS (
@@ -132,7 +137,7 @@ SELECT instrument, ${GROUP_COL}, count(*)::INTEGER AS n,
 FROM cls ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
 	type Raw = { instrument: string; group: string; n: number; sd: number | null; reliability: number | null; sdiff: number | null; points: number | null } & Record<ReliableRow['outcome'], number>;
-	const raw = dropRedundantTotals(await conn.query<Raw>(sql));
+	const raw = dropRedundantTotals(await conn.query<Raw>(q));
 	const rows: ReliableRow[] = [];
 	const defs = new Map<string, string>();
 	for (const r of raw) {
@@ -151,5 +156,5 @@ ORDER BY instrument, ${GROUP_ORDER}`;
 		}
 	}
 	const used = [DEFINITIONS.reliableJt, DEFINITIONS.reliablePoints].filter((d) => defs.has(d.id));
-	return { rows, sql, definition: [...used, DEFINITIONS.clinicallySignificant] };
+	return { rows, sql: q, derived: src.derived, definition: [...used, DEFINITIONS.clinicallySignificant] };
 }

@@ -3,6 +3,7 @@
  * numbers for the same file. Sections and field names are documented in docs/statistics.md.
  */
 import type { Connector } from '../engine/connector';
+import { sql, type Statement } from '../engine/sql';
 import { attrition, type AttritionRow } from './attrition';
 import { allDefinitions, type Definition, type Settings } from './definitions';
 import { durability, survival, type DurabilityRow, type LogRankRow, type SurvivalRow } from './durability';
@@ -49,15 +50,15 @@ export interface Report {
 	attrition: AttritionRow[];
 	/** Random-effects rows, or MMRM rows (`type: "mmrm"`) with `--model mmrm`. */
 	models: (ModelRow | MmrmRow)[];
-	/** The SQL each section ran. */
-	sql: Record<string, string>;
+	/** The statement each section ran: text with `$n` placeholders and the values bound to them. */
+	sql: Record<string, Statement>;
 }
 
 /** Run every metric with the same options. */
 export async function buildReport(conn: Connector, opts: ReportOptions = {}): Promise<Report> {
 	const o: MetricOptions = { ...opts, groupBy: opts.groupBy === undefined ? 'route' : opts.groupBy };
 	const p = await prepare(conn, o);
-	const present = (await conn.query<{ instrument: string }>(`SELECT DISTINCT instrument FROM ${p.relation} WHERE ${p.where} ORDER BY 1`)).map(
+	const present = (await conn.query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${p.relation} WHERE ${p.where} ORDER BY 1`)).map(
 		(r) => r.instrument
 	);
 	const traj = await trajectories(conn, o);
@@ -94,14 +95,14 @@ export async function buildReport(conn: Connector, opts: ReportOptions = {}): Pr
 		attrition: attr.rows,
 		models: mods.rows,
 		sql: {
-			trajectories: traj.sql,
-			response: resp.sql,
-			remission: remi.sql,
-			reliable_change: rel.sql,
-			durability: dur.sql,
-			survival: surv.sql,
-			attrition: attr.sql,
-			models: mods.sql
+			trajectories: traj.sql.toJSON(),
+			response: resp.sql.toJSON(),
+			remission: remi.sql.toJSON(),
+			reliable_change: rel.sql.toJSON(),
+			durability: dur.sql.toJSON(),
+			survival: surv.sql.toJSON(),
+			attrition: attr.sql.toJSON(),
+			models: mods.sql.toJSON()
 		}
 	};
 	return report.meta.min_cell ? suppressReport(report, report.meta.min_cell) : report;
@@ -136,7 +137,7 @@ export const SUPPRESSION = {
 		parts: { events: 'n' },
 		derived: { n: ['median_weeks', 'median_low', 'median_high', 'points'], events: ['median_weeks', 'median_low', 'median_high', 'points'] }
 	},
-	attrition: { countFields: ['clients'], derived: { clients: ['share'] }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true }
+	attrition: { countFields: ['clients', 'with_baseline'], parts: { with_baseline: 'clients' }, derived: { clients: ['share'], with_baseline: ['share'] }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true }
 } satisfies Record<string, Omit<SuppressOptions, 'minCell'>>;
 
 /**

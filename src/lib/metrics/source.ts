@@ -3,7 +3,8 @@
  * per-client-series summary (baseline, end of series, planned-end score, last follow-up week)
  * built with arg_min/arg_max + GROUP BY — no window functions (spike §6: 3.7× faster in wasm).
  */
-import { ident, lit, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, join, list, op, showStatement, sql, type ShownStatement, type Sql, type Statement } from '../engine/sql';
 import { INSTRUMENTS, OUTCOME_IDS } from '../instruments/definitions';
 import type { Definition, Settings, SettingsInput } from './definitions';
 import { resolveSettings } from './definitions';
@@ -14,7 +15,7 @@ export interface MetricOptions {
 	/** Canonical table to read; default `scores`. */
 	table?: string;
 	/** A parenthesised subquery read instead of `table` (cohort comparison builds one). */
-	relation?: string;
+	relation?: Sql;
 	filters?: Filters;
 	/** Any column to group by; absent/null → one group called `all`; NULL values → `(missing)`. */
 	groupBy?: string | null;
@@ -23,25 +24,57 @@ export interface MetricOptions {
 	settings?: SettingsInput;
 }
 
-/** What every metric returns: plain rows, the exact SQL run (for "show SQL"), the definition(s). */
+/** A temporary table a statement reads, and the statement that built it (shown beside the SQL). */
+export interface DerivedTable {
+	table: string;
+	sql: Sql;
+}
+
+/** What every metric returns: plain rows, the exact statement run (for "show SQL"), the definition(s). */
 export interface MetricResult<R> {
 	rows: R[];
-	sql: string;
+	/** The statement that produced the rows: text with `$n` placeholders and the values bound to them. */
+	sql: Sql;
+	/** Further statements run for this result, in order (e.g. Table 1's baseline distribution). */
+	also?: Sql[];
+	/** Temporary tables `sql` reads (the shared client-series summary) and how each was built. */
+	derived?: DerivedTable[];
 	definition?: Definition | Definition[];
+}
+
+/** The statements behind a result, in the shapes metrics and the comparison return them. */
+export interface StatementsRun {
+	sql: Statement | readonly Statement[];
+	also?: readonly Statement[];
+	derived?: readonly { table: string; sql: Statement }[];
+}
+
+/**
+ * What a "SQL" view shows for a result: first each temporary table it reads with the statement
+ * that built it, then the statements that ran, each with its bound values beside it.
+ */
+export function shownSql(r: StatementsRun): ShownStatement[] {
+	const seen = new Set<string>();
+	const derived = (r.derived ?? []).filter((d) => !seen.has(d.table) && seen.add(d.table));
+	return [
+		...derived.map((d) => showStatement(d.sql, `Temporary table ${d.table} (the client-series summary, built once and shared by the page's charts) holds the result of:`)),
+		...[r.sql].flat().map((s) => showStatement(s)),
+		...(r.also ?? []).map((s) => showStatement(s))
+	];
 }
 
 /** Label of the total row added over groups. */
 export const ALL_GROUPS = '(all)';
 
 export interface Prepared {
-	relation: string;
+	relation: Sql;
 	columns: { name: string; type: string }[];
-	where: string;
+	where: Sql;
 	/** `where` without the instrument restriction (a shared summary covers every instrument). */
-	allInstruments: string;
+	allInstruments: Sql;
 	/** The instrument restriction alone (`TRUE` when none). */
-	instrumentWhere: string;
-	groupExpr: string;
+	instrumentWhere: Sql;
+	groupExpr: Sql;
 	settings: Settings;
 }
 
@@ -50,15 +83,14 @@ export async function prepare(conn: Connector, opts: MetricOptions): Promise<Pre
 	const relation = opts.relation ?? ident(opts.table ?? 'scores');
 	const columns = await describeColumns(conn, relation);
 	const names = columns.map((c) => c.name);
-	let groupExpr = `'all'`;
+	let groupExpr = sql`'all'`;
 	if (opts.groupBy) {
 		if (!names.includes(opts.groupBy)) throw new Error(`no column "${opts.groupBy}" to group by (columns: ${names.join(', ')})`);
-		groupExpr = `coalesce(CAST(${ident(opts.groupBy)} AS VARCHAR), ${lit(MISSING)})`;
+		groupExpr = sql`coalesce(CAST(${ident(opts.groupBy)} AS VARCHAR), ${MISSING})`;
 	}
-	let where = whereSql(opts.filters ?? {}, names);
-	const instrumentWhere = opts.instruments?.length ? `instrument IN (${opts.instruments.map((i) => lit(i)).join(', ')})` : 'TRUE';
-	const allInstruments = where;
-	if (opts.instruments?.length) where += ` AND ${instrumentWhere}`;
+	const allInstruments = whereSql(opts.filters ?? {}, names);
+	const instrumentWhere = opts.instruments?.length ? sql`instrument IN (${list(opts.instruments)})` : sql`TRUE`;
+	const where = opts.instruments?.length ? sql`${allInstruments} AND ${instrumentWhere}` : allInstruments;
 	return { relation, columns, where, allInstruments, instrumentWhere, groupExpr, settings: resolveSettings(opts.settings) };
 }
 
@@ -66,17 +98,26 @@ export async function prepare(conn: Connector, opts: MetricOptions): Promise<Pre
  * `CASE instrument WHEN 'bdi2' THEN … END` over the outcome instruments, from a per-instrument value
  * (outcome metrics never see safety or experience instruments: the `scores` view holds outcome rows).
  */
-export function perInstrumentCase(f: (id: keyof typeof INSTRUMENTS) => string | null, otherwise = 'NULL'): string {
+export function perInstrumentCase(f: (id: keyof typeof INSTRUMENTS) => Sql | null, otherwise: Sql = sql`NULL`): Sql {
 	const whens = OUTCOME_IDS
 		.map((id) => [id, f(id)] as const)
-		.filter(([, v]) => v !== null)
-		.map(([id, v]) => `WHEN ${lit(id)} THEN ${v}`);
-	return whens.length ? `CASE instrument ${whens.join(' ')} ELSE ${otherwise} END` : otherwise;
+		.filter((w): w is readonly [keyof typeof INSTRUMENTS, Sql] => w[1] !== null)
+		.map(([id, v]) => sql`WHEN ${id} THEN ${v}`);
+	return whens.length ? sql`CASE instrument ${join(whens, sql` `)} ELSE ${otherwise} END` : otherwise;
 }
 
 /** SQL condition "end_score is in remission" under the settings. */
-export function remissionCondition(s: Settings, scoreCol = 'end_score'): string {
-	return perInstrumentCase((id) => `${scoreCol} ${s.remission[id].op} ${lit(s.remission[id].threshold)}`, 'FALSE');
+export function remissionCondition(s: Settings, scoreCol: Sql = sql`end_score`): Sql {
+	return perInstrumentCase((id) => sql`${scoreCol} ${op(s.remission[id].op)} ${s.remission[id].threshold}`, sql`FALSE`);
+}
+
+/**
+ * SQL condition "`score` is a response relative to `baseline`": at least 50 % below a positive
+ * baseline. The one statement of the response rule: the rates, durability, time to loss of
+ * response and a client's markers all use it, so they cannot drift apart.
+ */
+export function responds(score: Sql, baseline: Sql): Sql {
+	return sql`(${baseline} > 0 AND ${score} <= 0.5 * ${baseline})`;
 }
 
 /**
@@ -87,15 +128,15 @@ export function remissionCondition(s: Settings, scoreCol = 'end_score'): string 
  * client-series: baseline, last_score/last_session, planned_score, end_score/end_session per the
  * end rule, last_week). Ends without a trailing comma; callers append `, x AS (…) SELECT …`.
  */
-export function summaryCtes(p: Prepared): string {
+export function summaryCtes(p: Prepared): Sql {
 	const s = p.settings;
-	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? lit(s.plannedSessions[id]!) : null));
-	const endScore = s.end === 'last' ? 'last_score' : 'planned_score';
-	const endSession = s.end === 'last' ? 'last_session' : `CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
+	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? sql`${s.plannedSessions[id]!}` : null));
+	const endScore = s.end === 'last' ? sql`last_score` : sql`planned_score`;
+	const endSession = s.end === 'last' ? sql`last_session` : sql`CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
 	// One pass over the score rows, no join: the fallback plan (largest session seen in the group) is
 	// taken from the small per-series table afterwards. A series has a score at that session exactly
 	// when its own last session is it (no session of the group lies beyond it).
-	return `${baseCte(p)},
+	return sql`${baseCte(p)},
 cs0 AS (
   SELECT instrument, grp, client_id, series,
     arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
@@ -122,30 +163,41 @@ cs AS (
 }
 
 /** `WITH base AS (…)`: the observed scores a metric reads, with `grp` and the series' plan (see summaryCtes). */
-export function baseCte(p: Prepared): string {
-	return `WITH base AS (
+export function baseCte(p: Prepared): Sql {
+	const plan = p.columns.some((c) => c.name === 'planned_sessions') ? sql`planned_sessions` : sql`NULL::INTEGER`;
+	return sql`WITH base AS (
   SELECT client_id, series, instrument, phase,
     CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
     CASE WHEN phase = 'followup' THEN week END AS week,
-    score, ${p.groupExpr} AS grp, ${p.columns.some((c) => c.name === 'planned_sessions') ? 'planned_sessions' : 'NULL::INTEGER'} AS plan
+    score, ${p.groupExpr} AS grp, ${plan} AS plan
   FROM ${p.relation}
   WHERE ${p.where} AND score IS NOT NULL
 )`;
+}
+
+/** The summary CTEs for a metric's statement, and the temporary table they read when one was made. */
+export interface SummarySource {
+	ctes: Sql;
+	derived: DerivedTable[];
 }
 
 /**
  * The summary CTEs for a metric's SQL, like `summaryCtes`. When the connector can materialize,
  * the client-series summary is computed once per filters × grouping × settings and shared by every
  * metric of a page (they would otherwise each rebuild it from all score rows); the returned CTEs
- * then read it from that table, and the SQL says what the table holds.
+ * then read it from that table, and `derived` names the table and the statement that built it
+ * (shown beside the metric's own statement; never inside it).
  */
-export async function summarySource(conn: Connector, p: Prepared): Promise<string> {
-	if (!conn.materialize) return summaryCtes(p);
+export async function summarySource(conn: Connector, p: Prepared): Promise<SummarySource> {
+	if (!conn.materialize) return { ctes: summaryCtes(p), derived: [] };
 	// One summary per filters × grouping × settings, over every instrument: the page's metrics for
 	// one instrument and for all of them then share it.
-	const summarySql = `${summaryCtes({ ...p, where: p.allInstruments })}\nSELECT * FROM cs`;
+	const summarySql = sql`${summaryCtes({ ...p, where: p.allInstruments })}\nSELECT * FROM cs`;
 	const table = await conn.materialize(summarySql);
-	return `/* ${table} holds the client-series summary:\n${summarySql}\n*/\n${baseCte(p)},\ncs AS (SELECT * FROM ${table} WHERE ${p.instrumentWhere})`;
+	return {
+		ctes: sql`${baseCte(p)},\ncs AS (SELECT * FROM ${ident(table)} WHERE ${p.instrumentWhere})`,
+		derived: [{ table, sql: summarySql }]
+	};
 }
 
 /** Per-client-series summary row (see `summaryCtes`). */
@@ -165,14 +217,15 @@ export interface ClientSummaryRow {
 /** One row per instrument × group × client-series: baseline, end of series, last follow-up week. */
 export async function clientSummary(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ClientSummaryRow>> {
 	const p = await prepare(conn, opts);
-	const sql = `${await summarySource(conn, p)}
+	const src = await summarySource(conn, p);
+	const q = sql`${src.ctes}
 SELECT instrument, grp AS "group", client_id, series, baseline, end_score, end_session, last_session, planned_session, last_week
 FROM cs ORDER BY instrument, "group", client_id, series`;
-	return { rows: await conn.query<ClientSummaryRow>(sql), sql };
+	return { rows: await conn.query<ClientSummaryRow>(q), sql: q, derived: src.derived };
 }
 
 /** Order total rows after the groups, groups alphabetically (SQL `ORDER BY` clause body). */
-export const GROUP_ORDER = `"group" = ${lit(ALL_GROUPS)}, "group"`;
+export const GROUP_ORDER = sql`"group" = ${ALL_GROUPS}, "group"`;
 
 /** Drop the `(all)` total rows when there is only one group (they would repeat it). */
 export function dropRedundantTotals<R extends { instrument: string; group: string }>(rows: R[]): R[] {

@@ -7,14 +7,14 @@
  * baseline and an end-of-series score, as in the comparison's ANCOVA.
  */
 import type { Connector } from '../engine/connector';
-import { ident, join, sql } from '../engine/sql';
+import { ident, join, sql, type Sql } from '../engine/sql';
 import { logistic, logisticLrt, nestedF } from '../stats/logistic';
 import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
 import { ols } from '../stats/regression';
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import { resolveSettings, type Definition, type SettingsInput } from './definitions';
 import { MISSING } from './filters';
-import { clientSummary } from './source';
+import { clientSummary, type DerivedTable } from './source';
 
 export const SUBGROUP_COLUMNS = ['site', 'sex', 'age_band', 'diagnosis'] as const;
 /** Name of the derived dose variable (tertiles of the series' mean dose). */
@@ -64,7 +64,9 @@ export interface SubgroupResult {
 	nnt: NumberNeededToTreat | null;
 	rows: SubgroupRow[];
 	variables: SubgroupVariable[];
-	sql: string[];
+	sql: Sql[];
+	/** Temporary tables those statements read (the shared client-series summary). */
+	derived?: DerivedTable[];
 	definition: Definition;
 }
 
@@ -204,5 +206,5 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	}
 	const overall = estimateRow('overall', 'all', units, A, B);
 	const nnt = overall.response ? numberNeededToTreat(overall.response.estimate, overall.response.low, overall.response.high) : null;
-	return { cohorts: [A, B], overall, nnt, rows, variables, sql: [summary.sql, attrSql.text], definition: SUBGROUP_DEFINITION };
+	return { cohorts: [A, B], overall, nnt, rows, variables, sql: [summary.sql, attrSql], derived: summary.derived, definition: SUBGROUP_DEFINITION };
 }

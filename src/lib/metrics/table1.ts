@@ -4,7 +4,8 @@
  * here are the denominators the reader sees later; `analysed` (with an end-of-series score too)
  * shows the attrition between the two.
  */
-import { ident, lit, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, join, sql, type Sql } from '../engine/sql';
 import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { SettingsInput } from './definitions';
@@ -82,32 +83,31 @@ export async function cohortTable1(conn: Connector, opts: Table1Options): Promis
 	const relation = await cohortRelation(conn, opts.table ?? 'scores', opts.a, opts.b);
 	const p = await prepare(conn, { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings });
 	const attrs = table1Columns(p.columns);
-	const txt = (c: string) => `coalesce(CAST(${ident(c)} AS VARCHAR), ${lit(MISSING)})`;
+	const txt = (c: string) => sql`coalesce(CAST(${ident(c)} AS VARCHAR), ${MISSING})`;
 	// Attributes are per client-series; any_value because they are constant within one.
-	const attrSel = attrs.map((c) => `, any_value(${txt(c)}) AS ${ident(c)}`).join('');
+	const attrSel = join(attrs.map((c) => sql`, any_value(${txt(c)}) AS ${ident(c)}`), sql``);
 	const def = isInstrumentId(opts.instrument) ? INSTRUMENTS[opts.instrument] : null;
 	const bands = def?.bandSets.find((s) => s.id === def.defaultBandSet)?.bands ?? [];
-	const band = bands.length
-		? `CASE ${bands.map((b) => `WHEN baseline BETWEEN ${lit(b.min)} AND ${lit(b.max)} THEN ${lit(`${b.label} (${b.min}–${b.max})`)}`).join(' ')} ELSE ${lit(MISSING)} END`
-		: lit(MISSING);
-	const ctes = `${summaryCtes(p)},
+	const bandWhens = bands.map((b) => sql`WHEN baseline BETWEEN ${b.min} AND ${b.max} THEN ${`${b.label} (${b.min}–${b.max})`}`);
+	const band: Sql = bands.length ? sql`CASE ${join(bandWhens, sql` `)} ELSE ${MISSING} END` : sql`CAST(${MISSING} AS VARCHAR)`;
+	const ctes = sql`${summaryCtes(p)},
 attrs AS (SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL),
-units AS (SELECT cs.*${attrs.map((c) => `, attrs.${ident(c)}`).join('')}, ${band} AS severity FROM cs JOIN attrs USING (grp, client_id, series) WHERE cs.baseline IS NOT NULL)`;
+units AS (SELECT cs.*${join(attrs.map((c) => sql`, attrs.${ident(c)}`), sql``)}, ${band} AS severity FROM cs JOIN attrs USING (grp, client_id, series) WHERE cs.baseline IS NOT NULL)`;
 	const parts = [
-		`SELECT 'n' AS variable, ${lit(POPULATION.clients)} AS level, grp AS cohort, count(DISTINCT client_id)::INTEGER AS n, 0 AS k FROM units GROUP BY grp`,
-		`SELECT 'n', ${lit(POPULATION.series)}, grp, count(*)::INTEGER, 1 FROM units GROUP BY grp`,
-		`SELECT 'n', ${lit(POPULATION.analysed)}, grp, count(*) FILTER (WHERE end_score IS NOT NULL)::INTEGER, 2 FROM units GROUP BY grp`,
-		...[...attrs, 'severity'].map((c, i) => `SELECT ${lit(c)}, ${ident(c)}, grp, count(*)::INTEGER, ${10 + i} FROM units GROUP BY grp, ${ident(c)}`)
+		sql`SELECT 'n' AS variable, CAST(${POPULATION.clients} AS VARCHAR) AS level, grp AS cohort, count(DISTINCT client_id)::INTEGER AS n, 0 AS k FROM units GROUP BY grp`,
+		sql`SELECT 'n', ${POPULATION.series}, grp, count(*)::INTEGER, 1 FROM units GROUP BY grp`,
+		sql`SELECT 'n', ${POPULATION.analysed}, grp, count(*) FILTER (WHERE end_score IS NOT NULL)::INTEGER, 2 FROM units GROUP BY grp`,
+		...[...attrs, 'severity'].map((c, i) => sql`SELECT ${c}, ${ident(c)}, grp, count(*)::INTEGER, ${10 + i} FROM units GROUP BY grp, ${ident(c)}`)
 	];
 	// Levels in order: severity bands as defined, everything else alphabetically; k keeps variables in place.
-	const sql = `${ctes}
-SELECT variable, level, cohort, n FROM (${parts.join('\nUNION ALL ')}) t
+	const q = sql`${ctes}
+SELECT variable, level, cohort, n FROM (${join(parts, sql`\nUNION ALL `)}) t
 ORDER BY k, level, cohort`;
-	const baselineSql = `${ctes}
+	const baselineSql = sql`${ctes}
 SELECT grp AS cohort, count(*)::INTEGER AS n, avg(baseline) AS mean, stddev_samp(baseline) AS sd,
   quantile_cont(baseline, 0.5) AS median, quantile_cont(baseline, 0.25) AS q1, quantile_cont(baseline, 0.75) AS q3
 FROM units GROUP BY grp ORDER BY grp`;
-	const raw = await conn.query<{ variable: string; level: string; cohort: string; n: number }>(sql);
+	const raw = await conn.query<{ variable: string; level: string; cohort: string; n: number }>(q);
 	const baseline = await conn.query<BaselineRow>(baselineSql);
 	const totals = new Map(raw.filter((r) => r.variable === 'n' && r.level === POPULATION.series).map((r) => [r.cohort, r.n]));
 	const bandOrder = new Map(bands.map((b, i) => [`${b.label} (${b.min}–${b.max})`, i]));
@@ -119,5 +119,5 @@ FROM units GROUP BY grp ORDER BY grp`;
 	const sev = rows.filter((r) => r.variable === 'severity');
 	sev.sort((x, y) => (bandOrder.get(x.level) ?? 99) - (bandOrder.get(y.level) ?? 99) || x.cohort.localeCompare(y.cohort));
 	const out = informative([...rows.filter((r) => r.variable !== 'severity'), ...sev]);
-	return { rows: out, baseline, sql: `${sql};\n\n${baselineSql};` };
+	return { rows: out, baseline, sql: q, also: [baselineSql] };
 }

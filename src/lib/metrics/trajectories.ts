@@ -4,6 +4,7 @@
  * t quantile.
  */
 import type { Connector } from '../engine/connector';
+import { sql, type Sql } from '../engine/sql';
 import { tQuantile } from '../stats/distributions';
 import { DEFINITIONS } from './definitions';
 import { GROUP_ORDER, prepare, summaryCtes, type MetricOptions, type MetricResult, type Prepared } from './source';
@@ -36,14 +37,14 @@ export interface TrajectoryOptions extends MetricOptions {
 	locf?: boolean;
 }
 
-const AGG = `count(*)::INTEGER AS n, avg(score) AS mean, stddev_samp(score) AS sd,
+const AGG = sql`count(*)::INTEGER AS n, avg(score) AS mean, stddev_samp(score) AS sd,
   quantile_cont(score, 0.5) AS median, quantile_cont(score, 0.25) AS q1, quantile_cont(score, 0.75) AS q3,
   min(score) AS min, max(score) AS max`;
 
-const ORDER = `ORDER BY instrument, ${GROUP_ORDER}, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week`;
+const ORDER = sql`ORDER BY instrument, ${GROUP_ORDER}, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week`;
 
-function observedSql(p: Prepared): string {
-	return `${summaryCtes(p)}
+function observedSql(p: Prepared): Sql {
+	return sql`${summaryCtes(p)}
 SELECT instrument, grp AS "group", phase, session, week, ${AGG}
 FROM base GROUP BY instrument, grp, phase, session, week
 ${ORDER}`;
@@ -53,8 +54,8 @@ ${ORDER}`;
  * LOCF: a grid of sessions 0..planned per client-series, each filled with the latest observed
  * score at or before it (arg_max over a range join, not a window function).
  */
-function locfSql(p: Prepared): string {
-	return `${summaryCtes(p)},
+function locfSql(p: Prepared): Sql {
+	return sql`${summaryCtes(p)},
 obs AS (SELECT * FROM base WHERE phase IN ('baseline', 'session')),
 grid AS (
   SELECT instrument, grp, client_id, series, unnest(range(0, planned_session + 1)) AS s
@@ -90,12 +91,12 @@ export function tCi(n: number, mean: number, sd: number | null, conf = 0.95): { 
 export async function trajectories(conn: Connector, opts: TrajectoryOptions = {}): Promise<MetricResult<TrajectoryRow>> {
 	const p = await prepare(conn, opts);
 	const locf = opts.locf ?? p.settings.locf;
-	const sql = locf ? locfSql(p) : observedSql(p);
+	const q = locf ? locfSql(p) : observedSql(p);
 	const def = locf ? DEFINITIONS.trajectoryLocf : DEFINITIONS.trajectoryObserved;
-	const raw = await conn.query<Omit<TrajectoryRow, 'ci_low' | 'ci_high' | 'method' | 'definition'>>(sql);
+	const raw = await conn.query<Omit<TrajectoryRow, 'ci_low' | 'ci_high' | 'method' | 'definition'>>(q);
 	const rows = raw.map((r) => {
 		const ci = tCi(r.n, r.mean, r.sd);
 		return { ...r, ci_low: ci.low, ci_high: ci.high, method: locf ? ('locf' as const) : ('observed' as const), definition: def.id };
 	});
-	return { rows, sql, definition: def };
+	return { rows, sql: q, definition: def };
 }

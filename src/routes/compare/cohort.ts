@@ -3,7 +3,8 @@
  * the URL (`a.route=iv&b.route=sublingual&instrument=bdi2`), plus the labels and colours every
  * card uses for the two cohorts.
  */
-import { filtersFromParams, writeFilters } from '$lib/data/url';
+import type { ShownStatement } from '$lib/engine/sql';
+import { readFilters, writeFilters } from '$lib/data/url';
 import { MISSING, type Filters } from '$lib/metrics/filters';
 import type { FilterOption } from '$lib/metrics/options';
 import type { Cohort, Comparison } from '$lib/metrics/compare';
@@ -50,17 +51,21 @@ const hasPrefix = (p: URLSearchParams, prefix: string) => [...p.keys()].some((k)
  * State from the URL. Defaults apply only when the URL names no cohort at all: once either cohort
  * is edited the other is written too, so an emptied cohort means "all clients", not the default.
  */
-export function readState(params: URLSearchParams, defaults: { a: Filters; b: Filters } = { a: DEFAULT_A, b: DEFAULT_B }): CompareState {
+export function readState(params: URLSearchParams, defaults: { a: Filters; b: Filters } = { a: DEFAULT_A, b: DEFAULT_B }): CompareState & { problems: string[] } {
 	const any = hasPrefix(params, 'a.') || hasPrefix(params, 'b.');
+	const problems: string[] = [];
 	// `x.all` only marks an emptied cohort in the URL; it is not a column.
 	const read = (p: string) => {
-		const { all: _marker, ...f } = filtersFromParams(params, p);
+		const r = readFilters(params, p);
+		problems.push(...r.problems.map((m) => `Cohort ${p[0].toUpperCase()}: ${m}`));
+		const { all: _marker, ...f } = r.filters;
 		return f as Filters;
 	};
 	return {
 		a: any ? read('a.') : defaults.a,
 		b: any ? read('b.') : defaults.b,
-		instrument: params.get('instrument')
+		instrument: params.get('instrument'),
+		problems: [...new Set(problems)]
 	};
 }
 
@@ -107,7 +112,7 @@ export function cohortsOf(state: CompareState): { a: Cohort; b: Cohort; colors: 
 /** What the page hands every comparison card: the result (null while loading), state, and SQL. */
 export interface CardState {
 	c: Comparison | null;
-	sql: string;
+	sql: readonly ShownStatement[];
 	loading: boolean;
 	error: string | null;
 }

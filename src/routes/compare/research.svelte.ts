@@ -20,7 +20,7 @@ export class ResearchData {
 		this.flow.run(async () => flow(conn, await base()));
 		this.subgroups.run(async () => {
 			const r = await subgroupAnalysis(conn, { a, b, instrument, settings });
-			return { rows: [r], sql: r.sql.join(';\n\n') };
+			return { rows: [r], sql: r.sql, derived: r.derived };
 		});
 		// Reference = B, so the differences read A − B like every other card.
 		this.mmrm.run(async () => mmrmModels(conn, { ...(await base()), reference: b.label, groupLabel: 'cohort' }));
