@@ -161,14 +161,15 @@ test.describe('storage faults', () => {
 		await expect(page.getByRole('status')).toContainText('kept in this browser');
 		await importAndKeep(page, { name: 'bad.csv', mimeType: 'text/csv', buffer: csv(['X1,iv,phq9,baseline,0,,20', 'X1,iv,phq9,session,1,,10', 'X2,im,phq9,baseline,0,,22']) }, 'Will break');
 		await expect(page.getByTestId('engine-status')).toContainText('Will break');
-		// flip bytes in the active dataset's data.arrow, as a disk or browser fault would
+		// flip bytes in the active dataset's data file (a DuckDB database file), as a disk or browser fault would
 		await page.evaluate(async () => {
 			const datasets = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets');
 			for await (const [id] of datasets as unknown as AsyncIterable<[string]>) {
 				const dir = await datasets.getDirectoryHandle(id);
 				const meta = JSON.parse(await (await (await dir.getFileHandle('meta.json')).getFile()).text());
 				if (meta.name !== 'Will break') continue;
-				const handle = await dir.getFileHandle('data.arrow');
+				if (meta.version !== 2) throw new Error(`kept in format ${meta.version}, not as a DuckDB file`);
+				const handle = await dir.getFileHandle('data.duckdb');
 				const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
 				for (let i = 100; i < 140; i++) bytes[i] ^= 0xff;
 				const w = await handle.createWritable();

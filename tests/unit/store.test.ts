@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DamagedDatasetError, DatasetStore, StorageFullError, type DirHandle, type FileHandle, type LocksLike } from '../../src/lib/data/store';
+import { DamagedDatasetError, DATA_FILE, DatasetStore, StorageFullError, type DirHandle, type FileHandle, type LocksLike } from '../../src/lib/data/store';
 
 /** An in-memory OPFS stand-in with fault injection. */
 class MemDir implements DirHandle {
@@ -100,9 +100,9 @@ describe('DatasetStore', () => {
 		const dir = (await root.getDirectoryHandle('datasets')).dirs.get('c')!;
 		const flipped = bytes(64);
 		flipped[10] ^= 0xff;
-		dir.files.set('data.arrow', flipped);
+		dir.files.set('data.duckdb', flipped);
 		await expect(store.load(saved)).rejects.toThrow(DamagedDatasetError);
-		dir.files.set('data.arrow', bytes(63));
+		dir.files.set('data.duckdb', bytes(63));
 		await expect(store.load(saved)).rejects.toThrow(/size 63/);
 	});
 
@@ -165,5 +165,50 @@ describe('DatasetStore', () => {
 		expect((await starter.list()).problems).toEqual([expect.objectContaining({ id: 'slow', discarded: true })]);
 		await saver.save(meta('real'), bytes(5));
 		expect((await starter.list()).datasets.map((d) => d.id)).toEqual(['real']);
+	});
+
+	it('records the format: new datasets are DuckDB files (format 2) with the engine version that wrote them', async () => {
+		const root = new MemDir();
+		const store = new DatasetStore(async () => root);
+		const saved = await store.save(meta('d'), bytes(40), 2, 'v1.4.3');
+		expect(saved).toMatchObject({ version: 2, engine: 'v1.4.3', bytes: 40 });
+		const dir = (await root.getDirectoryHandle('datasets')).dirs.get('d')!;
+		expect([...dir.files.keys()].sort()).toEqual(['data.duckdb', 'meta.json']);
+		expect(JSON.parse(new TextDecoder().decode(dir.files.get('meta.json')))).toMatchObject({ version: 2, engine: 'v1.4.3' });
+	});
+
+	it('a dataset kept in the old format (Arrow IPC, format 1) still lists and loads, and migrates in place', async () => {
+		const root = new MemDir();
+		// written exactly as the previous release did: data.arrow + meta.json with version 1
+		const sub = await (await root.getDirectoryHandle('datasets', { create: true })).getDirectoryHandle('old', { create: true });
+		const ipc = bytes(300);
+		const { sha256 } = await import('../../src/lib/data/store');
+		const v1 = { ...meta('old'), bytes: 300, sha256: await sha256(ipc), version: 1 };
+		sub.files.set('data.arrow', ipc);
+		sub.files.set('meta.json', new TextEncoder().encode(JSON.stringify(v1)));
+		const store = new DatasetStore(async () => root);
+		const [listed] = (await store.list()).datasets;
+		expect(listed.version).toBe(1);
+		expect(await store.load(listed)).toEqual(ipc);
+		const migrated = await store.migrate(listed, bytes(90), 'v1.4.3');
+		expect(migrated).toMatchObject({ version: 2, bytes: 90, engine: 'v1.4.3', name: 'set old' });
+		expect([...sub.files.keys()].sort()).toEqual([DATA_FILE[2], 'meta.json']);
+		const [again] = (await new DatasetStore(async () => root).list()).datasets;
+		expect(again.version).toBe(2);
+		expect(await store.load(again)).toEqual(bytes(90));
+	});
+
+	it('a migration that runs out of space leaves the old format intact and usable', async () => {
+		const faults = { written: 0, quotaAfterBytes: undefined as number | undefined };
+		const root = new MemDir(faults);
+		const store = new DatasetStore(async () => root);
+		const old = await store.save(meta('m'), bytes(200), 1);
+		faults.quotaAfterBytes = faults.written + 10;
+		await expect(store.migrate(old, bytes(100), 'v1.4.3')).rejects.toThrow(StorageFullError);
+		const sub = (await root.getDirectoryHandle('datasets')).dirs.get('m')!;
+		expect([...sub.files.keys()].sort()).toEqual(['data.arrow', 'meta.json']);
+		const [listed] = (await store.list()).datasets;
+		expect(listed.version).toBe(1);
+		expect(await store.load(listed)).toEqual(bytes(200));
 	});
 });

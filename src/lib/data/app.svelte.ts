@@ -4,12 +4,17 @@
  * changes whenever the active data change (charts re-query on it).
  *
  * The active dataset is always exposed to SQL as the view `scores`; metrics never name dataset
- * tables. Kept datasets are loaded into DuckDB only when first activated.
+ * tables. Kept datasets are opened only when first activated: a DuckDB database file (store format
+ * 2) is attached as it is; an Arrow file kept by an older release (format 1) is inserted as before
+ * and then rewritten as a database file in the background (keep.ts).
  */
+import emptyDatabaseUrl from './empty.duckdb?url';
 import { CachingConnector } from './cached';
 import { DEMO_ID, DEMO_NAME, loadDemo } from './demo';
-import { ident } from '../engine/connector';
-import { browserStore, type DatasetStore, type StoredMeta } from './store';
+import { attachDatabaseFile, detachDatabaseFile, keptTable, writeDatabaseFile } from './keep';
+import type { Connector } from '../engine/connector';
+import { ident, sql, type Sql } from '../engine/sql';
+import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { createDatasetViews } from '../metrics/views';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 
@@ -26,9 +31,15 @@ export interface DatasetInfo {
 	stored?: StoredMeta;
 	/** Set when a kept dataset could not be loaded. */
 	problem?: string;
+	/** Set while a kept database file is attached: its database name (app-generated). */
+	attached?: string;
 	/** DuckDB table of the dataset's dosing-session records, when it has any. */
 	sessionsTable?: string;
 }
+
+/** The rows of a dataset as a SQL relation: its table, or the table of its attached database file. */
+const relation = (ds: DatasetInfo): Sql => (ds.attached ? keptTable(ds.attached) : ident(ds.table));
+let attachments = 0;
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
 const ACTIVE_KEY = 'kap-outcomes.active-dataset';
@@ -44,7 +55,12 @@ class AppState {
 	/** Bumped whenever the `scores` view changes. */
 	version = $state(0);
 	conn: CachingConnector | null = null;
+	/** The engine itself, without the result cache (for writing database files). */
+	private engine: Connector | null = null;
 	store: DatasetStore | null = null;
+	/** Migrations of format-1 datasets running in the background (awaited by tests and the benchmark). */
+	migrations: Promise<void>[] = [];
+	private emptyDatabase: Promise<Uint8Array> | null = null;
 	private loaded = new Set<string>();
 	private starting: Promise<CachingConnector> | null = null;
 
@@ -67,7 +83,8 @@ class AppState {
 		this.status = 'starting';
 		this.message = 'Starting the in-browser database…';
 		const { getEngine } = await import('../engine/browser');
-		this.conn = new CachingConnector(await getEngine());
+		this.engine = await getEngine();
+		this.conn = new CachingConnector(this.engine);
 		const demo: DatasetInfo = { id: DEMO_ID, name: DEMO_NAME, table: `ds_${DEMO_ID}`, rows: 0, clients: 0, instruments: [], importedAt: '', builtin: true };
 		this.datasets = [demo, ...(await this.restoreKept())];
 		const wanted = readActive();
@@ -101,25 +118,66 @@ class AppState {
 	async activate(id: string): Promise<void> {
 		const ds = this.datasets.find((d) => d.id === id);
 		if (!ds || !this.conn) return;
+		let migrate = false;
 		if (!this.loaded.has(id)) {
 			try {
 				if (ds.builtin) ds.sessionsTable = (await loadDemo(this.conn, ds.table)).sessionsTable;
-				else {
+				else if (ds.stored!.version === 2) {
+					const alias = `kept_${++attachments}`;
+					await attachDatabaseFile(this.conn, alias, await this.store!.load(ds.stored!)).catch((e) => {
+						throw new Error(`stored dataset ${ds.id} could not be opened by the database (${e instanceof Error ? e.message : e}); delete it and import the file again`);
+					});
+					if ((ds.stored!.schema ?? 1) < SCHEMA_VERSION) {
+						// Kept before the current schema: the attached file is read-only, so its rows are copied
+						// into memory and brought up to date there (and the file rewritten in the background).
+						await this.conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.table)} AS SELECT * FROM ${keptTable(alias)}`);
+						await detachDatabaseFile(this.conn, alias);
+						await upgradeScoresTable(this.conn, ds.table);
+						migrate = true;
+					} else ds.attached = alias;
+				} else {
 					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
 					// Kept before the current schema (e.g. 21 item columns): add what is missing.
 					await upgradeScoresTable(this.conn, ds.table);
+					migrate = true;
 				}
 			} catch (e) {
 				ds.problem = e instanceof Error ? e.message : String(e);
 				throw e;
 			}
 			this.loaded.add(id);
-			Object.assign(ds, await describe(this.conn, ds.table));
+			Object.assign(ds, await describe(this.conn, relation(ds)));
 		}
-		await createDatasetViews(this.conn, ds.table, ds.sessionsTable ?? null);
+		await createDatasetViews(this.conn, relation(ds), ds.sessionsTable ?? null);
 		this.activeId = id;
 		writeActive(id);
 		this.version++;
+		if (migrate) this.migrations.push(this.migrate(ds));
+	}
+
+	/** An empty DuckDB database file to write kept datasets into (see keep.ts). */
+	private template(): Promise<Uint8Array> {
+		this.emptyDatabase ??= fetch(emptyDatabaseUrl).then(async (r) => {
+			if (!r.ok) throw new Error(`empty database file could not be fetched (${r.status})`);
+			return new Uint8Array(await r.arrayBuffer());
+		});
+		this.emptyDatabase.catch(() => (this.emptyDatabase = null));
+		return this.emptyDatabase;
+	}
+
+	/**
+	 * Rewrite a format-1 (Arrow) kept dataset as a DuckDB database file, so the next start attaches
+	 * it instead of inserting it. A failure changes nothing: it stays in format 1, opens as before,
+	 * and is migrated on a later start.
+	 */
+	private async migrate(ds: DatasetInfo): Promise<void> {
+		if (!this.store || !this.engine || !ds.stored) return;
+		try {
+			const file = await writeDatabaseFile(this.engine, ds.table, await this.template());
+			ds.stored = await this.store.migrate({ ...ds.stored, schema: SCHEMA_VERSION }, file.bytes, file.engine);
+		} catch {
+			/* kept in format 1; tried again next start */
+		}
 	}
 
 	/**
@@ -127,26 +185,32 @@ class AppState {
 	 * active. If loading fails, nothing changes; if only keeping fails, the dataset stays for this
 	 * session and the error says it was not kept.
 	 */
-	async addImported(meta: Omit<StoredMeta, 'bytes' | 'sha256' | 'version'>, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
+	async addImported(meta: NewMeta, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
 		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
-		// DuckDB's worker takes ownership of the buffer it is given (transfer), so it gets a copy:
-		// the original is what the store hashes and keeps.
+		// DuckDB's worker takes ownership of the buffer it is given (transfer), so it gets a copy: the
+		// caller's stays usable (a retry after a failure).
 		await conn.insertArrowIPC(table, ipc.slice(), true);
 		this.loaded.add(meta.id);
-		let stored: StoredMeta | undefined;
-		let error: string | undefined;
-		if (this.store) {
-			try {
-				stored = await this.store.save({ ...meta, schema: SCHEMA_VERSION }, ipc);
-			} catch (e) {
-				error = e instanceof Error ? e.message : String(e);
-			}
-		} else error = 'this browser offers no private file storage, so the dataset lasts until the page is closed';
-		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: ipc.byteLength, sha256: '', version: 1, schema: SCHEMA_VERSION }), stored, ...(await describe(conn, table)) };
+		const { stored, error } = await this.keep(meta, table);
+		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored, ...(await describe(conn, ident(table))) };
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
 		return { kept: !!stored, error };
+	}
+
+	/**
+	 * Keep loaded table `table` in the browser as a DuckDB database file. Never throws: when keeping
+	 * fails (no storage, quota), the dataset still serves this session and `error` says why.
+	 */
+	async keep(meta: NewMeta, table: string): Promise<{ stored?: StoredMeta; error?: string }> {
+		if (!this.store) return { error: 'this browser offers no private file storage, so the dataset lasts until the page is closed' };
+		try {
+			const file = await writeDatabaseFile(this.engine!, table, await this.template());
+			return { stored: await this.store.save({ ...meta, schema: SCHEMA_VERSION }, file.bytes, STORE_VERSION, file.engine) };
+		} catch (e) {
+			return { error: e instanceof Error ? e.message : String(e) };
+		}
 	}
 
 	/** Delete a dataset from DuckDB and from the browser's storage. The demo cannot be deleted. */
@@ -154,7 +218,9 @@ class AppState {
 		const ds = this.datasets.find((d) => d.id === id);
 		if (!ds || ds.builtin || !this.conn) return;
 		if (this.activeId === id) await this.activate(DEMO_ID);
-		await this.conn.exec(`DROP TABLE IF EXISTS ${ident(ds.table)}`);
+		if (ds.attached) await detachDatabaseFile(this.conn, ds.attached);
+		else await this.conn.exec(sql`DROP TABLE IF EXISTS ${ident(ds.table)}`);
+		ds.attached = undefined;
 		this.loaded.delete(id);
 		await this.store?.remove(id);
 		this.datasets = this.datasets.filter((d) => d.id !== id);
@@ -166,6 +232,12 @@ function fromMeta(m: StoredMeta): DatasetInfo {
 		id: m.id, name: m.name, table: `ds_${m.id.replace(/\W/g, '_')}`, rows: m.rows, clients: m.clients,
 		instruments: m.instruments, importedAt: m.importedAt, builtin: false, stored: m
 	};
+}
+
+/** True when the next start will show the demo (no other dataset was last active in this browser). */
+export function startsWithDemo(): boolean {
+	const id = readActive();
+	return !id || id === DEMO_ID;
 }
 
 function readActive(): string | null {
@@ -183,14 +255,14 @@ function writeActive(id: string) {
 	}
 }
 
-/** Row, client and instrument counts of a canonical table. */
-export async function describe(conn: CachingConnector, table: string) {
+/** Row, client and instrument counts of a canonical table (or an attached file's table). */
+export async function describe(conn: CachingConnector, rows: Sql) {
 	const [row] = await conn.query<{ rows: number; clients: number; instruments: string }>(
-		`SELECT count(*)::INT AS rows, count(DISTINCT client_id)::INT AS clients,
+		sql`SELECT count(*)::INT AS rows, count(DISTINCT client_id)::INT AS clients,
 		        string_agg(DISTINCT instrument, ',' ORDER BY instrument) AS instruments
-		   FROM ${ident(table)}`
+		   FROM ${rows}`
 	);
-	return { table, rows: row.rows, clients: row.clients, instruments: row.instruments ? row.instruments.split(',') : [] };
+	return { rows: row.rows, clients: row.clients, instruments: row.instruments ? row.instruments.split(',') : [] };
 }
 
 export const app = new AppState();

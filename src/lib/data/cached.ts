@@ -71,6 +71,10 @@ export class CachingConnector implements Connector {
 		return this.inner.dropFile(name);
 	}
 
+	get readFile() {
+		return this.inner.readFile?.bind(this.inner);
+	}
+
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
 		this.clear();
 		await this.inner.insertArrowIPC(table, ipc, create);

@@ -1,12 +1,18 @@
 /**
  * Datasets kept across reloads, in the browser's Origin Private File System (OPFS).
  *
- * Each dataset is a folder `datasets/<id>/` with `data.arrow` (the canonical rows as an Arrow IPC
- * stream) and `meta.json`. The meta file is written last and is the commit mark: a folder without
- * it is an interrupted import and is discarded on the next start. The meta file records the data
- * size and SHA-256, so a damaged file is detected before it is loaded, and reported instead of
- * crashing the app. Writes for different datasets never touch a shared file, so two tabs importing
- * at once cannot corrupt each other; a failed write (quota) removes only its own folder.
+ * Each dataset is a folder `datasets/<id>/` with one data file and `meta.json`. The data file is a
+ * DuckDB database file (`data.duckdb`, table `scores`, format 2), which the engine attaches as it is:
+ * nothing is re-inserted on reload. Datasets kept before format 2 hold an Arrow IPC stream
+ * (`data.arrow`, format 1); they still open (inserted as before) and are then migrated in place.
+ *
+ * The meta file is written last and is the commit mark: a folder without it is an interrupted
+ * import and is discarded on the next start. It records the data file's name, format, size and
+ * SHA-256, and the DuckDB version that wrote it. A damaged file is detected by the checksum before
+ * DuckDB sees it and reported instead of crashing the app; a file whose checksum matches but that
+ * DuckDB still refuses (say, written by a newer DuckDB storage format) fails at ATTACH and is reported
+ * the same way. Writes for different datasets never touch a shared file, so two tabs importing at
+ * once cannot corrupt each other; a failed write (quota) removes only what it wrote.
  */
 
 export interface StoredMeta {
@@ -23,10 +29,21 @@ export interface StoredMeta {
 	mapping: unknown;
 	/** rows_read / rows_accepted / rows_rejected of the import. */
 	counts: { rows_read: number; rows_accepted: number; rows_rejected: number };
-	version: 1;
+	/** Format of the kept files: 1 = `data.arrow` (Arrow IPC stream), 2 = `data.duckdb` (DuckDB database, table `scores`). */
+	version: StoredVersion;
+	/** Format 2: the DuckDB library version that wrote the file (e.g. `v1.4.3`); a newer engine reads older files. */
+	engine?: string;
 	/** Canonical schema the data were written with (model/upgrade.ts); absent = 1. Upgraded on open. */
 	schema?: number;
 }
+
+export type StoredVersion = 1 | 2;
+/** The current format: a DuckDB database file. */
+export const STORE_VERSION = 2;
+/** Name of the data file of each format. */
+export const DATA_FILE: Record<StoredVersion, string> = { 1: 'data.arrow', 2: 'data.duckdb' };
+/** What `save` needs: the meta without what the store fills in. */
+export type NewMeta = Omit<StoredMeta, 'bytes' | 'sha256' | 'version' | 'engine'>;
 
 /** The subset of the OPFS directory API the store uses (so tests can give it an in-memory one). */
 export interface DirHandle {
@@ -118,7 +135,7 @@ export class DatasetStore {
 			}
 			try {
 				const meta = JSON.parse(metaText) as StoredMeta;
-				if (meta.version !== 1 || meta.id !== id || typeof meta.sha256 !== 'string') throw new Error('unknown format');
+				if (!(meta.version in DATA_FILE) || meta.id !== id || typeof meta.sha256 !== 'string') throw new Error('unknown format');
 				datasets.push(meta);
 			} catch {
 				problems.push({ id, reason: 'its description file is unreadable', discarded: false });
@@ -128,17 +145,21 @@ export class DatasetStore {
 		return { datasets, problems };
 	}
 
-	/** Keep `data` under `meta.id`. All-or-nothing: on failure nothing of this dataset remains. */
-	async save(meta: Omit<StoredMeta, 'bytes' | 'sha256' | 'version'>, data: Uint8Array): Promise<StoredMeta> {
-		return this.locks ? this.locks.request(lockName(meta.id), () => this.write(meta, data)) : this.write(meta, data);
+	/**
+	 * Keep `data` (a file of format `version`) under `meta.id`. All-or-nothing: on failure nothing of
+	 * this dataset remains. `engine`: the DuckDB version that wrote a format-2 file.
+	 */
+	async save(meta: NewMeta, data: Uint8Array, version: StoredVersion = STORE_VERSION, engine?: string): Promise<StoredMeta> {
+		const run = () => this.write(meta, data, version, engine);
+		return this.locks ? this.locks.request(lockName(meta.id), run) : run();
 	}
 
-	private async write(meta: Omit<StoredMeta, 'bytes' | 'sha256' | 'version'>, data: Uint8Array): Promise<StoredMeta> {
+	private async write(meta: NewMeta, data: Uint8Array, version: StoredVersion, engine?: string): Promise<StoredMeta> {
 		const dir = await this.folder();
-		const full: StoredMeta = { ...meta, bytes: data.byteLength, sha256: await sha256(data), version: 1 };
+		const full: StoredMeta = { ...meta, bytes: data.byteLength, sha256: await sha256(data), version, ...(engine ? { engine } : {}) };
 		try {
 			const sub = await dir.getDirectoryHandle(meta.id, { create: true });
-			await writeFile(sub, 'data.arrow', data);
+			await writeFile(sub, DATA_FILE[version], data);
 			await writeFile(sub, 'meta.json', JSON.stringify(full)); // commit mark, written last
 			return full;
 		} catch (e) {
@@ -148,13 +169,38 @@ export class DatasetStore {
 		}
 	}
 
-	/** The data of a kept dataset, verified against its recorded size and checksum. */
+	/**
+	 * Replace a kept format-1 dataset's Arrow file with a DuckDB file of the same rows. Safe at every
+	 * step: the new file is written beside the old one, the meta (the commit mark) is rewritten to
+	 * point at it, and only then the old file is removed. If anything fails before the meta is
+	 * rewritten, the old meta still names the old file and the dataset opens as before; the half-written
+	 * new file is removed (or overwritten by the next attempt).
+	 */
+	async migrate(meta: StoredMeta, data: Uint8Array, engine: string): Promise<StoredMeta> {
+		const run = async () => {
+			const sub = await (await this.folder()).getDirectoryHandle(meta.id);
+			const full: StoredMeta = { ...meta, bytes: data.byteLength, sha256: await sha256(data), version: 2, engine };
+			try {
+				await writeFile(sub, DATA_FILE[2], data);
+				await writeFile(sub, 'meta.json', JSON.stringify(full));
+			} catch (e) {
+				await sub.removeEntry(DATA_FILE[2]).catch(() => {});
+				if (isQuotaError(e)) throw new StorageFullError(data.byteLength);
+				throw e;
+			}
+			await sub.removeEntry(DATA_FILE[meta.version]).catch(() => {});
+			return full;
+		};
+		return this.locks ? this.locks.request(lockName(meta.id), run) : run();
+	}
+
+	/** The data file of a kept dataset, verified against its recorded size and checksum. */
 	async load(meta: StoredMeta): Promise<Uint8Array> {
 		const dir = await this.folder();
 		let bytes: Uint8Array;
 		try {
 			const sub = await dir.getDirectoryHandle(meta.id);
-			bytes = new Uint8Array(await (await (await sub.getFileHandle('data.arrow')).getFile()).arrayBuffer());
+			bytes = new Uint8Array(await (await (await sub.getFileHandle(DATA_FILE[meta.version])).getFile()).arrayBuffer());
 		} catch {
 			throw new DamagedDatasetError(meta.id, 'its data file is missing');
 		}

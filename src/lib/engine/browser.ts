@@ -79,6 +79,10 @@ export class BrowserConnector implements Connector {
 		await this.db.dropFile(name);
 	}
 
+	async readFile(name: string): Promise<Uint8Array> {
+		return this.db.copyFileToBuffer(name);
+	}
+
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
 		await this.conn.insertArrowFromIPCStream(ipc, { name: table, create });
 	}

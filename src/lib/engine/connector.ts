@@ -37,6 +37,11 @@ export interface Connector {
 	 * each recomputing it. Connectors without it get the intermediate inlined as a CTE.
 	 */
 	materialize?(q: Query): Promise<string>;
+	/**
+	 * Optional: the current bytes of a registered file that SQL has written to (e.g. a database file
+	 * ATTACHed and filled). Used to keep datasets as DuckDB database files (src/lib/data/keep.ts).
+	 */
+	readFile?(name: string): Promise<Uint8Array>;
 }
 
 /**

@@ -63,6 +63,10 @@ export class NodeConnector implements Connector {
 		await this.db.dropFile(name);
 	}
 
+	async readFile(name: string): Promise<Uint8Array> {
+		return this.db.copyFileToBuffer(name);
+	}
+
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
 		this.conn.insertArrowFromIPCStream(ipc, { name: table, create });
 	}

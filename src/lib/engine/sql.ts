@@ -139,3 +139,15 @@ export interface ShownStatement {
 export function showStatement(s: Statement, title?: string): ShownStatement {
 	return { ...(title ? { title } : {}), text: s.text, params: describeParams(s) };
 }
+
+/**
+ * A file name the app generated itself (a registered buffer such as `kept_3.duckdb`) as a string
+ * literal, for the one statement where DuckDB takes no parameter: `ATTACH '<file>'`. Only names of
+ * letters, digits, `_`, `-` and `.` (no `..`, at most 100 characters) pass, so neither a dataset name nor
+ * a path from a file can ever reach SQL this way; anything else throws.
+ */
+export function fileName(name: string): Sql {
+	if (typeof name !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/.test(name) || name.includes('..'))
+		throw new Error(`not an app-generated file name: ${JSON.stringify(name)}`);
+	return new Sql([{ text: `'${name}'` }]);
+}

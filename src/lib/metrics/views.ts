@@ -20,12 +20,15 @@ const TYPE: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`
 /** Client-series attributes copied from the scores onto session records when the scores have them. */
 const ATTRIBUTES = ['site', 'age_band', 'sex', 'diagnosis'];
 
-/** Create (or replace) the views over `scoresTable` and, when given, `sessionsTable`. */
-export async function createDatasetViews(conn: Connector, scoresTable: string, sessionsTable: string | null): Promise<void> {
+/**
+ * Create (or replace) the views over `scoresTable` (a table name, or a relation such as an attached
+ * kept file's table) and, when given, `sessionsTable`.
+ */
+export async function createDatasetViews(conn: Connector, scoresTable: string | Sql, sessionsTable: string | null): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE instrument_kinds (instrument VARCHAR, kind VARCHAR)`);
 	const rows = join(INSTRUMENT_IDS.map((id) => sql`(${id}, ${INSTRUMENTS[id].kind})`));
 	await conn.exec(sql`INSERT INTO instrument_kinds VALUES ${rows}`);
-	const t = ident(scoresTable);
+	const t = typeof scoresTable === 'string' ? ident(scoresTable) : scoresTable;
 	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind = 'outcome')`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW acute_scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind <> 'outcome')`);
 	let sessions: Sql;

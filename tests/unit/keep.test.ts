@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { openNodeEngine } from '../../src/lib/engine/node';
+import { ident, sql, fileName } from '../../src/lib/engine/sql';
+import { attachDatabaseFile, detachDatabaseFile, keptTable, writeDatabaseFile } from '../../src/lib/data/keep';
+
+describe('kept datasets as DuckDB database files', () => {
+	it('a table written to a database file and attached again has the same rows, in order, with the same types', async () => {
+		const conn = await openNodeEngine();
+		await conn.exec(sql`CREATE TABLE src AS SELECT i AS n, 'c' || (i % 7) AS client_id, CASE WHEN i % 5 = 0 THEN NULL ELSE i * 0.5 END AS score, DATE '2020-01-01' + i::INT AS d FROM range(5000) t(i)`);
+		const file = await writeDatabaseFile(conn, 'src', new Uint8Array(readFileSync('src/lib/data/empty.duckdb')));
+		expect(file.engine).toMatch(/^v\d+\.\d+\.\d+/);
+		expect(new TextDecoder().decode(file.bytes.subarray(8, 12))).toBe('DUCK'); // DuckDB's file magic
+		// a fresh engine (a reload) attaches the bytes; nothing is inserted
+		const other = await openNodeEngine();
+		await attachDatabaseFile(other, 'kept_1', file.bytes);
+		const a = await conn.query(sql`SELECT * FROM src`);
+		const b = await other.query(sql`SELECT * FROM ${keptTable('kept_1')}`);
+		expect(b).toEqual(a);
+		const types = (c: typeof conn, db: string) =>
+			c.query<{ column_name: string; data_type: string }>(sql`SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = ${db} ORDER BY column_index`);
+		expect(await types(other, 'kept_1')).toEqual(await types(conn, 'memory'));
+		expect((await types(other, 'kept_1')).map((t) => t.data_type)).toContain('DATE');
+		// read-only: the kept file cannot be changed through SQL
+		await expect(other.exec(sql`DELETE FROM ${keptTable('kept_1')}`)).rejects.toThrow(/read-only|read only/i);
+		await detachDatabaseFile(other, 'kept_1');
+		await expect(other.query(sql`SELECT * FROM ${keptTable('kept_1')}`)).rejects.toThrow();
+	});
+
+	it('a file DuckDB cannot read fails at attach and leaves nothing attached', async () => {
+		const conn = await openNodeEngine();
+		const junk = new Uint8Array(8192).map((_, i) => (i * 31) % 256);
+		await expect(attachDatabaseFile(conn, 'kept_bad', junk)).rejects.toThrow();
+		const dbs = await conn.query<{ database_name: string }>(sql`SELECT database_name FROM duckdb_databases()`);
+		expect(dbs.map((d) => d.database_name)).not.toContain('kept_bad');
+	});
+
+	it('file names reach SQL only when the app made them', () => {
+		expect(() => fileName("x.duckdb' AS y; DROP TABLE z; --")).toThrow();
+		expect(() => fileName('../etc/passwd')).toThrow();
+		expect(() => fileName('')).toThrow();
+		expect(sql`ATTACH ${fileName('kept_3.duckdb')} AS ${ident('kept_3')}`.text).toBe(`ATTACH 'kept_3.duckdb' AS "kept_3"`);
+	});
+});
