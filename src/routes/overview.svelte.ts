@@ -3,6 +3,8 @@
  * the filters, the instrument or the data change. Queries are grouped by route once and shared:
  * the rate tiles read the `(all)` rows of the same response/remission results the bars draw, and
  * the completion tile sums the attrition rows the funnel draws, so no route is queried alone.
+ * `exported()` runs the privacy policy over every table of the page at once (when a CSV is asked
+ * for), so a count withheld in one download is not printed in another.
  */
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
@@ -14,10 +16,8 @@ import type { Filters } from '$lib/metrics/filters';
 import type { SettingsInput } from '$lib/metrics/definitions';
 import { remission, response, type RateRow } from '$lib/metrics/rates';
 import { ALL_GROUPS } from '$lib/metrics/source';
+import { protectSections } from '$lib/privacy/report';
 import { trajectories, type TrajectoryRow } from '$lib/metrics/trajectories';
-
-/** Smallest cell shown in anything downloaded from the page (policy: 11). */
-export const MIN_CELL = 11;
 
 /** Loaders for every figure on the overview. */
 export class OverviewData {
@@ -30,6 +30,19 @@ export class OverviewData {
 	logRank = new MetricLoader<LogRankRow>();
 	attrition = new MetricLoader<AttritionRow>();
 	flow = new MetricLoader<FlowStep>();
+
+	/** Every table of the page as the privacy policy lets it leave the app. */
+	exported() {
+		return protectSections({
+			trajectories: this.trajectories.rows,
+			response: this.response.rows,
+			remission: this.remission.rows,
+			durability: this.durability.rows,
+			attrition: this.attrition.rows,
+			survival: this.survival.rows,
+			log_rank: this.logRank.rows
+		});
+	}
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
 	async load(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}): Promise<void> {

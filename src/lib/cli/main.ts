@@ -2,6 +2,8 @@
  * `kap-outcomes <command>`: the command line over the same importer and metrics the app uses.
  * Exit codes: 0 success, 1 the input could not be used, 2 bad usage.
  */
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
+
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 
 export interface CliIO {
@@ -47,26 +49,24 @@ const defaultIO: CliIO = {
 	err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n')
 };
 
-/** Split argv into positionals and `--flag value` / `--switch` options. Unknown flags are an error. */
+/**
+ * Split argv into positionals and `--flag value` (or `--flag=value`) / `--switch` options with
+ * node:util's parseArgs (strict: an unknown flag, a missing value or a value given to a switch is
+ * an error, returned rather than thrown so the command exits 2 with its usage).
+ */
 export function parseArgs(
 	args: string[],
 	spec: { values: string[]; switches: string[] }
 ): { positionals: string[]; options: Record<string, string | true> } | { error: string } {
-	const positionals: string[] = [];
-	const options: Record<string, string | true> = {};
-	for (let i = 0; i < args.length; i++) {
-		const a = args[i];
-		if (!a.startsWith('--')) {
-			positionals.push(a);
-			continue;
-		}
-		const name = a.slice(2);
-		if (spec.switches.includes(name)) options[name] = true;
-		else if (spec.values.includes(name)) {
-			const v = args[++i];
-			if (v === undefined) return { error: `--${name} needs a value` };
-			options[name] = v;
-		} else return { error: `unknown option --${name}` };
+	const options: ParseArgsConfig['options'] = {};
+	for (const v of spec.values) options[v] = { type: 'string' };
+	for (const s of spec.switches) options[s] = { type: 'boolean' };
+	try {
+		const parsed = nodeParseArgs({ args, options, allowPositionals: true, strict: true });
+		const out: Record<string, string | true> = {};
+		for (const [k, v] of Object.entries(parsed.values)) if (typeof v === 'string' || v === true) out[k] = v;
+		return { positionals: parsed.positionals, options: out };
+	} catch (e) {
+		return { error: e instanceof Error ? e.message : String(e) };
 	}
-	return { positionals, options };
 }

@@ -11,6 +11,7 @@ import { isInstrumentId, type InstrumentId } from '../instruments/definitions';
 import type { SettingsInput } from '../metrics/definitions';
 import { buildReport, type Report, type ReportOptions } from '../metrics/report';
 import type { MmrmRow } from '../metrics/mmrm';
+import type { SharedMmrm, SharedReport } from '../privacy/report';
 import { parseArgs, type Command } from './main';
 
 const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--group-by COLUMN|none] [--instrument ID] [--json]
@@ -122,8 +123,9 @@ export const report: Command = async (args, io) => {
 };
 
 /** An MMRM row for a terminal: formula, fit, LS means and the last-session difference. */
-function mmrmText(m: MmrmRow): string {
-	const head = `MMRM ${m.instrument}: ${m.formula}; REML; ${m.n_obs} scores, ${m.n_clients} client-series; logLik ${fmt(m.loglik)}; df ${m.df_method}`;
+function mmrmText(m: MmrmRow | SharedMmrm): string {
+	const withheld = 'suppressed_reason' in m && m.suppressed_reason ? `; ${m.suppressed_reason}` : '';
+	const head = `MMRM ${m.instrument}: ${m.formula}; REML; ${m.n_obs} scores, ${m.n_clients} client-series; logLik ${fmt(m.loglik)}; df ${m.df_method}${withheld}`;
 	if (m.error) return `${head}; not fitted: ${m.error}\n`;
 	const d = m.last_session_difference;
 	return [
@@ -146,10 +148,10 @@ function table(title: string, rows: object[], cols: string[]): string {
 	return `${title}\n${line(cols)}\n${cells.map(line).join('\n')}\n`;
 }
 
-/** Readable tables for a terminal. */
-export function human(r: Report): string {
+/** Readable tables for a terminal (a shared report prints its withheld cells as –). */
+export function human(r: Report | SharedReport): string {
 	const out = [
-		`file ${r.meta.file ?? '-'}; grouped by ${r.meta.group_by ?? '(none)'}; instruments ${r.meta.instruments.join(', ')}${r.meta.min_cell ? `; cells < ${r.meta.min_cell} suppressed` : ''}\n`,
+		`file ${r.meta.file ?? '-'}; grouped by ${r.meta.group_by ?? '(none)'}; instruments ${r.meta.instruments.join(', ')}${r.meta.min_cell ? `; cells < ${r.meta.min_cell} withheld (– = withheld or not estimable)` : ''}\n`,
 		table('Trajectories (observed cases unless method says locf)', r.trajectories, ['instrument', 'group', 'phase', 'session', 'week', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'method']),
 		table('Response', r.response, ['instrument', 'group', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'definition']),
 		table('Remission', r.remission, ['instrument', 'group', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'definition']),
@@ -164,8 +166,12 @@ export function human(r: Report): string {
 			out.push(mmrmText(m));
 			continue;
 		}
-		out.push(`Mixed model ${m.instrument}: ${m.formula}, ${m.method}; ${m.n_obs} scores, ${m.n_clients} clients; logLik ${fmt(m.loglik)}${m.error ? `; not fitted: ${m.error}` : ''}`);
-		if (!m.error) {
+		const withheld = 'suppressed_reason' in m && m.suppressed_reason ? `; ${m.suppressed_reason}` : '';
+		const singular = m.singular ? '; boundary (singular) fit: a variance component is 0 or the random effects are perfectly correlated' : '';
+		out.push(
+			`Mixed model ${m.instrument}: ${m.formula}, ${m.method}; ${fmt(m.n_obs)} scores, ${fmt(m.n_clients)} clients; logLik ${fmt(m.loglik)}${m.converged ? '' : '; NOT converged'}${singular}${m.error ? `; not fitted: ${m.error}` : ''}${withheld}`
+		);
+		if (!m.error && m.variance) {
 			out.push(table('', m.fixed, ['term', 'estimate', 'se', 't', 'low', 'high']));
 			const v = m.variance;
 			out.push(`variance: intercept ${fmt(v.intercept)}, slope ${fmt(v.slope)}, covariance ${fmt(v.covariance)}, residual ${fmt(v.residual)}`);
@@ -174,4 +180,4 @@ export function human(r: Report): string {
 		}
 	}
 	return out.join('\n');
-};
+}

@@ -94,12 +94,15 @@ export interface Comparison {
 /** Column of `cohortRelation` holding the cohort label. */
 export const COHORT = '__cohort';
 // Sentences are only written for figures that exist (see resultsText), so these never meet a
-// missing value in practice; the dash is the last guard against printing "NA" or "NaN".
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
+// missing value in practice; the dash is the last guard against printing "NA" or "NaN". A null is a
+// number the privacy policy withheld (the shared text, src/lib/privacy/compare.ts).
+const WITHHELD = 'withheld';
+const f2 = (x: number | null) => (x === null ? WITHHELD : Number.isFinite(x) ? x.toFixed(2) : '—');
+const pct = (x: number | null) => (x === null ? WITHHELD : Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
 /** A difference of two percentages is in percentage points, not per cent. */
-const pp = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} percentage points` : '—');
-const pval = (p: number) => (!Number.isFinite(p) ? 'p not computable' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+const pp = (x: number | null) => (x === null ? WITHHELD : Number.isFinite(x) ? `${(100 * x).toFixed(1)} percentage points` : '—');
+const pval = (p: number | null) => (p === null ? `p ${WITHHELD}` : !Number.isFinite(p) ? 'p not computable' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
+const cnt = (x: number | null) => (x === null ? WITHHELD : String(x));
 
 /** The two cohorts as one relation with a `__cohort` column (a client may be in both). */
 export async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<Sql> {
@@ -231,8 +234,11 @@ function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): stri
 		.join(' ');
 }
 
-/** Results sentences; a cohort without data is said in words instead of a row of dashes. */
-function resultsText(c: Comparison): string[] {
+/**
+ * Results sentences; a cohort without data is said in words instead of a row of dashes. A null (a
+ * number the privacy policy withheld) reads "withheld".
+ */
+export function resultsText(c: Comparison): string[] {
 	const [A, B] = c.cohorts;
 	const out: string[] = [];
 	const [ca, cb] = c.change;
@@ -241,29 +247,31 @@ function resultsText(c: Comparison): string[] {
 		out.push(`n = 0: no client-series in ${empty.join(' or in ')} has both a baseline and an end score on this questionnaire, so the cohorts cannot be compared on change, response or remission.`);
 	else
 		out.push(
-			`Mean change from baseline was ${f2(ca.mean)} (95 % CI ${ca.n > 1 ? `${f2(ca.ci_low)} to ${f2(ca.ci_high)}` : 'not computable with n = 1'}; n = ${ca.n}) in ${A} and ${f2(cb.mean)} (${cb.n > 1 ? `${f2(cb.ci_low)} to ${f2(cb.ci_high)}` : 'not computable with n = 1'}; n = ${cb.n}) in ${B}${Number.isFinite(c.hedges.g) ? `; Hedges' g = ${f2(c.hedges.g)} (95 % CI ${f2(c.hedges.low)} to ${f2(c.hedges.high)})` : ''}.`
+			`Mean change from baseline was ${f2(ca.mean)} (95 % CI ${ca.n === null || ca.n > 1 ? `${f2(ca.ci_low)} to ${f2(ca.ci_high)}` : 'not computable with n = 1'}; n = ${cnt(ca.n)}) in ${A} and ${f2(cb.mean)} (${cb.n === null || cb.n > 1 ? `${f2(cb.ci_low)} to ${f2(cb.ci_high)}` : 'not computable with n = 1'}; n = ${cnt(cb.n)}) in ${B}${c.hedges.g === null || Number.isFinite(c.hedges.g) ? `; Hedges' g = ${f2(c.hedges.g)} (95 % CI ${f2(c.hedges.low)} to ${f2(c.hedges.high)})` : ''}.`
 		);
 	for (const [label, d] of [['Response', c.response], ['Remission', c.remission]] as const)
 		if (d && d.a.n > 0 && d.b.n > 0)
 			out.push(
-				`${label}: ${d.a.count}/${d.a.n} (${pct(d.a.rate ?? NaN)}) in ${A} vs ${d.b.count}/${d.b.n} (${pct(d.b.rate ?? NaN)}) in ${B}; difference ${pp(d.diff)} (95 % CI ${pp(d.low)} to ${pp(d.high)}).`
+				`${label}: ${cnt(d.a.count)}/${cnt(d.a.n)} (${d.a.count === null ? WITHHELD : pct(d.a.rate ?? NaN)}) in ${A} vs ${cnt(d.b.count)}/${cnt(d.b.n)} (${d.b.count === null ? WITHHELD : pct(d.b.rate ?? NaN)}) in ${B}; difference ${pp(d.diff)} (95 % CI ${pp(d.low)} to ${pp(d.high)}).`
 			);
 	if ('cohortEffect' in c.ancova) {
 		const e = c.ancova.cohortEffect;
-		out.push(`Adjusted for baseline, the end score differed by ${f2(e.estimate)} points (${A} − ${B}; 95 % CI ${f2(e.low)} to ${f2(e.high)}, ${pval(e.p)}, n = ${c.ancova.n}).`);
+		out.push(`Adjusted for baseline, the end score differed by ${f2(e.estimate)} points (${A} − ${B}; 95 % CI ${f2(e.low)} to ${f2(e.high)}, ${pval(e.p)}, n = ${cnt(c.ancova.n)}).`);
 	}
 	const m = c.lmm;
-	if (m && !m.error) {
+	if (m && 'suppressed_reason' in m && m.suppressed_reason) out.push(`Mixed model: ${m.suppressed_reason}.`);
+	else if (m && !m.error) {
 		const slope = c.lmmSlope;
 		if (slope)
 			out.push(
 				`In the mixed model the change per ${c.timeUnit} differed by ${f2(slope.estimate)} points (${A} − ${B}; 95 % CI ${f2(slope.low)} to ${f2(slope.high)}, SE ${f2(slope.se)}, Wald ${pval(slope.p)}).`
 			);
-		if (m.lrt) out.push(`Likelihood-ratio test of the cohort terms: χ² = ${f2(m.lrt.chi2)} on ${m.lrt.df} df, ${pval(m.lrt.p)} (${m.n_obs} scores from ${m.n_clients} client-series).`);
+		if (m.lrt) out.push(`Likelihood-ratio test of the cohort terms: χ² = ${f2(m.lrt.chi2)} on ${m.lrt.df} df, ${pval(m.lrt.p)} (${cnt(m.n_obs)} scores from ${cnt(m.n_clients)} client-series).`);
 	} else if (c.modelNote) out.push(`The mixed model was not fitted: ${c.modelNote}.`);
 	const lr = c.survival.logRank;
 	for (const r of c.survival.rows)
-		if (r.n > 0) out.push(`Among ${r.group} responders with follow-up (n = ${r.n}), ${r.events} lost response; median time to loss ${r.median_weeks === null ? 'not reached' : `${f2(r.median_weeks)} weeks`}.`);
+		if (r.n === null || r.n > 0)
+			out.push(`Among ${r.group} responders with follow-up (n = ${cnt(r.n)}), ${cnt(r.events)} lost response; median time to loss ${r.n === null || r.events === null ? WITHHELD : r.median_weeks === null ? 'not reached' : `${f2(r.median_weeks)} weeks`}.`);
 	if (lr && Number.isFinite(lr.chi2)) out.push(`Log-rank test: χ² = ${f2(lr.chi2)} on ${lr.df} df, ${pval(lr.p)}.`);
 	return out;
 }

@@ -21,8 +21,7 @@ export { durability, survival, type DurabilityRow, type LogRankRow, type Surviva
 export { describeColumns, MISSING, whereSql, type Filters, type SeriesFilter } from './filters';
 export { mixedModels, type ModelOptions, type ModelRow } from './models';
 export { remission, reliableChange, response, type RateRow, type ReliableRow } from './rates';
-export { buildReport, SUPPRESSION, suppressReport, type Report, type ReportOptions } from './report';
+export { buildReport, type Report, type ReportOptions } from './report';
 export { ALL_GROUPS, clientSummary, type ClientSummaryRow, type MetricOptions, type MetricResult } from './source';
-export { suppress, type SuppressOptions, type SuppressedRow } from './suppress';
 export { cohortTable1, POPULATION, TABLE1_COLUMNS, type BaselineRow, type Table1Options, type Table1Row } from './table1';
 export { trajectories, type TrajectoryOptions, type TrajectoryRow } from './trajectories';

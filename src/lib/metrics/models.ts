@@ -43,7 +43,15 @@ export interface ModelRow {
 	bic: number;
 	n_obs: number;
 	n_clients: number;
+	/** Client-series per group, in the order of `groups` (the policy withholds a model fitted on a small group). */
+	group_n: number[];
 	converged: boolean;
+	/**
+	 * Boundary (singular) fit, as lme4's isSingular(): a relative covariance parameter θ on its lower
+	 * bound 0 (within 1e-4) — a random-effect variance estimated as 0, or an intercept–slope
+	 * correlation of ±1. The estimates are valid but the random-effects structure is too rich for the data.
+	 */
+	singular: boolean;
 	groups: string[];
 	/** LRT of the group terms (ML fits), when there are several groups. */
 	lrt: { terms: string[]; chi2: number; df: number; p: number } | null;
@@ -158,6 +166,7 @@ function fitOne(instrument: string, data: Obs[], opts: ModelOptions, colCovs: st
 		scores,
 		formula,
 		groups,
+		group_n: groups.map((g) => new Set(used.filter((r) => String(r.grp) === g).map((r) => r.client)).size),
 		definition: DEFINITIONS.lmm.id
 	};
 	const input = (keep: (t: string) => boolean, m: 'ML' | 'REML') => {
@@ -191,6 +200,7 @@ function fitOne(instrument: string, data: Obs[], opts: ModelOptions, colCovs: st
 			n_obs: fit.nObs,
 			n_clients: fit.nGroups,
 			converged: fit.converged,
+			singular: fit.singular,
 			lrt
 		};
 	} catch (e) {
@@ -206,6 +216,7 @@ function fitOne(instrument: string, data: Obs[], opts: ModelOptions, colCovs: st
 			n_obs: used.length,
 			n_clients: nClients,
 			converged: false,
+			singular: false,
 			lrt: null,
 			error: e instanceof Error ? e.message : String(e)
 		};

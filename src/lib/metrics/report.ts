@@ -11,7 +11,7 @@ import { mixedModels, type ModelOptions, type ModelRow } from './models';
 import { mmrmModels, type MmrmRow } from './mmrm';
 import { remission, reliableChange, response, type RateRow, type ReliableRow } from './rates';
 import { prepare, type MetricOptions } from './source';
-import { suppress, type SuppressOptions } from './suppress';
+import { protectReport, type SharedReport } from '../privacy/report';
 import { trajectories, type TrajectoryRow } from './trajectories';
 
 export interface ReportOptions extends MetricOptions {
@@ -23,7 +23,7 @@ export interface ReportOptions extends MetricOptions {
 		/** MMRM: common last session (default: the highest that more than half of the series reach). */
 		lastSession?: number;
 	};
-	/** When > 0, small-cell suppression is applied to every count (see suppress.ts). */
+	/** When > 0, the privacy policy (src/lib/privacy) withholds small cells across the whole report. */
 	minCell?: number;
 	/** Shown in `meta.file`. */
 	file?: string;
@@ -54,8 +54,8 @@ export interface Report {
 	sql: Record<string, Statement>;
 }
 
-/** Run every metric with the same options. */
-export async function buildReport(conn: Connector, opts: ReportOptions = {}): Promise<Report> {
+/** Run every metric with the same options; with `minCell`, the report as shared (privacy policy). */
+export async function buildReport(conn: Connector, opts: ReportOptions = {}): Promise<Report | SharedReport> {
 	const o: MetricOptions = { ...opts, groupBy: opts.groupBy === undefined ? 'route' : opts.groupBy };
 	const p = await prepare(conn, o);
 	const present = (await conn.query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${p.relation} WHERE ${p.where} ORDER BY 1`)).map(
@@ -105,56 +105,5 @@ export async function buildReport(conn: Connector, opts: ReportOptions = {}): Pr
 			models: mods.sql.toJSON()
 		}
 	};
-	return report.meta.min_cell ? suppressReport(report, report.meta.min_cell) : report;
-}
-
-const RATE: Omit<SuppressOptions, 'minCell'> = {
-	countFields: ['n', 'count'],
-	parts: { count: 'n' },
-	derived: { n: ['rate', 'ci_low', 'ci_high'], count: ['rate', 'ci_low', 'ci_high'] },
-	groupKeys: ['instrument', 'outcome']
-};
-
-const DIST = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'max'];
-
-/**
- * Suppression rules per report section (pass with `minCell` to `suppress`). Exported so a page's
- * CSV download withholds exactly what the shared report withholds. Group totals across a table
- * slice count as known for trajectories, attrition and durability (the ungrouped view shows them).
- */
-export const SUPPRESSION = {
-	trajectories: { countFields: ['n'], derived: { n: DIST }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true },
-	rates: RATE,
-	durability: {
-		countFields: ['n', 'responders_n', 'still_responding_n'],
-		parts: { still_responding_n: 'responders_n' },
-		derived: { n: DIST, responders_n: ['still_responding'], still_responding_n: ['still_responding'] },
-		groupKeys: ['instrument', 'week'],
-		totalKnown: true
-	},
-	survival: {
-		countFields: ['n', 'events'],
-		parts: { events: 'n' },
-		derived: { n: ['median_weeks', 'median_low', 'median_high', 'points'], events: ['median_weeks', 'median_low', 'median_high', 'points'] }
-	},
-	attrition: { countFields: ['clients', 'with_baseline'], parts: { with_baseline: 'clients' }, derived: { clients: ['share'], with_baseline: ['share'] }, groupKeys: ['instrument', 'phase', 'session', 'week'], totalKnown: true }
-} satisfies Record<string, Omit<SuppressOptions, 'minCell'>>;
-
-/**
- * The report with small cells withheld (for sharing/export). Group totals across a table slice
- * count as known for trajectories, attrition and durability (the ungrouped view shows them).
- */
-export function suppressReport(r: Report, minCell: number): Report {
-	const s = <T extends object>(rows: T[], o: Omit<SuppressOptions, 'minCell'>) => suppress(rows, { ...o, minCell }) as unknown as T[];
-	return {
-		...r,
-		meta: { ...r.meta, min_cell: minCell },
-		trajectories: s(r.trajectories, SUPPRESSION.trajectories),
-		response: s(r.response, SUPPRESSION.rates),
-		remission: s(r.remission, SUPPRESSION.rates),
-		reliable_change: s(r.reliable_change, SUPPRESSION.rates),
-		durability: s(r.durability, SUPPRESSION.durability),
-		survival: s(r.survival, SUPPRESSION.survival),
-		attrition: s(r.attrition, SUPPRESSION.attrition)
-	};
+	return report.meta.min_cell ? protectReport(report, report.meta.min_cell) : report;
 }

@@ -11,7 +11,7 @@ import { wilsonInterval } from '../stats/proportions';
 import { MISSING, type Filters } from './filters';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
 import { ALL_GROUPS } from './source';
-import type { SuppressOptions } from './suppress';
+import type { TableSpec } from '../privacy/spec';
 
 export interface SafetyOptions {
 	filters?: Filters;
@@ -151,11 +151,27 @@ ORDER BY instrument, grp NULLS LAST, session`;
 	return { rows, sql: q.text };
 }
 
-/** Suppression rules of the safety tables (clients and sessions both count as small cells). */
-export const SAFETY_SUPPRESSION = {
-	counts: { countFields: ['clients', 'sessions'], groupKeys: ['definition'], totalKnown: true },
-	rates: { countFields: ['n', 'count'], parts: { count: 'n' }, derived: { n: ['rate', 'ci_low', 'ci_high'], count: ['rate', 'ci_low', 'ci_high'] }, groupKeys: ['key', 'unit'] },
-	means: { countFields: ['n'], derived: { n: ['mean', 'sd', 'ci_low', 'ci_high'] }, groupKeys: ['key'], totalKnown: true },
-	minutes: { countFields: ['n'], derived: { n: ['median', 'q1', 'q3'] } },
-	dissociation: { countFields: ['n'], derived: { n: ['mean', 'ci_low', 'ci_high'] }, groupKeys: ['instrument', 'session'], totalKnown: true }
-} satisfies Record<string, Omit<SuppressOptions, 'minCell'>>;
+/**
+ * The safety tables' structure for the privacy policy (src/lib/privacy: `protect(rows, spec)`):
+ * clients and sessions both count as small cells; groups add up to the ungrouped view's totals.
+ */
+export const SAFETY_TABLES = {
+	counts: { name: 'safety_counts', counts: ['clients', 'sessions'], slices: [{ kind: 'groups', group: 'group', by: ['definition'], totalKnown: true }] },
+	rates: {
+		name: 'safety_rates',
+		counts: ['n', 'count'],
+		derived: [{ fields: ['rate', 'ci_low', 'ci_high'], from: ['n', 'count'] }],
+		slices: [
+			{ kind: 'fields', parts: ['count'], total: 'n', complete: false },
+			{ kind: 'groups', group: 'group', by: ['key', 'unit'], totalKnown: true }
+		]
+	},
+	means: { name: 'safety_means', counts: ['n'], derived: [{ fields: ['mean', 'sd', 'ci_low', 'ci_high'], from: ['n'] }], slices: [{ kind: 'groups', group: 'group', by: ['key'], totalKnown: true }] },
+	minutes: { name: 'safety_minutes', counts: ['n'], derived: [{ fields: ['median', 'q1', 'q3'], from: ['n'] }] },
+	dissociation: {
+		name: 'safety_dissociation',
+		counts: ['n'],
+		derived: [{ fields: ['mean', 'ci_low', 'ci_high'], from: ['n'] }],
+		slices: [{ kind: 'groups', group: 'group', by: ['instrument', 'session'], totalKnown: true }]
+	}
+} satisfies Record<string, TableSpec>;

@@ -52,11 +52,21 @@ export interface LmmFit {
 	nGroups: number;
 	/** False if the optimiser hit its evaluation cap before meeting its tolerances. */
 	converged: boolean;
+	/**
+	 * Boundary (singular) fit, lme4's isSingular(fit, tol = 1e-4): a diagonal element of Λθ (the
+	 * parameters with lower bound 0) below 1e-4 — a variance component at 0, or (random slope) the
+	 * intercept–slope correlation at ±1.
+	 */
+	singular: boolean;
+	/** Relative covariance parameters θ (lme4's getME(fit, "theta"): lower-triangular Λθ by column). */
+	theta: number[];
 	/** Number of deviance evaluations used by the optimiser. */
 	iterations: number;
 }
 
 const Z975 = 1.959963984540054;
+/** lme4's isSingular() default tolerance on θ. */
+const SINGULAR_TOL = 1e-4;
 
 /**
  * Fits a linear mixed model with a single grouping factor by ML or REML (lme4's profiled
@@ -108,6 +118,8 @@ export function fitLmm(input: LmmInput): LmmFit {
 		nObs: s.n,
 		nGroups: s.G,
 		converged: opt.converged,
+		singular: s.q === 1 ? theta[0] < SINGULAR_TOL : theta[0] < SINGULAR_TOL || theta[2] < SINGULAR_TOL,
+		theta,
 		iterations: opt.evaluations
 	};
 }

@@ -1,0 +1,163 @@
+/**
+ * The policy applied to the whole report (CLI `report --min-cell N`, JSON and text): every section
+ * in one export, so a count withheld in one section is not printed in another, and the
+ * Kaplan–Meier steps, log-rank observed/expected and models are covered too.
+ */
+import type { LogRankRow, SurvivalRow } from '../metrics/durability';
+import type { ModelRow } from '../metrics/models';
+import type { MmrmRow } from '../metrics/mmrm';
+import type { Report } from '../metrics/report';
+import { MIN_CELL, protect, protectTables, type Exported, type Protected } from './policy';
+import type { Row, TableSpec } from './spec';
+import { ATTRITION, DURABILITY, LIFE_TABLE, LOG_RANK, MMRM_MEANS, RELIABLE_CHANGE, REMISSION, RESPONSE, SURVIVAL, TRAJECTORIES } from './tables';
+
+type Section = 'trajectories' | 'response' | 'remission' | 'reliable_change' | 'durability' | 'attrition';
+
+/** A model as exported: coefficients withheld when a group it was fitted on is under the threshold. */
+export type SharedModel = Omit<ModelRow, 'fixed' | 'variance' | 'lrt' | 'group_n' | 'loglik' | 'deviance' | 'aic' | 'bic'> & {
+	fixed: ModelRow['fixed'];
+	variance: ModelRow['variance'] | null;
+	lrt: ModelRow['lrt'];
+	group_n: number[] | null;
+	loglik: number | null;
+	deviance: number | null;
+	aic: number | null;
+	bic: number | null;
+	suppressed: boolean;
+	suppressed_reason: string | null;
+};
+
+/** The report with small cells withheld: the same sections, nullable where the policy withheld. */
+export type SharedReport = Omit<Report, Section | 'survival' | 'log_rank' | 'models'> & { [K in Section]: Protected<Report[K][number]>[] } & {
+	survival: (Protected<Omit<SurvivalRow, 'points'>> & { points: Protected<SurvivalRow['points'][number]>[] })[];
+	log_rank: (Omit<LogRankRow, 'observed' | 'expected'> & { observed: (number | null)[]; expected: (number | null)[] | null; suppressed: boolean })[];
+	models: (SharedModel | SharedMmrm)[];
+};
+
+/** An MMRM as exported: LS means per session × group through the policy; nothing from a small group. */
+export type SharedMmrm = Omit<MmrmRow, 'ls_means'> & { ls_means: Protected<MmrmRow['ls_means'][number]>[]; suppressed: boolean; suppressed_reason: string | null };
+
+/** Kaplan–Meier steps of every group as one life table, plus a total row per group. */
+export function lifeTable(rows: SurvivalRow[]): Row[] {
+	return rows.flatMap((r) => [
+		{ instrument: r.instrument, group: r.group, step: false, time: -1, at_risk: r.n, events: r.events, censored: r.n - r.events },
+		...r.points.map((p) => ({ instrument: r.instrument, group: r.group, step: true, time: p.time, at_risk: p.atRisk, events: p.events, censored: p.censored, survival: p.survival, se: p.se, low: p.low, high: p.high }))
+	]);
+}
+
+/** A model fitted on a group under `minCell` client-series keeps its description only. */
+export function protectModel(m: ModelRow, minCell: number): SharedModel {
+	const small = m.groups.filter((_, i) => m.group_n[i] > 0 && m.group_n[i] < minCell);
+	if (minCell <= 0 || (!small.length && !(m.n_clients > 0 && m.n_clients < minCell))) return { ...m, suppressed: false, suppressed_reason: null };
+	return {
+		...m,
+		fixed: [],
+		variance: null,
+		lrt: null,
+		group_n: null,
+		loglik: null,
+		deviance: null,
+		aic: null,
+		bic: null,
+		n_clients: m.n_clients < minCell ? (null as unknown as number) : m.n_clients,
+		n_obs: m.n_clients < minCell ? (null as unknown as number) : m.n_obs,
+		suppressed: true,
+		suppressed_reason: `fitted on ${small.length ? `a group with fewer than ${minCell} client-series (${small.join(', ')})` : `fewer than ${minCell} client-series`}: coefficients not exported`
+	};
+}
+
+/** Sections of a report or a page, raw. */
+export interface Sections {
+	trajectories?: Report['trajectories'];
+	response?: Report['response'];
+	remission?: Report['remission'];
+	reliable_change?: Report['reliable_change'];
+	durability?: Report['durability'];
+	attrition?: Report['attrition'];
+	survival?: Report['survival'];
+	log_rank?: Report['log_rank'];
+}
+
+const SPECS = { trajectories: TRAJECTORIES, response: RESPONSE, remission: REMISSION, reliable_change: RELIABLE_CHANGE, durability: DURABILITY, attrition: ATTRITION };
+
+/**
+ * Every section published together (a report, the overview's downloads) as one export: each
+ * table's rows as exported, the Kaplan–Meier summary without its steps (`survival`), the steps
+ * as a life table (`life_table`: `step` rows; one `step: false` total row per group) and the
+ * log-rank observed counts per group (`log_rank`).
+ */
+export function protectSections(s: Sections, minCell = MIN_CELL): Record<keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank', Exported<Protected<Row>>> {
+	const rows = (x: unknown) => (x ?? []) as Row[];
+	const tables: [string, TableSpec, Row[]][] = [
+		...Object.entries(SPECS).map(([k, spec]) => [k, spec, rows(s[k as keyof typeof SPECS])] as [string, TableSpec, Row[]]),
+		['survival', SURVIVAL, (s.survival ?? []).map(({ points: _p, ...x }) => x) as unknown as Row[]],
+		['life_table', LIFE_TABLE, lifeTable(s.survival ?? [])],
+		['log_rank', LOG_RANK, (s.log_rank ?? []).flatMap((t) => t.groups.map((g, i) => ({ instrument: t.instrument, group: g, observed: t.observed[i] })))]
+	];
+	const out = protectTables(tables.map(([, spec, r]) => ({ spec, rows: r })), minCell);
+	return Object.fromEntries(tables.map(([k], i) => [k, out[i]])) as never;
+}
+
+/** An MMRM: withheld whole when a group is under `minCell`; else a session's means and differences go with any of its n. */
+export function protectMmrm(m: MmrmRow, minCell: number): SharedMmrm {
+	const size = (g: string) => Math.max(0, ...m.ls_means.filter((l) => l.group === g).map((l) => l.n));
+	const small = m.groups.filter((g) => size(g) > 0 && size(g) < minCell);
+	if (minCell > 0 && (small.length || (m.n_clients > 0 && m.n_clients < minCell)))
+		return {
+			...m,
+			fixed: [],
+			covariance: [],
+			ls_means: [],
+			differences: [],
+			last_session_difference: null,
+			loglik: null as unknown as number,
+			aic: null as unknown as number,
+			bic: null as unknown as number,
+			suppressed: true,
+			suppressed_reason: `fitted on ${small.length ? `a group with fewer than ${minCell} client-series (${small.join(', ')})` : `fewer than ${minCell} client-series`}: coefficients not exported`
+		};
+	const means = protect(m.ls_means, MMRM_MEANS, minCell).rows;
+	const hidden = new Set(means.filter((l) => l.suppressed).map((l) => l.session));
+	const keep = <T extends { session: number }>(d: T) => !hidden.has(d.session);
+	return {
+		...m,
+		ls_means: [...means],
+		differences: m.differences.filter(keep),
+		last_session_difference: m.last_session_difference && keep(m.last_session_difference) ? m.last_session_difference : null,
+		suppressed: hidden.size > 0,
+		suppressed_reason: hidden.size ? `sessions ${[...hidden].join(', ')}: a group under ${minCell} client-series, estimates not exported` : null
+	};
+}
+
+/** The report with small cells withheld (for sharing/export). */
+export function protectReport(r: Report, minCell: number): SharedReport {
+	const e = protectSections(r, minCell);
+	const [life, lr] = [e.life_table.rows, e.log_rank.rows];
+	const steps = (instrument: unknown, group: unknown) => life.filter((p) => p.step === true && p.instrument === instrument && p.group === group);
+	return {
+		...r,
+		meta: { ...r.meta, min_cell: minCell },
+		trajectories: e.trajectories.rows as never,
+		response: e.response.rows as never,
+		remission: e.remission.rows as never,
+		reliable_change: e.reliable_change.rows as never,
+		durability: e.durability.rows as never,
+		attrition: e.attrition.rows as never,
+		survival: e.survival.rows.map((s) => ({
+			...s,
+			points: steps(s.instrument, s.group).map(({ instrument: _i, group: _g, step: _s, at_risk, suppressed_fields, ...p }) => ({
+				...p,
+				atRisk: at_risk,
+				suppressed_fields: (suppressed_fields as string[]).map((f) => (f === 'at_risk' ? 'atRisk' : f))
+			}))
+		})) as never,
+		// Σ expected = Σ observed: expected is withheld with any observed count of its test
+		log_rank: r.log_rank.map((t) => {
+			const mine = lr.filter((x) => x.instrument === t.instrument);
+			const observed = t.groups.map((g) => (mine.find((x) => x.group === g)?.observed ?? null) as number | null);
+			const hidden = observed.some((o) => o === null);
+			return { ...t, observed, expected: hidden ? null : t.expected, suppressed: hidden };
+		}),
+		models: r.models.map((m) => ('ls_means' in m ? protectMmrm(m, minCell) : protectModel(m, minCell)))
+	};
+}

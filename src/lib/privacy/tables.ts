@@ -1,0 +1,235 @@
+/**
+ * The structure of every table the app and the CLI export, declared for the policy (spec.ts):
+ * what is a count, what derives from it, and which counts add up to which. A new export (a site
+ * bundle, a safety table) adds its spec here and calls `protect` / `protectTables`.
+ *
+ * Shared quantities (`same`) tie the report's sections together: client-series observed at a
+ * session or follow-up week are the trajectory n, the attrition count and the durability n; the
+ * analysed client-series are the remission and reliable-change n; responders with follow-up and
+ * their losses are the Kaplan–Meier n / events and the log-rank observed counts.
+ */
+import type { TableSpec } from './spec';
+
+const DIST = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'max'];
+const RATE = ['rate', 'ci_low', 'ci_high'];
+const OBSERVED_SESSION = { as: 'observed-session', by: ['instrument', 'group', 'session'] };
+const OBSERVED_WEEK = { as: 'observed-week', by: ['instrument', 'group', 'week'] };
+
+/** Mean score per group × phase × session/week (observed cases share their n with attrition). */
+export const TRAJECTORIES: TableSpec = {
+	name: 'trajectories',
+	counts: ['n'],
+	derived: [{ fields: DIST, from: ['n'] }],
+	slices: [{ kind: 'groups', group: 'group', by: ['instrument', 'phase', 'session', 'week'], totalKnown: true }],
+	same: [
+		{ field: 'n', where: { method: 'observed', phase: ['baseline', 'session'] }, ...OBSERVED_SESSION },
+		{ field: 'n', where: { method: 'observed', phase: 'followup' }, ...OBSERVED_WEEK }
+	]
+};
+
+/** Client-series still observed at each stage; share = clients / the group's baseline clients. */
+export const ATTRITION: TableSpec = {
+	name: 'attrition',
+	// with_baseline: the stage's client-series that also have a baseline (the share's numerator)
+	counts: ['clients', 'with_baseline'],
+	derived: [{ fields: ['share'], from: ['clients', 'with_baseline'], row: { by: ['instrument', 'group'], match: { phase: 'baseline' } } }],
+	slices: [
+		{ kind: 'fields', parts: ['with_baseline'], total: 'clients', complete: false },
+		{ kind: 'groups', group: 'group', by: ['instrument', 'phase', 'session', 'week'], where: { phase: ['baseline', 'session', 'end', 'followup'] }, totalKnown: true },
+		// each route has its own planned last session: the completed stage adds up across them
+		{ kind: 'groups', group: 'group', by: ['instrument', 'phase'], where: { phase: 'completed' }, totalKnown: true }
+	],
+	same: [
+		{ field: 'clients', where: { phase: ['baseline', 'session'] }, ...OBSERVED_SESSION },
+		{ field: 'clients', where: { phase: 'followup' }, ...OBSERVED_WEEK }
+	]
+};
+
+/** Mean score by follow-up week; responders seen that week and those still responding. */
+export const DURABILITY: TableSpec = {
+	name: 'durability',
+	counts: ['n', 'responders_n', 'still_responding_n'],
+	derived: [
+		{ fields: DIST, from: ['n'] },
+		{ fields: ['still_responding'], from: ['responders_n', 'still_responding_n'] }
+	],
+	slices: [
+		{ kind: 'fields', parts: ['responders_n'], total: 'n', complete: false },
+		{ kind: 'fields', parts: ['still_responding_n'], total: 'responders_n', complete: false },
+		{ kind: 'groups', group: 'group', by: ['instrument', 'week'], totalKnown: true }
+	],
+	same: [{ field: 'n', ...OBSERVED_WEEK }]
+};
+
+/** Responders (or remitters) of n per group, with the `(all)` row over groups. */
+function rateSpec(name: string, analysed: string): TableSpec {
+	return {
+		name,
+		counts: ['count', 'n'],
+		derived: [{ fields: RATE, from: ['count', 'n'] }],
+		slices: [
+			{ kind: 'fields', parts: ['count'], total: 'n', complete: false },
+			{ kind: 'groups', group: 'group', by: ['instrument'], totalKnown: true }
+		],
+		same: [{ field: 'n', as: analysed, by: ['instrument', 'group'] }]
+	};
+}
+/** Response: analysed = baseline > 0 and an end score. */
+export const RESPONSE = rateSpec('response', 'analysed-baseline-positive');
+/** Remission: analysed = a baseline and an end score (the reliable-change n too). */
+export const REMISSION = rateSpec('remission', 'analysed');
+
+/** One row per outcome: improved + unchanged + deteriorated = n; clinically significant ⊆ improved. */
+export const RELIABLE_CHANGE: TableSpec = {
+	name: 'reliable_change',
+	counts: ['count', 'n'],
+	derived: [{ fields: RATE, from: ['count', 'n'] }],
+	slices: [
+		{ kind: 'rows', by: ['instrument', 'group'], where: { outcome: ['improved', 'unchanged', 'deteriorated'] }, count: 'count', total: 'n' },
+		{ kind: 'rows', by: ['instrument', 'group'], where: { outcome: 'clinically_significant' }, count: 'count', totalRow: { outcome: 'improved' }, complete: false },
+		{ kind: 'fields', parts: ['count'], total: 'n', complete: false },
+		{ kind: 'groups', group: 'group', by: ['instrument', 'outcome'], totalKnown: true }
+	],
+	same: [{ field: 'n', as: 'analysed', by: ['instrument', 'group'] }]
+};
+
+const KM_N = { as: 'km-n', by: ['instrument', 'group'] };
+const KM_EVENTS = { as: 'km-events', by: ['instrument', 'group'] };
+
+/** Kaplan–Meier summary per group: responders with follow-up (n), losses (events), median. */
+export const SURVIVAL: TableSpec = {
+	name: 'survival',
+	counts: ['n', 'events'],
+	derived: [{ fields: ['median_weeks', 'median_low', 'median_high'], from: ['n', 'events'] }],
+	slices: [
+		{ kind: 'fields', parts: ['events'], total: 'n', complete: false },
+		{ kind: 'groups', group: 'group', by: ['instrument'], totalKnown: true }
+	],
+	same: [
+		{ field: 'n', ...KM_N },
+		{ field: 'events', ...KM_EVENTS }
+	]
+};
+
+/**
+ * Kaplan–Meier life table, one row per step (`step: true`: time, at risk, events, censored, S(t)
+ * and its CI) plus one total row per group (`step: false`: n at risk at the start, all events).
+ * S(t) carries every earlier step, so it is withheld from the first withheld step on.
+ */
+export const LIFE_TABLE: TableSpec = {
+	name: 'life_table',
+	counts: ['at_risk', 'events', 'censored'],
+	derived: [{ fields: ['survival', 'se', 'low', 'high'], from: ['at_risk', 'events', 'censored'], carry: { by: ['instrument', 'group'], order: 'time' } }],
+	slices: [
+		{ kind: 'chain', by: ['instrument', 'group', 'step'], order: 'time', from: 'at_risk', minus: ['events', 'censored'] },
+		{ kind: 'rows', by: ['instrument', 'group'], where: { step: true }, count: 'events', totalRow: { step: false } },
+		{ kind: 'rows', by: ['instrument', 'group'], where: { step: true }, count: 'censored', totalRow: { step: false } }
+	],
+	same: [
+		{ field: 'at_risk', where: { step: false }, ...KM_N },
+		{ field: 'events', where: { step: false }, ...KM_EVENTS }
+	]
+};
+
+/** Log-rank observed losses per group (the Kaplan–Meier events) add up across groups. */
+export const LOG_RANK: TableSpec = {
+	name: 'log_rank',
+	counts: ['observed'],
+	slices: [{ kind: 'groups', group: 'group', by: ['instrument'], totalKnown: true }],
+	same: [{ field: 'observed', ...KM_EVENTS }]
+};
+
+/** Table 1 (cohort comparison): levels of each attribute add up to the cohort's client-series. */
+export function table1Spec(population: { series: string; analysed: string }): TableSpec {
+	const series = { as: 't1-series', by: ['cohort'] };
+	return {
+		name: 'table1',
+		counts: ['n', 'total'],
+		derived: [{ fields: ['pct'], from: ['n', 'total'] }],
+		slices: [
+			{ kind: 'rows', by: ['variable', 'cohort'], except: { variable: 'n' }, count: 'n', total: 'total' },
+			{ kind: 'rows', by: ['cohort'], where: { variable: 'n', level: population.analysed }, count: 'n', totalRow: { variable: 'n', level: population.series }, complete: false }
+		],
+		same: [
+			{ field: 'total', ...series },
+			{ field: 'n', where: { variable: 'n', level: population.series }, ...series }
+		]
+	};
+}
+
+/** Table 1's baseline score per cohort (n = its client-series with a baseline). */
+export const TABLE1_BASELINE: TableSpec = {
+	name: 'table1_baseline',
+	counts: ['n'],
+	derived: [{ fields: DIST, from: ['n'] }],
+	same: [{ field: 'n', as: 't1-series', by: ['cohort'] }]
+};
+
+/**
+ * Estimates per cohort and their contrasts (change from baseline, ANCOVA, Hedges' g): the cohort
+ * rows' n add up to a contrast's n, and a contrast is withheld with either cohort's n.
+ */
+export const ESTIMATES: TableSpec = {
+	name: 'estimates',
+	counts: ['n'],
+	derived: [
+		{ fields: ['value', 'low', 'high', 'p'], from: ['n'] },
+		{ fields: ['value', 'low', 'high', 'p'], from: ['n'], row: { by: [], match: { kind: 'cohort' } }, where: { kind: 'contrast' } }
+	],
+	slices: [{ kind: 'rows', by: [], where: { kind: 'cohort' }, count: 'n', totalRow: { kind: 'contrast' } }],
+	same: [{ field: 'n', where: { kind: 'contrast' }, as: 'both-cohorts', by: [] }]
+};
+
+/** Response and remission per cohort (count of n) and the A − B difference (n = both cohorts). */
+export const COHORT_RATES: TableSpec = {
+	name: 'cohort_rates',
+	counts: ['count', 'n'],
+	derived: [
+		{ fields: ['value', 'low', 'high'], from: ['count', 'n'] },
+		{ fields: ['value', 'low', 'high'], from: ['count', 'n'], row: { by: ['outcome'], match: { kind: 'cohort' } }, where: { kind: 'contrast' } }
+	],
+	slices: [
+		{ kind: 'fields', parts: ['count'], total: 'n', complete: false, where: { kind: 'cohort' } },
+		{ kind: 'rows', by: ['outcome'], where: { kind: 'cohort' }, count: 'n', totalRow: { kind: 'contrast' } }
+	]
+};
+
+/** A table without counts (e.g. a model's coefficients once the model passed `protectModel`). */
+export const NO_COUNTS: TableSpec = { name: 'no_counts', counts: [] };
+
+/** Flow diagram: each step's n plus those who left since the step it is counted from = that step's n. */
+export const FLOW: TableSpec = {
+	name: 'flow',
+	counts: ['n', 'left'],
+	slices: [{ kind: 'link', by: ['instrument', 'group'], id: 'index', ref: 'from', parts: ['n', 'left'], total: 'n' }]
+};
+
+/**
+ * Subgroups of a cohort comparison: per variable, the levels' client-series add up to the overall
+ * row's (`of_a`, `of_b` carry it on each level row); an estimate goes with either cohort's n.
+ */
+export const SUBGROUPS: TableSpec = {
+	name: 'subgroups',
+	counts: ['n_a', 'n_b', 'of_a', 'of_b'],
+	derived: [{ fields: ['estimate', 'low', 'high'], from: ['n_a', 'n_b'] }],
+	slices: [
+		{ kind: 'rows', by: ['variable'], except: { variable: 'overall' }, count: 'n_a', total: 'of_a' },
+		{ kind: 'rows', by: ['variable'], except: { variable: 'overall' }, count: 'n_b', total: 'of_b' }
+	],
+	same: [
+		{ field: 'of_a', as: 'overall-a', by: [] },
+		{ field: 'n_a', where: { variable: 'overall' }, as: 'overall-a', by: [] },
+		{ field: 'of_b', as: 'overall-b', by: [] },
+		{ field: 'n_b', where: { variable: 'overall' }, as: 'overall-b', by: [] }
+	]
+};
+
+/** MMRM least-squares means per session × group: a session's means (and differences) go with any of its n. */
+export const MMRM_MEANS: TableSpec = {
+	name: 'mmrm_means',
+	counts: ['n'],
+	derived: [
+		{ fields: ['estimate', 'se', 'ci_low', 'ci_high'], from: ['n'] },
+		{ fields: ['estimate', 'se', 'ci_low', 'ci_high'], from: ['n'], row: { by: ['session'], match: {} } }
+	]
+};

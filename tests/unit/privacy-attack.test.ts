@@ -1,0 +1,101 @@
+/**
+ * The small-cell policy against an attacker (privacy-attacker.ts): after `report --min-cell 11`,
+ * no withheld count — and no implied count of 1–10 (n − responders …) — can be pinned down from
+ * the rest of the output and every total a reader knows. On the demo cohort through the CLI entry
+ * point (issue 10's regression: BDI-II "deteriorated" per route, log-rank observed/expected), and
+ * on random datasets (fast-check, fixed seed) through the same report builder.
+ */
+import path from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/lib/cli/main';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { buildReport, type Report } from '../../src/lib/metrics/report';
+import { protectReport } from '../../src/lib/privacy/report';
+import { loadCanonical, type Canon } from './metrics-fixtures';
+import { readReport, recovered } from './privacy-attacker';
+
+const DEMO = path.resolve(__dirname, '../../data/demo-cohort.csv');
+
+async function cli(args: string[]) {
+	let out = '';
+	let err = '';
+	const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+	return { code, out, err };
+}
+
+describe('report --min-cell 11 on the demo cohort (CLI)', () => {
+	let raw: Report;
+	let shared: Record<string, unknown>;
+	beforeAll(async () => {
+		const [open, closed] = [await cli(['report', DEMO, '--json']), await cli(['report', DEMO, '--json', '--min-cell', '11'])];
+		expect([open.code, closed.code]).toEqual([0, 0]);
+		raw = JSON.parse(open.out);
+		shared = JSON.parse(closed.out);
+	}, 600_000);
+
+	it('withholds BDI-II "deteriorated" for IM, intranasal and sublingual and a complement in each slice', () => {
+		const rc = shared.reliable_change as { instrument: string; group: string; outcome: string; count: number | null; n: number | null }[];
+		// issue 10: 351 − 236 − 110 = 5, 167 − 113 − 53 = 1, 554 − 369 − 179 = 6 were recoverable
+		for (const g of ['im', 'intranasal', 'sublingual']) {
+			const mine = rc.filter((r) => r.instrument === 'bdi2' && r.group === g && r.outcome !== 'clinically_significant');
+			expect(mine.find((r) => r.outcome === 'deteriorated')!.count).toBeNull();
+			expect(mine.filter((r) => r.count === null).length).toBeGreaterThanOrEqual(2);
+		}
+	});
+
+	it('no withheld count, and no implied count under 11, is recoverable from the rest of the output', () => {
+		const found = recovered(readReport(raw, shared), 11);
+		expect(found).toEqual([]);
+	});
+
+	it('log-rank observed/expected are withheld with the Kaplan–Meier events they repeat', () => {
+		const surv = shared.survival as { instrument: string; group: string; events: number | null }[];
+		for (const t of shared.log_rank as { instrument: string; groups: string[]; observed: (number | null)[]; expected: number[] | null }[]) {
+			t.groups.forEach((g, i) => {
+				const ev = surv.find((s) => s.instrument === t.instrument && s.group === g)!.events;
+				if (ev === null) expect(t.observed[i]).toBeNull();
+			});
+			if (t.observed.some((o) => o === null)) expect(t.expected).toBeNull();
+		}
+	});
+});
+
+/** A random clinic: 2–4 routes, 1–30 client-series each, PHQ-9 at baseline, sessions 1–4 and follow-up weeks. */
+const clinic = fc
+	.array(
+		fc.record({
+			route: fc.constantFrom('iv', 'im', 'sublingual', 'intranasal'),
+			baseline: fc.integer({ min: 5, max: 27 }),
+			sessions: fc.array(fc.option(fc.integer({ min: 0, max: 27 }), { nil: null }), { minLength: 1, maxLength: 4 }),
+			followups: fc.array(fc.option(fc.integer({ min: 0, max: 27 }), { nil: null }), { minLength: 0, maxLength: 3 })
+		}),
+		{ minLength: 4, maxLength: 90 }
+	)
+	.map((cs) =>
+		cs.flatMap((c, i): Canon[] => [
+			{ client_id: `C${i}`, route: c.route, instrument: 'phq9', phase: 'baseline', session: 0, score: c.baseline },
+			...c.sessions.flatMap((s, j): Canon[] => (s === null ? [] : [{ client_id: `C${i}`, route: c.route, instrument: 'phq9', phase: 'session', session: j + 1, score: s }])),
+			...c.followups.flatMap((s, j): Canon[] => (s === null ? [] : [{ client_id: `C${i}`, route: c.route, instrument: 'phq9', phase: 'followup', session: null, week: [1, 4, 8][j], score: s }]))
+		])
+	);
+
+describe('random datasets: the attacker recovers nothing (fast-check)', () => {
+	let db: NodeConnector;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+	});
+	afterAll(() => db.close());
+
+	it('for every report section the solver leaves every withheld cell undetermined', async () => {
+		await fc.assert(
+			fc.asyncProperty(clinic, async (rows) => {
+				await loadCanonical(db, rows);
+				const raw = (await buildReport(db, { groupBy: 'route', model: { random: 'intercept' } })) as Report;
+				const shared = JSON.parse(JSON.stringify(protectReport(raw, 11)));
+				expect(recovered(readReport(raw, shared), 11)).toEqual([]);
+			}),
+			{ seed: 20261201, numRuns: 12, endOnFailure: true }
+		);
+	}, 600_000);
+});
