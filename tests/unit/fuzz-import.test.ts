@@ -6,6 +6,10 @@
  * outcome whose report keeps `rows_read === rows_accepted + rows_rejected`; nothing else is thrown,
  * and the rejected-rows CSV never carries a live spreadsheet formula.
  *
+ * Both import paths (issue 11): whenever a file can take the engine path (DuckDB's CSV reader and
+ * set-based SQL, `importWithEngine`), it runs there too and must give the same refusal, the same
+ * report and the same accepted rows as the JavaScript importer.
+ *
  * Deterministic: every property runs with a fixed seed and a bounded `numRuns`; on failure fast-check
  * prints the seed and the shrunk counterexample. The per-case `timeout` only turns a hang into a
  * failure (it is far above any real case); nothing asserts how fast the importer is.
@@ -16,11 +20,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as XLSX from '@e965/xlsx';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMapping, ImportError, importFile, readTable, rejectedRowsCsv, suggestMapping, type ImportOutcome, type RawTable } from '../../src/lib/import/index';
 import { parseDelimited } from '../../src/lib/import/csv';
 import { csvCell, safeFileName, toCsv } from '../../src/lib/export/csv';
 import { root } from '../fixtures/import/helpers';
+import { importWithEngine, prepareDelimited } from '../../src/lib/import/duck/index';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { sql } from '../../src/lib/engine/sql';
+
+let conn: NodeConnector;
+beforeAll(async () => {
+	conn = await openNodeEngine();
+});
+afterAll(() => conn?.close());
+/** Files that took the DuckDB path, so a run shows the comparison really happened. */
+const engineRuns = { duckdb: 0, javascript: 0 };
 
 const SEED = 20261122;
 /** fast-check settings shared by every property: fixed seed, bounded runs, a hang guard per case. */
@@ -73,6 +88,11 @@ async function boundary(bytes: Uint8Array, name: string): Promise<Result> {
 		let second: unknown = null;
 		await importFile(bytes, name).catch((err) => (second = err));
 		expect(expectCleanRefusal(second)).toBe(message);
+		if (prepareDelimited(bytes, name).ok) {
+			let third: unknown = null;
+			await importWithEngine(conn, bytes, name, { table: 'fuzz' }).catch((err) => (third = err));
+			expect(expectCleanRefusal(third)).toBe(message);
+		}
 		return { kind: 'refused', message };
 	}
 	// The suggested mapping is built from this very table, so applying it must never throw.
@@ -83,7 +103,23 @@ async function boundary(bytes: Uint8Array, name: string): Promise<Result> {
 	const stepped = await importFile(bytes, name);
 	expectIdentity(stepped);
 	expect(stepped.report).toEqual(outcome.report);
+	if (prepareDelimited(bytes, name).ok) await expectSameThroughEngine(bytes, name, outcome);
 	return { kind: 'imported', raw, outcome, csv };
+}
+
+/** The engine path's report equals the JavaScript one (apart from naming its reader), and so do the rows. */
+async function expectSameThroughEngine(bytes: Uint8Array, name: string, js: ImportOutcome): Promise<void> {
+	const engine = await importWithEngine(conn, bytes, name, { table: 'fuzz' });
+	const { reader, ...report } = engine.report;
+	engineRuns[reader!.path]++;
+	expect(report, `${reader?.path}: ${reader?.note}`).toEqual(js.report);
+	expect(engine.unknownLabels).toEqual(js.unknownLabels);
+	const rows = await conn.query(sql`SELECT * FROM fuzz`);
+	expect(rows.length).toBe(js.rows.length);
+	rows.forEach((row, i) => {
+		const want = js.rows[i] as Record<string, unknown>;
+		for (const [k, v] of Object.entries(row)) expect(v, `row ${i} ${k}`).toEqual(want[k] ?? null);
+	});
 }
 
 // ---- generators ------------------------------------------------------------------------------
@@ -386,6 +422,12 @@ describe('named hostile files', () => {
 			expect([0, 1], `${name}: ${run.stderr}`).toContain(run.status);
 			expect(run.stderr, name).not.toMatch(/RangeError|TypeError|at .*\.ts:/);
 		}
+	});
+});
+
+describe('both paths', () => {
+	it('the DuckDB path really ran on the CSV cases above', () => {
+		expect(engineRuns.duckdb).toBeGreaterThan(50);
 	});
 });
 

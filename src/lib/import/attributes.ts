@@ -85,7 +85,8 @@ export function prepareAttributes(raw: RawTable, ctx: Ctx, attrs: ResolvedAttrib
 	}
 }
 
-function own(a: ResolvedAttribute, row: Cell[], ctx: Ctx, key: string): string | number | null {
+/** The attribute's own value in `row` (labels and transform applied), before any per-client fill. */
+export function own(a: ResolvedAttribute, row: Cell[], ctx: Ctx, key: string): string | number | null {
 	const raw = row[a.idx];
 	switch (a.spec.transform) {
 		case 'age_band':

@@ -48,6 +48,12 @@ export interface ImportReport {
 	source_rows: number;
 	/** Empty measure cells of rows that had other values (wide files: missing timepoints); not records. */
 	empty_cells_skipped: number;
+	/**
+	 * Which reader did the work: DuckDB's own CSV reader with set-based SQL, or the JavaScript importer
+	 * (with the reason when a delimited file could not take the DuckDB path). Absent when the
+	 * JavaScript importer was called directly. Both give the same report otherwise.
+	 */
+	reader?: { path: 'duckdb' | 'javascript'; note: string };
 }
 
 /** Result of mapping a table: accepted rows, the report, and labels the user still has to map. */

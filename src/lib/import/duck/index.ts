@@ -1,0 +1,61 @@
+/**
+ * Import any file into a DuckDB table, through DuckDB's own CSV reader where it can read the file
+ * exactly as the JavaScript importer would (prepare.ts), otherwise through the JavaScript importer
+ * (xlsx, .dat, JSON, Parquet, irregular text, mappings with per-client values). The report says which
+ * (`report.reader`) and is otherwise the same either way.
+ */
+import type { Connector } from '../../engine/connector';
+import { applyMapping } from '../apply';
+import { loadRows } from '../load';
+import type { Mapping } from '../mapping';
+import { readTable } from '../read';
+import { suggestMapping } from '../suggest';
+import type { RawTable } from '../types';
+import { UseJavaScript } from './dict';
+import { prepareDelimited, type PreparedCsv } from './prepare';
+import { importPreparedCsv, type EngineImport } from './run';
+
+export { prepareDelimited, type PreparedCsv, HEAD_ROWS } from './prepare';
+export { importPreparedCsv, type EngineImport } from './run';
+export { UseJavaScript } from './dict';
+
+/** How a DuckDB-path import is described to the person reading the report. */
+export function duckdbNote(csv: Pick<PreparedCsv, 'encoding'>): string {
+	const transcoded = csv.encoding === 'utf-8' || csv.encoding === 'utf-8-bom' ? '' : `; transcoded from ${csv.encoding} to UTF-8 first`;
+	return `read by DuckDB's CSV reader and checked in SQL${transcoded}`;
+}
+
+/** How a JavaScript-path import is described, with the reason the DuckDB path was not taken. */
+export function javascriptNote(reason: string): string {
+	return `read by the JavaScript importer (${reason})`;
+}
+
+/**
+ * Read `bytes` (named `fileName`), map with `opts.mapping` (or the suggested mapping) and put the
+ * accepted rows into `opts.table`. Throws ImportError when the file cannot be read at all.
+ */
+export async function importWithEngine(
+	conn: Connector,
+	bytes: Uint8Array,
+	fileName: string,
+	opts: { table: string; mapping?: Mapping; sheet?: string }
+): Promise<EngineImport & { raw?: RawTable }> {
+	const prepared = prepareDelimited(bytes, fileName);
+	let reason: string;
+	if (prepared.ok) {
+		const mapping = opts.mapping ?? suggestMapping(prepared.csv.head);
+		try {
+			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table);
+			out.report.reader = { path: 'duckdb', note: duckdbNote(prepared.csv) };
+			return out;
+		} catch (e) {
+			if (!(e instanceof UseJavaScript)) throw e;
+			reason = e.message;
+		}
+	} else reason = prepared.reason;
+	const raw = await readTable(bytes, fileName, { sheet: opts.sheet ?? opts.mapping?.format?.sheet });
+	const outcome = applyMapping(raw, opts.mapping ?? suggestMapping(raw));
+	await loadRows(conn, opts.table, outcome);
+	outcome.report.reader = { path: 'javascript', note: javascriptNote(reason) };
+	return { report: outcome.report, extraColumns: outcome.extraColumns, mapping: outcome.mapping, unknownLabels: outcome.unknownLabels, table: opts.table, raw };
+}

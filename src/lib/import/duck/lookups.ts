@@ -1,0 +1,172 @@
+/**
+ * The mapping's value sources as SQL: each source becomes a few typed expressions, computed by the
+ * JavaScript importer's own functions once per distinct cell text (see dict.ts) and joined back.
+ * A constant source becomes bound parameters; a column source a dictionary join.
+ */
+import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../../instruments/definitions';
+import { parseItem } from '../../instruments/scoring';
+import type { Connector, Value } from '../../engine/connector';
+import { ident, sql, type Sql } from '../../engine/sql';
+import type { TimepointValue } from '../mapping';
+import { routeOf } from '../record';
+import type { Resolved } from '../sources';
+import { cellNumber, memo, normaliseInstrument, normalisePhase, parseTimepoint } from '../values';
+import { createDictionary, UseJavaScript, type DictType } from './dict';
+
+const TYPE: Record<DictType, Sql> = { text: sql`VARCHAR`, double: sql`DOUBLE`, int: sql`INTEGER`, bool: sql`BOOLEAN` };
+
+/** Where the cells are and the dictionary being built for this import. */
+export interface Cells {
+	conn: Connector;
+	table: string;
+	dict: Dictionaries;
+	cell: (idx: number) => Sql;
+}
+
+/** A source as SQL: join clauses to add to the FROM, and an expression per output field. */
+export interface Lookup {
+	joins: Sql[];
+	get(field: string): Sql;
+}
+
+type Spec = Record<string, DictType>;
+
+/** A typed literal (a bound parameter with a cast). */
+export function literal(v: Value, type: DictType): Sql {
+	return sql`CAST(${v} AS ${TYPE[type]})`;
+}
+
+/**
+ * Every lookup of one import in one table (one Arrow insert, not one per column): rows carry the
+ * lookup's number, the cell text `k`, an optional second key `x`, and the lookup's fields. Field
+ * names mean the same type in every lookup.
+ */
+export class Dictionaries {
+	private columns: Record<string, { type: DictType; values: Value[] }> = { dict: { type: 'int', values: [] }, k: { type: 'text', values: [] }, x: { type: 'text', values: [] } };
+	private count = 0;
+	private size = 0;
+
+	/** `distinct`: each looked-up column's distinct non-null cell texts (fetched in one query up front). */
+	constructor(
+		readonly name: string,
+		private distinct: Map<number, string[]>
+	) {}
+
+	/** Look column `idx` up through `f` (called once per distinct text, × each `extra` value); `f(null)` is inlined for missing cells. */
+	add(cells: Cells, idx: number, spec: Spec, f: (text: string | null, extra: string | null) => Record<string, Value | undefined>, extra?: { values: string[]; sql: Sql }): Lookup {
+		const id = this.count++;
+		const keys = this.distinct.get(idx);
+		if (!keys) throw new Error(`column ${idx} was not prepared for lookups`);
+		for (const [field, type] of Object.entries(spec)) {
+			const have = this.columns[field];
+			if (have && have.type !== type) throw new Error(`dictionary field ${field} used with two types`);
+			if (!have) this.columns[field] = { type, values: new Array(this.size).fill(null) };
+		}
+		for (const k of keys)
+			for (const x of extra ? extra.values : [null]) {
+				const out = f(k, x);
+				for (const [field, c] of Object.entries(this.columns))
+					c.values.push(field === 'dict' ? id : field === 'k' ? k : field === 'x' ? x : field in spec ? (out[field] ?? null) : null);
+				this.size++;
+			}
+		const alias = ident(`d${id}`);
+		const cell = cells.cell(idx);
+		const nullOut = extra ? null : f(null, null);
+		const on = extra ? sql` AND ${alias}.x = ${extra.sql}` : sql``;
+		return {
+			joins: [sql`LEFT JOIN ${ident(this.name)} ${alias} ON ${alias}.dict = ${id} AND ${alias}.k = ${cell}${on}`],
+			get: (field) => (nullOut ? sql`CASE WHEN ${cell} IS NULL THEN ${literal(nullOut[field] ?? null, spec[field])} ELSE ${alias}.${ident(field)} END` : sql`${alias}.${ident(field)}`)
+		};
+	}
+
+	/** Write the table (call once, after every lookup was added). */
+	async create(conn: Connector): Promise<void> {
+		await createDictionary(conn, this.name, this.columns);
+	}
+}
+
+/** A mapping source (constant or column with labels) through `f` applied to its labelled text. */
+export function lookupSource(cells: Cells, src: Resolved, spec: Spec, f: (text: string | null) => Record<string, Value | undefined>): Lookup {
+	if (src.kind === 'const') {
+		const out = f(src.value);
+		return { joins: [], get: (field) => literal(out[field] ?? null, spec[field]) };
+	}
+	if (src.kind === 'box' || src.byClient) throw new UseJavaScript('per-client values');
+	const labels = src.labels;
+	const labelled = (t: string | null) => (t === null || !labels ? t : labels.has(t) ? labels.get(t)! : t);
+	return cells.dict.add(cells, src.idx, spec, (t) => f(labelled(t)));
+}
+
+const instrumentOf = memo(normaliseInstrument);
+const phaseOf = memo(normalisePhase);
+
+export const text = (t: string | null) => ({ txt: t });
+
+/** Instrument id (null when unknown) and the text it came from. */
+export const instrumentSpec: Spec = { txt: 'text', id: 'text' };
+export const instrument = (t: string | null) => ({ txt: t, id: t === null ? null : instrumentOf(t) });
+
+export const phaseSpec: Spec = { txt: 'text', phase: 'text' };
+export const phase = (t: string | null) => ({ txt: t, phase: t === null ? null : phaseOf(t) });
+
+export const routeSpec: Spec = { txt: 'text', route: 'text' };
+export const route = (t: string | null) => ({ txt: t, route: routeOf(t) });
+
+/** A number as `cellNumber` reads it: value, NaN flag and JavaScript's own formatting of it. */
+export const numberSpec: Spec = { txt: 'text', num: 'double', nan: 'bool', fmt: 'text' };
+export function number(missing: Set<string>, decimalComma: boolean, mode: 'any' | 'finite' | 'int32') {
+	return (t: string | null) => {
+		const n = t === null ? null : cellNumber(t, missing, decimalComma);
+		const nan = n !== null && Number.isNaN(n);
+		if (n !== null && !nan) {
+			if (mode === 'finite' && !Number.isFinite(n)) throw new UseJavaScript('an infinite number');
+			if (mode === 'int32' && Number.isInteger(n) && Math.abs(n) > 2 ** 31 - 1) throw new UseJavaScript('a whole number beyond 32 bits');
+		}
+		return { txt: t, num: n === null || nan ? null : n, nan, fmt: n === null ? null : String(n) };
+	};
+}
+
+/** Series: the labelled text (default "1") and whether it is a whole number ≥ 1. */
+export const seriesSpec: Spec = { txt: 'text', snum: 'int', ok: 'bool' };
+export function series(missing: Set<string>) {
+	return (t: string | null) => {
+		const txt = t ?? '1';
+		const s = cellNumber(txt, missing, false);
+		const ok = s !== null && Number.isInteger(s) && s >= 1;
+		if (ok && s > 2 ** 31 - 1) throw new UseJavaScript('a series number beyond 32 bits');
+		return { txt, snum: ok ? s : null, ok };
+	};
+}
+
+/** A timepoint column: phase, session, week, or the reason it is not understood. */
+export const timepointSpec: Spec = { phase: 'text', session: 'double', week: 'double', sfmt: 'text', wfmt: 'text', err: 'text', unknown: 'bool' };
+export function timepoint(labels: Map<string, TimepointValue>) {
+	return (t: string | null) => {
+		if (t === null) return { err: 'unknown timepoint: none given' };
+		const label = labels.get(t);
+		const p = label ? { phase: label.phase, session: label.session ?? (label.phase === 'baseline' ? 0 : null), week: label.week ?? null } : parseTimepoint(t);
+		if (!p) return { err: `unknown timepoint: "${t}"`, unknown: true };
+		if (label && (label.session_from_instance || label.week_from_instance)) throw new UseJavaScript('timepoints from a repeat instance');
+		if (p.session !== null && Math.abs(p.session) > 2 ** 31 - 1) throw new UseJavaScript('a session number beyond 32 bits');
+		if (p.week !== null && !Number.isFinite(p.week)) throw new UseJavaScript('an infinite week');
+		return { phase: p.phase, session: p.session, week: p.week, sfmt: p.session === null ? null : String(p.session), wfmt: p.week === null ? null : String(p.week) };
+	};
+}
+
+/** One item column: its value for each instrument, or the rejection reason (`parseItem`'s words). */
+export const itemSpec: Spec = { val: 'double', err: 'text' };
+export function item(k: number) {
+	return (t: string | null, id: InstrumentId) => {
+		const def = INSTRUMENTS[id];
+		if (k >= def.items) return t === null ? {} : { err: `item out of range: item ${k + 1} given but ${def.shortName} has ${def.items} items` };
+		const p = parseItem(def, k + 1, t);
+		if (!p.ok) return { err: `${/not a number/.test(p.reason) ? 'non-numeric value' : 'item out of range'}: ${p.reason}` };
+		return { val: p.value };
+	};
+}
+
+/** Item lookups keyed by cell text and instrument id (a missing answer joins nothing: value null, no error). */
+export function lookupItem(cells: Cells, idx: number, k: number, instrumentId: Sql): Lookup {
+	const f = item(k);
+	return cells.dict.add(cells, idx, itemSpec, (t, id) => f(t, id as InstrumentId), { values: [...INSTRUMENT_IDS], sql: instrumentId });
+}

@@ -1,0 +1,232 @@
+/**
+ * Getting a delimited text file ready for DuckDB's own CSV reader, and deciding when not to.
+ *
+ * DuckDB's `read_csv` and the JavaScript reader (`csv.ts`) agree on regular RFC 4180 text, but not on
+ * the lenient corners the JavaScript reader defines (text after a closing quote is kept, a quote inside
+ * an unquoted field is literal, ragged rows are padded or cut, an unclosed quote is refused). One
+ * byte-level pass here checks that the file has none of those corners and records where every record
+ * starts (the source line the report names: `read_csv` in DuckDB 1.4 has no row numbers for CSV). A
+ * file that passes is read by DuckDB; any other goes to the JavaScript path with the reason, so both
+ * paths give the same report for every file. Nothing here allocates per row except the line array.
+ *
+ * Encodings DuckDB cannot read (Windows-1252, UTF-16) are transcoded to UTF-8 first.
+ */
+import { headerNames, looksNumericRow, parseDelimited, sniffDelimiter } from '../csv';
+import { decodeText, type Decoded } from '../decode';
+import type { RawTable } from '../types';
+
+/** Data rows the page and the suggester see before the import (the suggester samples 5000). */
+export const HEAD_ROWS = 5000;
+/** Above this many columns the JavaScript path is used (the SQL would name every column). */
+export const MAX_SQL_COLUMNS = 2000;
+/** DuckDB refuses records longer than 2 MB by default; longer ones go to the JavaScript path. */
+const MAX_RECORD_BYTES = 1_000_000;
+
+/** A file DuckDB can read exactly as the JavaScript reader would. */
+export interface PreparedCsv {
+	/** UTF-8 bytes for DuckDB (BOM and trailing Ctrl-Z/NUL removed, other encodings transcoded). */
+	bytes: Uint8Array;
+	/** Source line where each record DuckDB will return starts (header included, empty lines excluded). */
+	lines: Int32Array;
+	/** First data rows as the JavaScript reader reads them: for the preview, suggestion and identifier check. */
+	head: RawTable;
+	/** Data rows in the file (records after the header; all-empty records included). */
+	records: number;
+	/** Number of columns of every record. */
+	width: number;
+	delimiter: string;
+	header: boolean;
+	encoding: Decoded['encoding'];
+	format: string;
+}
+
+export type Prepared = { ok: true; csv: PreparedCsv } | { ok: false; reason: string };
+
+const no = (reason: string): Prepared => ({ ok: false, reason });
+
+/**
+ * Check `bytes` (named `fileName`) for the DuckDB path. Mirrors `readTable`'s choice of format: only
+ * files it would read as delimited text qualify; refusals (empty, unclosed quote, …) stay with the
+ * JavaScript reader, which words them.
+ */
+export function prepareDelimited(bytes: Uint8Array, fileName: string): Prepared {
+	if (bytes.length === 0) return no('empty file');
+	const ext = fileName.toLowerCase().split('.').slice(1).pop() ?? '';
+	const magic = (a: number[]) => a.every((b, i) => bytes[i] === b);
+	if (magic([0x50, 0x4b, 0x03, 0x04]) || magic([0xd0, 0xcf]) || magic([0x50, 0x41, 0x52, 0x31])) return no('not delimited text');
+	const utf8 = toUtf8(bytes);
+	// The first 262,144 bytes hold at least the 65,536 characters the delimiter sniffer looks at.
+	const headText = new TextDecoder().decode(utf8.bytes.subarray(0, 262_144));
+	const first = headText.trimStart()[0];
+	if (first === undefined) return no('no text in the first bytes');
+	if (ext === 'json' || ext === 'ndjson' || ext === 'jsonl' || first === '[' || (first === '{' && ext !== 'csv')) return no('JSON');
+	const forced = ext === 'tsv' || ext === 'tab' ? '\t' : null;
+	const delimiter = forced ?? sniffDelimiter(headText);
+	if (!delimiter) return no('no delimiter');
+	const scan = scanRecords(utf8.bytes, delimiter.charCodeAt(0));
+	if ('reason' in scan) return no(scan.reason);
+	if (scan.width > MAX_SQL_COLUMNS || scan.width < 2) return no(`${scan.width} columns`);
+	// The head as the JavaScript reader reads it (cut at a record boundary, so the same rows).
+	const parsed = parseDelimited(new TextDecoder().decode(utf8.bytes.subarray(0, scan.headEnd)), delimiter);
+	if (parsed.rows.length === 0) return no('no rows');
+	const header = !looksNumericRow(parsed.rows[0]);
+	const columns = headerNames(header ? parsed.rows[0] : null, scan.width);
+	const head: RawTable = {
+		columns,
+		rows: header ? parsed.rows.slice(1) : parsed.rows,
+		lines: header ? parsed.lines.slice(1) : parsed.lines,
+		format: delimiter === '\t' ? 'tsv' : 'csv',
+		delimiter,
+		header,
+		encoding: utf8.encoding
+	};
+	return {
+		ok: true,
+		csv: {
+			bytes: utf8.bytes,
+			lines: scan.lines,
+			head,
+			records: scan.lines.length - (header ? 1 : 0),
+			width: scan.width,
+			delimiter,
+			header,
+			encoding: utf8.encoding,
+			format: head.format
+		}
+	};
+}
+
+/** UTF-8 bytes of the file, decoded exactly as `decodeText` decides (transcoding only when not UTF-8). */
+function toUtf8(bytes: Uint8Array): { bytes: Uint8Array; encoding: Decoded['encoding'] } {
+	const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+	if (!utf16) {
+		let end = bytes.length;
+		while (end > 0 && (bytes[end - 1] === 0x1a || bytes[end - 1] === 0x00)) end--;
+		let body = bytes.subarray(0, end);
+		let encoding: Decoded['encoding'] = 'utf-8';
+		if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+			body = body.subarray(3);
+			encoding = 'utf-8-bom';
+		}
+		let ascii = true;
+		for (let i = 0; i < body.length; i++)
+			if (body[i] >= 0x80) {
+				ascii = false;
+				break;
+			}
+		if (ascii) return { bytes: body, encoding };
+		try {
+			new TextDecoder('utf-8', { fatal: true }).decode(body);
+			return { bytes: body, encoding };
+		} catch {
+			/* not UTF-8: decodeText takes it as Windows-1252 */
+		}
+	}
+	const d = decodeText(bytes);
+	return { bytes: new TextEncoder().encode(d.text), encoding: d.encoding };
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/**
+ * One pass over the bytes: every record's first line, the common width, and the end of the head.
+ * Refuses (with a reason) what the two readers would read differently; see the module comment.
+ */
+function scanRecords(b: Uint8Array, d: number): { lines: Int32Array; width: number; headEnd: number } | { reason: string } {
+	const n = b.length;
+	if (b.indexOf(0) !== -1) return { reason: 'NUL bytes' };
+	let lines = new Int32Array(1024);
+	let count = 0;
+	let width = -1;
+	let line = 1;
+	let i = 0;
+	let crlf = 0;
+	let lf = 0;
+	let headEnd = n;
+	while (i < n) {
+		// An empty line is no record for either reader.
+		if (b[i] === LF) {
+			lf++;
+			i++;
+			line++;
+			continue;
+		}
+		if (b[i] === CR) {
+			if (b[i + 1] !== LF) return { reason: 'a carriage return without a line feed' };
+			crlf++;
+			i += 2;
+			line++;
+			continue;
+		}
+		const start = i;
+		const recordLine = line;
+		let fields = 0;
+		let nonEmpty = false;
+		for (;;) {
+			if (b[i] === QUOTE) {
+				let j = i + 1;
+				for (;;) {
+					const q = b.indexOf(QUOTE, j);
+					if (q === -1) return { reason: 'a quoted field is never closed' };
+					for (let k = j; k < q; k++) if (b[k] === LF) line++;
+					if (q > j) nonEmpty = true;
+					if (b[q + 1] === QUOTE) {
+						nonEmpty = true;
+						j = q + 2;
+						continue;
+					}
+					i = q + 1;
+					break;
+				}
+				if (i < n && b[i] !== d && b[i] !== LF && b[i] !== CR) return { reason: 'text after a closing quote' };
+			} else {
+				const s = i;
+				while (i < n) {
+					const c = b[i];
+					if (c === d || c === LF || c === CR) break;
+					if (c === QUOTE) return { reason: 'a quote inside an unquoted field' };
+					i++;
+				}
+				if (i > s) nonEmpty = true;
+			}
+			fields++;
+			if (i >= n) break;
+			const c = b[i];
+			if (c === d) {
+				i++;
+				if (i >= n) {
+					fields++;
+					break;
+				}
+				continue;
+			}
+			if (c === CR) {
+				if (b[i + 1] !== LF) return { reason: 'a carriage return without a line feed' };
+				crlf++;
+				i += 2;
+			} else {
+				lf++;
+				i++;
+			}
+			line++;
+			break;
+		}
+		if (i - start > MAX_RECORD_BYTES) return { reason: 'a record over 1 MB' };
+		if (width === -1) {
+			if (!nonEmpty) return { reason: 'the first record is empty' };
+			width = fields;
+		} else if (fields !== width) return { reason: `record at line ${recordLine} has ${fields} fields, the first has ${width}` };
+		if (count === lines.length) {
+			const grown = new Int32Array(lines.length * 2);
+			grown.set(lines);
+			lines = grown;
+		}
+		lines[count++] = recordLine;
+		if (count === HEAD_ROWS + 1) headEnd = i;
+	}
+	if (crlf > 0 && lf > 0) return { reason: 'mixed line ends (CRLF and LF)' };
+	if (count === 0) return { reason: 'no records' };
+	return { lines: lines.slice(0, count), width, headEnd };
+}

@@ -1,0 +1,238 @@
+/**
+ * One measure of every source row → a record with its canonical values or a rejection code, as one
+ * SQL SELECT (the set-based twin of `record.ts` + the row loop of `apply.ts`). The rejection is the
+ * first failing rule in the JavaScript importer's order; `CODES` names the column each code blames.
+ * Reasons are assembled from texts the JavaScript functions formatted (numbers as JavaScript prints
+ * them), so the report reads the same whichever path made it.
+ */
+import { INSTRUMENTS, INSTRUMENT_IDS, MAX_ITEMS } from '../../instruments/definitions';
+import { ident, join, sql, type Sql } from '../../engine/sql';
+import { own, type ResolvedAttribute } from '../attributes';
+import type { ResolvedMeasure } from '../record';
+import type { Ctx, Resolved } from '../sources';
+import { sourceColumn } from '../sources';
+import { createDictionary, UseJavaScript } from './dict';
+import * as L from './lookups';
+
+/** What each rejection code blames: a function of the measure (null column = the report's null). */
+export const CODES: Record<number, (m: ResolvedMeasure, client: string, route: Resolved, series: Resolved, k: number | null) => string | null> = {
+	1: (_m, client) => client,
+	2: (m) => sourceColumn(m.instrument),
+	3: (m) => sourceColumn(m.instrument),
+	4: (m) => m.timepoint?.column ?? sourceColumn(m.phase),
+	5: (m) => m.timepoint?.column ?? sourceColumn(m.session),
+	6: (m) => m.timepoint?.column ?? sourceColumn(m.week),
+	7: (m) => m.timepoint?.column ?? sourceColumn(m.session),
+	8: (m) => m.timepoint?.column ?? sourceColumn(m.week),
+	9: (m) => m.timepoint?.column ?? sourceColumn(m.session),
+	10: (m) => m.timepoint?.column ?? sourceColumn(m.session),
+	11: (m) => m.timepoint?.column ?? sourceColumn(m.session),
+	12: (m) => m.timepoint?.column ?? sourceColumn(m.week),
+	13: (m) => m.timepoint?.column ?? sourceColumn(m.week),
+	14: (m) => m.timepoint?.column ?? null,
+	15: (m, _c, _r, _s, k) => m.items[k ?? 0]?.column ?? null,
+	16: (m) => m.score?.column ?? null,
+	17: (m) => m.score?.column ?? null,
+	18: (m) => m.items.find((i) => i !== null)?.column ?? null,
+	19: (m) => m.score?.column ?? null,
+	20: (_m, _c, route) => sourceColumn(route),
+	21: (_m, _c, _r, series) => sourceColumn(series)
+};
+
+/** Instrument definitions as a table: ranges, item counts and proration rules are data, not SQL. */
+export async function createDefinitions(conn: L.Cells['conn'], name: string): Promise<void> {
+	const defs = INSTRUMENT_IDS.map((id) => INSTRUMENTS[id]);
+	await createDictionary(conn, name, {
+		id: { type: 'text', values: [...INSTRUMENT_IDS] },
+		n_items: { type: 'int', values: defs.map((d) => d.items) },
+		max_missing: { type: 'int', values: defs.map((d) => d.proration.maxMissing) },
+		tmin: { type: 'double', values: defs.map((d) => d.totalMin) },
+		tmax: { type: 'double', values: defs.map((d) => d.totalMax) },
+		short: { type: 'text', values: defs.map((d) => d.shortName) },
+		range: { type: 'text', values: defs.map((d) => `${d.totalMin}–${d.totalMax} for ${d.shortName}`) },
+		jump: { type: 'double', values: defs.map((d) => d.totalMax - d.totalMin) }
+	});
+}
+
+export interface Shared {
+	cells: L.Cells;
+	ctx: Ctx;
+	defs: string;
+	client: Sql;
+	route: L.Lookup;
+	series: L.Lookup;
+	attrs: { a: ResolvedAttribute; look: L.Lookup; type: 'text' | 'double' | 'int' }[];
+}
+
+/** Lookups every measure shares: route, series and the attributes. */
+export function sharedLookups(cells: L.Cells, ctx: Ctx, defs: string, clientIdx: number, route: Resolved, series: Resolved, attrs: ResolvedAttribute[]): Shared {
+	const out: Shared['attrs'] = [];
+	for (const a of attrs) {
+		if (a.start || a.byClient) throw new UseJavaScript('per-client attributes');
+		const type = a.target === 'dose_mg' ? 'double' : a.target === 'planned_sessions' ? 'int' : 'text';
+		// A plain text attribute is its cell text; labels, transforms and numbers go through `own`.
+		if (type === 'text' && !a.labels && !a.spec.transform) {
+			out.push({ a, look: { joins: [], get: () => cells.cell(a.idx) }, type });
+			continue;
+		}
+		const field = ATTRIBUTE_FIELD[type];
+		const look = cells.dict.add(cells, a.idx, { [field]: type }, (t) => {
+			const row: (string | null)[] = [];
+			row[a.idx] = t;
+			const v = own(a, row, ctx, '');
+			if (typeof v === 'number' && (!Number.isFinite(v) || (type === 'int' && Math.abs(v) > 2 ** 31 - 1))) throw new UseJavaScript('an attribute number out of range');
+			return { [field]: type === 'text' && v !== null ? String(v) : v };
+		});
+		out.push({ a, look: { joins: look.joins, get: () => look.get(field) }, type });
+	}
+	return {
+		cells,
+		ctx,
+		defs,
+		client: cells.cell(clientIdx),
+		route: L.lookupSource(cells, route, L.routeSpec, L.route),
+		series: L.lookupSource(cells, series, L.seriesSpec, L.series(ctx.missing)),
+		attrs: out
+	};
+}
+
+const ATTRIBUTE_FIELD = { text: 'vt', double: 'vd', int: 'vi' } as const;
+
+/** Source columns whose cell texts go through a dictionary (everything else is used as text). */
+export function lookedUpColumns(route: Resolved, series: Resolved, measures: ResolvedMeasure[], attrs: ResolvedAttribute[]): Set<number> {
+	const out = new Set<number>();
+	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])]) if (s.kind === 'col') out.add(s.idx);
+	for (const m of measures) for (const i of [m.timepoint?.idx, m.score?.idx, ...m.items.map((x) => x?.idx), m.prorated]) if (i != null) out.add(i);
+	for (const a of attrs) if (a.labels || a.spec.transform || a.target === 'dose_mg' || a.target === 'planned_sessions') out.add(a.idx);
+	return out;
+}
+
+const NULL_TEXT = sql`CAST(NULL AS VARCHAR)`;
+
+/** SELECT of measure `mi`: one row per source row with a value for it, with `code`/`reason` when rejected. */
+export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
+	const { cells, ctx } = s;
+	if (m.timepoint?.instanceIdx != null) throw new UseJavaScript('timepoints from a repeat instance');
+	const inst = L.lookupSource(cells, m.instrument, L.instrumentSpec, L.instrument);
+	const joins: Sql[] = [...inst.joins, ...s.route.joins, ...s.series.joins];
+	const id = inst.get('id');
+	const f: Record<string, Sql> = {};
+	if (m.timepoint) {
+		const cell = cells.cell(m.timepoint.idx);
+		const tp = cells.dict.add(cells, m.timepoint.idx, L.timepointSpec, L.timepoint(m.timepoint.labels));
+		joins.push(...tp.joins);
+		Object.assign(f, {
+			phase: tp.get('phase'), session: tp.get('session'), sfmt: tp.get('sfmt'), week: tp.get('week'), wfmt: tp.get('wfmt'),
+			tp_err: tp.get('err'), tp_label: sql`CASE WHEN ${tp.get('unknown')} THEN ${cell} END`,
+			phase_txt: NULL_TEXT, sess_txt: NULL_TEXT, week_txt: NULL_TEXT, sess_nan: sql`FALSE`, week_nan: sql`FALSE`
+		});
+	} else {
+		const ph = L.lookupSource(cells, m.phase, L.phaseSpec, L.phase);
+		const se = L.lookupSource(cells, m.session, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'int32'));
+		const we = L.lookupSource(cells, m.week, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'finite'));
+		joins.push(...ph.joins, ...se.joins, ...we.joins);
+		// a baseline without a session is session 0
+		const base = sql`${se.get('num')} IS NULL AND NOT ${se.get('nan')} AND ${ph.get('phase')} = 'baseline'`;
+		Object.assign(f, {
+			phase: ph.get('phase'), session: sql`CASE WHEN ${base} THEN 0 ELSE ${se.get('num')} END`, sfmt: sql`CASE WHEN ${base} THEN '0' ELSE ${se.get('fmt')} END`,
+			week: we.get('num'), wfmt: we.get('fmt'), tp_err: NULL_TEXT, tp_label: NULL_TEXT,
+			phase_txt: ph.get('txt'), sess_txt: se.get('txt'), week_txt: we.get('txt'), sess_nan: se.get('nan'), week_nan: we.get('nan')
+		});
+	}
+
+	// Items: value (null when missing or beyond the instrument) and the first rejection in item order.
+	const items: { k: number; v: Sql; err: Sql }[] = [];
+	for (let k = 0; k < m.items.length; k++) {
+		const it = m.items[k];
+		if (!it) continue;
+		const look = L.lookupItem(cells, it.idx, k, id);
+		joins.push(...look.joins);
+		items.push({ k, v: look.get('val'), err: look.get('err') });
+	}
+	const score = m.score ? cells.dict.add(cells, m.score.idx, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'any')) : null;
+	if (score) joins.push(...score.joins);
+	const prorated = m.prorated !== null ? cells.dict.add(cells, m.prorated, { p: 'bool' }, (t) => ({ p: /^(true|1|yes|t)$/i.test(t ?? '') })) : null;
+	if (prorated) joins.push(...prorated.joins);
+	for (const a of s.attrs) joins.push(...a.look.joins);
+
+	const valueCells = [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)];
+	Object.assign(f, {
+		client_id: s.client, instrument: id, inst_txt: inst.get('txt'),
+		item_err: items.length ? sql`coalesce(${join(items.map((i) => i.err))})` : NULL_TEXT,
+		item_err_k: items.length ? sql`CASE ${join(items.map((i) => sql`WHEN ${i.err} IS NOT NULL THEN ${i.k}`), sql` `)} END` : sql`CAST(NULL AS INTEGER)`,
+		answered: items.length ? join(items.map((i) => sql`(${i.v} IS NOT NULL)::INTEGER`), sql` + `) : sql`0`,
+		item_sum: items.length ? join(items.map((i) => sql`coalesce(${i.v}, 0)`), sql` + `) : sql`0`,
+		score_t: m.score ? cells.cell(m.score.idx) : NULL_TEXT,
+		score_num: score ? score.get('num') : sql`CAST(NULL AS DOUBLE)`,
+		score_nan: score ? score.get('nan') : sql`FALSE`,
+		score_fmt: score ? score.get('fmt') : NULL_TEXT,
+		prorated_col: prorated ? prorated.get('p') : sql`FALSE`,
+		incomplete: m.complete !== null ? sql`coalesce(${cells.cell(m.complete)} = '0', FALSE)` : sql`FALSE`,
+		route: s.route.get('route'), route_txt: s.route.get('txt'),
+		series: s.series.get('snum'), series_ok: s.series.get('ok'), series_txt: s.series.get('txt')
+	});
+	for (let k = 0; k < MAX_ITEMS; k++) f[`item_${k + 1}`] = items.find((i) => i.k === k)?.v ?? sql`CAST(NULL AS DOUBLE)`;
+	s.attrs.forEach((a, j) => (f[`a_${j}`] = a.look.get('v')));
+
+	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
+	const hasValue = valueCells.length ? join(valueCells.map((i) => sql`${cells.cell(i)} IS NOT NULL`), sql` OR `) : sql`FALSE`;
+	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${ident(cells.table)} c ${join(joins, sql` `)} WHERE ${hasValue}`;
+	const stage2 = sql`SELECT b.*, d.n_items, d.max_missing, d.short, d.range, d.jump, d.tmin, d.tmax,
+		CASE WHEN b.answered = 0 THEN NULL WHEN b.answered = d.n_items THEN b.item_sum WHEN d.n_items - b.answered > d.max_missing THEN NULL
+		     ELSE floor(b.item_sum::DOUBLE / b.answered * d.n_items + 0.5) END AS item_total
+		FROM (${stage1}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
+	return sql`SELECT r.*, ${CODE} AS code FROM (${stage2}) r`;
+}
+
+/** The first failing rule, in the order `apply.ts` and `record.ts` check them (see CODES). */
+const CODE = sql`CASE
+	WHEN r.client_id IS NULL THEN 1
+	WHEN r.inst_txt IS NULL THEN 2
+	WHEN r.instrument IS NULL THEN 3
+	WHEN r.tp_err IS NOT NULL THEN 14
+	WHEN r.phase IS NULL THEN 4
+	WHEN r.sess_nan THEN 5
+	WHEN r.week_nan THEN 6
+	WHEN r.session < 0 THEN 7
+	WHEN r.week < 0 THEN 8
+	WHEN r.session IS NOT NULL AND NOT (isfinite(r.session) AND r.session = trunc(r.session)) THEN 9
+	WHEN r.phase = 'baseline' AND r.session IS NOT NULL AND r.session <> 0 THEN 10
+	WHEN r.phase = 'session' AND (r.session IS NULL OR r.session < 1) THEN 11
+	WHEN r.phase = 'followup' AND r.week IS NULL THEN 12
+	WHEN r.phase <> 'followup' AND r.week IS NOT NULL THEN 13
+	WHEN r.item_err IS NOT NULL THEN 15
+	WHEN r.score_nan THEN 16
+	WHEN r.score_num < r.tmin OR r.score_num > r.tmax THEN 17
+	WHEN r.item_total IS NULL AND r.score_num IS NULL AND r.answered > 0 THEN 18
+	WHEN r.item_total IS NULL AND r.score_num IS NULL THEN 19
+	WHEN r.route IS NULL THEN 20
+	WHEN NOT r.series_ok THEN 21
+END`;
+
+/** The reason of a rejected record, worded as record.ts words it (numbers as JavaScript printed them). */
+export const REASON = sql`CASE code
+	WHEN 1 THEN 'missing client id'
+	WHEN 2 THEN 'unknown instrument: none given'
+	WHEN 3 THEN 'unknown instrument: "' || inst_txt || '"'
+	WHEN 14 THEN tp_err
+	WHEN 4 THEN 'unknown phase: "' || coalesce(phase_txt, '') || '"'
+	WHEN 5 THEN 'non-numeric value: session "' || sess_txt || '"'
+	WHEN 6 THEN 'non-numeric value: week "' || week_txt || '"'
+	WHEN 7 THEN 'negative session: ' || sfmt
+	WHEN 8 THEN 'negative week: ' || wfmt
+	WHEN 9 THEN 'non-numeric value: session ' || sfmt || ' is not a whole number'
+	WHEN 10 THEN 'phase/index mismatch: baseline must have session 0, not ' || sfmt
+	WHEN 11 THEN 'phase/index mismatch: a dosing-session row needs session ≥ 1'
+	WHEN 12 THEN 'phase/index mismatch: a follow-up row needs a week'
+	WHEN 13 THEN 'phase/index mismatch: only follow-up rows have a week (this is ' || phase || ')'
+	WHEN 15 THEN item_err
+	WHEN 16 THEN 'non-numeric value: total "' || score_t || '" is not a number'
+	WHEN 17 THEN 'total out of range: ' || score_fmt || ' is outside ' || range
+	WHEN 18 THEN 'too many missing items: ' || (n_items - answered) || ' of ' || n_items || ' ' || short || ' items missing (at most ' || max_missing || ' can be prorated)'
+	WHEN 19 THEN 'no score: the row has no total and no item answers'
+	WHEN 20 THEN 'unknown route: "' || coalesce(route_txt, '') || '"'
+	WHEN 21 THEN 'non-numeric value: series "' || series_txt || '" is not a whole number ≥ 1'
+END`;
+
+/** The label a person may still map, for codes that name one (unknown instrument, phase, timepoint, route). */
+export const LABEL = sql`CASE code WHEN 3 THEN inst_txt WHEN 4 THEN phase_txt WHEN 14 THEN tp_label WHEN 20 THEN route_txt END`;

@@ -1,0 +1,239 @@
+/**
+ * Import a prepared delimited file through DuckDB: `read_csv` into a raw table (all text), the cells
+ * the mapping uses trimmed and missing-coded, one SELECT per measure (records.ts), duplicates by a
+ * window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
+ * records and the warned rows come back to JavaScript, to be worded with their source lines: no
+ * parsed row is ever a JavaScript object. Same report as `applyMapping` on the same file and mapping.
+ */
+import { CANONICAL_COLUMNS, CANONICAL_SQL_TYPES } from '../../model/schema';
+import type { Connector } from '../../engine/connector';
+import { ident, join, list, sql, type Sql } from '../../engine/sql';
+import { resolveAttributes } from '../attributes';
+import { JUMP_SHARE, type Warning } from '../checks';
+import { detectIdentifiers } from '../deid';
+import type { Mapping } from '../mapping';
+import { resolveMeasure } from '../record';
+import { col, resolveSource, type Ctx } from '../sources';
+import type { ImportReport } from '../types';
+import { DEFAULT_MISSING } from '../values';
+import { distinctTexts, UseJavaScript } from './dict';
+import { Dictionaries } from './lookups';
+import type { PreparedCsv } from './prepare';
+import { CODES, createDefinitions, LABEL, lookedUpColumns, measureSelect, REASON, sharedLookups } from './records';
+
+/** What `String.prototype.trim` removes (WhiteSpace and LineTerminator): DuckDB's trim gets the same set. */
+const JS_WHITESPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+export interface EngineImport {
+	report: ImportReport;
+	extraColumns: string[];
+	mapping: Mapping;
+	unknownLabels: { column: string; values: string[] }[];
+	/** The table holding the accepted rows (canonical columns, then the extra ones). */
+	table: string;
+}
+
+let imports = 0;
+
+/**
+ * Run the import of `csv` with `mapping` into a new table `table` (replaced if present). Throws
+ * ImportError like `applyMapping` when the mapping names a missing column; throws UseJavaScript when
+ * the file or mapping needs the JavaScript path (nothing is left behind then).
+ */
+export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string): Promise<EngineImport> {
+	const names = mapping.format?.column_names;
+	const columns = names && !csv.header ? csv.head.columns.map((c, i) => names[i] ?? c) : csv.head.columns;
+	const ctx: Ctx = {
+		index: new Map(columns.map((c, i) => [c, i])),
+		missing: new Set([...DEFAULT_MISSING, ...(mapping.format?.missing ?? [])]),
+		decimalComma: mapping.format?.decimal_comma ?? csv.delimiter !== ','
+	};
+	const identifiers = detectIdentifiers({ ...csv.head, columns });
+	const flagged = new Map(identifiers.map((f) => [f.column, f.reason]));
+	const warnings: Warning[] = [];
+	const clientIdx = col(ctx, mapping.client_id);
+	if (flagged.has(mapping.client_id))
+		warnings.push({ line: null, client_id: null, reason: `the client id column "${mapping.client_id}" looks like an identifier (${flagged.get(mapping.client_id)}); use a study code instead` });
+	const series = resolveSource(ctx, mapping.series, '1');
+	const route = resolveSource(ctx, mapping.route, null);
+	const measures = mapping.measures.map((m) => resolveMeasure(ctx, m));
+	const { attrs, extraColumns, dropped } = resolveAttributes(mapping.attributes ?? [], ctx, flagged, new Set(mapping.include_identifiers ?? []));
+	for (const d of dropped) warnings.push({ line: null, client_id: null, reason: d });
+	if (attrs.some((a) => a.start || a.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or relative days)');
+	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])])
+		if (s.kind === 'box' || (s.kind === 'col' && s.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or REDCap checkboxes)');
+	if (measures.some((m) => m.timepoint?.instanceIdx != null)) throw new UseJavaScript('the mapping takes timepoints from REDCap repeat instances');
+
+	const prefix = `imp_${Date.now().toString(36)}_${imports++}`;
+	const file = `${prefix}.csv`;
+	const made: string[] = [];
+	const t = (name: string) => ident(`${prefix}_${name}`);
+	const create = async (name: string, as: Sql) => {
+		made.push(`${prefix}_${name}`);
+		await conn.exec(sql`CREATE TABLE ${t(name)} AS ${as}`);
+	};
+	try {
+		await conn.registerFile(file, csv.bytes);
+		const reader = sql`read_csv(${file}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, all_varchar = true, strict_mode = true, null_padding = false)`;
+		let described: { column_name: string }[];
+		try {
+			described = await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader}`);
+		} catch (e) {
+			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+		}
+		if (described.length !== csv.width) throw new UseJavaScript(`DuckDB found ${described.length} columns, the line scan ${csv.width}`);
+		const rawCol = (i: number) => ident(described[i].column_name);
+		const used = new Set<number>([clientIdx]);
+		for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])]) if (s.kind === 'col') used.add(s.idx);
+		for (const m of measures) for (const i of [m.timepoint?.idx, m.score?.idx, ...m.items.map((x) => x?.idx), m.prorated, m.complete]) if (i != null) used.add(i);
+		for (const a of attrs) used.add(a.idx);
+		const missing = list([...ctx.missing]);
+		const text = (i: number) => sql`CASE WHEN trim(${rawCol(i)}, ${JS_WHITESPACE}) IN (${missing}) THEN NULL ELSE trim(${rawCol(i)}, ${JS_WHITESPACE}) END AS ${ident(`t${i}`)}`;
+		// The JavaScript reader drops records whose every field is empty; so do we (after counting them).
+		const blank = join(described.map((_, i) => sql`coalesce(${rawCol(i)}, '') = ''`), sql` AND `);
+		try {
+			await create('cells', sql`SELECT ordinality - 1 AS ord, ${blank} AS blank, ${join([...used].sort((a, b) => a - b).map(text))} FROM ${reader} WITH ORDINALITY`);
+		} catch (e) {
+			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+		}
+		const [{ n }] = await conn.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${t('cells')}`);
+		if (n !== csv.lines.length) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.lines.length}`);
+		await conn.exec(sql`DELETE FROM ${t('cells')} WHERE blank OR ord < ${csv.header ? 1 : 0}`);
+
+		const lookedUp = lookedUpColumns(route, series, measures, attrs);
+		const distinct = await distinctTexts(conn, `${prefix}_cells`, new Map([...lookedUp].map((i) => [i, ident(`t${i}`)])));
+		const dict = new Dictionaries(`${prefix}_dict`, distinct);
+		const cells = { conn, table: `${prefix}_cells`, dict, cell: (i: number) => sql`c.${ident(`t${i}`)}` };
+		const shared = sharedLookups(cells, ctx, `${prefix}_defs`, clientIdx, route, series, attrs);
+		const selects = measures.map((m, mi) => measureSelect(shared, m, mi));
+		made.push(`${prefix}_dict`, `${prefix}_defs`);
+		await dict.create(conn);
+		await createDefinitions(conn, `${prefix}_defs`);
+		await create('rec', join(selects, sql` UNION ALL BY NAME `));
+		const M = measures.length;
+		await create('acc', sql`SELECT *, ord * ${M} + mi AS seq,
+			row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
+			FROM ${t('rec')} WHERE code IS NULL
+			WINDOW w AS (PARTITION BY client_id, series, instrument, phase, session, week ORDER BY ord, mi)`);
+
+		// Rejections: rule failures, duplicates, and rows with no value for any measure.
+		const valueCells = measures.flatMap((m) => [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)]);
+		const anyValue = valueCells.length ? join(valueCells.map((i) => sql`${ident(`t${i}`)} IS NOT NULL`), sql` OR `) : sql`FALSE`;
+		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; first_ord: number | null }>(sql`
+			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, NULL AS first_ord FROM ${t('rec')} WHERE code IS NOT NULL
+			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, first_ord FROM ${t('acc')} WHERE rn > 1
+			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL FROM ${t('cells')} WHERE NOT (${anyValue})
+			ORDER BY ord, mi`);
+		const errors: ImportReport['errors'] = [];
+		const unknown = new Map<string, Set<string>>();
+		const firstValueColumn = measures[0].score?.column ?? measures[0].items.find((i) => i)?.column ?? null;
+		for (const r of rejected) {
+			const line = csv.lines[r.ord];
+			if (r.code === 0) {
+				errors.push({ line, column: null, reason: `exact duplicate of line ${csv.lines[r.first_ord!]} (same client, series, instrument, phase, session, week)` });
+				continue;
+			}
+			if (r.mi === M) {
+				errors.push({ line, column: firstValueColumn, reason: r.reason! });
+				continue;
+			}
+			const column = CODES[r.code](measures[r.mi], mapping.client_id, route, series, r.k);
+			errors.push({ line, column, reason: r.reason! });
+			if (column !== null && r.label !== null) {
+				if (!unknown.has(column)) unknown.set(column, new Set());
+				unknown.get(column)!.add(r.label);
+			}
+		}
+
+		// Accepted rows → the target table, canonical types, in source order.
+		const byTarget = new Map(attrs.map((a, j) => [a.target, sql`${ident(`a_${j}`)}`]));
+		const expr: Record<string, Sql> = {
+			score: sql`CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END`,
+			prorated: sql`CASE WHEN item_total IS NOT NULL THEN answered < n_items ELSE prorated_col END`
+		};
+		const out = [...CANONICAL_COLUMNS, ...extraColumns].map((c) => {
+			const e = expr[c] ?? byTarget.get(c) ?? (['client_id', 'series', 'route', 'instrument', 'phase', 'session', 'week'].includes(c) || c.startsWith('item_') ? ident(c) : sql`NULL`);
+			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
+		});
+		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
+		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${t('acc')} WHERE rn = 1 ORDER BY ord, mi`);
+
+		warnings.push(...(await rowWarnings(conn, t('acc'), csv.lines)));
+		warnings.push(...(await tableWarnings(conn, t('acc'), csv.lines)));
+		const [counts] = await conn.query<{ read: number; measured: number; rows_with: number; source: number; clients: number; instruments: string | null; accepted: number }>(sql`
+			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
+			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
+			       (SELECT count(*) FROM ${t('cells')})::INTEGER AS source,
+			       (SELECT count(DISTINCT client_id) FROM ${t('acc')} WHERE rn = 1)::INTEGER AS clients,
+			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${t('acc')} WHERE rn = 1) AS instruments,
+			       (SELECT count(*) FROM ${t('acc')} WHERE rn = 1)::INTEGER AS accepted`);
+		const noScore = rejected.filter((r) => r.mi === M).length;
+		const report: ImportReport = {
+			rows_read: counts.measured + noScore,
+			rows_accepted: counts.accepted,
+			rows_rejected: errors.length,
+			errors,
+			warnings,
+			identifier_columns: identifiers,
+			clients: counts.clients,
+			instruments: counts.instruments ? counts.instruments.split(',') : [],
+			format: csv.format,
+			source_rows: counts.source,
+			empty_cells_skipped: counts.rows_with * M - counts.measured
+		};
+		const unknownLabels = [...unknown].map(([column, values]) => ({ column, values: [...values].sort() }));
+		return { report, extraColumns, mapping, unknownLabels, table };
+	} finally {
+		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${ident(name)}`), sql`; `));
+		await conn.dropFile(file).catch(() => {});
+	}
+}
+
+const TYPES: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`, DOUBLE: sql`DOUBLE`, BOOLEAN: sql`BOOLEAN`, TINYINT: sql`TINYINT` };
+function typeOf(name: string): Sql {
+	const t = TYPES[name];
+	if (!t) throw new Error(`no SQL type ${name}`);
+	return t;
+}
+
+/** Per-row warnings of accepted records (items vs total, REDCap Incomplete), in source order. */
+async function rowWarnings(conn: Connector, acc: Sql, lines: Int32Array): Promise<Warning[]> {
+	const rows = await conn.query<{ ord: number; client_id: string; short: string; item_total: number | null; score_num: number | null; prorated: boolean; note: boolean; incomplete: boolean }>(sql`
+		SELECT ord, client_id, short, item_total, score_num, answered < n_items AS prorated,
+		       coalesce(item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total, FALSE) AS note, incomplete
+		FROM ${acc} WHERE rn = 1 AND (incomplete OR item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total)
+		ORDER BY ord, mi`);
+	const out: Warning[] = [];
+	for (const r of rows) {
+		const line = lines[r.ord];
+		if (r.note) out.push({ line, client_id: r.client_id, reason: `${r.short} items ${r.prorated ? 'prorate' : 'sum'} to ${r.item_total} but the total column says ${r.score_num}; the items are used` });
+		if (r.incomplete) out.push({ line, client_id: r.client_id, reason: 'form marked Incomplete (0) in REDCap; imported anyway' });
+	}
+	return out;
+}
+
+/** checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps. */
+async function tableWarnings(conn: Connector, acc: Sql, lines: Int32Array): Promise<Warning[]> {
+	const ranked = sql`SELECT *, CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END AS s,
+			min(seq) OVER (PARTITION BY client_id) AS cfirst, min(seq) OVER (PARTITION BY client_id, series) AS sfirst,
+			min(seq) OVER (PARTITION BY client_id, series, instrument) AS ifirst,
+			(CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(session, 0) * 1e3 + coalesce(week, 0) AS okey
+		FROM ${acc} WHERE rn = 1`;
+	const base = await conn.query<{ ord: number; client_id: string }>(sql`
+		SELECT arg_min(ord, seq) AS ord, client_id FROM ${acc} WHERE rn = 1 GROUP BY client_id HAVING NOT bool_or(phase = 'baseline') ORDER BY min(seq)`);
+	const sessions = await conn.query<{ ord: number; client_id: string; series: number }>(sql`
+		SELECT arg_min(ord, seq) AS ord, client_id, series FROM (${ranked}) GROUP BY client_id, series
+		HAVING NOT bool_or(phase = 'session') ORDER BY min(cfirst), min(seq)`);
+	const jumps = await conn.query<{ ord: number; client_id: string; short: string; a: number; b: number }>(sql`
+		SELECT ord, client_id, short, a, s AS b FROM (
+			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${ranked}))
+		WHERE a IS NOT NULL AND abs(s - a) > ${JUMP_SHARE} * jump ORDER BY cfirst, sfirst, ifirst, okey, seq`);
+	return [
+		...base.map((r) => ({ line: lines[r.ord], client_id: r.client_id, reason: 'client without a baseline score' })),
+		...sessions.map((r) => ({ line: lines[r.ord], client_id: r.client_id, reason: `series ${r.series} has no dosing-session score` })),
+		...jumps.map((r) => {
+			const delta = r.b - r.a;
+			return { line: lines[r.ord], client_id: r.client_id, reason: `implausible jump: ${r.short} ${r.a} → ${r.b} (${delta > 0 ? '+' : ''}${delta}) between consecutive timepoints` };
+		})
+	];
+}
