@@ -17,6 +17,7 @@ test('a real headerless .dat file goes in through the mapping step, is reported,
 	await expect(page.getByTestId('rows-accepted')).toHaveText('375');
 	await expect(page.getByTestId('rows-rejected')).toHaveText('21');
 	await expect(page.getByTestId('import-report')).toContainText('66 clients');
+	await expect(page.getByTestId('import-reader')).toContainText('JavaScript importer');
 	await page.getByTestId('keep-import').click();
 	await expect(page.getByRole('status')).toContainText('kept in this browser');
 	await expect(page.getByTestId('engine-status')).toContainText('Riesby 1977');
@@ -50,9 +51,33 @@ test('bad rows are listed with line and reason; discarding leaves the loaded dat
 	const report = page.getByTestId('import-report');
 	await expect(report).toContainText('63'); // score 99 outside BDI-II 0–63, on line 3
 	await expect(report.locator('tr', { hasText: 'client' }).first()).toContainText('4');
+	await expect(page.getByTestId('import-reader')).toContainText("DuckDB's CSV reader");
 	await page.screenshot({ path: 'test-results/data-bad-rows.png', fullPage: true });
 	await page.getByTestId('discard-import').click();
 	await expect(page.getByTestId('engine-status')).toHaveText(before!);
+});
+
+test('a CSV goes in through DuckDB\'s own reader, is kept across a reload and charted', async ({ page }) => {
+	await page.goto('/data');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	const rows = ['client_id,series,route,instrument,phase,session,week,score,site'];
+	for (const [c, route] of [['K1', 'iv'], ['K2', 'iv'], ['K3', 'oral']])
+		for (let s = 0; s <= 4; s++) rows.push(`${c},1,${route},phq9,${s === 0 ? 'baseline' : 'session'},${s},,${20 - 3 * s},north`);
+	await page.getByTestId('file-input').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\r\n')) });
+	await page.getByTestId('dataset-name').fill('Three clients');
+	await page.getByTestId('run-import').click();
+	await expect(page.getByTestId('rows-accepted')).toHaveText('15');
+	await expect(page.getByTestId('rows-rejected')).toHaveText('0');
+	await expect(page.getByTestId('import-reader')).toContainText("DuckDB's CSV reader");
+	await page.getByTestId('keep-import').click();
+	await expect(page.getByRole('status')).toContainText('kept in this browser');
+	await expect(page.getByTestId('engine-status')).toContainText('Three clients · 3 clients · 15 scores');
+	await page.reload();
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	await expect(page.getByTestId('engine-status')).toContainText('Three clients · 3 clients · 15 scores');
+	await page.goto('/');
+	await expect(page.getByTestId('trajectory-phq9').locator('path.line')).toHaveCount(2);
+	await page.screenshot({ path: 'test-results/overview-duckdb-import.png', fullPage: true });
 });
 
 test('a file over the size limit is refused up front with the limit stated', async ({ page }) => {

@@ -90,7 +90,7 @@ const paths: [string, (bytes: Uint8Array, file: string) => Promise<Imported>][] 
 let conn: NodeConnector;
 beforeAll(async () => {
 	conn = await openNodeEngine();
-});
+}, 300_000);
 afterAll(() => conn?.close());
 
 describe.each(paths)('bad-files corpus through the %s path', (_name, importOf) => {

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as XLSX from '@e965/xlsx';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { applyMapping, ImportError, importFile, readTable, rejectedRowsCsv, suggestMapping, type ImportOutcome, type RawTable } from '../../src/lib/import/index';
 import { parseDelimited } from '../../src/lib/import/csv';
 import { csvCell, safeFileName, toCsv } from '../../src/lib/export/csv';
@@ -28,6 +28,10 @@ import { root } from '../fixtures/import/helpers';
 import { importWithEngine, prepareDelimited } from '../../src/lib/import/duck/index';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { sql } from '../../src/lib/engine/sql';
+
+// Each CSV case also runs through the engine (a few dozen SQL statements): more time per property, as
+// a hang guard only; nothing here measures speed.
+vi.setConfig({ testTimeout: 900_000, hookTimeout: 300_000 });
 
 let conn: NodeConnector;
 beforeAll(async () => {

@@ -3,11 +3,15 @@
  * validate a file with the same importer the app uses, and report every rejected row.
  * Exit 0 when rows were accepted, 1 when the file (or mapping) could not be used, 2 on bad usage.
  * Without --mapping the suggested mapping is used: right for the canonical long format.
+ * A delimited file DuckDB reads exactly as the JavaScript reader would goes through DuckDB's CSV
+ * reader and set-based SQL, as in the app (same report; `reader` says which path ran).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { applyMapping, parseMapping, readTable, suggestMapping, type ImportReport, type Mapping } from '../import/index';
 import { parseArgs, type Command } from './main';
+import { importWithEngine, prepareDelimited } from '../import/duck/index';
+import { openNodeEngine } from '../engine/node';
 
 const USAGE = 'usage: kap-outcomes validate <file> [--mapping mapping.json] [--sheet NAME] [--json] [--print-mapping]';
 const SHOWN = 50;
@@ -45,6 +49,16 @@ export const validate: Command = async (args, io) => {
 	}
 	const sheet = typeof options.sheet === 'string' ? options.sheet : mapping?.format?.sheet;
 	// ImportError (unreadable file, mapping naming a missing column) propagates to main(): exit 1.
+	if (!options['print-mapping'] && !sheet && prepareDelimited(bytes, path.basename(file)).ok) {
+		const conn = await openNodeEngine();
+		try {
+			const { report } = await importWithEngine(conn, bytes, path.basename(file), { table: 'validated', mapping });
+			io.out(options.json ? JSON.stringify(report, null, 2) : human(file, report, mapping === undefined));
+			return report.rows_accepted > 0 ? 0 : 1;
+		} finally {
+			conn.close();
+		}
+	}
 	const raw = await readTable(bytes, path.basename(file), { sheet });
 	const used = mapping ?? suggestMapping(raw);
 	if (options['print-mapping']) {
@@ -63,6 +77,7 @@ function human(file: string, r: ImportReport, suggested: boolean): string {
 		`rows read ${r.rows_read} = accepted ${r.rows_accepted} + rejected ${r.rows_rejected}  (source rows ${r.source_rows}, empty cells skipped ${r.empty_cells_skipped})`,
 		`clients ${r.clients}; instruments ${r.instruments.join(', ') || '—'}`
 	];
+	if (r.reader) lines.push(`${r.reader.note}`);
 	if (r.identifier_columns.length) {
 		lines.push('identifier columns (not imported unless listed in include_identifiers):');
 		for (const c of r.identifier_columns) lines.push(`  ${c.column}: ${c.reason}`);

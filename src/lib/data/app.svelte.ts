@@ -200,6 +200,25 @@ class AppState {
 	}
 
 	/**
+	 * Add an import whose accepted rows are already in the engine, in table `staging` (the DuckDB
+	 * import path): the table becomes the dataset's by renaming, so the first view needs no copy,
+	 * and is kept in the browser right after it is shown.
+	 */
+	async addImportedTable(meta: NewMeta, staging: string): Promise<{ kept: boolean; error?: string }> {
+		const conn = await this.ready();
+		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
+		await conn.exec(sql`ALTER TABLE ${ident(staging)} RENAME TO ${ident(table)}`);
+		this.loaded.add(meta.id);
+		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, ...(await describe(conn, ident(table))) };
+		this.datasets = [...this.datasets, info];
+		await this.activate(meta.id);
+		const { stored, error } = await this.keep(meta, table);
+		const ds = this.datasets.find((d) => d.id === meta.id);
+		if (ds && stored) ds.stored = stored;
+		return { kept: !!stored, error };
+	}
+
+	/**
 	 * Keep loaded table `table` in the browser as a DuckDB database file. Never throws: when keeping
 	 * fails (no storage, quota), the dataset still serves this session and `error` says why.
 	 */

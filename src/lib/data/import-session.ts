@@ -2,9 +2,16 @@
  * The page's handle on one import: a dedicated worker (see import/import.worker.ts) with promise
  * calls. `cancel()` terminates the worker, which stops any work at once; nothing was loaded yet,
  * so the data already in the app are untouched.
+ *
+ * A file DuckDB can read (summary.engine.ok) is imported in the engine instead (issue 11): the worker
+ * hands over the checked bytes, `importPreparedCsv` reads and validates them in SQL into a staging
+ * table, and only the report comes back. Keeping renames that table; discarding drops it. If the
+ * mapping needs what the SQL path does not do, the worker's JavaScript importer runs as before.
  */
 import type { Mapping } from '../import/mapping';
 import type { ApplyResult, FileSummary, PreviewResult, WorkerRequest, WorkerResponse } from '../import/worker-protocol';
+import type { PreparedCsv } from '../import/duck/prepare';
+import { sql, ident } from '../engine/sql';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (f: number) => void };
 type Payload<K extends WorkerRequest['kind']> = Omit<Extract<WorkerRequest, { kind: K }>, 'id' | 'kind'>;
@@ -13,6 +20,9 @@ export class ImportSession {
 	private worker: Worker;
 	private nextId = 1;
 	private pending = new Map<number, Pending>();
+	private summary: FileSummary | null = null;
+	/** Staging tables this session made in the engine and that were not kept (dropped on cancel). */
+	private staged = new Set<string>();
 
 	constructor() {
 		this.worker = new Worker(new URL('../import/import.worker.ts', import.meta.url), { type: 'module' });
@@ -43,8 +53,9 @@ export class ImportSession {
 	}
 
 	/** Read a file (bytes are moved to the worker). */
-	read(bytes: Uint8Array, fileName: string, sheet?: string): Promise<FileSummary> {
-		return this.call<FileSummary>('read', { bytes, fileName, sheet } satisfies Payload<'read'>, undefined, [bytes.buffer]);
+	async read(bytes: Uint8Array, fileName: string, sheet?: string): Promise<FileSummary> {
+		this.summary = await this.call<FileSummary>('read', { bytes, fileName, sheet } satisfies Payload<'read'>, undefined, [bytes.buffer]);
+		return this.summary;
 	}
 
 	/** Apply `mapping` to the first `rows` rows only, for the preview. */
@@ -52,19 +63,54 @@ export class ImportSession {
 		return this.call<PreviewResult>('preview', { mapping: plain(mapping), rows } satisfies Payload<'preview'>);
 	}
 
-	/** Map and validate the whole file; accepted rows come back as Arrow IPC. */
-	apply(mapping: Mapping, onProgress: (f: number) => void): Promise<ApplyResult> {
-		return this.call<ApplyResult>('apply', { mapping: plain(mapping) } satisfies Payload<'apply'>, onProgress);
+	/**
+	 * Map and validate the whole file: in the engine when DuckDB reads it (accepted rows in
+	 * `result.table`), else in the worker (accepted rows as Arrow IPC in `result.ipc`).
+	 */
+	async apply(mapping: Mapping, onProgress: (f: number) => void): Promise<ApplyResult> {
+		let note = this.summary?.engine.note;
+		if (this.summary?.engine.ok) {
+			const [{ getEngine }, { importPreparedCsv, UseJavaScript }] = await Promise.all([import('../engine/browser'), import('../import/duck/index')]);
+			const prepared = await this.call<PreparedCsv>('prepared', {});
+			onProgress(0.1);
+			const engine = await getEngine();
+			const table = `staging_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+			try {
+				this.staged.add(table);
+				const out = await importPreparedCsv(engine, prepared, plain(mapping), table);
+				out.report.reader = { path: 'duckdb', note: note! };
+				onProgress(1);
+				return { report: out.report, unknownLabels: out.unknownLabels, extraColumns: out.extraColumns, mapping: out.mapping, table };
+			} catch (e) {
+				await this.drop(table);
+				if (!(e instanceof UseJavaScript)) throw e;
+				note = `read by the JavaScript importer (${e.message})`;
+			}
+		}
+		return this.call<ApplyResult>('apply', { mapping: plain(mapping), note } satisfies Payload<'apply'>, onProgress);
 	}
 
-	/** CSV of the rejected rows of the last `apply`, with a `reason` column. */
-	rejectedCsv(): Promise<string> {
-		return this.call<string>('rejected-csv', {});
+	/** The staging table of a result was kept (renamed): no longer this session's to drop. */
+	kept(table: string): void {
+		this.staged.delete(table);
+	}
+
+	/** Drop a staging table of this session (a discarded or superseded result). */
+	async drop(table: string | undefined): Promise<void> {
+		if (!table || !this.staged.delete(table)) return;
+		const { getEngine } = await import('../engine/browser');
+		await (await getEngine()).exec(sql`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
+	}
+
+	/** CSV of the rejected rows of `report`, with a `reason` column. */
+	rejectedCsv(report?: import('../import/types').ImportReport): Promise<string> {
+		return this.call<string>('rejected-csv', { report } satisfies Payload<'rejected-csv'>);
 	}
 
 	/** Stop everything now. Pending calls reject with an AbortError. */
 	cancel(): void {
 		this.worker.terminate();
+		for (const t of [...this.staged]) void this.drop(t);
 		const e = new Error('import cancelled');
 		e.name = 'AbortError';
 		this.failAll(e);

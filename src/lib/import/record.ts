@@ -192,7 +192,7 @@ function timepoint(m: ResolvedMeasure, row: Cell[], ctx: Ctx, client: string): T
 }
 
 /** A time value read as the mapping says it is meant (see TIME_MEANINGS). */
-function readTime(means: TimeMeaning, text: string, order: number | undefined, ctx: Ctx): Timepoint | null {
+export function readTime(means: TimeMeaning, text: string, order: number | undefined, ctx: Ctx): Timepoint | null {
 	if (means === 'visit_order') return order === undefined ? null : order === 0 ? { phase: 'baseline', session: 0, week: null } : { phase: 'session', session: order, week: null };
 	if (means === 'followup_week') {
 		const n = cellNumber(text, ctx.missing, ctx.decimalComma);

@@ -4,12 +4,14 @@
  */
 import type { Mapping } from './mapping';
 import type { Cell, ImportReport } from './types';
+import type { PreparedCsv } from './duck/prepare';
 
 export type WorkerRequest =
 	| { id: number; kind: 'read'; bytes: Uint8Array; fileName: string; sheet?: string }
 	| { id: number; kind: 'preview'; mapping: Mapping; rows: number }
-	| { id: number; kind: 'apply'; mapping: Mapping }
-	| { id: number; kind: 'rejected-csv' };
+	| { id: number; kind: 'apply'; mapping: Mapping; note?: string }
+	| { id: number; kind: 'prepared' }
+	| { id: number; kind: 'rejected-csv'; report?: ImportReport };
 
 /** What the page shows about a file right after reading it. */
 export interface FileSummary {
@@ -26,6 +28,8 @@ export interface FileSummary {
 	head: { line: number; cells: Cell[] }[];
 	suggested: Mapping;
 	identifierColumns: { column: string; reason: string }[];
+	/** Whether DuckDB's own reader can import this file (else the JavaScript importer will), and why. */
+	engine: { ok: boolean; note: string };
 }
 
 export interface PreviewResult {
@@ -39,12 +43,14 @@ export interface ApplyResult {
 	report: ImportReport;
 	unknownLabels: { column: string; values: string[] }[];
 	extraColumns: string[];
-	/** Accepted rows as one Arrow IPC stream. */
-	ipc: Uint8Array;
+	/** Accepted rows as one Arrow IPC stream (JavaScript path). */
+	ipc?: Uint8Array;
+	/** The engine table holding the accepted rows (DuckDB path): kept by renaming, dropped on discard. */
+	table?: string;
 	mapping: Mapping;
 }
 
 export type WorkerResponse =
 	| { id: number; kind: 'progress'; fraction: number }
-	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | string }
+	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | PreparedCsv | string }
 	| { id: number; kind: 'error'; message: string; name: string };

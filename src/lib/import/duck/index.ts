@@ -18,17 +18,8 @@ import { importPreparedCsv, type EngineImport } from './run';
 export { prepareDelimited, type PreparedCsv, HEAD_ROWS } from './prepare';
 export { importPreparedCsv, type EngineImport } from './run';
 export { UseJavaScript } from './dict';
-
-/** How a DuckDB-path import is described to the person reading the report. */
-export function duckdbNote(csv: Pick<PreparedCsv, 'encoding'>): string {
-	const transcoded = csv.encoding === 'utf-8' || csv.encoding === 'utf-8-bom' ? '' : `; transcoded from ${csv.encoding} to UTF-8 first`;
-	return `read by DuckDB's CSV reader and checked in SQL${transcoded}`;
-}
-
-/** How a JavaScript-path import is described, with the reason the DuckDB path was not taken. */
-export function javascriptNote(reason: string): string {
-	return `read by the JavaScript importer (${reason})`;
-}
+export { duckdbNote, javascriptNote } from './notes';
+import { duckdbNote, javascriptNote } from './notes';
 
 /**
  * Read `bytes` (named `fileName`), map with `opts.mapping` (or the suggested mapping) and put the

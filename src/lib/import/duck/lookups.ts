@@ -7,10 +7,10 @@ import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../../instrument
 import { parseItem } from '../../instruments/scoring';
 import type { Connector, Value } from '../../engine/connector';
 import { ident, sql, type Sql } from '../../engine/sql';
-import type { TimepointValue } from '../mapping';
-import { routeOf } from '../record';
-import type { Resolved } from '../sources';
-import { cellNumber, memo, normaliseInstrument, normalisePhase, parseTimepoint } from '../values';
+import type { TimeMeaning, TimepointValue } from '../mapping';
+import { readTime, routeOf } from '../record';
+import type { Ctx, Resolved } from '../sources';
+import { cellNumber, memo, normaliseInstrument, normalisePhase } from '../values';
 import { createDictionary, UseJavaScript, type DictType } from './dict';
 
 const TYPE: Record<DictType, Sql> = { text: sql`VARCHAR`, double: sql`DOUBLE`, int: sql`INTEGER`, bool: sql`BOOLEAN` };
@@ -140,11 +140,12 @@ export function series(missing: Set<string>) {
 
 /** A timepoint column: phase, session, week, or the reason it is not understood. */
 export const timepointSpec: Spec = { phase: 'text', session: 'double', week: 'double', sfmt: 'text', wfmt: 'text', err: 'text', unknown: 'bool' };
-export function timepoint(labels: Map<string, TimepointValue>) {
+export function timepoint(labels: Map<string, TimepointValue>, means: TimeMeaning, ctx: Ctx) {
+	if (means === 'visit_order') throw new UseJavaScript('visit-order time columns');
 	return (t: string | null) => {
 		if (t === null) return { err: 'unknown timepoint: none given' };
 		const label = labels.get(t);
-		const p = label ? { phase: label.phase, session: label.session ?? (label.phase === 'baseline' ? 0 : null), week: label.week ?? null } : parseTimepoint(t);
+		const p = label ? { phase: label.phase, session: label.session ?? (label.phase === 'baseline' ? 0 : null), week: label.week ?? null } : readTime(means, t, undefined, ctx);
 		if (!p) return { err: `unknown timepoint: "${t}"`, unknown: true };
 		if (label && (label.session_from_instance || label.week_from_instance)) throw new UseJavaScript('timepoints from a repeat instance');
 		if (p.session !== null && Math.abs(p.session) > 2 ** 31 - 1) throw new UseJavaScript('a session number beyond 32 bits');

@@ -119,7 +119,7 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	const f: Record<string, Sql> = {};
 	if (m.timepoint) {
 		const cell = cells.cell(m.timepoint.idx);
-		const tp = cells.dict.add(cells, m.timepoint.idx, L.timepointSpec, L.timepoint(m.timepoint.labels));
+		const tp = cells.dict.add(cells, m.timepoint.idx, L.timepointSpec, L.timepoint(m.timepoint.labels, m.timepoint.means, ctx));
 		joins.push(...tp.joins);
 		Object.assign(f, {
 			phase: tp.get('phase'), session: tp.get('session'), sfmt: tp.get('sfmt'), week: tp.get('week'), wfmt: tp.get('wfmt'),
