@@ -79,6 +79,11 @@ export class Dictionaries {
 		};
 	}
 
+	/** The distinct texts of a looked-up column. */
+	texts(idx: number): string[] {
+		return this.distinct.get(idx) ?? [];
+	}
+
 	/** Write the table (call once, after every lookup was added). */
 	async create(conn: Connector): Promise<void> {
 		await createDictionary(conn, this.name, this.columns);

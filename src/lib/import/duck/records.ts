@@ -5,7 +5,7 @@
  * Reasons are assembled from texts the JavaScript functions formatted (numbers as JavaScript prints
  * them), so the report reads the same whichever path made it.
  */
-import { INSTRUMENTS, INSTRUMENT_IDS, MAX_ITEMS } from '../../instruments/definitions';
+import { INSTRUMENTS, INSTRUMENT_IDS, MAX_ITEMS, type InstrumentId } from '../../instruments/definitions';
 import { ident, join, sql, type Sql } from '../../engine/sql';
 import { own, type ResolvedAttribute } from '../attributes';
 import type { ResolvedMeasure } from '../record';
@@ -50,7 +50,8 @@ export async function createDefinitions(conn: L.Cells['conn'], name: string): Pr
 		tmax: { type: 'double', values: defs.map((d) => d.totalMax) },
 		short: { type: 'text', values: defs.map((d) => d.shortName) },
 		range: { type: 'text', values: defs.map((d) => `${d.totalMin}–${d.totalMax} for ${d.shortName}`) },
-		jump: { type: 'double', values: defs.map((d) => d.totalMax - d.totalMin) }
+		jump: { type: 'double', values: defs.map((d) => d.totalMax - d.totalMin) },
+		rule: { type: 'text', values: defs.map((d) => d.scoring.rule) }
 	});
 }
 
@@ -109,6 +110,11 @@ export function lookedUpColumns(route: Resolved, series: Resolved, measures: Res
 
 const NULL_TEXT = sql`CAST(NULL AS VARCHAR)`;
 
+/** A column source's text after its labels (what readValue gives). */
+function labelled(src: Resolved, t: string): string | null {
+	return src.kind === 'col' && src.labels?.has(t) ? src.labels.get(t)! : t;
+}
+
 /** SELECT of measure `mi`: one row per source row with a value for it, with `code`/`reason` when rejected. */
 export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	const { cells, ctx } = s;
@@ -141,6 +147,11 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	}
 
 	// Items: value (null when missing or beyond the instrument) and the first rejection in item order.
+	if (m.items.some((i) => i !== null)) {
+		const ids = m.instrument.kind === 'const' ? [L.instrument(m.instrument.value).id] : cells.dict.texts(m.instrument.kind === 'col' ? m.instrument.idx : -1).map((t) => L.instrument(labelled(m.instrument, t)).id);
+		if (ids.some((id) => id && INSTRUMENTS[id as InstrumentId].scoring.rule !== 'sum' && INSTRUMENTS[id as InstrumentId].scoring.rule !== 'mean'))
+			throw new UseJavaScript('item scoring by the highest item of each group (QIDS-SR16)');
+	}
 	const items: { k: number; v: Sql; err: Sql }[] = [];
 	for (let k = 0; k < m.items.length; k++) {
 		const it = m.items[k];
@@ -177,8 +188,11 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
 	const hasValue = valueCells.length ? join(valueCells.map((i) => sql`${cells.cell(i)} IS NOT NULL`), sql` OR `) : sql`FALSE`;
 	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${ident(cells.table)} c ${join(joins, sql` `)} WHERE ${hasValue}`;
+	// totalFromItems for the `sum` and `mean` rules (max-within-groups goes to JavaScript, above).
 	const stage2 = sql`SELECT b.*, d.n_items, d.max_missing, d.short, d.range, d.jump, d.tmin, d.tmax,
-		CASE WHEN b.answered = 0 THEN NULL WHEN b.answered = d.n_items THEN b.item_sum WHEN d.n_items - b.answered > d.max_missing THEN NULL
+		CASE WHEN b.answered = 0 OR d.n_items - b.answered > d.max_missing THEN NULL
+		     WHEN d.rule = 'mean' THEN b.item_sum::DOUBLE / b.answered
+		     WHEN b.answered = d.n_items THEN b.item_sum
 		     ELSE floor(b.item_sum::DOUBLE / b.answered * d.n_items + 0.5) END AS item_total
 		FROM (${stage1}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
 	return sql`SELECT r.*, ${CODE} AS code FROM (${stage2}) r`;
