@@ -118,3 +118,26 @@ test('a changed definition is carried in the URL: remission ≤ 10 from a link, 
 	await page.goBack();
 	await expect(card).toContainText('score is ≤ 10', { timeout: 90_000 });
 });
+
+test('board report: one button prints the overview with a cover (dataset, date, definitions) as an A4 PDF', async ({ page }) => {
+	await page.goto('/?instrument=bdi2&def.rem=bdi2:le10');
+	await ready(page);
+	await page.evaluate(() => {
+		(window as unknown as { printed: number }).printed = 0;
+		window.print = () => void ((window as unknown as { printed: number }).printed += 1);
+	});
+	await expect(page.getByTestId('flow').getByTestId('flow-n').first()).toContainText('n = ', { timeout: 90_000 });
+	await page.getByTestId('board-report').click();
+	await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+	await page.emulateMedia({ media: 'print' });
+	const cover = page.getByTestId('board-cover');
+	await expect(cover).toBeVisible();
+	await expect(cover).toContainText('Dataset: ');
+	await expect(cover).toContainText('BDI-II remission ≤ 10');
+	await expect(cover).toContainText(/Printed \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+	await expect(page.getByTestId('board-report')).toBeHidden();
+	const pdf = await page.pdf({ format: 'A4', path: `${SHOTS}/research-board-report.pdf` });
+	// More than the cover: the PDF has several pages (/Type /Page objects).
+	expect((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBeGreaterThan(2);
+	await page.screenshot({ path: `${SHOTS}/research-board-cover.png` });
+});
