@@ -2,7 +2,7 @@
  * Marker shapes shared by the Markers layer and legends: a name → SVG path at a given area, so a
  * legend key is drawn with exactly the path the chart uses.
  */
-import { symbol, symbolCross, symbolDiamond, symbolSquare, symbolStar, symbolTriangle, symbolWye } from 'd3-shape';
+import { symbol, symbolCross, symbolDiamond, symbolSquare, symbolStar, symbolTriangle, symbolWye } from 'd3';
 
 export type MarkerShape = 'triangle' | 'triangle-down' | 'diamond' | 'star' | 'square' | 'cross' | 'wye';
 
