@@ -40,6 +40,7 @@ describe('npx kap-outcomes report (end to end on riesby with its mapping)', () =
 		]);
 		expect([m.variance.intercept, m.variance.slope!, m.variance.covariance!, m.variance.residual].map((v) => v.toFixed(2))).toEqual(['12.63', '2.08', '-1.42', '12.22']);
 		expect(m.loglik.toFixed(2)).toBe('-1109.52');
+		expect([m.converged, m.singular]).toEqual([true, false]);
 		for (const k of ['trajectories', 'response', 'remission', 'durability', 'survival', 'attrition', 'models']) expect(r).toHaveProperty(k);
 		expect(r.response[0]).toHaveProperty('definition', 'response.pct50.eos.observed@1');
 	});

@@ -288,3 +288,49 @@ describe('fitLmm — synthetic data, scale and edge cases', () => {
 		expect(() => likelihoodRatioTest(fitLmm(base), ml)).toThrow(/more parameters/);
 	});
 });
+
+describe('boundary (singular) fits, as lme4 reports them', () => {
+	// R 4.x, lme4 1.1.31 (oracle run once; the project does not need R):
+	//   y <- c(18.1, 18.6, 13.5, 18.8, 21, 15.5, 17.5, 16.2, 21.7, 17.1, 20.5, 15.2, 18.1, 11.4, 19.4, 13.9,
+	//          20, 20.8, 18.5, 15.8, 22.8, 20.3, 16.2, 8, 21.9, 17.8, 15.5, 9.6, 18.6, 19.3, 20.1, 13.7)
+	//   d <- data.frame(y = y, g = factor(rep(1:8, each = 4)), time = rep(0:3, 8))
+	//   fit <- lmer(y ~ time + (1 | g), data = d, REML = FALSE)
+	//   boundary (singular) fit: see help('isSingular')
+	//   isSingular(fit)         # TRUE
+	//   getME(fit, "theta")     # g.(Intercept) 0
+	//   logLik(fit)             # 'log Lik.' -77.48613 (df=4)
+	//   fixef(fit)              # (Intercept) 20.2175  time -1.9075
+	//   sigma(fit)^2            # 7.426141
+	//   fit2 <- lmer(y ~ time + (time | g), data = d, REML = FALSE)
+	//   boundary (singular) fit: see help('isSingular')
+	//   isSingular(fit2)        # TRUE
+	//   getME(fit2, "theta")    # 0.5520920 -0.4323966 0.0000000  (correlation −1)
+	const y = [18.1, 18.6, 13.5, 18.8, 21, 15.5, 17.5, 16.2, 21.7, 17.1, 20.5, 15.2, 18.1, 11.4, 19.4, 13.9, 20, 20.8, 18.5, 15.8, 22.8, 20.3, 16.2, 8, 21.9, 17.8, 15.5, 9.6, 18.6, 19.3, 20.1, 13.7];
+	const time = y.map((_, i) => i % 4);
+	const groups = y.map((_, i) => Math.floor(i / 4));
+	const input = { y, X: time.map((t) => [1, t]), terms: ['(Intercept)', 'time'], groups, slope: time, method: 'ML' as const };
+
+	it('random intercept at variance 0: singular, converged, and the estimates of the boundary fit', () => {
+		const fit = fitLmm({ ...input, random: 'intercept' });
+		expect(fit.singular).toBe(true);
+		expect(fit.converged).toBe(true);
+		expect(fit.theta[0]).toBeLessThan(1e-4);
+		expect(fit.loglik).toBeCloseTo(-77.48613, 4);
+		expect(fit.fixed[0].estimate).toBeCloseTo(20.2175, 4);
+		expect(fit.fixed[1].estimate).toBeCloseTo(-1.9075, 4);
+		expect(fit.variance.residual).toBeCloseTo(7.426141, 4);
+	});
+
+	it('random slope with the intercept–slope correlation at −1: singular', () => {
+		const fit = fitLmm({ ...input, random: 'slope' });
+		expect(fit.singular).toBe(true);
+		expect(fit.theta[2]).toBeLessThan(1e-4);
+		const v = fit.variance;
+		expect(v.covariance! / Math.sqrt(v.intercept * v.slope!)).toBeCloseTo(-1, 3);
+	});
+
+	it('the same data with real between-client differences: not singular', () => {
+		const riesbyLike = fitLmm({ ...input, y: y.map((v, i) => v + [6, -4, 3, -5, 8, -2, 1, -7][groups[i]]), random: 'intercept' });
+		expect(riesbyLike.singular).toBe(false);
+	});
+});
