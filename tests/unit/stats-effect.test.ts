@@ -44,9 +44,10 @@ describe('tInterval', () => {
 	it('mean ± t·sd/√n', () => {
 		// n = 6: qt(.975, 5) = 2.570582; sd/√n = 2 → half-width 5.141164
 		const ci = tInterval(6, 10, 2 * Math.sqrt(6));
-		expect(ci.low).toBeCloseTo(10 - 5.141164, 5);
-		expect(ci.high).toBeCloseTo(10 + 5.141164, 5);
-		expect(tInterval(1, 10, 1).low).toBeNaN();
+		expect(ci.low!).toBeCloseTo(10 - 5.141164, 5);
+		expect(ci.high!).toBeCloseTo(10 + 5.141164, 5);
+		expect(tInterval(1, 10, 1)).toEqual({ low: null, high: null });
+		expect(tInterval(5, 10, null)).toEqual({ low: null, high: null });
 	});
 });
 

@@ -12,7 +12,7 @@ import { sql, type Sql } from '../engine/sql';
 import { logRank, kaplanMeier, type KmPoint } from '../stats/survival';
 import { DEFINITIONS } from './definitions';
 import { GROUP_ORDER, prepare, responds, summarySource, type MetricOptions, type MetricResult } from './source';
-import { tCi } from './trajectories';
+import { tInterval } from '../stats/effect';
 
 export interface DurabilityRow {
 	instrument: string;
@@ -73,7 +73,7 @@ GROUP BY fu.instrument, fu.grp, fu.week
 ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
 	const raw = await conn.query<Omit<DurabilityRow, 'ci_low' | 'ci_high' | 'still_responding' | 'definition'>>(q);
 	const rows = raw.map((r) => {
-		const ci = tCi(r.n, r.mean, r.sd);
+		const ci = tInterval(r.n, r.mean, r.sd);
 		return {
 			...r,
 			ci_low: ci.low,

@@ -6,7 +6,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, list, sql, type Sql } from '../engine/sql';
-import { tQuantile } from '../stats/distributions';
+import { tInterval } from '../stats/effect';
 import { wilsonInterval } from '../stats/proportions';
 import { MISSING, type Filters } from './filters';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
@@ -74,10 +74,10 @@ async function base(conn: Connector, relation: string, opts: SafetyOptions): Pro
 const groupingSets = (b: Base) => (b.grouped ? sql`GROUP BY GROUPING SETS ((grp), ())` : sql`GROUP BY grp`);
 const label = (g: string | null) => g ?? ALL_GROUPS;
 
-function tInterval(n: number, mean: number | null, sd: number | null) {
-	if (mean === null || n < 2 || sd === null) return { ci_low: null, ci_high: null };
-	const half = (tQuantile(0.975, n - 1) * sd) / Math.sqrt(n);
-	return { ci_low: mean - half, ci_high: mean + half };
+/** The t interval (src/lib/stats/effect.ts) as the rows name its ends. */
+function tCiFields(n: number, mean: number | null, sd: number | null) {
+	const ci = tInterval(n, mean, sd);
+	return { ci_low: ci.low, ci_high: ci.high };
 }
 
 /** Sessions and clients, the rates of SAFETY_RATES per session and per client, and the SQL run. */
@@ -119,7 +119,7 @@ export async function safetyMeans(conn: Connector, opts: SafetyOptions = {}) {
 	for (const d of SAFETY_MEANS)
 		for (const r of raw) {
 			const n = r[`${d.key}__n`] as number, mean = r[`${d.key}__mean`] as number | null, sd = r[`${d.key}__sd`] as number | null;
-			rows.push({ group: label(r.grp as string | null), key: d.key, name: d.name, n, mean, sd, ...tInterval(n, mean, sd), definition: d.id });
+			rows.push({ group: label(r.grp as string | null), key: d.key, name: d.name, n, mean, sd, ...tCiFields(n, mean, sd), definition: d.id });
 		}
 	return { rows, sql: q.text };
 }
@@ -147,7 +147,7 @@ FROM base WHERE instrument IN (${list(['cadss', 'cadss6'])}) AND phase = 'sessio
 GROUP BY ${b.grouped ? sql`GROUPING SETS ((instrument, grp, session), (instrument, session))` : sql`instrument, grp, session`}
 ORDER BY instrument, grp NULLS LAST, session`;
 	const raw = await conn.query<{ instrument: string; grp: string | null; session: number; n: number; mean: number | null; sd: number | null }>(q);
-	const rows = raw.map((r): DissociationRow => ({ instrument: r.instrument, group: label(r.grp), session: r.session, n: r.n, mean: r.mean, ...tInterval(r.n, r.mean, r.sd), definition: SAFETY_DEFINITIONS.dissociation.id }));
+	const rows = raw.map((r): DissociationRow => ({ instrument: r.instrument, group: label(r.grp), session: r.session, n: r.n, mean: r.mean, ...tCiFields(r.n, r.mean, r.sd), definition: SAFETY_DEFINITIONS.dissociation.id }));
 	return { rows, sql: q.text };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { sql, type Sql } from '../engine/sql';
-import { tQuantile } from '../stats/distributions';
+import { tInterval } from '../stats/effect';
 import { DEFINITIONS } from './definitions';
 import { GROUP_ORDER, prepare, summaryCtes, type MetricOptions, type MetricResult, type Prepared } from './source';
 
@@ -77,13 +77,6 @@ FROM rows GROUP BY instrument, grp, phase, session, week
 ${ORDER}`;
 }
 
-/** Half-width-based t CI; null when n < 2 (no SD). */
-export function tCi(n: number, mean: number, sd: number | null, conf = 0.95): { low: number | null; high: number | null } {
-	if (n < 2 || sd === null || !Number.isFinite(sd)) return { low: null, high: null };
-	const half = (tQuantile(1 - (1 - conf) / 2, n - 1) * sd) / Math.sqrt(n);
-	return { low: mean - half, high: mean + half };
-}
-
 /**
  * Trajectories, observed cases by default; LOCF (labelled `method: 'locf'`) when `opts.locf` or
  * `settings.locf`. Without a group a single group `all` is returned.
@@ -95,7 +88,7 @@ export async function trajectories(conn: Connector, opts: TrajectoryOptions = {}
 	const def = locf ? DEFINITIONS.trajectoryLocf : DEFINITIONS.trajectoryObserved;
 	const raw = await conn.query<Omit<TrajectoryRow, 'ci_low' | 'ci_high' | 'method' | 'definition'>>(q);
 	const rows = raw.map((r) => {
-		const ci = tCi(r.n, r.mean, r.sd);
+		const ci = tInterval(r.n, r.mean, r.sd);
 		return { ...r, ci_low: ci.low, ci_high: ci.high, method: locf ? ('locf' as const) : ('observed' as const), definition: def.id };
 	});
 	return { rows, sql: q, definition: def };

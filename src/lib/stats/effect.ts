@@ -52,8 +52,8 @@ export function summarize(values: number[]): Summary {
 		mean,
 		sd,
 		se: sd / Math.sqrt(n),
-		ciLow: ci.low,
-		ciHigh: ci.high,
+		ciLow: ci.low ?? NaN,
+		ciHigh: ci.high ?? NaN,
 		median: quantileType7(xs, 0.5),
 		q1: quantileType7(xs, 0.25),
 		q3: quantileType7(xs, 0.75),
@@ -63,13 +63,13 @@ export function summarize(values: number[]): Summary {
 }
 
 /**
- * t-based confidence interval for a mean from summary statistics:
- * mean ± t_{1−α/2, n−1} · sd/√n.
- * n < 2, sd NaN/negative, or conf outside (0, 1) → { low: NaN, high: NaN }. sd = 0 gives
- * a zero-width interval at the mean.
+ * t-based confidence interval for a mean from summary statistics — the one used everywhere
+ * (summaries, trajectories, durability, safety means): mean ± t_{1−α/2, n−1} · sd/√n.
+ * n < 2, a missing/NaN/negative sd or mean, or conf outside (0, 1) → { low: null, high: null }
+ * (no spread can be estimated). sd = 0 gives a zero-width interval at the mean.
  */
-export function tInterval(n: number, mean: number, sd: number, conf = 0.95): { low: number; high: number } {
-	if (!(n >= 2) || !(sd >= 0) || !Number.isFinite(mean) || !(conf > 0 && conf < 1)) return { low: NaN, high: NaN };
+export function tInterval(n: number, mean: number | null, sd: number | null, conf = 0.95): { low: number | null; high: number | null } {
+	if (!(n >= 2) || sd === null || !(sd >= 0) || mean === null || !Number.isFinite(mean) || !(conf > 0 && conf < 1)) return { low: null, high: null };
 	const half = tQuantile(1 - (1 - conf) / 2, n - 1) * (sd / Math.sqrt(n));
 	return { low: mean - half, high: mean + half };
 }
