@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INSTRUMENT_IDS, MAX_ITEMS } from '../instruments/definitions';
+import { ident, join, sql, Sql } from '../engine/sql';
 
 /**
  * The canonical data model: long format, one row per completed questionnaire.
@@ -105,10 +106,11 @@ export const CANONICAL_SQL_TYPES: Record<string, string> = {
 };
 
 /** `CREATE TABLE` statement for a canonical table named `table`, plus VARCHAR `extraColumns`. */
-export function createTableSql(table: string, extraColumns: string[] = []): string {
+export function createTableSql(table: string, extraColumns: string[] = []): Sql {
+	// Types come from the fixed table above; names (a file's attribute headers) only through ident().
 	const cols = [
-		...CANONICAL_COLUMNS.map((c) => `"${c}" ${CANONICAL_SQL_TYPES[c]}`),
-		...extraColumns.map((c) => `"${c}" VARCHAR`)
+		...CANONICAL_COLUMNS.map((c) => sql`${ident(c)} ${new Sql([{ text: CANONICAL_SQL_TYPES[c] }])}`),
+		...extraColumns.map((c) => sql`${ident(c)} VARCHAR`)
 	];
-	return `CREATE OR REPLACE TABLE "${table}" (${cols.join(', ')})`;
+	return sql`CREATE OR REPLACE TABLE ${ident(table)} (${join(cols)})`;
 }
