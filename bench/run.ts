@@ -20,9 +20,9 @@
  * Repetitions shrink with size to keep the whole run near 10–15 minutes on 2 cores (see REPS).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, linkSync, openSync, readSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -50,13 +50,14 @@ interface SizeSpec {
 /**
  * Fewer repetitions at larger sizes keep the run bounded (a refresh of `/` at 5M rows takes tens of
  * seconds today, so 20+ interactions there alone would take ~10 minutes): 5M runs 10 interactions.
- * CSV through the importer is skipped at 5M rows: the importer holds every parsed row as a JS
+ * CSV through the importer is skipped at 5M and 10M rows: the importer holds every parsed row as a JS
  * object in its worker (several GB at 5M) and takes minutes already at 1M.
  */
 const REPS: Record<string, SizeSpec> = {
 	'100k': { label: '100k', rows: 100_000, reps: { csv: 3, arrow: 3, opfs: 3, refresh: 7, compare: 3, interactions: 21, sql: 3 } },
 	'1m': { label: '1M', rows: 1_000_000, reps: { csv: 1, arrow: 3, opfs: 3, refresh: 5, compare: 2, interactions: 21, sql: 2 } },
-	'5m': { label: '5M', rows: 5_000_000, reps: { csv: 0, arrow: 1, opfs: 2, refresh: 2, compare: 1, interactions: 10, sql: 1 } }
+	'5m': { label: '5M', rows: 5_000_000, reps: { csv: 0, arrow: 1, opfs: 2, refresh: 2, compare: 1, interactions: 10, sql: 1 } },
+	'10m': { label: '10M', rows: 10_000_000, reps: { csv: 0, arrow: 1, opfs: 1, refresh: 1, compare: 1, interactions: 6, sql: 1 } }
 };
 
 interface Stat {
@@ -97,6 +98,8 @@ function ensureBuild(force: boolean) {
 		env: { ...process.env, KAP_BUILD_DIR: BUILD, KAP_KIT_OUT_DIR: KIT_OUT }
 	});
 	if (r.status !== 0) throw new Error('build failed');
+	// The demo's first view computed at build time, as `npm run build` does (scripts/prebuild-demo.ts).
+	if (spawnSync('npx', ['tsx', 'scripts/prebuild-demo.ts', BUILD], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('prebuild-demo failed');
 	// Precompressed assets, as `npm start` serves them (scripts/compress.js).
 	if (spawnSync(process.execPath, ['scripts/compress.js', BUILD], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('compress failed');
 }
@@ -468,6 +471,48 @@ async function demoFirstChart(browser: Browser, base: string): Promise<{ cold: S
 	return { cold: stat(cold), warm: stat(warm), engine, js: [...js] };
 }
 
+/**
+ * First chart of the demo as a new user meets it: a fresh browser profile (new user-data-dir: no HTTP
+ * cache, no compiled-wasm cache, empty OPFS) against the server `npm start` runs (precompressed
+ * assets). Reports the first chart drawn (the prebuilt figures when the build has them), the first
+ * chart drawn from live results, and every chart live; plus bytes transferred.
+ */
+async function demoColdProfile(base: string, reps: number) {
+	const first: (number | null)[] = [];
+	const live: (number | null)[] = [];
+	const all: (number | null)[] = [];
+	const transferred: number[] = [];
+	for (let i = 0; i < reps; i++) {
+		const dir = mkdtempSync(join(tmpdir(), 'kap-bench-profile-'));
+		const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
+		try {
+			const page = ctx.pages()[0] ?? (await ctx.newPage());
+			await page.goto(`${base}/`);
+			await page.waitForFunction(() => performance.getEntriesByName('charts-drawn', 'mark').length > 0, null, { timeout: 180_000 });
+			const r = await page.evaluate(() => {
+				const marks = performance.getEntriesByName('chart-drawn', 'mark') as PerformanceMark[];
+				const isPrebuilt = (m: PerformanceMark) => !!(m.detail as { prebuilt?: boolean } | null)?.prebuilt;
+				const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+				return {
+					first: marks[0]?.startTime ?? null,
+					live: marks.find((m) => !isPrebuilt(m))?.startTime ?? null,
+					all: performance.getEntriesByName('charts-drawn', 'mark')[0]?.startTime ?? null,
+					bytes: res.reduce((a, e) => a + e.transferSize, 0)
+				};
+			});
+			first.push(r.first);
+			live.push(r.live);
+			all.push(r.all);
+			transferred.push(r.bytes);
+			log(`  cold profile ${i + 1}/${reps}: first chart ${Math.round(r.first ?? NaN)} ms, first live chart ${Math.round(r.live ?? NaN)} ms, all live ${Math.round(r.all ?? NaN)} ms, ${(r.bytes / 1e6).toFixed(1)} MB transferred`);
+		} finally {
+			await ctx.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	}
+	return { first: stat(first), first_live: stat(live), all_live: stat(all), transferred_mb: round(Math.max(...transferred) / 1e6) };
+}
+
 // ---------------------------------------------------------------- bundle size
 
 function walk(dir: string): string[] {
@@ -494,10 +539,10 @@ function fmt(s: Stat | null | undefined, digits = 0) {
 
 async function main() {
 	const argv = process.argv.slice(2);
-	const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : '100k,1m,5m';
+	const sizesArg = argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : '100k,1m,5m,10m';
 	const specs = sizesArg.split(',').map((s) => {
 		const spec = REPS[s.trim().toLowerCase()];
-		if (!spec) throw new Error(`unknown size ${s} (100k, 1m, 5m)`);
+		if (!spec) throw new Error(`unknown size ${s} (100k, 1m, 5m, 10m)`);
 		return spec;
 	});
 	const started = Date.now();
@@ -522,13 +567,14 @@ async function main() {
 		log(`chromium ${version}; server on ${base}`);
 		const demo = await demoFirstChart(browser, base);
 		log(`demo first chart: cold ${fmt(demo.cold)} ms, warm ${fmt(demo.warm)} ms`);
+		const coldProfile = await demoColdProfile(base, 3);
 		const bundle = bundleSizes(demo.js);
 		log(`bundle (brotli-11): app JS ${bundle.app_js_all_kb} KB in all, ${bundle.app_js_overview_kb} KB loaded on /; DuckDB worker JS ${bundle.duckdb_worker_js_kb} KB`);
 		const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', memory_gb: round(totalmem() / 2 ** 30), node: process.version, chromium: version, platform: `${process.platform} ${process.arch}` };
 		for (let i = 0; i < specs.length; i++) {
 			log(`size ${specs[i].label}`);
 			const r = await benchSize(browser, base, specs[i], files[i]);
-			results.push({ ...r, demo_first_chart_ms: { cold: demo.cold, warm: demo.warm }, bundle_brotli_kb: bundle, machine, measured_at: new Date().toISOString() });
+			results.push({ ...r, import_csv_ms: r.load_ms.csv_import, demo_first_chart_ms: { cold: demo.cold, warm: demo.warm, cold_profile: coldProfile }, bundle_brotli_kb: bundle, machine, measured_at: new Date().toISOString() });
 			writeResults(results);
 		}
 	} finally {
@@ -579,6 +625,8 @@ function printTable(results: (SizeResult & Record<string, unknown>)[]) {
 		const d = r0.demo_first_chart_ms as { cold: Stat | null; warm: Stat | null };
 		const b = r0.bundle_brotli_kb as ReturnType<typeof bundleSizes>;
 		console.log(`\nfirst chart of the demo cohort after navigation: cold ${fmt(d.cold)} ms, warm ${fmt(d.warm)} ms`);
+		const cp = (r0.demo_first_chart_ms as { cold_profile?: Awaited<ReturnType<typeof demoColdProfile>> }).cold_profile;
+		if (cp) console.log(`fresh browser profile (as a new user): first chart ${fmt(cp.first)} ms, first live chart ${fmt(cp.first_live)} ms, every chart live ${fmt(cp.all_live)} ms; ${cp.transferred_mb} MB transferred`);
 		console.log(`app JS (brotli-11, without DuckDB's wasm and worker): ${b.app_js_all_kb} KB in all, ${b.app_js_overview_kb} KB loaded on /; DuckDB worker JS ${b.duckdb_worker_js_kb} KB`);
 		const m = r0.machine as Record<string, unknown>;
 		console.log(`machine: ${m.cpus} × ${m.cpu_model}, ${m.memory_gb} GiB, Node ${m.node}, Chromium ${m.chromium}`);

@@ -8,7 +8,8 @@
 //   everything else (HTML, the service worker, data) → `no-cache` with an ETag, answered 304 when unchanged.
 // - Cross-origin isolation (COOP same-origin + COEP require-corp + CORP same-origin) so the page may use
 //   SharedArrayBuffer (DuckDB's multi-threaded build). Every asset is same-origin, so nothing breaks.
-//   `isolate: false` (KAP_NO_ISOLATION=1) leaves them out, as a host that cannot set headers would.
+//   `isolate: false` (KAP_NO_ISOLATION=1) leaves them out, as a host that cannot set headers would;
+//   `compress: false` (KAP_NO_COMPRESSION=1) sends every file raw (to measure what compression buys).
 // - Unknown paths fall back to the SPA shell (200.html) so deep links (/clients/C00042) work.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -47,12 +48,12 @@ export function pickEncoding(file, acceptEncoding) {
 }
 
 /** A request handler serving the built app in `root`. */
-export function staticHandler(root, { isolate = true } = {}) {
+export function staticHandler(root, { isolate = true, compress = true } = {}) {
 	return (req, res) => {
 		const file = resolveFile(root, req.url ?? '/');
 		const type = TYPES[extname(file)] ?? 'application/octet-stream';
 		const immutable = file.includes(join('_app', 'immutable'));
-		const { encoding, path } = pickEncoding(file, req.headers['accept-encoding']);
+		const { encoding, path } = pickEncoding(file, compress ? req.headers['accept-encoding'] : '');
 		const st = statSync(path);
 		const etag = `"${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}${encoding ? `-${encoding}` : ''}"`;
 		const headers = {

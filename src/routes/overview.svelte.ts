@@ -8,16 +8,17 @@
  */
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
-import { attrition, type AttritionRow } from '$lib/metrics/attrition';
-import { cohortCounts, type CountRow } from '$lib/metrics/counts';
-import { flow, type FlowStep } from '$lib/metrics/flow';
-import { durability, survival, type DurabilityRow, type LogRankRow, type SurvivalRow } from '$lib/metrics/durability';
+import type { AttritionRow } from '$lib/metrics/attrition';
+import type { CountRow } from '$lib/metrics/counts';
+import type { FlowStep } from '$lib/metrics/flow';
+import type { DurabilityRow, LogRankRow, SurvivalRow } from '$lib/metrics/durability';
 import type { Filters } from '$lib/metrics/filters';
 import type { SettingsInput } from '$lib/metrics/definitions';
-import { remission, response, type RateRow } from '$lib/metrics/rates';
-import { ALL_GROUPS } from '$lib/metrics/source';
+import type { RateRow } from '$lib/metrics/rates';
+import { ALL_GROUPS, type MetricResult } from '$lib/metrics/source';
 import { protectSections } from '$lib/privacy/report';
-import { trajectories, type TrajectoryRow } from '$lib/metrics/trajectories';
+import type { TrajectoryRow } from '$lib/metrics/trajectories';
+import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
 
 /** Loaders for every figure on the overview. */
 export class OverviewData {
@@ -30,6 +31,14 @@ export class OverviewData {
 	logRank = new MetricLoader<LogRankRow>();
 	attrition = new MetricLoader<AttritionRow>();
 	flow = new MetricLoader<FlowStep>();
+
+	/** True while the figures show the demo's results computed at build time, not live ones. */
+	prebuilt = $state(false);
+	/** The instrument the prebuilt figures are for. */
+	prebuiltInstrument = $state<string | undefined>(undefined);
+
+	/** True once live results were requested (a prebuilt view arriving later is then ignored). */
+	live = false;
 
 	/** Every table of the page as the privacy policy lets it leave the app. */
 	exported() {
@@ -46,21 +55,19 @@ export class OverviewData {
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
 	async load(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}): Promise<void> {
-		const byRoute = { filters, groupBy: 'route', settings };
-		const one = { ...byRoute, instruments: instrument ? [instrument] : undefined };
-		// survival returns its log-rank tests beside the rows: one query feeds two loaders.
-		const km = survival(conn, one);
-		await Promise.all([
-			this.counts.run(() => cohortCounts(conn, { filters })),
-			this.response.run(() => response(conn, byRoute)),
-			this.remission.run(() => remission(conn, byRoute)),
-			this.trajectories.run(() => trajectories(conn, byRoute)),
-			this.durability.run(() => durability(conn, one)),
-			this.survival.run(() => km),
-			this.logRank.run(() => km.then((r) => ({ rows: r.logRank, sql: r.sql, derived: r.derived }))),
-			this.attrition.run(() => attrition(conn, byRoute)),
-			this.flow.run(() => flow(conn, { filters, settings, instruments: one.instruments }))
-		]);
+		this.live = true;
+		const m = overviewMetrics(conn, filters, instrument, settings);
+		// Requested in order (the worker runs one query at a time): the first chart before the slower cards.
+		await Promise.all(OVERVIEW_ORDER.map((k) => (this[k] as MetricLoader<unknown>).run(m[k] as () => Promise<MetricResult<unknown>>)));
+		this.prebuilt = false;
+	}
+
+	/** Show the demo's first view computed at build time until live results replace it. */
+	prefill(p: PrebuiltOverview): void {
+		if (this.live) return;
+		for (const k of OVERVIEW_ORDER) (this[k] as MetricLoader<unknown>).prefill(p.results[k] as unknown as Parameters<MetricLoader<unknown>['prefill']>[0]);
+		this.prebuiltInstrument = p.instrument;
+		this.prebuilt = true;
 	}
 }
 

@@ -35,3 +35,9 @@ export function requestFinished(): void {
 		})
 	);
 }
+
+/** A chart was drawn from results computed when the site was built (the demo's first view). */
+export function prebuiltDrawn(): void {
+	if (typeof performance === 'undefined' || typeof requestAnimationFrame === 'undefined') return;
+	tick().then(() => requestAnimationFrame(() => performance.mark(CHART_DRAWN, { detail: { prebuilt: true } })));
+}

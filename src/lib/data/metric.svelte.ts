@@ -7,7 +7,7 @@
 import type { ShownStatement } from '../engine/sql';
 import { shownSql, type MetricResult, type StatementsRun } from '../metrics/source';
 import { createLatest } from './cached';
-import { requestFinished, requestStarted } from './drawn';
+import { prebuiltDrawn, requestFinished, requestStarted } from './drawn';
 
 export class MetricLoader<R> {
 	rows = $state<R[]>([]);
@@ -20,6 +20,19 @@ export class MetricLoader<R> {
 	private latest = createLatest();
 	/** The request now running, if any: at most one per chart. */
 	private inFlight: Promise<unknown> | null = null;
+
+	/**
+	 * Show `result` (computed elsewhere: the demo's first view, built with the site) without a query;
+	 * the next `run` replaces it. Marks a chart drawn (not "every chart drawn": nothing was queried).
+	 */
+	prefill(result: { rows: R[]; definition?: MetricResult<R>['definition'] } & StatementsRun): void {
+		this.rows = result.rows;
+		this.sql = shownSql(result);
+		this.definition = result.definition;
+		this.error = null;
+		this.loading = false;
+		prebuiltDrawn();
+	}
 
 	/**
 	 * Run `compute`; its result replaces the current one unless a newer run started meanwhile.

@@ -1,0 +1,60 @@
+/**
+ * What the overview computes for one view (filters + instrument), as named metric calls. The page's
+ * loaders run them (overview.svelte.ts), and the build runs the same calls in Node on the demo
+ * cohort (scripts/prebuild-demo.ts) so a first visit can paint the demo's view before the engine
+ * has started. Relative imports: the build step runs this file outside Vite.
+ */
+import type { Connector } from '../lib/engine/connector';
+import { attrition } from '../lib/metrics/attrition';
+import { cohortCounts } from '../lib/metrics/counts';
+import { durability, survival } from '../lib/metrics/durability';
+import { flow } from '../lib/metrics/flow';
+import type { Filters } from '../lib/metrics/filters';
+import type { SettingsInput } from '../lib/metrics/definitions';
+import { remission, response } from '../lib/metrics/rates';
+import { trajectories } from '../lib/metrics/trajectories';
+
+/** The overview's metric calls for `filters` and definition `settings`; durability and survival for `instrument` only. */
+export function overviewMetrics(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}) {
+	const byRoute = { filters, groupBy: 'route', settings };
+	const one = { ...byRoute, instruments: instrument ? [instrument] : undefined };
+	// survival returns its log-rank tests beside the rows: one query feeds two figures.
+	let km: ReturnType<typeof survival> | null = null;
+	const kmOnce = () => (km ??= survival(conn, one));
+	return {
+		counts: () => cohortCounts(conn, { filters }),
+		response: () => response(conn, byRoute),
+		remission: () => remission(conn, byRoute),
+		trajectories: () => trajectories(conn, byRoute),
+		durability: () => durability(conn, one),
+		survival: kmOnce,
+		logRank: () => kmOnce().then((r) => ({ rows: r.logRank, sql: r.sql, derived: r.derived })),
+		attrition: () => attrition(conn, byRoute),
+		flow: () => flow(conn, { filters, settings, instruments: one.instruments })
+	};
+}
+
+export type OverviewMetrics = ReturnType<typeof overviewMetrics>;
+export type OverviewKey = keyof OverviewMetrics;
+/** The figures in the order they are requested: the first chart (rates) before the slower cards. */
+export const OVERVIEW_ORDER: OverviewKey[] = ['counts', 'response', 'remission', 'trajectories', 'durability', 'survival', 'logRank', 'attrition', 'flow'];
+
+/** The demo's first view computed at build time (build/prebuilt/demo-overview.json). */
+export interface PrebuiltOverview {
+	/** File names (content-hashed) of the demo CSVs it was computed from: used only when the page's demo is those files. */
+	demoAssets: string[];
+	instruments: string[];
+	instrument: string;
+	/** Each figure's result; statements arrive as plain `{ text, params }` (a `Sql` serialises to that). */
+	results: { [K in OverviewKey]: Awaited<ReturnType<OverviewMetrics[K]>> };
+}
+
+/** JSON text of a prebuilt overview; non-finite numbers (an open interval's ∞) survive as tagged values. */
+export function encodePrebuilt(p: PrebuiltOverview): string {
+	return JSON.stringify(p, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v));
+}
+
+/** The inverse of `encodePrebuilt`. */
+export function decodePrebuilt(text: string): PrebuiltOverview {
+	return JSON.parse(text, (_k, v) => (v && typeof v === 'object' && typeof v.$number === 'string' && Object.keys(v).length === 1 ? Number(v.$number) : v));
+}

@@ -1,0 +1,47 @@
+/**
+ * Issue 11 item 5: a first visit paints the demo's overview from figures computed when the site was
+ * built, says "loading live data" meanwhile, and then shows live figures — the same numbers.
+ */
+import type { Page } from '@playwright/test';
+import { test, expect } from './guard';
+
+test.describe.configure({ timeout: 300_000 });
+
+/**
+ * Every number the overview shows: tiles, chart labels, tables, SQL (text of the main area, whitespace
+ * folded), without the filter bar (its choices are read from the live engine) and the prebuilt note.
+ */
+const figures = (page: Page) =>
+	page.locator('main').evaluate((m) => {
+		const copy = m.cloneNode(true) as HTMLElement;
+		copy.querySelectorAll('[aria-label="Filters"], [data-testid="prebuilt-note"]').forEach((e) => e.remove());
+		return (copy.textContent ?? '').replace(/\s+/g, ' ').replace(/derived_\d+/g, 'derived_n'); // the result cache's table numbers differ between runs
+	});
+
+test('the demo overview paints prebuilt figures while the engine starts, then the live ones are identical', async ({ page }) => {
+	// hold DuckDB's wasm back so the prebuilt view stays up long enough to read it
+	let release!: () => void;
+	const held = new Promise<void>((r) => (release = r));
+	await page.route(/duckdb-.*\.wasm$/, async (route) => {
+		await held;
+		await route.continue();
+	});
+	await page.goto('/');
+	await expect(page.getByTestId('prebuilt-note')).toContainText('loading live data');
+	await expect(page.getByTestId('engine-status')).not.toHaveAttribute('data-status', 'ready');
+	await expect(page.locator('svg').first()).toBeVisible();
+	const before = await figures(page);
+	expect(before).toMatch(/\d/);
+	await page.screenshot({ path: 'test-results/prebuilt-overview.png', fullPage: true });
+	release();
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
+	await expect(page.getByTestId('prebuilt-note')).toHaveCount(0, { timeout: 120_000 });
+	await page.waitForFunction(() => performance.getEntriesByName('charts-drawn', 'mark').length > 0, null, { timeout: 120_000 });
+	expect(await figures(page)).toBe(before);
+});
+
+test('a filtered view or a second visit does not use the prebuilt figures', async ({ page }) => {
+	await page.goto('/?route=iv');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
+	await expect(page.getByTestId('prebuilt-note')).toHaveCount(0);
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { openNodeEngine } from '../../src/lib/engine/node';
+import { CachingConnector } from '../../src/lib/data/cached';
+import { computePrebuilt } from '../../src/routes/prebuilt-compute';
+import { decodePrebuilt, encodePrebuilt, OVERVIEW_ORDER, overviewMetrics } from '../../src/routes/overview-metrics';
+
+describe("the demo's first view computed at build time", () => {
+	it('survives its JSON file exactly (∞ and all) and equals the live computation of the same view', async () => {
+		const read = (f: string) => new Uint8Array(readFileSync(`data/${f}`));
+		const csv = { scores: read('demo-cohort.csv'), acute: read('demo-acute.csv'), sessions: read('demo-sessions.csv') };
+		const built = decodePrebuilt(encodePrebuilt(await computePrebuilt(new CachingConnector(await openNodeEngine()), csv, ['a', 'b', 'c'])));
+		expect(built.instruments.length).toBeGreaterThan(0);
+		expect(built.instruments).toContain(built.instrument);
+		// "live": another engine, the demo loaded as the page loads it, the page's loaders' calls in the page's order
+		const live = new CachingConnector(await openNodeEngine());
+		await computePrebuilt(live, csv, ['a', 'b', 'c']); // same table + view
+		const m = overviewMetrics(live, {}, built.instrument);
+		for (const k of OVERVIEW_ORDER) {
+			const r = await m[k]();
+			expect(built.results[k].rows, k).toEqual(r.rows);
+			expect(built.results[k].rows.length, k).toBeGreaterThan(0);
+		}
+	}, 300_000); // two engines and the whole overview, twice
+
+	it('non-finite numbers round-trip through the file', () => {
+		const p = { demoAssets: ['a'], instruments: [], instrument: 'x', results: { counts: { rows: [{ hi: Infinity, lo: -Infinity, x: NaN, y: 1.5 }], sql: '' } } };
+		const back = decodePrebuilt(encodePrebuilt(p as never)) as unknown as typeof p;
+		expect(back.results.counts.rows[0]).toEqual({ hi: Infinity, lo: -Infinity, x: NaN, y: 1.5 });
+	});
+});
