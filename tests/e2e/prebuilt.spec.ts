@@ -14,7 +14,7 @@ test.describe.configure({ timeout: 300_000 });
 const figures = (page: Page) =>
 	page.locator('main').evaluate((m) => {
 		const copy = m.cloneNode(true) as HTMLElement;
-		copy.querySelectorAll('[aria-label="Filters"], [data-testid="prebuilt-note"]').forEach((e) => e.remove());
+		copy.querySelectorAll('[aria-label="Filters"], [data-testid="prebuilt-note"], .synthetic').forEach((e) => e.remove());
 		return (copy.textContent ?? '').replace(/\s+/g, ' ').replace(/derived_\d+/g, 'derived_n'); // the result cache's table numbers differ between runs
 	});
 
