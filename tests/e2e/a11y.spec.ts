@@ -4,7 +4,8 @@ import { test, expect } from './guard';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 
-test.describe.configure({ timeout: 300_000 });
+// Five pages, each waiting for every card on a shared 2-core machine: minutes, not seconds.
+test.describe.configure({ timeout: 600_000 });
 
 const PAGES = ['/', '/compare', '/clients', '/clients/C00027', '/data'];
 
