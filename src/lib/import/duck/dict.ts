@@ -4,12 +4,11 @@
  * item parsing) once per *distinct* cell text, and joining the answers back in SQL. A million-row
  * file has a few dozen distinct scores, routes and item answers; the per-row work is all SQL.
  */
-import { Bool, Float64, Int32, Table, tableToIPC, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { Bool, Float64, Int32, makeData, makeVector, Table, tableToIPC, Utf8 } from 'apache-arrow';
 import type { Connector, Value } from '../../engine/connector';
 import { ident, join, sql, type Sql } from '../../engine/sql';
 
 export type DictType = 'text' | 'double' | 'int' | 'bool';
-const ARROW: Record<DictType, () => DataType> = { text: () => new Utf8(), double: () => new Float64(), int: () => new Int32(), bool: () => new Bool() };
 
 /** Thrown when a value falls outside what the set-based path models; the import then runs in JavaScript. */
 export class UseJavaScript extends Error {
@@ -35,11 +34,41 @@ export async function distinctTexts(conn: Connector, table: string, columns: Map
 
 /**
  * Create table `name` with the given typed columns (equal lengths) through Arrow. One all-null row is
- * added so an empty dictionary still makes a table (a NULL key never matches a join).
+ * added so an empty dictionary still makes a table (a NULL key never matches a join). The Arrow data
+ * are written by hand: apache-arrow's builders compile their null checks with `Function`, which the
+ * page's Content-Security-Policy forbids (this runs on the page, not in a worker).
  */
 export async function createDictionary(conn: Connector, name: string, columns: Record<string, { type: DictType; values: Value[] }>): Promise<void> {
-	const entries = Object.entries(columns);
-	const table = new Table(Object.fromEntries(entries.map(([n, c]) => [n, vectorFromArray([...c.values, null], ARROW[c.type]())])));
+	const vectors = Object.fromEntries(Object.entries(columns).map(([n, c]) => [n, makeVector(columnData([...c.values, null], c.type) as never)]));
 	await conn.exec(sql`DROP TABLE IF EXISTS ${ident(name)}`);
-	await conn.insertArrowIPC(name, tableToIPC(table, 'stream'), true);
+	await conn.insertArrowIPC(name, tableToIPC(new Table(vectors), 'stream'), true);
+}
+
+function columnData(values: Value[], type: DictType) {
+	const n = values.length;
+	const valid = new Uint8Array((n + 7) >> 3);
+	let nulls = 0;
+	for (let i = 0; i < n; i++) {
+		if (values[i] === null || values[i] === undefined) nulls++;
+		else valid[i >> 3] |= 1 << (i & 7);
+	}
+	const nullBitmap = nulls ? valid : undefined;
+	if (type === 'text') {
+		const enc = new TextEncoder();
+		const parts = values.map((v) => (v === null || v === undefined ? new Uint8Array(0) : enc.encode(String(v))));
+		const valueOffsets = new Int32Array(n + 1);
+		for (let i = 0; i < n; i++) valueOffsets[i + 1] = valueOffsets[i] + parts[i].length;
+		const data = new Uint8Array(valueOffsets[n]);
+		parts.forEach((p, i) => data.set(p, valueOffsets[i]));
+		return makeData({ type: new Utf8(), length: n, nullCount: nulls, valueOffsets, data, nullBitmap });
+	}
+	if (type === 'bool') {
+		const data = new Uint8Array((n + 7) >> 3);
+		values.forEach((v, i) => {
+			if (v) data[i >> 3] |= 1 << (i & 7);
+		});
+		return makeData({ type: new Bool(), length: n, nullCount: nulls, data, nullBitmap });
+	}
+	if (type === 'int') return makeData({ type: new Int32(), length: n, nullCount: nulls, data: Int32Array.from(values, (v) => (typeof v === 'number' ? v : 0)), nullBitmap });
+	return makeData({ type: new Float64(), length: n, nullCount: nulls, data: Float64Array.from(values, (v) => (typeof v === 'number' ? v : 0)), nullBitmap });
 }
