@@ -6,7 +6,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openNodeEngine } from '../engine/node';
-import { importFile, loadRows, parseMapping, type Mapping } from '../import/index';
+import { importFile, loadRows, parseMapping, readTable, type Mapping } from '../import/index';
+import { toArrowIPC } from '../import/arrow';
+import { applySessionMapping, SessionMappingSchema, suggestSessionMapping, type SessionMapping } from '../import/sessions';
+import { loadSessions } from '../import/sessions-load';
+import { buildSafetyReport, type SafetyReport } from '../metrics/safety-report';
+import { createDatasetViews } from '../metrics/views';
 import { isInstrumentId, type InstrumentId } from '../instruments/definitions';
 import type { SettingsInput } from '../metrics/definitions';
 import { buildReport, type Report, type ReportOptions } from '../metrics/report';
@@ -95,32 +100,91 @@ export const report: Command = async (args, io) => {
 	}
 	let bytes: Uint8Array;
 	let mapping: Mapping | undefined;
+	let sessionMapping: SessionMapping | undefined;
+	const sheet = typeof parsed.options.sheet === 'string' ? parsed.options.sheet : undefined;
 	try {
 		bytes = new Uint8Array(await readFile(file));
 		if (typeof parsed.options.mapping === 'string') {
-			const m = parseMapping(JSON.parse(await readFile(parsed.options.mapping, 'utf8')));
-			if (!m.ok) throw new Error(`invalid mapping ${parsed.options.mapping}: ${m.error}`);
-			mapping = m.mapping;
+			const json = JSON.parse(await readFile(parsed.options.mapping, 'utf8'));
+			if (json?.kind === 'sessions') {
+				const m = SessionMappingSchema.safeParse(json);
+				if (!m.success) throw new Error(`invalid session mapping ${parsed.options.mapping}: ${m.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+				sessionMapping = m.data;
+			} else {
+				const m = parseMapping(json);
+				if (!m.ok) throw new Error(`invalid mapping ${parsed.options.mapping}: ${m.error}`);
+				mapping = m.mapping;
+			}
 		}
 	} catch (e) {
 		io.err(`cannot read input: ${e instanceof Error ? e.message : String(e)}`);
 		return 1;
 	}
-	const outcome = await importFile(bytes, path.basename(file), { mapping, sheet: typeof parsed.options.sheet === 'string' ? parsed.options.sheet : undefined });
+	// A file of dosing-session records (recognised by its columns, or a session mapping) gets the safety section alone.
+	if (!mapping) {
+		const raw = await readTable(bytes, path.basename(file), { sheet });
+		sessionMapping ??= suggestSessionMapping(raw) ?? undefined;
+		if (sessionMapping) return sessionReport(raw, sessionMapping, file, opts, parsed.options.json === true, io);
+	}
+	const outcome = await importFile(bytes, path.basename(file), { mapping, sheet });
 	if (outcome.rows.length === 0) {
 		io.err(`no usable rows in ${file} (run \`kap-outcomes validate ${file}\` to see why)`);
 		return 1;
 	}
 	const conn = await openNodeEngine();
 	try {
-		await loadRows(conn, 'scores', outcome);
+		await loadRows(conn, 'dataset', outcome);
+		await createDatasetViews(conn, 'dataset', null);
 		const r = await buildReport(conn, { ...opts, file: path.basename(file) });
-		io.out(parsed.options.json ? JSON.stringify(r, null, 2) : human(r));
+		const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
+		io.out(parsed.options.json ? JSON.stringify({ ...r, ...extra }, null, 2) : human(r) + safetyText(extra));
 	} finally {
 		conn.close();
 	}
 	return 0;
 };
+
+/** `report` on a file of session records: import them, then print the safety section. */
+async function sessionReport(raw: Awaited<ReturnType<typeof readTable>>, m: SessionMapping, file: string, opts: ReportOptions, json: boolean, io: Parameters<Command>[1]): Promise<number> {
+	const { rows, report } = applySessionMapping(raw, m);
+	if (rows.length === 0) {
+		io.err(`no usable session records in ${file}: ${report.errors.slice(0, 3).map((e) => `line ${e.line} ${e.column ?? ''}: ${e.reason}`).join('; ')}`);
+		return 1;
+	}
+	const conn = await openNodeEngine();
+	try {
+		await conn.insertArrowIPC('dataset', toArrowIPC({ rows: [], extraColumns: [] }), true);
+		await loadSessions(conn, 'dataset__sessions', rows);
+		await createDatasetViews(conn, 'dataset', 'dataset__sessions');
+		const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
+		const meta = { file: path.basename(file), kind: 'dosing-session records', rows_read: report.rows_read, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected, errors: report.errors };
+		if (json) io.out(JSON.stringify({ meta, ...extra }, null, 2));
+		else {
+			const rejected = report.rows_rejected ? `; rejected: ${report.errors.slice(0, 5).map((e) => `line ${e.line} ${e.column ?? ''} (${e.reason})`).join('; ')}${report.rows_rejected > 5 ? ' …' : ''}` : '';
+			io.out(`file ${meta.file}: dosing-session records; ${report.rows_accepted} of ${report.rows_read} rows accepted${rejected}${opts.minCell ? `; cells < ${opts.minCell} suppressed` : ''}\n` + safetyText(extra));
+		}
+	} finally {
+		conn.close();
+	}
+	return 0;
+}
+
+/** The safety and experience sections for a terminal (empty when the dataset has neither). */
+export function safetyText(r: SafetyReport): string {
+	const out: string[] = [];
+	if (r.safety) {
+		const s = r.safety;
+		out.push(`\nSafety (grouped by ${s.group_by ?? '(none)'}; definitions: ${s.definitions.map((d) => d.id).join(', ')})\n`);
+		out.push(table('Sessions and clients', s.counts, ['group', 'sessions', 'clients']));
+		out.push(table('Rates (Wilson 95 % CI)', s.rates, ['name', 'group', 'unit', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'definition']));
+		out.push(table('Means (t 95 % CI)', s.means, ['name', 'group', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'definition']));
+		out.push(table('Minutes to ready', s.minutes_to_ready, ['group', 'n', 'median', 'q1', 'q3']));
+		out.push(table('Dissociation by session (CADSS)', s.dissociation, ['instrument', 'group', 'session', 'n', 'mean', 'ci_low', 'ci_high']));
+	}
+	if (r.experience)
+		out.push(table('\nExperience against % change of the outcome (Spearman, Fisher-z CI; slope adjusted for baseline)', r.experience.rows, ['instrument', 'outcome', 'n', 'rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high', 'definition']));
+	return out.join('\n');
+}
 
 /** An MMRM row for a terminal: formula, fit, LS means and the last-session difference. */
 function mmrmText(m: MmrmRow | SharedMmrm): string {

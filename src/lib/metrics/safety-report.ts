@@ -1,0 +1,75 @@
+/**
+ * The `safety` and `experience` sections of the report (CLI and app), over the views of views.ts:
+ * tolerability from the dosing-session records and dissociation by session, and the acute
+ * experience against later change. Small cells are withheld with the same policy as every other
+ * section (suppress.ts), per SAFETY_SUPPRESSION.
+ */
+import type { Connector } from '../engine/connector';
+import { list, sql } from '../engine/sql';
+import type { Definition } from './definitions';
+import { experienceVsChange, type ExperienceRow } from './experience';
+import type { Filters } from './filters';
+import { dissociationBySession, minutesToReady, SAFETY_SUPPRESSION, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
+import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
+import { suppress, type SuppressOptions } from './suppress';
+
+export interface SafetySection {
+	group_by: string | null;
+	counts: SafetyCountRow[];
+	rates: SafetyRateRow[];
+	means: SafetyMeanRow[];
+	minutes_to_ready: MinutesRow[];
+	dissociation: DissociationRow[];
+	definitions: Definition[];
+	sql: Record<string, string>;
+}
+
+export interface ExperienceSection {
+	rows: ExperienceRow[];
+	definitions: Definition[];
+	sql: string;
+}
+
+export interface SafetyReport {
+	/** Null when the dataset has neither session records nor CADSS scores. */
+	safety: SafetySection | null;
+	/** Null when the dataset has no safety/experience scores paired with an outcome. */
+	experience: ExperienceSection | null;
+}
+
+const strip = ({ event: _e, measured: _m, value: _v, key: _k, ...d }: Definition & { key: string; event?: unknown; measured?: unknown; value?: unknown }): Definition => d;
+
+/** Build both sections with `groupBy` (default route) and `filters`; suppression when minCell > 0. */
+export async function buildSafetyReport(conn: Connector, opts: { groupBy?: string | null; filters?: Filters; minCell?: number } = {}): Promise<SafetyReport> {
+	const [{ sessions, cadss, acute }] = await conn.query<{ sessions: number; cadss: number; acute: number }>(sql`SELECT
+  (SELECT count(*) FROM dosing_sessions)::INT AS sessions,
+  (SELECT count(*) FROM acute_scores WHERE instrument IN (${list(['cadss', 'cadss6'])}))::INT AS cadss,
+  (SELECT count(*) FROM acute_scores)::INT AS acute`);
+	const o = { groupBy: opts.groupBy === undefined ? 'route' : opts.groupBy, filters: opts.filters };
+	const s = <T extends object>(rows: T[], rule: Omit<SuppressOptions, 'minCell'>) => (opts.minCell && opts.minCell > 0 ? (suppress(rows, { ...rule, minCell: opts.minCell }) as unknown as T[]) : rows);
+	let safety: SafetySection | null = null;
+	if (sessions > 0 || cadss > 0) {
+		const rates = sessions > 0 ? await safetyRates(conn, o) : { counts: [], rates: [], sql: '' };
+		const means = sessions > 0 ? await safetyMeans(conn, o) : { rows: [], sql: '' };
+		const minutes = sessions > 0 ? await minutesToReady(conn, o) : { rows: [], sql: '' };
+		const diss = cadss > 0 ? await dissociationBySession(conn, o) : { rows: [], sql: '' };
+		safety = {
+			group_by: o.groupBy,
+			counts: s(rates.counts, SAFETY_SUPPRESSION.counts),
+			rates: s(rates.rates, SAFETY_SUPPRESSION.rates),
+			means: s(means.rows, SAFETY_SUPPRESSION.means),
+			minutes_to_ready: s(minutes.rows, SAFETY_SUPPRESSION.minutes),
+			dissociation: s(diss.rows, SAFETY_SUPPRESSION.dissociation),
+			definitions: [SAFETY_DEFINITIONS.counts, ...SAFETY_RATES.map(strip), ...SAFETY_MEANS.map(strip), SAFETY_DEFINITIONS.minutes, SAFETY_DEFINITIONS.dissociation],
+			sql: { rates: rates.sql, means: means.sql, minutes_to_ready: minutes.sql, dissociation: diss.sql }
+		};
+	}
+	let experience: ExperienceSection | null = null;
+	if (acute > 0) {
+		const e = await experienceVsChange(conn, { filters: opts.filters });
+		// A correlation over fewer than minCell client-series is withheld like any small cell.
+		const rows = s(e.rows, { countFields: ['n'], derived: { n: ['rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high'] } });
+		if (rows.length) experience = { rows, definitions: [SAFETY_DEFINITIONS.experience], sql: e.sql };
+	}
+	return { safety, experience };
+}
