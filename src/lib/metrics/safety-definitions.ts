@@ -86,6 +86,15 @@ export const SAFETY_MEANS: (Definition & { key: string; value: Sql })[] = [
 	{ key: 'sbp_rise', id: 'safety.bp.sbp-rise@1', name: 'Systolic rise (peak − pre)', text: 'Mean of peak minus pre-dose systolic BP over sessions with both, with a t-based 95 % CI (mmHg).', value: sql`sbp_peak - sbp_pre` },
 	{ key: 'dbp_rise', id: 'safety.bp.dbp-rise@1', name: 'Diastolic rise (peak − pre)', text: 'Mean of peak minus pre-dose diastolic BP over sessions with both, with a t-based 95 % CI (mmHg).', value: sql`dbp_peak - dbp_pre` },
 	{ key: 'hr_rise', id: 'safety.hr.rise@1', name: 'Heart-rate rise (peak − pre)', text: 'Mean of peak minus pre-dose heart rate over sessions with both, with a t-based 95 % CI (bpm).', value: sql`hr_peak - hr_pre` },
+	...(['pre', 'peak', 'end'] as const).flatMap((t) =>
+		(['sbp', 'dbp'] as const).map((bp) => ({
+			key: `${bp}_${t}`,
+			id: `safety.bp.${bp}-${t}@1`,
+			name: `${bp === 'sbp' ? 'Systolic' : 'Diastolic'} BP ${t === 'pre' ? 'before dosing' : t === 'peak' ? 'at peak' : 'before discharge'}`,
+			text: `Mean ${bp === 'sbp' ? 'systolic' : 'diastolic'} BP ${t === 'pre' ? 'before dosing' : t === 'peak' ? 'at its highest after dosing' : 'before discharge'} over sessions with it recorded, with a t-based 95 % CI (mmHg).`,
+			value: ident(`${bp}_${t}`)
+		}))
+	),
 	{ key: 'sedation', id: 'safety.sedation.mean@1', name: 'Sedation (MOAA/S, mean)', text: 'Mean MOAA/S (5 alert … 0 unresponsive) over sessions with sedation recorded, with a t-based 95 % CI.', value: sql`sedation` }
 ];
 
