@@ -6,7 +6,7 @@
  * (SAFETY_DEFINITIONS.experience). SQL pairs the values; the statistics run in src/lib/stats.
  */
 import type { Connector } from '../engine/connector';
-import { ident, list, sql } from '../engine/sql';
+import { ident, list, sql, type Sql } from '../engine/sql';
 import { OUTCOME_IDS, idsOfKind, INSTRUMENTS, type InstrumentId } from '../instruments/definitions';
 import { ols } from '../stats/regression';
 import { spearman } from '../stats/spearman';
@@ -39,7 +39,7 @@ export interface ExperienceOptions {
 const num = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** One row per experience instrument present (with at least 2 paired client-series). */
-export async function experienceVsChange(conn: Connector, opts: ExperienceOptions = {}): Promise<{ rows: ExperienceRow[]; sql: string; pairs: { instrument: string; experience: number; pct_change: number }[] }> {
+export async function experienceVsChange(conn: Connector, opts: ExperienceOptions = {}): Promise<{ rows: ExperienceRow[]; sql: Sql | string; pairs: { instrument: string; experience: number; pct_change: number }[] }> {
 	const scores = ident(opts.scoresRelation ?? 'scores');
 	const acute = ident(opts.acuteRelation ?? 'acute_scores');
 	const present = (await conn.query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${scores} WHERE score IS NOT NULL`)).map((r) => r.instrument);
@@ -79,5 +79,5 @@ ORDER BY e.instrument, e.client_id, e.series`;
 		}
 		rows.push({ instrument: id, outcome, n: s.n, rho: num(s.rho), ci_low: num(s.low), ci_high: num(s.high), slope, slope_low: low, slope_high: high, definition: SAFETY_DEFINITIONS.experience.id });
 	}
-	return { rows, sql: q.text, pairs: pairs.map(({ instrument, experience, pct_change }) => ({ instrument, experience, pct_change })) };
+	return { rows, sql: q, pairs: pairs.map(({ instrument, experience, pct_change }) => ({ instrument, experience, pct_change })) };
 }

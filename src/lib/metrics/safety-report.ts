@@ -2,16 +2,18 @@
  * The `safety` and `experience` sections of the report (CLI and app), over the views of views.ts:
  * tolerability from the dosing-session records and dissociation by session, and the acute
  * experience against later change. Small cells are withheld with the same policy as every other
- * section (suppress.ts), per SAFETY_SUPPRESSION.
+ * section (suppress.ts), per SAFETY_TABLES.
  */
 import type { Connector } from '../engine/connector';
 import { list, sql } from '../engine/sql';
 import type { Definition } from './definitions';
 import { experienceVsChange, type ExperienceRow } from './experience';
 import type { Filters } from './filters';
-import { dissociationBySession, minutesToReady, SAFETY_SUPPRESSION, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
+import { dissociationBySession, minutesToReady, SAFETY_TABLES, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
-import { suppress, type SuppressOptions } from './suppress';
+import { protect } from '../privacy/policy';
+import type { TableSpec } from '../privacy/spec';
+import type { Statement } from '../engine/sql';
 
 export interface SafetySection {
 	group_by: string | null;
@@ -21,13 +23,13 @@ export interface SafetySection {
 	minutes_to_ready: MinutesRow[];
 	dissociation: DissociationRow[];
 	definitions: Definition[];
-	sql: Record<string, string>;
+	sql: Record<string, Statement | string>;
 }
 
 export interface ExperienceSection {
 	rows: ExperienceRow[];
 	definitions: Definition[];
-	sql: string;
+	sql: Statement | string;
 }
 
 export interface SafetyReport {
@@ -46,7 +48,7 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
   (SELECT count(*) FROM acute_scores WHERE instrument IN (${list(['cadss', 'cadss6'])}))::INT AS cadss,
   (SELECT count(*) FROM acute_scores)::INT AS acute`);
 	const o = { groupBy: opts.groupBy === undefined ? 'route' : opts.groupBy, filters: opts.filters };
-	const s = <T extends object>(rows: T[], rule: Omit<SuppressOptions, 'minCell'>) => (opts.minCell && opts.minCell > 0 ? (suppress(rows, { ...rule, minCell: opts.minCell }) as unknown as T[]) : rows);
+	const s = <T extends object>(rows: T[], spec: TableSpec) => (opts.minCell && opts.minCell > 0 ? (protect(rows, spec, opts.minCell) as unknown as T[]) : rows);
 	let safety: SafetySection | null = null;
 	if (sessions > 0 || cadss > 0) {
 		const rates = sessions > 0 ? await safetyRates(conn, o) : { counts: [], rates: [], sql: '' };
@@ -55,11 +57,11 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 		const diss = cadss > 0 ? await dissociationBySession(conn, o) : { rows: [], sql: '' };
 		safety = {
 			group_by: o.groupBy,
-			counts: s(rates.counts, SAFETY_SUPPRESSION.counts),
-			rates: s(rates.rates, SAFETY_SUPPRESSION.rates),
-			means: s(means.rows, SAFETY_SUPPRESSION.means),
-			minutes_to_ready: s(minutes.rows, SAFETY_SUPPRESSION.minutes),
-			dissociation: s(diss.rows, SAFETY_SUPPRESSION.dissociation),
+			counts: s(rates.counts, SAFETY_TABLES.counts),
+			rates: s(rates.rates, SAFETY_TABLES.rates),
+			means: s(means.rows, SAFETY_TABLES.means),
+			minutes_to_ready: s(minutes.rows, SAFETY_TABLES.minutes),
+			dissociation: s(diss.rows, SAFETY_TABLES.dissociation),
 			definitions: [SAFETY_DEFINITIONS.counts, ...SAFETY_RATES.map(strip), ...SAFETY_MEANS.map(strip), SAFETY_DEFINITIONS.minutes, SAFETY_DEFINITIONS.dissociation],
 			sql: { rates: rates.sql, means: means.sql, minutes_to_ready: minutes.sql, dissociation: diss.sql }
 		};
@@ -68,7 +70,7 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 	if (acute > 0) {
 		const e = await experienceVsChange(conn, { filters: opts.filters });
 		// A correlation over fewer than minCell client-series is withheld like any small cell.
-		const rows = s(e.rows, { countFields: ['n'], derived: { n: ['rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high'] } });
+		const rows = s(e.rows, { name: 'experience', counts: ['n'], derived: [{ fields: ['rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high'], from: ['n'] }] });
 		if (rows.length) experience = { rows, definitions: [SAFETY_DEFINITIONS.experience], sql: e.sql };
 	}
 	return { safety, experience };

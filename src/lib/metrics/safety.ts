@@ -102,7 +102,7 @@ FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
 				const w = total > 0 ? wilsonInterval(count, total) : null;
 				rates.push({ group: label(r.grp as string | null), key: d.key, name: d.name, unit, count, n: total, rate: w?.rate ?? null, ci_low: w?.low ?? null, ci_high: w?.high ?? null, definition: d.id });
 			}
-	return { counts, rates, sql: q.text };
+	return { counts, rates, sql: q };
 }
 
 /** Mean rises and mean sedation with t-based CIs. */
@@ -121,7 +121,7 @@ export async function safetyMeans(conn: Connector, opts: SafetyOptions = {}) {
 			const n = r[`${d.key}__n`] as number, mean = r[`${d.key}__mean`] as number | null, sd = r[`${d.key}__sd`] as number | null;
 			rows.push({ group: label(r.grp as string | null), key: d.key, name: d.name, n, mean, sd, ...tCiFields(n, mean, sd), definition: d.id });
 		}
-	return { rows, sql: q.text };
+	return { rows, sql: q };
 }
 
 /** Median and IQR of minutes until ready to leave. */
@@ -132,7 +132,7 @@ SELECT grp, count(minutes_to_ready)::INT AS n, quantile_cont(minutes_to_ready, 0
        quantile_cont(minutes_to_ready, 0.25) AS q1, quantile_cont(minutes_to_ready, 0.75) AS q3
 FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
 	const raw = await conn.query<{ grp: string | null; n: number; median: number | null; q1: number | null; q3: number | null }>(q);
-	return { rows: raw.map((r): MinutesRow => ({ group: label(r.grp), n: r.n, median: r.median, q1: r.q1, q3: r.q3, definition: SAFETY_DEFINITIONS.minutes.id })), sql: q.text };
+	return { rows: raw.map((r): MinutesRow => ({ group: label(r.grp), n: r.n, median: r.median, q1: r.q1, q3: r.q3, definition: SAFETY_DEFINITIONS.minutes.id })), sql: q };
 }
 
 /** Mean CADSS / CADSS-6 total per dosing session number (does dissociation fade over a series?). */
@@ -148,7 +148,7 @@ GROUP BY ${b.grouped ? sql`GROUPING SETS ((instrument, grp, session), (instrumen
 ORDER BY instrument, grp NULLS LAST, session`;
 	const raw = await conn.query<{ instrument: string; grp: string | null; session: number; n: number; mean: number | null; sd: number | null }>(q);
 	const rows = raw.map((r): DissociationRow => ({ instrument: r.instrument, group: label(r.grp), session: r.session, n: r.n, mean: r.mean, ...tCiFields(r.n, r.mean, r.sd), definition: SAFETY_DEFINITIONS.dissociation.id }));
-	return { rows, sql: q.text };
+	return { rows, sql: q };
 }
 
 /**
