@@ -48,7 +48,7 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
   (SELECT count(*) FROM acute_scores WHERE instrument IN (${list(['cadss', 'cadss6'])}))::INT AS cadss,
   (SELECT count(*) FROM acute_scores)::INT AS acute`);
 	const o = { groupBy: opts.groupBy === undefined ? 'route' : opts.groupBy, filters: opts.filters };
-	const s = <T extends object>(rows: T[], spec: TableSpec) => (opts.minCell && opts.minCell > 0 ? (protect(rows, spec, opts.minCell) as unknown as T[]) : rows);
+	const s = <T extends object>(rows: T[], spec: TableSpec) => (opts.minCell && opts.minCell > 0 ? ([...protect(rows, spec, opts.minCell).rows] as unknown as T[]) : rows);
 	let safety: SafetySection | null = null;
 	if (sessions > 0 || cadss > 0) {
 		const rates = sessions > 0 ? await safetyRates(conn, o) : { counts: [], rates: [], sql: '' };
