@@ -10,7 +10,8 @@
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
-import { fitLmm, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
+import { fitLmmFromSums, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
+import { designSums, levelsSql, subsetSums, type DesignColumn, type ModelSource } from './model-sums';
 import { DEFINITIONS } from './definitions';
 import { prepare, type MetricOptions, type MetricResult, type Prepared } from './source';
 
@@ -71,20 +72,35 @@ export interface Obs {
 
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL|REAL|U?(TINY|SMALL|BIG)?INT)/i;
 
-/** Fit the model per instrument present. */
+/**
+ * Fit the model per instrument present. The observations stay in DuckDB: SQL returns the design's
+ * cross-products overall and per client-series (model-sums.ts), and the fit runs on those.
+ */
 export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Promise<MetricResult<ModelRow>> {
 	const p = await prepare(conn, opts);
 	const covs = opts.covariates ?? [];
 	const known = new Map(p.columns.map((c) => [c.name, c.type]));
 	for (const c of covs) if (c !== 'baseline' && !known.has(c)) throw new Error(`no column "${c}" for a covariate`);
 	const colCovs = covs.filter((c) => c !== 'baseline');
-	const { rows: all, sql: q } = await modelObservations(conn, p, colCovs, opts.scores ?? 'all');
+	const src: ModelSource = {
+		relation: p.relation,
+		where: p.where,
+		groupExpr: p.groupExpr,
+		columnCovariates: colCovs,
+		baselineCovariate: covs.includes('baseline'),
+		scores: opts.scores ?? 'all'
+	};
+	const categorical = colCovs.map((c, i) => (NUMERIC.test(known.get(c) ?? '') ? -1 : i)).filter((i) => i >= 0);
+	const levelsStatement = levelsSql(src, categorical);
+	const levels = await conn.query<{ instrument: string; k: number; v: string | null }>(levelsStatement);
+	const statements: Sql[] = [];
 	const rows: ModelRow[] = [];
-	for (const instrument of [...new Set(all.map((r) => r.instrument))]) {
-		const data = all.filter((r) => r.instrument === instrument);
-		rows.push(fitOne(instrument, data, opts, colCovs, known));
+	for (const instrument of [...new Set(levels.map((r) => r.instrument))].sort()) {
+		const mine = levels.filter((r) => r.instrument === instrument);
+		const valuesOf = (k: number) => mine.filter((r) => r.k === k && r.v !== null).map((r) => r.v as string);
+		rows.push(await fitOne(conn, src, instrument, valuesOf, opts, colCovs, known, statements));
 	}
-	return { rows, sql: q, definition: DEFINITIONS.lmm };
+	return { rows, sql: levelsStatement, also: statements, definition: DEFINITIONS.lmm };
 }
 
 /**
@@ -114,79 +130,62 @@ export function levelsOf(values: (string | number | null)[], ref?: string): stri
 	return lv;
 }
 
-function fitOne(instrument: string, data: Obs[], opts: ModelOptions, colCovs: string[], types: Map<string, string>): ModelRow {
+async function fitOne(
+	conn: Connector,
+	src: ModelSource,
+	instrument: string,
+	valuesOf: (k: number) => string[],
+	opts: ModelOptions,
+	colCovs: string[],
+	types: Map<string, string>,
+	statements: Sql[]
+): Promise<ModelRow> {
 	const method = opts.method ?? 'ML';
 	const random = opts.random ?? 'slope';
 	const scores = opts.scores ?? 'all';
 	const gName = opts.groupLabel ?? opts.groupBy ?? 'group';
 	const refs = opts.references ?? {};
-	// Listwise deletion of rows with a missing covariate (R's na.omit).
-	const used = data.filter(
-		(r) => (!(opts.covariates ?? []).includes('baseline') || r.baseline !== null) && colCovs.every((_, i) => r[`cov${i}`] !== null)
-	);
-	const groups = levelsOf(used.map((r) => r.grp), refs[gName] ?? (opts.groupBy ? refs[opts.groupBy] : undefined));
+	const groups = levelsOf(valuesOf(0), refs[gName] ?? (opts.groupBy ? refs[opts.groupBy] : undefined));
 	const multi = groups.length > 1;
-	const terms = ['(Intercept)', 'time'];
-	const cols: ((r: Obs) => number)[] = [() => 1, (r) => r.time];
+	const columns: DesignColumn[] = [
+		{ term: '(Intercept)', expr: sql`1` },
+		{ term: 'time', expr: sql`time` }
+	];
 	const groupTerms: string[] = [];
 	if (multi) {
-		for (const g of groups.slice(1)) {
-			terms.push(`${gName}${g}`);
-			cols.push((r) => (r.grp === g ? 1 : 0));
-		}
-		for (const g of groups.slice(1)) {
-			terms.push(`time:${gName}${g}`);
-			cols.push((r) => (r.grp === g ? r.time : 0));
-		}
-		groupTerms.push(...terms.slice(2));
+		for (const g of groups.slice(1)) columns.push({ term: `${gName}${g}`, expr: sql`(grp = ${g})::DOUBLE` });
+		for (const g of groups.slice(1)) columns.push({ term: `time:${gName}${g}`, expr: sql`CASE WHEN grp = ${g} THEN time ELSE 0 END` });
+		groupTerms.push(...columns.slice(2).map((c) => c.term));
 	}
 	for (const c of opts.covariates ?? []) {
 		if (c === 'baseline') {
-			terms.push('baseline');
-			cols.push((r) => r.baseline as number);
+			columns.push({ term: 'baseline', expr: sql`baseline` });
 			continue;
 		}
-		const key = `cov${colCovs.indexOf(c)}`;
-		if (NUMERIC.test(types.get(c) ?? '')) {
-			terms.push(c);
-			cols.push((r) => Number(r[key]));
-		} else
-			for (const l of levelsOf(used.map((r) => r[key]), refs[c]).slice(1)) {
-				terms.push(`${c}${l}`);
-				cols.push((r) => (String(r[key]) === l ? 1 : 0));
-			}
+		const i = colCovs.indexOf(c);
+		const col = ident(`cov${i}`);
+		if (NUMERIC.test(types.get(c) ?? '')) columns.push({ term: c, expr: sql`CAST(${col} AS DOUBLE)` });
+		else
+			for (const l of levelsOf(valuesOf(i + 1), refs[c]).slice(1))
+				columns.push({ term: `${c}${l}`, expr: sql`(CAST(${col} AS VARCHAR) = ${l})::DOUBLE` });
 	}
 	const covText = (opts.covariates ?? []).map((c) => ` + ${c}`).join('');
 	const formula = `score ~ time${multi ? ` * ${gName}` : ''}${covText} + (${random === 'slope' ? 'time' : '1'} | client)`;
-	const base = {
-		instrument,
-		method,
-		random,
-		time: 'session' as const,
-		scores,
-		formula,
-		groups,
-		group_n: groups.map((g) => new Set(used.filter((r) => String(r.grp) === g).map((r) => r.client)).size),
-		definition: DEFINITIONS.lmm.id
-	};
-	const input = (keep: (t: string) => boolean, m: 'ML' | 'REML') => {
-		const idx = terms.map((t, i) => (keep(t) ? i : -1)).filter((i) => i >= 0);
-		return {
-			y: used.map((r) => r.score),
-			X: used.map((r) => idx.map((i) => cols[i](r))),
-			terms: idx.map((i) => terms[i]),
-			groups: used.map((r) => r.client),
-			random,
-			slope: used.map((r) => r.time),
-			method: m
-		};
-	};
+	const { sums, statements: made } = await designSums(conn, src, instrument, columns, random, method);
+	statements.push(...made);
+	// Client-series per group level, from the per-series sums of the group's dummy columns.
+	const dummies = groups.slice(1).map((g) => columns.findIndex((c) => c.term === `${gName}${g}`));
+	const groupN = groups.map(
+		(_, k) => sums.groups.filter((s) => (k === 0 ? dummies.every((j) => j < 0 || s.x[j] === 0) : dummies[k - 1] >= 0 && s.x[dummies[k - 1]] > 0)).length
+	);
+	const base = { instrument, method, random, time: 'session' as const, scores, formula, groups, group_n: groupN, definition: DEFINITIONS.lmm.id };
 	try {
-		const fit = fitLmm(input(() => true, method));
+		const fit = fitLmmFromSums(sums);
 		let lrt: ModelRow['lrt'] = null;
 		if (multi) {
-			const full = method === 'ML' ? fit : fitLmm(input(() => true, 'ML'));
-			const reduced = fitLmm(input((t) => !groupTerms.includes(t), 'ML'));
+			const all = columns.map((_, j) => j);
+			const full = method === 'ML' ? fit : fitLmmFromSums(subsetSums(sums, all, 'ML'));
+			const reduced = fitLmmFromSums(subsetSums(sums, all.filter((j) => !groupTerms.includes(columns[j].term)), 'ML'));
 			lrt = { terms: groupTerms, ...likelihoodRatioTest(reduced, full) };
 		}
 		return {
@@ -204,7 +203,6 @@ function fitOne(instrument: string, data: Obs[], opts: ModelOptions, colCovs: st
 			lrt
 		};
 	} catch (e) {
-		const nClients = new Set(used.map((r) => r.client)).size;
 		return {
 			...base,
 			fixed: [],
@@ -213,8 +211,8 @@ function fitOne(instrument: string, data: Obs[], opts: ModelOptions, colCovs: st
 			deviance: NaN,
 			aic: NaN,
 			bic: NaN,
-			n_obs: used.length,
-			n_clients: nClients,
+			n_obs: sums.n,
+			n_clients: sums.groups.length,
 			converged: false,
 			singular: false,
 			lrt: null,

@@ -11,7 +11,7 @@
  * Pure functions, no Node/DOM APIs.
  */
 import { inverseFromCholesky } from './matrix';
-import { pls, prepare } from './mixed-pls';
+import { pls, prepare, prepareFromSums, type LmmSums, type SuffStats } from './mixed-pls';
 import { nelderMead } from './optimize';
 import { chiSquareSf } from './distributions';
 
@@ -74,8 +74,22 @@ const SINGULAR_TOL = 1e-4;
  * rank-deficient X, n ≤ p). Handles boundary fits (a variance estimated as 0).
  */
 export function fitLmm(input: LmmInput): LmmFit {
-	const s = prepare(input);
-	const reml = input.method === 'REML';
+	return fitStats(prepare(input), input.terms, input.random, input.method);
+}
+
+export type { LmmSums };
+
+/**
+ * The same fit from sums computed elsewhere (in SQL): the design's cross-products overall and
+ * ZᵢᵀZᵢ, ZᵢᵀXᵢ, Zᵢᵀy per group. Every deviance evaluation then costs O(groups), and the
+ * observations never need to leave the database. Throws like `fitLmm`.
+ */
+export function fitLmmFromSums(sums: LmmSums): LmmFit {
+	return fitStats(prepareFromSums(sums), sums.terms, sums.random, sums.method);
+}
+
+function fitStats(s: SuffStats, terms: string[], random: LmmInput['random'], method: LmmInput['method']): LmmFit {
+	const reml = method === 'REML';
 	const nTheta = s.q === 1 ? 1 : 3;
 	const dev = (theta: number[]) => pls(s, theta, reml)?.deviance ?? Infinity;
 	// Why unconstrained: the deviance depends on θ only through ΛθΛθᵀ, which is unchanged by
@@ -94,7 +108,7 @@ export function fitLmm(input: LmmInput): LmmFit {
 
 	const sigma2 = st.pwrss / (reml ? s.n - s.p : s.n);
 	const vcov = inverseFromCholesky(st.LX, s.p);
-	const fixed = input.terms.map((term, j) => {
+	const fixed = terms.map((term, j) => {
 		const estimate = s.beta0[j] + st.delta[j];
 		const se = Math.sqrt(sigma2 * vcov[j * s.p + j]);
 		return { term, estimate, se, t: estimate / se, low: estimate - Z975 * se, high: estimate + Z975 * se };
@@ -107,8 +121,8 @@ export function fitLmm(input: LmmInput): LmmFit {
 			: { intercept: sigma2 * a * a, slope: sigma2 * (b * b + c * c), covariance: sigma2 * a * b, residual: sigma2 };
 	const k = s.p + nTheta + 1;
 	return {
-		method: input.method,
-		random: input.random,
+		method,
+		random,
 		fixed,
 		variance,
 		loglik: -st.deviance / 2,
