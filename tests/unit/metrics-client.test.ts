@@ -124,7 +124,7 @@ describe('client metrics on a hand-made fixture', () => {
 		const h = m.find((r) => r.instrument === 'hama')!;
 		expect(h).toMatchObject({ baseline: 20, end_score: 9, end_session: 4, response: true, remission: false, reliable: null, sd: null });
 		expect((definition as { id: string }[]).map((d) => d.id)).toContain('remission.hama.le7.eos@1');
-		expect(also?.[0].text).toContain('stddev_samp(baseline)');
+		expect(also?.[0].text).toContain('(count(baseline) * (count(baseline) - 1))');
 		// the same S_diff the cohort rate uses
 		const cohort = await reliableChange(db, { instruments: ['bdi2'] });
 		expect(cohort.rows[0].sdiff).toBeCloseTo(s1.sdiff!, 12);

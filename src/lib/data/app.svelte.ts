@@ -15,6 +15,7 @@ import { attachDatabaseFile, detachDatabaseFile, keptTable, writeDatabaseFile } 
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
+import { buildSummaries, dropSummaries, useSummaries, type Summaries } from '../metrics/summaries';
 import { createDatasetViews } from '../metrics/views';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 
@@ -62,6 +63,8 @@ class AppState {
 	migrations: Promise<void>[] = [];
 	private emptyDatabase: Promise<Uint8Array> | null = null;
 	private loaded = new Set<string>();
+	/** Each loaded dataset's summaries (built once, when it is first activated; null if building failed). */
+	private summaries = new Map<string, Promise<Summaries | null>>();
 	private starting: Promise<CachingConnector> | null = null;
 
 	get active(): DatasetInfo | undefined {
@@ -149,6 +152,7 @@ class AppState {
 			Object.assign(ds, await describe(this.conn, relation(ds)));
 		}
 		await createDatasetViews(this.conn, relation(ds), ds.sessionsTable ?? null);
+		useSummaries(this.conn, 'scores', await this.summariesOf(ds));
 		this.activeId = id;
 		writeActive(id);
 		this.version++;
@@ -178,6 +182,23 @@ class AppState {
 		} catch {
 			/* kept in format 1; tried again next start */
 		}
+	}
+
+	/**
+	 * The dataset's summaries (metrics/summaries.ts), built the first time it is activated. If they
+	 * cannot be built the metrics read the score rows, as they would without them.
+	 */
+	private summariesOf(ds: DatasetInfo): Promise<Summaries | null> {
+		let made = this.summaries.get(ds.id);
+		if (!made) {
+			const conn = this.conn!;
+			made = buildSummaries(conn, ds.table, 'scores').catch((e) => {
+				console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
+				return null;
+			});
+			this.summaries.set(ds.id, made);
+		}
+		return made;
 	}
 
 	/**
@@ -240,6 +261,8 @@ class AppState {
 		if (ds.attached) await detachDatabaseFile(this.conn, ds.attached);
 		else await this.conn.exec(sql`DROP TABLE IF EXISTS ${ident(ds.table)}`);
 		ds.attached = undefined;
+		if (this.summaries.has(id)) await dropSummaries(this.conn, ds.table);
+		this.summaries.delete(id);
 		this.loaded.delete(id);
 		await this.store?.remove(id);
 		this.datasets = this.datasets.filter((d) => d.id !== id);

@@ -5,6 +5,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { sql } from '../engine/sql';
+import { summaryCounts } from './summary-metrics';
 import { ALL_GROUPS, prepare, type MetricOptions, type MetricResult } from './source';
 
 /** Counts of one instrument, or of all instruments together (`instrument` = `(all)`). */
@@ -26,6 +27,10 @@ export interface CountRow {
  */
 export async function cohortCounts(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CountRow>> {
 	const p = await prepare(conn, { ...opts, groupBy: null });
+	if (p.summary) {
+		const { sql: q, rows } = await summaryCounts(conn, p.summary);
+		return { rows, sql: q, path: p.path };
+	}
 	// One GROUPING SETS pass instead of a query per instrument; series keys are (client, series) pairs.
 	// The distinct client-series per instrument are found first, so the DISTINCT counts run over
 	// roughly a tenth of the score rows.
@@ -40,5 +45,5 @@ SELECT coalesce(instrument, ${ALL_GROUPS}) AS instrument,
 FROM cs
 GROUP BY GROUPING SETS ((instrument), ())
 ORDER BY grouping(instrument) DESC, 1`;
-	return { rows: await conn.query<CountRow>(q), sql: q };
+	return { rows: await conn.query<CountRow>(q), sql: q, path: p.path };
 }

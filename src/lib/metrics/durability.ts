@@ -11,7 +11,8 @@ import type { Connector } from '../engine/connector';
 import { sql, type Sql } from '../engine/sql';
 import { logRank, kaplanMeier, type KmPoint } from '../stats/survival';
 import { DEFINITIONS } from './definitions';
-import { GROUP_ORDER, prepare, responds, summarySource, type MetricOptions, type MetricResult } from './source';
+import { GROUP_ORDER, prepare, responds, sampleSdSql, summarySource, type DerivedTable, type MetricOptions, type MetricResult } from './source';
+import { summaryDurability, summaryLossOfResponse } from './summary-metrics';
 import { tInterval } from '../stats/effect';
 
 export interface DurabilityRow {
@@ -62,16 +63,25 @@ fu AS (SELECT instrument, grp, client_id, series, week, score FROM base WHERE ph
 /** Per follow-up week: everyone's n/mean/CI, and the responders still responding. */
 export async function durability(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<DurabilityRow>> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p);
-	const q = sql`${src.ctes},
+	type Raw = Omit<DurabilityRow, 'ci_low' | 'ci_high' | 'still_responding' | 'definition'>;
+	let q: Sql;
+	let raw: Raw[];
+	let also: Sql[] | undefined;
+	let derived: DerivedTable[] = [];
+	if (p.summary) ({ sql: q, rows: raw, also } = await summaryDurability(conn, p.summary, p.settings));
+	else {
+		const src = await summarySource(conn, p);
+		derived = src.derived;
+		q = sql`${src.ctes},
 ${RESPONDERS}
-SELECT fu.instrument, fu.grp AS "group", fu.week, count(*)::INTEGER AS n, avg(fu.score) AS mean, stddev_samp(fu.score) AS sd,
+SELECT fu.instrument, fu.grp AS "group", fu.week, count(*)::INTEGER AS n, avg(fu.score) AS mean, ${sampleSdSql(sql`fu.score`)} AS sd,
   count(r.client_id)::INTEGER AS responders_n,
   count(r.client_id) FILTER (WHERE ${responds(sql`fu.score`, sql`r.baseline`)})::INTEGER AS still_responding_n
 FROM fu LEFT JOIN resp r USING (instrument, grp, client_id, series)
 GROUP BY fu.instrument, fu.grp, fu.week
 ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
-	const raw = await conn.query<Omit<DurabilityRow, 'ci_low' | 'ci_high' | 'still_responding' | 'definition'>>(q);
+		raw = await conn.query<Raw>(q);
+	}
 	const rows = raw.map((r) => {
 		const ci = tInterval(r.n, r.mean, r.sd);
 		return {
@@ -82,7 +92,7 @@ ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
 			definition: DEFINITIONS.durability.id
 		};
 	});
-	return { rows, sql: q, derived: src.derived, definition: DEFINITIONS.durability };
+	return { rows, sql: q, also, derived, definition: DEFINITIONS.durability, path: p.path };
 }
 
 /** Per responder: time (weeks) and whether response was lost (the KM input), from SQL. */
@@ -107,9 +117,15 @@ export async function survival(
 	opts: MetricOptions = {}
 ): Promise<MetricResult<SurvivalRow> & { logRank: LogRankRow[] }> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p);
-	const q = lossOfResponseSql(src.ctes);
-	const raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>(q);
+	let q: Sql;
+	let raw: { instrument: string; group: string; time: number; event: boolean }[];
+	let derived: DerivedTable[] = [];
+	if (p.summary) ({ sql: q, rows: raw } = await summaryLossOfResponse(conn, p.summary, p.settings));
+	else {
+		const src = await summarySource(conn, p);
+		derived = src.derived;
+		raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>((q = lossOfResponseSql(src.ctes)));
+	}
 	const byKey = new Map<string, { instrument: string; group: string; times: number[]; events: boolean[] }>();
 	for (const r of raw) {
 		const k = `${r.instrument}\u0001${r.group}`;
@@ -138,5 +154,5 @@ export async function survival(
 		const lr = logRank(gs.map((g) => ({ times: g.times, events: g.events })));
 		tests.push({ instrument, groups: gs.map((g) => g.group), ...lr });
 	}
-	return { rows, sql: q, derived: src.derived, definition: DEFINITIONS.durability, logRank: tests };
+	return { rows, sql: q, derived, definition: DEFINITIONS.durability, logRank: tests, path: p.path };
 }

@@ -14,12 +14,15 @@ export interface FilterOption {
 /** Columns that are never offered as filters or groupings (ids, measures, indices, items). */
 const NOT_CATEGORICAL = /^(client_id|score|session|week|prorated|dose_mg|planned_sessions|phase|item_\d+)$/;
 
+/** Whether a column of this name and DuckDB type is offered as a filter or a grouping. */
+export function isCategorical(name: string, type: string): boolean {
+	return !NOT_CATEGORICAL.test(name) && /VARCHAR|BOOLEAN|INTEGER/.test(type);
+}
+
 /** Categorical columns of `table` usable as a filter or a grouping (VARCHAR or small-integer columns). */
 export async function categoricalColumns(conn: Connector, table = 'scores'): Promise<string[]> {
 	const cols = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${ident(table)}`);
-	return cols
-		.filter((c) => !NOT_CATEGORICAL.test(c.column_name) && /VARCHAR|BOOLEAN|INTEGER/.test(c.column_type))
-		.map((c) => c.column_name);
+	return cols.filter((c) => isCategorical(c.column_name, c.column_type)).map((c) => c.column_name);
 }
 
 /** Distinct values (as text, NULL as "(missing)") and client counts of each of `columns`, most clients first. */

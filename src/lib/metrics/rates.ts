@@ -16,6 +16,7 @@ import {
 	prepare,
 	remissionCondition,
 	responds,
+	sampleSdSql,
 	summarySource,
 	type MetricOptions,
 	type MetricResult
@@ -66,7 +67,7 @@ FROM cs ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
 	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(q);
 	const rows = dropRedundantTotals(raw).map((r) => withWilson({ ...r, definition: def.id }));
-	return { rows, sql: q, derived: src.derived, definition: def };
+	return { rows, sql: q, derived: src.derived, definition: def, path: p.path };
 }
 
 /** Remission: end-of-series score meets the instrument's threshold (clients with baseline and end). */
@@ -86,7 +87,7 @@ ORDER BY instrument, ${GROUP_ORDER}`;
 		defs.set(r.instrument, d);
 		return withWilson({ ...r, definition: d.id });
 	});
-	return { rows, sql: q, derived: src.derived, definition: [...defs.values()] };
+	return { rows, sql: q, derived: src.derived, definition: [...defs.values()], path: p.path };
 }
 
 /** Per-instrument SQL pieces of the reliable-change rule. */
@@ -113,7 +114,7 @@ export async function reliableChange(conn: Connector, opts: MetricOptions = {}):
 	const src = await summarySource(conn, p);
 	const q = sql`${src.ctes},
 used AS (SELECT * FROM cs WHERE baseline IS NOT NULL AND end_score IS NOT NULL),
-sdv AS (SELECT instrument, stddev_samp(baseline) AS sd_pre FROM used GROUP BY instrument),
+sdv AS (SELECT instrument, ${sampleSdSql(sql`baseline`)} AS sd_pre FROM used GROUP BY instrument),
 k AS (
   SELECT used.*, ${e.points} AS points, ${e.reliability} AS reliability, ${e.sd} AS sd
   FROM used JOIN sdv USING (instrument)
@@ -156,5 +157,5 @@ ORDER BY instrument, ${GROUP_ORDER}`;
 		}
 	}
 	const used = [DEFINITIONS.reliableJt, DEFINITIONS.reliablePoints].filter((d) => defs.has(d.id));
-	return { rows, sql: q, derived: src.derived, definition: [...used, DEFINITIONS.clinicallySignificant] };
+	return { rows, sql: q, derived: src.derived, definition: [...used, DEFINITIONS.clinicallySignificant], path: p.path };
 }

@@ -9,6 +9,8 @@ import { INSTRUMENTS, OUTCOME_IDS } from '../instruments/definitions';
 import type { Definition, Settings, SettingsInput } from './definitions';
 import { resolveSettings } from './definitions';
 import { describeColumns, MISSING, whereSql, type Filters } from './filters';
+import { resolveSummaries, type MetricPath, type SummaryScope } from './summaries';
+import { clientSeriesCtes, type CsNeeds } from './summary-read';
 
 /** Options every metric takes. */
 export interface MetricOptions {
@@ -22,6 +24,11 @@ export interface MetricOptions {
 	/** Only these instruments (default: all present). */
 	instruments?: string[];
 	settings?: SettingsInput;
+	/**
+	 * `rows`: read the score rows even where the dataset's summaries could answer (the path the
+	 * summaries are tested against). Default: the summaries whenever they give the same numbers.
+	 */
+	source?: 'auto' | 'rows';
 }
 
 /** A temporary table a statement reads, and the statement that built it (shown beside the SQL). */
@@ -40,6 +47,8 @@ export interface MetricResult<R> {
 	/** Temporary tables `sql` reads (the shared client-series summary) and how each was built. */
 	derived?: DerivedTable[];
 	definition?: Definition | Definition[];
+	/** Which tables answered: the dataset's summaries, or the score rows (and why). */
+	path?: MetricPath;
 }
 
 /** The statements behind a result, in the shapes metrics and the comparison return them. */
@@ -76,6 +85,9 @@ export interface Prepared {
 	instrumentWhere: Sql;
 	groupExpr: Sql;
 	settings: Settings;
+	/** The dataset's summaries under these filters and grouping, when they can answer exactly. */
+	summary: SummaryScope | null;
+	path: MetricPath;
 }
 
 /** Resolve options into SQL pieces; throws when the group column does not exist. */
@@ -91,7 +103,8 @@ export async function prepare(conn: Connector, opts: MetricOptions): Promise<Pre
 	const allInstruments = whereSql(opts.filters ?? {}, names);
 	const instrumentWhere = opts.instruments?.length ? sql`instrument IN (${list(opts.instruments)})` : sql`TRUE`;
 	const where = opts.instruments?.length ? sql`${allInstruments} AND ${instrumentWhere}` : allInstruments;
-	return { relation, columns, where, allInstruments, instrumentWhere, groupExpr, settings: resolveSettings(opts.settings) };
+	const { summary, path } = resolveSummaries(conn, opts, names, { cellWhere: allInstruments, groupExpr, instrumentWhere });
+	return { relation, columns, where, allInstruments, instrumentWhere, groupExpr, settings: resolveSettings(opts.settings), summary, path };
 }
 
 /**
@@ -121,6 +134,16 @@ export function responds(score: Sql, baseline: Sql): Sql {
 }
 
 /**
+ * Sample SD (n − 1) of `x` from n, Σx and Σx²: √((nΣx² − (Σx)²) / (n(n − 1))). For whole-number
+ * scores the sums are exact, so the result does not depend on the order of the rows (DuckDB's
+ * streaming `stddev_samp` does, in the last bits): the row path and the summaries (which sum
+ * counts) then give the same number. NULL below two values, as `stddev_samp`.
+ */
+export function sampleSdSql(x: Sql): Sql {
+	return sql`CASE WHEN count(${x}) > 1 THEN sqrt(greatest(count(${x}) * sum(${x} * ${x}) - sum(${x}) * sum(${x}), 0) / (count(${x}) * (count(${x}) - 1))) END`;
+}
+
+/**
  * The common CTEs: `base` (observed scores with a normalised session/week and `grp`),
  * `planned` (planned last session: the setting for the instrument when given, else the series'
  * own `planned_sessions` (its treatment plan) when the data have it, else the largest session seen
@@ -130,7 +153,7 @@ export function responds(score: Sql, baseline: Sql): Sql {
  */
 export function summaryCtes(p: Prepared): Sql {
 	const s = p.settings;
-	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? sql`${s.plannedSessions[id]!}` : null));
+	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? sql`CAST(${s.plannedSessions[id]!} AS INTEGER)` : null));
 	const endScore = s.end === 'last' ? sql`last_score` : sql`planned_score`;
 	const endSession = s.end === 'last' ? sql`last_session` : sql`CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
 	// One pass over the score rows, no join: the fallback plan (largest session seen in the group) is
@@ -186,9 +209,13 @@ export interface SummarySource {
  * the client-series summary is computed once per filters × grouping × settings and shared by every
  * metric of a page (they would otherwise each rebuild it from all score rows); the returned CTEs
  * then read it from that table, and `derived` names the table and the statement that built it
- * (shown beside the metric's own statement; never inside it).
+ * (shown beside the metric's own statement; never inside it). When the dataset's summaries can
+ * answer (`p.summary`), `cs` is read from them instead; `needs` says which of its optional
+ * columns the caller reads.
  */
-export async function summarySource(conn: Connector, p: Prepared): Promise<SummarySource> {
+export async function summarySource(conn: Connector, p: Prepared, needs: CsNeeds = {}): Promise<SummarySource> {
+	// From the dataset's summaries (no `base` CTE then: metrics that read score rows branch first).
+	if (p.summary) return { ctes: clientSeriesCtes(p.summary, p.settings, needs), derived: [] };
 	if (!conn.materialize) return { ctes: summaryCtes(p), derived: [] };
 	// One summary per filters × grouping × settings, over every instrument: the page's metrics for
 	// one instrument and for all of them then share it.
@@ -217,11 +244,11 @@ export interface ClientSummaryRow {
 /** One row per instrument × group × client-series: baseline, end of series, last follow-up week. */
 export async function clientSummary(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ClientSummaryRow>> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p);
+	const src = await summarySource(conn, p, { planned: true });
 	const q = sql`${src.ctes}
 SELECT instrument, grp AS "group", client_id, series, baseline, end_score, end_session, last_session, planned_session, last_week
 FROM cs ORDER BY instrument, "group", client_id, series`;
-	return { rows: await conn.query<ClientSummaryRow>(q), sql: q, derived: src.derived };
+	return { rows: await conn.query<ClientSummaryRow>(q), sql: q, derived: src.derived, path: p.path };
 }
 
 /** Order total rows after the groups, groups alphabetically (SQL `ORDER BY` clause body). */

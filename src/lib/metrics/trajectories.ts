@@ -7,7 +7,8 @@ import type { Connector } from '../engine/connector';
 import { sql, type Sql } from '../engine/sql';
 import { tInterval } from '../stats/effect';
 import { DEFINITIONS } from './definitions';
-import { GROUP_ORDER, prepare, summaryCtes, type MetricOptions, type MetricResult, type Prepared } from './source';
+import { summaryTrajectories } from './summary-metrics';
+import { GROUP_ORDER, prepare, sampleSdSql, summaryCtes, type MetricOptions, type MetricResult, type Prepared } from './source';
 
 export interface TrajectoryRow {
 	instrument: string;
@@ -37,7 +38,7 @@ export interface TrajectoryOptions extends MetricOptions {
 	locf?: boolean;
 }
 
-const AGG = sql`count(*)::INTEGER AS n, avg(score) AS mean, stddev_samp(score) AS sd,
+const AGG = sql`count(*)::INTEGER AS n, avg(score) AS mean, ${sampleSdSql(sql`score`)} AS sd,
   quantile_cont(score, 0.5) AS median, quantile_cont(score, 0.25) AS q1, quantile_cont(score, 0.75) AS q3,
   min(score) AS min, max(score) AS max`;
 
@@ -84,12 +85,15 @@ ${ORDER}`;
 export async function trajectories(conn: Connector, opts: TrajectoryOptions = {}): Promise<MetricResult<TrajectoryRow>> {
 	const p = await prepare(conn, opts);
 	const locf = opts.locf ?? p.settings.locf;
-	const q = locf ? locfSql(p) : observedSql(p);
 	const def = locf ? DEFINITIONS.trajectoryLocf : DEFINITIONS.trajectoryObserved;
-	const raw = await conn.query<Omit<TrajectoryRow, 'ci_low' | 'ci_high' | 'method' | 'definition'>>(q);
+	type Raw = Omit<TrajectoryRow, 'ci_low' | 'ci_high' | 'method' | 'definition'>;
+	let q: Sql;
+	let raw: Raw[];
+	if (p.summary) ({ sql: q, rows: raw } = (await summaryTrajectories(conn, p.summary, p.settings, locf)) as { sql: Sql; rows: Raw[] });
+	else raw = await conn.query<Raw>((q = locf ? locfSql(p) : observedSql(p)));
 	const rows = raw.map((r) => {
 		const ci = tInterval(r.n, r.mean, r.sd);
 		return { ...r, ci_low: ci.low, ci_high: ci.high, method: locf ? ('locf' as const) : ('observed' as const), definition: def.id };
 	});
-	return { rows, sql: q, definition: def };
+	return { rows, sql: q, definition: def, path: p.path };
 }

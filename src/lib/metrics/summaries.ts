@@ -1,0 +1,236 @@
+/**
+ * Summaries built once per dataset (issue 11, Mosaic's pre-aggregation idea): instead of every
+ * metric scanning every score row on every filter change, a dataset gets a few small tables when
+ * it becomes active, and the metrics read those.
+ *
+ * - `cells`: one row per distinct combination of series number and the categorical client
+ *   attributes the pages filter and group by (site, route, diagnosis, …), numbered. Filters and
+ *   the grouping column are evaluated here, on a few thousand rows at most.
+ * - `cs` (client-series): one row per client × series × instrument with its cell, baseline, last
+ *   dosing-session score and session, planned sessions and the score there, last follow-up week,
+ *   and its dosing-session and follow-up scores as short lists (for settings that move the end of
+ *   series, LOCF and time to loss of response).
+ * - `cube`: counts per cell × timepoint (instrument × phase × session × week, coded in
+ *   `timepoints`) × (series has a baseline) × score, all integer keys. Because scores are
+ *   integers, n, Σx and Σx² are exact, so mean and SD are exact, and the quartiles, min and max
+ *   follow from the counts per score.
+ *
+ * The summary path applies only when the numbers it gives are the raw path's: integer scores, no
+ * two scores at the same timepoint of a series, and attributes constant within a client-series
+ * (an attribute that varies is left out of `cells`, so filtering or grouping by it reads the raw
+ * rows). `problem` says why a dataset cannot use them at all.
+ */
+import type { Connector } from '../engine/connector';
+import { ident, join, sql, type Sql } from '../engine/sql';
+import type { Filters } from './filters';
+import { isCategorical } from './options';
+
+/** Largest |score| for which the cube's sums stay exact in doubles at any realistic size. */
+const MAX_ABS_SCORE = 100_000;
+
+export interface Summaries {
+	/** The table summarised. */
+	dataset: string;
+	cells: string;
+	cs: string;
+	cube: string;
+	/** Timepoint code `tp` → instrument, phase, session (0 at baseline), week (follow-up only). */
+	timepoints: string;
+	/** Largest dosing session seen per cell × instrument (the planned end's fallback, per group). */
+	cellmax: string;
+	/** Columns of `cells` a filter or the grouping may name (always includes `series`). */
+	attributes: string[];
+	/** Attribute columns left out because they vary within a client-series. */
+	varying: string[];
+	/** Why the summaries cannot stand in for the rows (null when they can). */
+	problem: string | null;
+	/** Row counts, for the benchmark and "which path ran". */
+	rows: { scores: number; cells: number; cs: number; cube: number };
+	buildMs: number;
+}
+
+/** Names of a dataset's summary tables (derived from the dataset table's name). */
+export function summaryTables(dataset: string) {
+	return {
+		cells: `${dataset}__cells`,
+		cs: `${dataset}__cs`,
+		cube: `${dataset}__cube`,
+		timepoints: `${dataset}__timepoints`,
+		cellmax: `${dataset}__cellmax`
+	};
+}
+
+/**
+ * Build (or rebuild) the summaries of canonical table `dataset`, reading its rows from `source`
+ * (default the table itself; the app reads the `scores` view, its outcome instruments).
+ */
+export async function buildSummaries(conn: Connector, dataset: string, source = dataset): Promise<Summaries> {
+	const t0 = performance.now();
+	const names = summaryTables(dataset);
+	const T = ident(source);
+	const described = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${T}`);
+	const columns = described.map((r) => r.column_name);
+	// The cells hold what the pages filter and group by (the categorical columns) and the plan,
+	// whose constancy within a series the planned end relies on; other columns stay in the rows.
+	const candidates = described
+		.filter((c) => (isCategorical(c.column_name, c.column_type) && !['instrument', 'series'].includes(c.column_name)) || c.column_name === 'planned_sessions')
+		.map((c) => c.column_name);
+	const varies = candidates.map((c, i) => sql`(count(DISTINCT ${ident(c)}) > 1 OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${ident(`v${i}`)}`);
+	const anyVaries = candidates.map((_, i) => sql`bool_or(${ident(`v${i}`)}) AS ${ident(`v${i}`)}`);
+	const [check] = await conn.query<Record<string, number | boolean | null>>(sql`
+WITH per_series AS (
+  SELECT ${join([sql`count(*) AS n`, ...varies])} FROM ${T} WHERE score IS NOT NULL GROUP BY client_id, series, instrument
+),
+dup AS (
+  SELECT count(*) AS dups FROM (
+    SELECT 1 FROM ${T} WHERE score IS NOT NULL
+    GROUP BY client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END, CASE WHEN phase = 'followup' THEN week END
+    HAVING count(*) > 1)
+),
+sc AS (
+  SELECT count(*) FILTER (WHERE score <> floor(score)) AS fractional, max(abs(score)) AS biggest, count(*) AS scores
+  FROM ${T} WHERE score IS NOT NULL
+)
+SELECT ${join([sql`any_value(dup.dups) AS dups`, sql`any_value(sc.fractional) AS fractional`, sql`any_value(sc.biggest) AS biggest`, sql`any_value(sc.scores) AS scores`, ...anyVaries])}
+FROM per_series, dup, sc`);
+	const varying = candidates.filter((_, i) => check[`v${i}`] === true);
+	const attributes = candidates.filter((c) => !varying.includes(c) && c !== 'planned_sessions');
+	let problem: string | null = null;
+	if (Number(check.dups) > 0) problem = `${check.dups} timepoints of a client-series have more than one score`;
+	else if (Number(check.fractional) > 0) problem = `${check.fractional} scores are not whole numbers (the score cube's sums are exact only for integers)`;
+	else if (Number(check.biggest) > MAX_ABS_SCORE) problem = `scores beyond ±${MAX_ABS_SCORE}`;
+	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
+	const hasPlan = columns.includes('planned_sessions');
+	const attrs = attributes.map((c) => ident(c));
+	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
+	const full = ident(`${dataset}__cs_full`);
+	await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS
+WITH r AS (
+  SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
+    CASE WHEN phase = 'followup' THEN week END AS week, score, ${hasPlan ? sql`planned_sessions` : sql`NULL::INTEGER`} AS plan${attrList}
+  FROM ${T} WHERE score IS NOT NULL
+),
+g AS (
+  SELECT client_id, series, instrument${attrList},
+    arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
+    arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
+    max(session) FILTER (WHERE phase = 'session') AS last_session,
+    max(plan) AS plan,
+    max(score) FILTER (WHERE phase = 'session' AND session = plan) AS plan_score,
+    max(week) FILTER (WHERE phase = 'followup') AS last_week,
+    list({'s': session, 'score': score} ORDER BY session) FILTER (WHERE phase = 'session') AS sess,
+    list({'w': week, 'score': score} ORDER BY week) FILTER (WHERE phase = 'followup') AS fu
+  FROM r GROUP BY client_id, series, instrument${attrList}
+)
+SELECT dense_rank() OVER (ORDER BY series${attrList})::INTEGER AS cell, dense_rank() OVER (ORDER BY client_id)::INTEGER AS client_no, * FROM g`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cs)} AS
+SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, sess, fu FROM ${full}`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cellmax)} AS
+SELECT cell, instrument, max(last_session) AS seen_max FROM ${full} GROUP BY cell, instrument`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.timepoints)} AS
+SELECT row_number() OVER (ORDER BY instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week)::INTEGER AS tp, *
+FROM (
+  SELECT DISTINCT instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session, CASE WHEN phase = 'followup' THEN week END AS week
+  FROM ${T} WHERE score IS NOT NULL
+)`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cube)} AS
+SELECT k.cell, t.tp, k.baseline IS NOT NULL AS with_baseline, r.score::INTEGER AS score, count(*)::INTEGER AS n
+FROM (
+  SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
+    CASE WHEN phase = 'followup' THEN week END AS week, score
+  FROM ${T} WHERE score IS NOT NULL
+) r
+JOIN ${full} k USING (client_id, series, instrument)
+JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r.phase AND t.session IS NOT DISTINCT FROM r.session AND t.week IS NOT DISTINCT FROM r.week
+GROUP BY k.cell, t.tp, with_baseline, r.score
+ORDER BY k.cell, t.tp`);
+	await conn.exec(sql`DROP TABLE IF EXISTS ${full}`);
+	const [counts] = await conn.query<{ cells: number; cs: number; cube: number }>(sql`SELECT
+  (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
+  (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
+  (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube`);
+	return {
+		dataset,
+		...names,
+		attributes: ['series', ...attributes],
+		varying,
+		problem,
+		rows: { scores: Number(check.scores ?? 0), ...counts },
+		buildMs: performance.now() - t0
+	};
+}
+
+/** Drop a dataset's summary tables (the dataset was removed). */
+export async function dropSummaries(conn: Connector, dataset: string): Promise<void> {
+	for (const t of Object.values(summaryTables(dataset))) await conn.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`);
+}
+
+// Which summaries stand for which relation a metric reads, per connector. The app registers the
+// active dataset's summaries under `scores` (the view every metric reads) when it activates one.
+const registry = new WeakMap<Connector, Map<string, Summaries>>();
+
+/** Let metrics reading table `relation` on `conn` use `summaries` (null: read the rows again). */
+export function useSummaries(conn: Connector, relation: string, summaries: Summaries | null): void {
+	const m = registry.get(conn) ?? registry.set(conn, new Map()).get(conn)!;
+	if (summaries) m.set(relation, summaries);
+	else m.delete(relation);
+}
+
+/** The summaries registered for `relation` on `conn`, if any. */
+export function registeredSummaries(conn: Connector, relation: string): Summaries | undefined {
+	return registry.get(conn)?.get(relation);
+}
+
+/** Which path computed a metric: the summary tables, or the score rows (and why). */
+export interface MetricPath {
+	source: 'summaries' | 'rows';
+	/** Why the rows were read (absent when summaries answered, or none were built). */
+	reason?: string;
+}
+
+/** A metric's filters and grouping, resolved against a dataset's summaries. */
+export interface SummaryScope {
+	summaries: Summaries;
+	/** The filters, as a condition over `cells` columns. */
+	cellWhere: Sql;
+	/** The group label, an expression over `cells` columns. */
+	groupExpr: Sql;
+	/** The instrument restriction, a condition over `instrument`. */
+	instrumentWhere: Sql;
+}
+
+/**
+ * Whether `summaries` can answer a metric that filters on `filterColumns` and groups by
+ * `groupBy`: a reason when not (a column outside `cells`, or a dataset-wide problem).
+ */
+export function summaryObstacle(summaries: Summaries, filterColumns: string[], groupBy: string | null | undefined): string | null {
+	if (summaries.problem) return summaries.problem;
+	for (const c of [...filterColumns, ...(groupBy ? [groupBy] : [])])
+		if (!summaries.attributes.includes(c))
+			return summaries.varying.includes(c) ? `"${c}" varies within a client-series` : `"${c}" is not a client attribute the summaries keep`;
+	return null;
+}
+
+/**
+ * The summaries a metric may read, and the path it takes: the summaries registered for its table
+ * when it reads a table (not a comparison's subquery), did not ask for the rows, and filters and
+ * groups only by columns the summaries keep; otherwise the rows, with the reason when summaries
+ * exist. `columns` are the table's columns (a filter on another column is ignored, as in `whereSql`).
+ */
+export function resolveSummaries(
+	conn: Connector,
+	opts: { table?: string; relation?: unknown; filters?: Filters; groupBy?: string | null; source?: 'auto' | 'rows' },
+	columns: string[],
+	fragments: Omit<SummaryScope, 'summaries'>
+): { summary: SummaryScope | null; path: MetricPath } {
+	const summaries = opts.relation ? undefined : registeredSummaries(conn, opts.table ?? 'scores');
+	if (!summaries) return { summary: null, path: { source: 'rows' } };
+	if (opts.source === 'rows') return { summary: null, path: { source: 'rows', reason: 'the score rows were asked for' } };
+	const filtered = Object.entries(opts.filters ?? {})
+		.filter(([c, v]) => columns.includes(c) && (c === 'series' ? v !== undefined && v !== 'all' : Array.isArray(v) && v.length > 0))
+		.map(([c]) => c);
+	const obstacle = summaryObstacle(summaries, filtered, opts.groupBy);
+	if (obstacle) return { summary: null, path: { source: 'rows', reason: obstacle } };
+	return { summary: { summaries, ...fragments }, path: { source: 'summaries' } };
+}

@@ -1,0 +1,223 @@
+/**
+ * Statements over a dataset's summaries (see summaries.ts) that stand in for the score-row
+ * statements of the metrics: the client-series CTEs (`cs`, same columns as `summaryCtes`' `cs`),
+ * score counts per timepoint from the cube, and the exact distribution figures finished from them.
+ */
+import { ident, join, sql, type Sql } from '../engine/sql';
+import type { Settings } from './definitions';
+import { perInstrumentCase } from './source';
+import type { SummaryScope } from './summaries';
+
+/** `sum_k`: the cells the filters keep, with their group label. */
+export function cellsCte(scope: SummaryScope): Sql {
+	return sql`sum_k AS (SELECT cell, ${scope.groupExpr} AS grp FROM ${ident(scope.summaries.cells)} WHERE ${scope.cellWhere})`;
+}
+
+/** What a client-series statement needs beyond baseline and end: the planned end, the score lists. */
+export interface CsNeeds {
+	/** planned_session / planned_score (always computed when the end rule is `planned`). */
+	planned?: boolean;
+	sess?: boolean;
+	fu?: boolean;
+}
+
+/**
+ * `WITH sum_k …, cs AS (…)`: the client-series summary under the filters, grouping and settings, read
+ * from the `cs` table instead of the score rows. The planned end follows `summaryCtes` exactly: the
+ * instrument's set planned length, else the series' own plan, else the largest session seen in the
+ * instrument × group (from `cellmax`); the score there comes from the series' list of session
+ * scores when a set length moves it off the series' own plan. Columns not needed are NULL.
+ */
+export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeeds = {}): Sql {
+	const S = scope.summaries;
+	const fixedPlan = Object.values(s.plannedSessions).some((v) => v !== undefined);
+	const planned = needs.planned || s.end === 'planned';
+	// The score lists are carried only where read (they are the widest columns).
+	const carried = [...(needs.sess || (planned && fixedPlan) ? [sql`c.sess`] : []), ...(needs.fu ? [sql`c.fu`] : [])];
+	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? sql`CAST(${s.plannedSessions[id]!} AS INTEGER)` : null), sql`NULL`);
+	const ownPlanScore = perInstrumentCase(
+		(id) =>
+			s.plannedSessions[id] !== undefined
+				? sql`list_max(list_transform(list_filter(c.sess, lambda x: x.s = ${s.plannedSessions[id]!}), lambda x: x.score))`
+				: null,
+		sql`c.plan_score`
+	);
+	const endScore = s.end === 'last' ? sql`last_score` : sql`planned_score`;
+	const endSession = s.end === 'last' ? sql`last_session` : sql`CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
+	const plannedCols = planned
+		? sql`coalesce(coalesce(${fixed}, c.plan), p.seen_max) AS planned_session,
+    CASE WHEN coalesce(${fixed}, c.plan) IS NOT NULL THEN ${ownPlanScore} WHEN c.last_session = p.seen_max THEN c.last_score END AS planned_score`
+		: sql`NULL::INTEGER AS planned_session, NULL::DOUBLE AS planned_score`;
+	const plannedJoin = planned
+		? sql`LEFT JOIN (
+    SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(S.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp
+  ) p USING (instrument, grp)`
+		: sql``;
+	return sql`WITH ${cellsCte(scope)},
+cs1 AS (
+  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week,${carried.length ? sql` ${join(carried)},` : sql``}
+    ${plannedCols}
+  FROM ${ident(S.cs)} c JOIN sum_k USING (cell) ${plannedJoin}
+  WHERE ${scope.instrumentWhere}
+),
+cs AS (
+  SELECT *, ${endScore} AS end_score, ${endSession} AS end_session FROM cs1
+)`;
+}
+
+/**
+ * Score counts per instrument × group × timepoint × score from the cube: summed over integer keys
+ * (group number, timepoint code, score), then decoded and ordered on the few rows left.
+ */
+export function cubeCountsSql(scope: SummaryScope, phases?: string[]): Sql {
+	const S = scope.summaries;
+	const phaseWhere = phases?.length ? sql`phase IN (${join(phases.map((p) => sql`${p}`))})` : sql`TRUE`;
+	return sql`WITH ${cellsCte(scope)},
+${groupCodesCte()},
+sum_agg AS (
+  SELECT gid, tp, score, sum(n) AS n FROM ${ident(S.cube)} JOIN sum_kg USING (cell)
+  WHERE tp IN (SELECT tp FROM ${ident(S.timepoints)} WHERE ${scope.instrumentWhere} AND ${phaseWhere})
+  GROUP BY gid, tp, score
+)
+SELECT t.instrument, sum_g.grp AS "group", t.phase, t.session, t.week, ${packed(sql`sum_agg.score`, sql`sum_agg.n`)}
+FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)
+GROUP BY t.tp, t.instrument, sum_g.grp, t.phase, t.session, t.week
+ORDER BY t.instrument, "group", CASE t.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, t.session, t.week`;
+}
+
+/**
+ * A timepoint's (score, count) pairs as one text `score count,score count,…` in score order:
+ * one row per timepoint crosses from the engine instead of one per score (row decoding is the
+ * costly part of a small result).
+ */
+function packed(score: Sql, n: Sql): Sql {
+	return sql`string_agg(CAST(${score} AS VARCHAR) || ' ' || CAST(${n} AS VARCHAR), ',' ORDER BY ${score}) AS counts`;
+}
+
+/** `sum_g` (group label → number) and `sum_kg` (cell → group number), after `sum_k`. */
+export function groupCodesCte(): Sql {
+	return sql`sum_g AS (SELECT grp, row_number() OVER ()::INTEGER AS gid FROM (SELECT DISTINCT grp FROM sum_k)),
+sum_kg AS (SELECT cell, gid FROM sum_k JOIN sum_g USING (grp))`;
+}
+
+/** One timepoint's score counts, as the cube returns them: `score count` pairs in score order. */
+export interface ScoreCount {
+	instrument: string;
+	group: string;
+	phase: string;
+	session: number | null;
+	week: number | null;
+	counts: string;
+}
+
+/** n, mean, SD, quartiles, min, max of one distribution: what `AGG` computes in SQL from the rows. */
+export interface Distribution {
+	n: number;
+	mean: number;
+	sd: number | null;
+	median: number;
+	q1: number;
+	q3: number;
+	min: number;
+	max: number;
+}
+
+/**
+ * Sample SD from n, Σx and Σx². For whole-number scores the sums are exact, so (nΣx² − (Σx)²) is
+ * an exact integer and the SD is correctly rounded whatever order the scores came in; the row path
+ * uses the same formula on the same sums (stddev_samp's streaming update is order-dependent in the
+ * last bits).
+ */
+export function sdFromSums(n: number, s1: number, s2: number): number | null {
+	if (n < 2) return null;
+	const num = n * s2 - s1 * s1;
+	return Math.sqrt(Math.max(0, num) / (n * (n - 1)));
+}
+
+/** DuckDB's `quantile_cont`: linear interpolation between the order statistics around (n − 1)·q. */
+function quantileFromCounts(scores: number[], cum: number[], n: number, q: number): number {
+	const at = (k: number) => {
+		// smallest score whose cumulative count exceeds index k (0-based)
+		let lo = 0;
+		let hi = cum.length - 1;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (cum[mid] > k) hi = mid;
+			else lo = mid + 1;
+		}
+		return scores[lo];
+	};
+	const rn = (n - 1) * q;
+	const frn = Math.floor(rn);
+	const crn = Math.ceil(rn);
+	const lo = at(frn);
+	if (frn === crn) return lo;
+	const hi = at(crn);
+	return lo + (rn - frn) * (hi - lo);
+}
+
+/** The distribution behind sorted (score, count) pairs. */
+export function distribution(scores: number[], counts: number[]): Distribution {
+	let n = 0;
+	let s1 = 0;
+	let s2 = 0;
+	const cum: number[] = [];
+	for (let i = 0; i < scores.length; i++) {
+		n += counts[i];
+		s1 += scores[i] * counts[i];
+		s2 += scores[i] * scores[i] * counts[i];
+		cum.push(n);
+	}
+	return {
+		n,
+		mean: s1 / n,
+		sd: sdFromSums(n, s1, s2),
+		median: quantileFromCounts(scores, cum, n, 0.5),
+		q1: quantileFromCounts(scores, cum, n, 0.25),
+		q3: quantileFromCounts(scores, cum, n, 0.75),
+		min: scores[0],
+		max: scores[scores.length - 1]
+	};
+}
+
+/** Timepoint rows (distribution figures) from the packed score counts, in the rows' order. */
+export function distributions(rows: ScoreCount[]): (Omit<ScoreCount, 'counts'> & Distribution)[] {
+	return rows.map(({ counts, ...r }) => {
+		const scores: number[] = [];
+		const ns: number[] = [];
+		for (const pair of counts.split(',')) {
+			const [x, n] = pair.split(' ');
+			scores.push(Number(x));
+			ns.push(Number(n));
+		}
+		return { ...r, ...distribution(scores, ns) };
+	});
+}
+
+/**
+ * LOCF score counts from the client-series lists: sessions 0 … planned per series, each the
+ * latest score at or before it (the baseline at 0), then counted per score like the cube.
+ */
+export function locfCountsSql(scope: SummaryScope, s: Settings): Sql {
+	return sql`${clientSeriesCtes(scope, s, { sess: true, planned: true })},
+grid AS (
+  SELECT instrument, grp, baseline, sess, unnest(range(0, planned_session + 1)) AS g FROM cs WHERE planned_session IS NOT NULL
+),
+filled AS (
+  SELECT instrument, grp, g AS session,
+    coalesce(list_last(list_filter(sess, lambda x: x.s <= g)).score, baseline) AS score
+  FROM grid
+)
+SELECT instrument, "group", phase, session, week, ${packed(sql`score`, sql`n`)} FROM (
+  SELECT instrument, grp AS "group", CASE WHEN session = 0 THEN 'baseline' ELSE 'session' END AS phase, session, NULL::DOUBLE AS week, score, count(*)::INTEGER AS n
+  FROM filled WHERE score IS NOT NULL
+  GROUP BY ALL
+  UNION ALL
+  SELECT t.instrument, sum_k.grp, t.phase, t.session, t.week, c.score, sum(c.n)::INTEGER
+  FROM ${ident(scope.summaries.cube)} c JOIN sum_k USING (cell) JOIN ${ident(scope.summaries.timepoints)} t USING (tp)
+  WHERE t.phase = 'followup' AND tp IN (SELECT tp FROM ${ident(scope.summaries.timepoints)} WHERE ${scope.instrumentWhere})
+  GROUP BY ALL
+)
+GROUP BY instrument, "group", phase, session, week
+ORDER BY instrument, "group", CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week`;
+}

@@ -1,0 +1,181 @@
+/**
+ * Issue 11's "done when": the summary path (tables built once per dataset, summaries.ts) gives the
+ * same numbers as the score-row path for every metric it answers, on the demo cohort, the
+ * reference datasets through their shipped mappings, and random datasets (fast-check), under
+ * several filter, grouping and settings states. Equality is exact (`toEqual`), SDs included: both
+ * paths take the SD from exact integer sums.
+ *
+ * Also: the summaries fall back to the rows, and say why, where they cannot answer exactly.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { ident, sql } from '../../src/lib/engine/sql';
+import { attrition } from '../../src/lib/metrics/attrition';
+import { cohortCounts } from '../../src/lib/metrics/counts';
+import { durability, survival } from '../../src/lib/metrics/durability';
+import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
+import { clientSummary, type MetricOptions } from '../../src/lib/metrics/source';
+import { trajectories } from '../../src/lib/metrics/trajectories';
+import { buildSummaries, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
+import { loadCanonical, loadRefdata, type Canon } from './metrics-fixtures';
+
+const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, clientSummary } as const;
+
+/** Build the summaries of `scores`' table and let metrics use them. */
+async function summarise(db: NodeConnector, table = 'scores'): Promise<Summaries> {
+	const s = await buildSummaries(db, table);
+	useSummaries(db, 'scores', s);
+	return s;
+}
+
+/** Every metric under `opts`, once from the summaries and once from the rows: the same rows. */
+async function expectSamePaths(db: NodeConnector, opts: MetricOptions, label: string) {
+	for (const [name, metric] of Object.entries(METRICS)) {
+		const fast = await metric(db, opts);
+		const rows = await metric(db, { ...opts, source: 'rows' });
+		expect(fast.path, `${label} ${name}`).toEqual({ source: 'summaries' });
+		expect(rows.path?.source, `${label} ${name}`).toBe('rows');
+		expect(fast.rows, `${label} ${name}`).toEqual(rows.rows);
+		if (name === 'survival') expect((fast as Awaited<ReturnType<typeof survival>>).logRank).toEqual((rows as Awaited<ReturnType<typeof survival>>).logRank);
+	}
+}
+
+describe('demo cohort: summaries = rows', () => {
+	let db: NodeConnector;
+	let s: Summaries;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+		await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
+		// The app's column types where DuckDB's detection differs (scores and weeks are DOUBLE).
+		await db.exec(sql`CREATE TABLE demo AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
+  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
+FROM read_csv('demo.csv', header = true)`);
+		await db.exec(sql`CREATE VIEW scores AS SELECT * FROM ${ident('demo')}`);
+		s = await summarise(db, 'demo');
+	}, 120_000);
+
+	it('builds tables much smaller than the score rows', () => {
+		expect(s.problem).toBeNull();
+		expect(s.attributes).toEqual(expect.arrayContaining(['series', 'route', 'site', 'age_band', 'sex', 'diagnosis']));
+		expect(s.rows.scores).toBe(22_725);
+		expect(s.rows.cs).toBeLessThan(s.rows.scores / 5);
+		expect(s.rows.cells).toBeLessThan(s.rows.cs);
+	});
+
+	const states: [string, MetricOptions][] = [
+		['everything', {}],
+		['by route', { groupBy: 'route' }],
+		['north, by route', { filters: { site: ['north'] }, groupBy: 'route' }],
+		['two routes, first series, by sex', { filters: { route: ['iv', 'im'], series: 'first' }, groupBy: 'sex' }],
+		['boosters, one instrument', { filters: { series: 'boosters' }, instruments: ['bdi2'] }],
+		['planned end, by route', { groupBy: 'route', settings: { end: 'planned' } }],
+		['set planned sessions, stricter remission, LOCF', { groupBy: 'route', settings: { plannedSessions: { bdi2: 4, phq9: 5 }, remission: { bdi2: { op: '<', threshold: 10 } }, locf: true, end: 'planned' } }],
+		['LOCF by diagnosis, point rule, fixed SD', { groupBy: 'diagnosis', settings: { locf: true, pointRule: true, sd: { bdi2: 8 } } }]
+	];
+	for (const [label, opts] of states) it(label, () => expectSamePaths(db, opts, label), 120_000);
+});
+
+describe('reference datasets through their mappings: summaries = rows', () => {
+	for (const [name, group] of [['riesby', 'endog'], ['btheb', 'treatment'], ['claus2020', 'treatment']] as const)
+		it(`${name}, whole and by ${group}`, async () => {
+			const db = await openNodeEngine();
+			await loadRefdata(db, name);
+			const s = await summarise(db);
+			expect(s.problem).toBeNull();
+			await expectSamePaths(db, {}, name);
+			await expectSamePaths(db, { groupBy: group }, `${name} by ${group}`);
+			await expectSamePaths(db, { groupBy: group, settings: { end: 'planned', locf: true } }, `${name} planned`);
+		}, 120_000);
+});
+
+describe('random datasets: summaries = rows (property)', () => {
+	const score = fc.integer({ min: 0, max: 27 });
+	const series = fc.record({
+		route: fc.constantFrom('iv', 'im', 'oral'),
+		site: fc.constantFrom('north', 'south', null),
+		plan: fc.constantFrom(3, 4, null),
+		baseline: fc.option(score, { nil: null }),
+		sessions: fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), score), { maxLength: 5 }),
+		followups: fc.array(fc.tuple(fc.constantFrom(2, 4, 8, 12), score), { maxLength: 3 })
+	});
+	const client = fc.array(fc.tuple(fc.constantFrom('bdi2', 'phq9'), series), { minLength: 1, maxLength: 3 });
+	const dataset = fc.array(client, { minLength: 1, maxLength: 30 });
+
+	type Series = typeof series extends fc.Arbitrary<infer T> ? T : never;
+	function rowsOf(clients: [string, Series][][]): Canon[] {
+		const out: Canon[] = [];
+		clients.forEach((list, ci) =>
+			list.forEach(([instrument, s], si) => {
+				const common = { client_id: `c${ci}`, series: si + 1, route: s.route, instrument, site: s.site, planned_sessions: s.plan };
+				if (s.baseline !== null) out.push({ ...common, phase: 'baseline', session: 0, score: s.baseline });
+				for (const [session, v] of new Map(s.sessions)) out.push({ ...common, phase: 'session', session, score: v });
+				for (const [week, v] of new Map(s.followups)) out.push({ ...common, phase: 'followup', session: null, week, score: v });
+			})
+		);
+		return out;
+	}
+
+	it('every metric, several states', async () => {
+		const db = await openNodeEngine();
+		await fc.assert(
+			fc.asyncProperty(dataset, async (clients) => {
+				const rows = rowsOf(clients);
+				if (!rows.length) return;
+				await loadCanonical(db, rows, [], 'scores', ['site', 'planned_sessions']);
+				const s = await summarise(db);
+				expect(s.problem).toBeNull();
+				for (const opts of [{}, { groupBy: 'route' }, { filters: { site: ['north', '(missing)'] }, groupBy: 'site' }, { groupBy: 'route', settings: { end: 'planned' as const, locf: true, plannedSessions: { bdi2: 3 } } }])
+					await expectSamePaths(db, opts, JSON.stringify(opts));
+			}),
+			{ seed: 20261201, numRuns: 12, endOnFailure: true }
+		);
+	}, 600_000);
+});
+
+describe('the summaries step aside where they cannot be exact', () => {
+	let db: NodeConnector;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+	});
+	const base: Canon[] = [
+		{ client_id: 'a', instrument: 'bdi2', phase: 'baseline', session: 0, score: 30, site: 'north' },
+		{ client_id: 'a', instrument: 'bdi2', phase: 'session', session: 1, score: 12, site: 'north' },
+		{ client_id: 'b', instrument: 'bdi2', phase: 'baseline', session: 0, score: 20, site: 'south' },
+		{ client_id: 'b', instrument: 'bdi2', phase: 'session', session: 1, score: 18, site: 'south' }
+	];
+
+	it('non-integer scores: every metric reads the rows and says why', async () => {
+		await loadCanonical(db, [...base, { client_id: 'c', instrument: 'bdi2', phase: 'baseline', session: 0, score: 21.5 }], [], 'scores', ['site']);
+		await summarise(db);
+		const r = await response(db, {});
+		expect(r.path).toEqual({ source: 'rows', reason: expect.stringMatching(/not whole numbers/) });
+	});
+
+	it('an attribute that varies within a series: filtering or grouping by it reads the rows; others still use the summaries', async () => {
+		await loadCanonical(db, [...base, { client_id: 'b', instrument: 'bdi2', phase: 'session', session: 2, score: 9, site: 'north' }], [], 'scores', ['site']);
+		const s = await summarise(db);
+		expect(s.varying).toEqual(['site']);
+		expect((await response(db, { groupBy: 'site' })).path).toEqual({ source: 'rows', reason: '"site" varies within a client-series' });
+		expect((await response(db, { filters: { site: ['north'] } })).path?.source).toBe('rows');
+		expect((await response(db, { groupBy: 'route' })).path).toEqual({ source: 'summaries' });
+		const fast = await trajectories(db, {});
+		expect(fast.rows).toEqual((await trajectories(db, { source: 'rows' })).rows);
+	});
+
+	it('two scores at one timepoint: the rows', async () => {
+		await loadCanonical(db, [...base, { client_id: 'a', instrument: 'bdi2', phase: 'session', session: 1, score: 14, site: 'north' }], [], 'scores', ['site']);
+		await summarise(db);
+		expect((await attrition(db, {})).path).toEqual({ source: 'rows', reason: expect.stringMatching(/more than one score/) });
+	});
+
+	it('a relation other than the registered table (cohort comparison) reads the rows', async () => {
+		await loadCanonical(db, base, [], 'scores', ['site']);
+		await loadCanonical(db, base, [], 'other', ['site']);
+		await summarise(db);
+		expect((await response(db, { table: 'other' })).path).toEqual({ source: 'rows' });
+		expect((await response(db, {})).path).toEqual({ source: 'summaries' });
+	});
+});
