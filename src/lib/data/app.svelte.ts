@@ -16,7 +16,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { buildSummaries, dropSummaries, useSummaries, type Summaries } from '../metrics/summaries';
-import { createDatasetViews } from '../metrics/views';
+import { createDatasetViews, outcomeScores } from '../metrics/views';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 
 export interface DatasetInfo {
@@ -65,6 +65,8 @@ class AppState {
 	private loaded = new Set<string>();
 	/** Each loaded dataset's summaries (built once, when it is first activated; null if building failed). */
 	private summaries = new Map<string, Promise<Summaries | null>>();
+	/** The summaries already built, by dataset id. */
+	private built = new Map<string, Summaries | null>();
 	private starting: Promise<CachingConnector> | null = null;
 
 	get active(): DatasetInfo | undefined {
@@ -152,10 +154,20 @@ class AppState {
 			Object.assign(ds, await describe(this.conn, relation(ds)));
 		}
 		await createDatasetViews(this.conn, relation(ds), ds.sessionsTable ?? null);
-		useSummaries(this.conn, 'scores', await this.summariesOf(ds));
+		// The first view reads the rows; once the dataset's summaries exist (built once, in the
+		// background) the charts re-query from them.
+		useSummaries(this.conn, 'scores', this.built.get(id) ?? null);
 		this.activeId = id;
 		writeActive(id);
 		this.version++;
+		if (!this.built.has(id))
+			void this.summariesOf(ds).then((s) => {
+				this.built.set(id, s);
+				if (s && this.activeId === id && this.conn) {
+					useSummaries(this.conn, 'scores', s);
+					this.version++;
+				}
+			});
 		if (migrate) this.migrations.push(this.migrate(ds));
 	}
 
@@ -192,7 +204,8 @@ class AppState {
 		let made = this.summaries.get(ds.id);
 		if (!made) {
 			const conn = this.conn!;
-			made = buildSummaries(conn, ds.table, 'scores').catch((e) => {
+			// From the dataset's own rows, not the `scores` view: another dataset may become active meanwhile.
+			made = buildSummaries(conn, ds.table, outcomeScores(relation(ds))).catch((e) => {
 				console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
 				return null;
 			});
@@ -263,6 +276,7 @@ class AppState {
 		ds.attached = undefined;
 		if (this.summaries.has(id)) await dropSummaries(this.conn, ds.table);
 		this.summaries.delete(id);
+		this.built.delete(id);
 		this.loaded.delete(id);
 		await this.store?.remove(id);
 		this.datasets = this.datasets.filter((d) => d.id !== id);

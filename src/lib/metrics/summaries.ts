@@ -61,13 +61,14 @@ export function summaryTables(dataset: string) {
 }
 
 /**
- * Build (or rebuild) the summaries of canonical table `dataset`, reading its rows from `source`
- * (default the table itself; the app reads the `scores` view, its outcome instruments).
+ * Build (or rebuild) the summaries of canonical table `dataset` (their tables are named after
+ * it), reading its rows from the query `source` (default the whole table; the app passes the
+ * dataset's outcome rows, what `scores` shows while it is active).
  */
-export async function buildSummaries(conn: Connector, dataset: string, source = dataset): Promise<Summaries> {
+export async function buildSummaries(conn: Connector, dataset: string, source: Sql = sql`SELECT * FROM ${ident(dataset)}`): Promise<Summaries> {
 	const t0 = performance.now();
 	const names = summaryTables(dataset);
-	const T = ident(source);
+	const T = sql`(${source})`;
 	const described = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${T}`);
 	const columns = described.map((r) => r.column_name);
 	// The cells hold what the pages filter and group by (the categorical columns) and the plan,

@@ -20,6 +20,11 @@ const TYPE: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`
 /** Client-series attributes copied from the scores onto session records when the scores have them. */
 const ATTRIBUTES = ['site', 'age_band', 'sex', 'diagnosis'];
 
+/** The outcome-instrument rows of a scores relation: what the `scores` view holds (reads `instrument_kinds`). */
+export function outcomeScores(t: Sql): Sql {
+	return sql`SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind = 'outcome')`;
+}
+
 /**
  * Create (or replace) the views over `scoresTable` (a table name, or a relation such as an attached
  * kept file's table) and, when given, `sessionsTable`.
@@ -29,7 +34,7 @@ export async function createDatasetViews(conn: Connector, scoresTable: string | 
 	const rows = join(INSTRUMENT_IDS.map((id) => sql`(${id}, ${INSTRUMENTS[id].kind})`));
 	await conn.exec(sql`INSERT INTO instrument_kinds VALUES ${rows}`);
 	const t = typeof scoresTable === 'string' ? ident(scoresTable) : scoresTable;
-	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind = 'outcome')`);
+	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS ${outcomeScores(t)}`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW acute_scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind <> 'outcome')`);
 	let sessions: Sql;
 	if (sessionsTable) sessions = ident(sessionsTable);
