@@ -17,11 +17,16 @@ commands:
   validate <file> [--mapping mapping.json] [--json]     check a file and report every rejected row
   report <file> [--mapping mapping.json] [--group-by COLUMN] [--instrument ID]
          [--model ml|reml] [--random intercept|slope] [--json]   outcome statistics
+  bundle <file> --site NAME --out FILE [--by COL,…] [--min-cell N] [--review FILE]
+                                                        aggregates a clinic may share with a network
+  pool <bundle>… [--json]                               pool site bundles (sections + meta-analysis)
 `;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
 	validate: async () => (await import('./validate')).validate,
-	report: async () => (await import('./report')).report
+	report: async () => (await import('./report')).report,
+	bundle: async () => (await import('./bundle')).bundle,
+	pool: async () => (await import('./pool')).pool
 };
 
 /** Run the command line with `argv` (without node and script). Returns the exit code. */

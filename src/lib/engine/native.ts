@@ -1,0 +1,107 @@
+/**
+ * The native engine: DuckDB's own build for Node (`@duckdb/node-api`, pinned exactly to 1.5.5-r.5:
+ * newer releases ship native bindings for fewer platforms here and break `npm ci`), behind the same
+ * `Connector` as the wasm engines, for the command line on data larger than a browser tab holds.
+ * Its parquet and json extensions are statically linked (nothing is fetched; autoload is off as
+ * everywhere), so it reads CSV, Parquet and JSON files by path itself. It uses every core.
+ * Never imported by browser code.
+ */
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { tableFromIPC, Type, type DataType } from 'apache-arrow';
+import { decodeRows, OFFLINE_SETTINGS, toStatement, type Connector, type Query, type Row, type Value } from './connector';
+import { ident, join, sql, type Sql } from './sql';
+
+export class NativeConnector implements Connector {
+	private files = new Map<string, Uint8Array>();
+
+	private constructor(private conn: DuckDBConnection) {}
+
+	/** Open an in-memory database; `threads` defaults to DuckDB's own choice (all cores). */
+	static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeConnector> {
+		const config: Record<string, string> = {};
+		if (options.threads) config.threads = String(options.threads);
+		if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+		const instance = await DuckDBInstance.create(':memory:', config);
+		const c = new NativeConnector(await instance.connect());
+		await c.exec(OFFLINE_SETTINGS);
+		return c;
+	}
+
+	async query<T extends object = Row>(q: Query): Promise<T[]> {
+		const { text, params } = toStatement(q);
+		const reader = await this.conn.runAndReadAll(text, params.length ? (params as Value[]) : undefined);
+		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
+	}
+
+	async exec(q: Query): Promise<void> {
+		const { text, params } = toStatement(q);
+		await this.conn.run(text, params.length ? (params as Value[]) : undefined);
+	}
+
+	/**
+	 * Native DuckDB reads files by path; bytes handed over (as the importer does for formats it
+	 * parses in JavaScript) are kept for `insertArrowIPC` only.
+	 */
+	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
+		this.files.set(name, bytes);
+	}
+
+	async dropFile(name: string): Promise<void> {
+		this.files.delete(name);
+	}
+
+	/**
+	 * Append an Arrow IPC stream to `table` (creating it with the stream's column types when
+	 * `create`). Native DuckDB has no Arrow reader without fetching an extension, so the rows go
+	 * through DuckDB's appender; this path serves files read in JavaScript (xlsx, `.dat`), which
+	 * are small. Large files are read by DuckDB itself (read_csv / read_parquet / read_json).
+	 */
+	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
+		const t = tableFromIPC(ipc);
+		const fields = t.schema.fields;
+		if (create) {
+			const cols = fields.map((f) => sql`${ident(f.name)} ${columnType(f.type)}`);
+			await this.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} (${join(cols)})`);
+		}
+		const appender = await this.conn.createAppender(table);
+		const vectors = fields.map((_, i) => t.getChildAt(i)!);
+		for (let r = 0; r < t.numRows; r++) {
+			for (let c = 0; c < fields.length; c++) append(appender, fields[c].type, vectors[c].get(r));
+			appender.endRow();
+		}
+		appender.closeSync();
+	}
+
+	close(): void {
+		this.conn.closeSync();
+	}
+}
+
+/** DuckDB column type for an Arrow type (the canonical model uses only these). */
+function columnType(t: DataType): Sql {
+	switch (t.typeId) {
+		case Type.Int:
+			return (t as unknown as { bitWidth: number }).bitWidth > 32 ? sql`BIGINT` : sql`INTEGER`;
+		case Type.Float:
+			return sql`DOUBLE`;
+		case Type.Bool:
+			return sql`BOOLEAN`;
+		default:
+			return sql`VARCHAR`;
+	}
+}
+
+function append(a: DuckDBAppender, t: DataType, v: unknown): void {
+	if (v === null || v === undefined) return a.appendNull();
+	switch (t.typeId) {
+		case Type.Int:
+			return (t as unknown as { bitWidth: number }).bitWidth > 32 ? a.appendBigInt(BigInt(v as number | bigint)) : a.appendInteger(Number(v));
+		case Type.Float:
+			return a.appendDouble(Number(v));
+		case Type.Bool:
+			return a.appendBoolean(Boolean(v));
+		default:
+			return a.appendVarchar(String(v));
+	}
+}
