@@ -151,3 +151,11 @@ export function fileName(name: string): Sql {
 		throw new Error(`not an app-generated file name: ${JSON.stringify(name)}`);
 	return new Sql([{ text: `'${name}'` }]);
 }
+
+/** A column type from a fixed set (schema constants); anything else throws. */
+export function sqlType(t: string): Sql {
+	const u = t.toUpperCase();
+	if (!(SQL_TYPES as readonly string[]).includes(u)) throw new Error(`not an allowed column type: ${t}`);
+	return new Sql([{ text: u }]);
+}
+export const SQL_TYPES = ['VARCHAR', 'INTEGER', 'BIGINT', 'SMALLINT', 'TINYINT', 'DOUBLE', 'FLOAT', 'BOOLEAN', 'DATE', 'TIMESTAMP'] as const;
