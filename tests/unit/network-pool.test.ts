@@ -53,7 +53,7 @@ beforeAll(async () => {
 	conn = await openNodeEngine();
 	const bytes = new Uint8Array(await readFile(path.join(ROOT, 'data/demo-cohort.csv')));
 	await loadRows(conn, 'scores', await importFile(bytes, 'demo-cohort.csv'));
-	whole = await buildReport(conn, { groupBy: 'route', model: undefined });
+	whole = (await buildReport(conn, { groupBy: "route" })) as Report;
 	const sites = (await conn.query<{ site: string }>(sql`SELECT DISTINCT site FROM scores ORDER BY 1`)).map((r) => r.site);
 	expect(sites.length).toBeGreaterThan(1);
 	bundles = [];

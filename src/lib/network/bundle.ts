@@ -12,7 +12,7 @@ import { survival } from '../metrics/durability';
 import { MISSING } from '../metrics/filters';
 import { remission, reliableChange, response } from '../metrics/rates';
 import { ALL_GROUPS, clientSummary } from '../metrics/source';
-import { withholdBundle } from './withhold';
+import { protectBundle } from '../privacy/bundle';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type Bundle, type BundleCell, type Histogram } from './schema';
 
 export interface BundleOptions {
@@ -100,7 +100,7 @@ export async function buildBundle(conn: Connector, opts: BundleOptions): Promise
 			cells: [...cells.values()].sort((a, b) => cellOrder(a).localeCompare(cellOrder(b))),
 			withheld: []
 		};
-		return withholdBundle(bundle);
+		return protectBundle(bundle);
 	} finally {
 		await conn.exec(sql`DROP VIEW IF EXISTS ${ident(VIEW)}`);
 	}
