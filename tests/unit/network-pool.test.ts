@@ -81,7 +81,7 @@ describe('site bundles of the demo cohort split by site pool back to the whole-f
 	it('attrition stages', () => {
 		const a = whole.attrition.map((r) => ({ ...r, session: r.phase === 'completed' ? null : r.session }));
 		const b = pooled.attrition.map((r) => ({ ...r, session: r.phase === 'completed' ? null : r.session }));
-		sameRows(a, b, ['instrument', 'group', 'phase', 'session', 'week'], ['clients', 'share'], 'attrition');
+		sameRows(a, b, ['instrument', 'group', 'phase', 'session', 'week'], ['clients', 'with_baseline', 'share'], 'attrition');
 	});
 	it('bundles hold no client id, pass their own validation, and a tampered bundle is refused', () => {
 		const text = JSON.stringify(bundles[0]);

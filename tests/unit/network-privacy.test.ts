@@ -78,7 +78,14 @@ function attack(truth: Bundle, shared: Bundle): Attacker {
 			const ai = c.attrition.findIndex((x) => x.phase === h.phase && x.session === h.session && x.week === h.week);
 			if (ai >= 0) a.sum([slot('n')], name(`a${ai}`));
 		});
-		c.attrition.forEach((x, ai) => count(`a${ai}`, x.clients, s.attrition[ai].clients));
+		c.attrition.forEach((x, ai) => {
+			count(`a${ai}`, x.clients, s.attrition[ai].clients);
+			if (x.with_baseline !== null && x.clients !== null) {
+				count(`a${ai}.wb`, x.with_baseline, s.attrition[ai].with_baseline);
+				a.hidden(name(`a${ai}.nb`), x.clients - x.with_baseline);
+				a.sum([name(`a${ai}.wb`), name(`a${ai}.nb`)], name(`a${ai}`));
+			}
+		});
 		const base = c.attrition.findIndex((x) => x.phase === 'baseline');
 		if (base >= 0) a.sum([name(`a${base}`)], name('with_baseline'));
 		c.life_table.forEach((r, li) => {
@@ -106,7 +113,7 @@ describe('site bundles at the default small-cell threshold', () => {
 			};
 			for (const [ci, c] of shared.cells.entries()) {
 				walk(c.series, `cells[${ci}].series`, true);
-				walk(c.attrition.map((x) => x.clients), `cells[${ci}].attrition`, true);
+				walk(c.attrition.map((x) => [x.clients, x.with_baseline]), `cells[${ci}].attrition`, true);
 				walk(c.life_table.map((x) => [x.at_risk, x.events, x.censored]), `cells[${ci}].life_table`, true);
 				walk(c.histograms.map((h) => [h.n, ...(h.bins ?? []).map(([, k]) => k)]), `cells[${ci}].histograms`, true);
 			}

@@ -84,7 +84,7 @@ export async function buildBundle(conn: Connector, opts: BundleOptions): Promise
 		for (const r of (await survival(conn, mo)).rows)
 			cell(r.instrument, r.group).life_table = r.points.map((p) => ({ week: p.time, at_risk: p.atRisk, events: p.events, censored: p.censored }));
 		for (const r of groupRows((await attrition(conn, mo)).rows))
-			cell(r.instrument, r.group).attrition.push({ phase: r.phase, session: r.session, week: r.week, clients: r.clients });
+			cell(r.instrument, r.group).attrition.push({ phase: r.phase, session: r.session, week: r.week, clients: r.clients, with_baseline: r.with_baseline });
 		for (const h of await histograms(conn)) cell(h.instrument, h.cell).histograms.push(h.histogram);
 
 		const bundle: Bundle = {

@@ -190,14 +190,15 @@ function poolAttrition(instrument: string, group: string, cells: BundleCell[], i
 	for (const c of cells)
 		for (const a of c.attrition) {
 			const k = JSON.stringify([a.phase, a.phase === 'completed' ? null : a.session, a.week]);
-			const row = stages.get(k) ?? stages.set(k, { instrument, group, phase: a.phase, session: a.session, week: a.week, clients: 0, share: null, definition: DEFINITIONS.attrition.id }).get(k)!;
-			if (a.clients === null) incomplete.add(`attrition ${instrument} ${group} ${a.phase} ${a.session ?? a.week ?? ''}`.trim());
+			const row = stages.get(k) ?? stages.set(k, { instrument, group, phase: a.phase, session: a.session, week: a.week, clients: 0, with_baseline: 0, share: null, definition: DEFINITIONS.attrition.id }).get(k)!;
+			if (a.clients === null || a.with_baseline === null) incomplete.add(`attrition ${instrument} ${group} ${a.phase} ${a.session ?? a.week ?? ''}`.trim());
 			row.clients += a.clients ?? 0;
+			row.with_baseline += a.with_baseline ?? 0;
 		}
 	const order = { baseline: 0, session: 1, end: 2, completed: 3, followup: 4 };
 	const rows = [...stages.values()].sort((a, b) => order[a.phase] - order[b.phase] || (a.session ?? -1) - (b.session ?? -1) || (a.week ?? -1) - (b.week ?? -1));
 	const base = rows.find((r) => r.phase === 'baseline')?.clients;
-	return rows.map((r) => ({ ...r, share: base ? r.clients / base : null }));
+	return rows.map((r) => ({ ...r, share: base ? r.with_baseline / base : null }));
 }
 
 function metaRows(byRoute: Map<string, { site: string; c: BundleCell }[]>): MetaRow[] {

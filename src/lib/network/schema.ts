@@ -31,7 +31,9 @@ export const AttritionStageSchema = z.object({
 	phase: z.enum(['baseline', 'session', 'end', 'completed', 'followup']),
 	session: z.number().int().nonnegative().nullable(),
 	week: z.number().nonnegative().nullable(),
-	clients: count
+	clients: count,
+	/** Of those, client-series that also have a baseline (the attrition share's numerator). */
+	with_baseline: count
 });
 
 export const CellSchema = z.object({

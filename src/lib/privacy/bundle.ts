@@ -58,7 +58,8 @@ const SLOTS: TableSpec = {
 
 const ATTRITION: TableSpec = {
 	name: 'bundle_attrition',
-	counts: ['clients'],
+	counts: ['clients', 'with_baseline'],
+	slices: [{ kind: 'fields', parts: ['with_baseline'], total: 'clients', complete: false }],
 	same: [{ field: 'clients', where: { phase: ['baseline', 'session', 'followup'] }, as: 'slot-n', by: SLOT }]
 };
 
@@ -81,7 +82,7 @@ export function protectBundle(b: Bundle): Bundle {
 			slots.push({ cell: ci, hi, phase: h.phase, session: h.session, week: h.week, n: h.n, sum: h.sum, sum_sq: h.sum_sq });
 			(h.bins ?? []).forEach(([score, k], bi) => bins.push({ cell: ci, hi, bi, phase: h.phase, session: h.session, week: h.week, score, k, n: h.n }));
 		});
-		c.attrition.forEach((a, ai) => attrition.push({ cell: ci, ai, phase: a.phase, session: a.session, week: a.week, clients: a.clients }));
+		c.attrition.forEach((a, ai) => attrition.push({ cell: ci, ai, phase: a.phase, session: a.session, week: a.week, clients: a.clients, with_baseline: a.with_baseline }));
 		const events = c.life_table.reduce((t, r) => t + (r.events ?? 0), 0);
 		const n = c.life_table[0]?.at_risk ?? 0;
 		if (c.life_table.length) life.push({ instrument: String(ci), group: '', step: false, time: -1, at_risk: n, events, censored: n - events });
@@ -125,6 +126,7 @@ export function protectBundle(b: Bundle): Bundle {
 	pAttr.forEach((r) => {
 		const a = out.cells[r.cell as number].attrition[r.ai as number];
 		if (r.clients === null && a.clients !== null) hide(`cells[${r.cell}].attrition[${r.ai}].clients`, () => (a.clients = null));
+		if (r.with_baseline === null && a.with_baseline !== null) hide(`cells[${r.cell}].attrition[${r.ai}].with_baseline`, () => (a.with_baseline = null));
 	});
 	pLife.forEach((r) => {
 		if (!r.step) return;
