@@ -71,13 +71,16 @@ export function poolBundles(bundles: Bundle[]): PooledReport {
 		const add = (instrument: string, group: string, parts: BundleCell[]) => {
 			let count = 0;
 			let n = 0;
+			let missing = false;
 			for (const c of parts) {
 				const [k, d] = kind === 'response' ? [c.series.responders, c.series.response_n] : [c.series.remitters, c.series.with_end];
-				if (k === null || d === null) incomplete.add(`${kind} ${instrument} ${group}`);
+				if (k === null || d === null) missing = true;
 				count += k ?? 0;
 				n += d ?? 0;
 			}
-			const w = n ? wilsonInterval(count, n) : null;
+			if (missing) incomplete.add(`${kind} ${instrument} ${group}`);
+			// a rate over the sites that showed their counts would pass for the network's: not computed
+			const w = n && !missing ? wilsonInterval(count, n) : null;
 			const definition = kind === 'response' ? responseDefinition(settings).id : remissionDefinition(instrument, settings).id;
 			out.push({ instrument, group, count, n, rate: w?.rate ?? null, ci_low: w?.low ?? null, ci_high: w?.high ?? null, definition });
 		};
@@ -122,18 +125,36 @@ export function poolBundles(bundles: Bundle[]): PooledReport {
 }
 
 function poolHistograms(instrument: string, group: string, cells: BundleCell[], incomplete: Set<string>): TrajectoryRow[] {
-	const slots = new Map<string, { phase: TrajectoryRow['phase']; session: number | null; week: number | null; bins: Map<number, number>; broken: boolean }>();
+	type Slot = { phase: TrajectoryRow['phase']; session: number | null; week: number | null; bins: Map<number, number>; broken: boolean; n: number; sum: number; sumSq: number; moments: boolean };
+	const slots = new Map<string, Slot>();
 	for (const c of cells)
 		for (const h of c.histograms) {
 			const k = JSON.stringify([h.phase, h.session, h.week]);
-			const s = slots.get(k) ?? slots.set(k, { phase: h.phase, session: h.session, week: h.week, bins: new Map(), broken: false }).get(k)!;
+			const s = slots.get(k) ?? slots.set(k, { phase: h.phase, session: h.session, week: h.week, bins: new Map(), broken: false, n: 0, sum: 0, sumSq: 0, moments: true }).get(k)!;
 			if (!h.bins || h.bins.some(([, n]) => n === null)) s.broken = true;
 			for (const [score, n] of h.bins ?? []) if (n !== null) s.bins.set(score, (s.bins.get(score) ?? 0) + n);
+			if (h.n === null || h.sum === null || h.sum_sq === null) s.moments = false;
+			else (s.n += h.n), (s.sum += h.sum), (s.sumSq += h.sum_sq);
 		}
 	const order = { baseline: 0, session: 1, followup: 2 };
 	const rows: TrajectoryRow[] = [];
 	for (const s of [...slots.values()].sort((a, b) => order[a.phase] - order[b.phase] || (a.session ?? -1) - (b.session ?? -1) || (a.week ?? -1) - (b.week ?? -1))) {
-		if (s.broken) incomplete.add(`trajectories ${instrument} ${group} ${s.phase} ${s.phase === 'followup' ? `week ${s.week}` : `session ${s.session}`}`);
+		const where = `${instrument} ${group} ${s.phase} ${s.phase === 'followup' ? `week ${s.week}` : `session ${s.session}`}`;
+		if (s.broken) {
+			// a site withheld its histogram here: n, mean, SD and CI from the summed moments when every
+			// site showed them; median and quartiles cannot be pooled
+			if (!s.moments || s.n < 1) {
+				incomplete.add(`trajectories ${where}`);
+				continue;
+			}
+			incomplete.add(`trajectories ${where}: median and quartiles`);
+			const mean = s.sum / s.n;
+			const sd = s.n > 1 ? Math.sqrt(Math.max(0, (s.sumSq - s.n * mean * mean) / (s.n - 1))) : null;
+			const ci = tCi(s.n, mean, sd);
+			const none = null as unknown as number;
+			rows.push({ instrument, group, phase: s.phase, session: s.session, week: s.week, n: s.n, mean, sd, ci_low: ci.low, ci_high: ci.high, median: none, q1: none, q3: none, min: none, max: none, method: 'observed', definition: DEFINITIONS.trajectoryObserved.id });
+			continue;
+		}
 		const sorted = [...s.bins].sort((a, b) => a[0] - b[0]);
 		const n = sorted.reduce((t, [, k]) => t + k, 0);
 		if (!n) continue;
