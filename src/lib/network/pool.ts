@@ -13,7 +13,8 @@ import { ALL_GROUPS } from '../metrics/source';
 import type { AttritionRow } from '../metrics/attrition';
 import type { LogRankRow, SurvivalRow } from '../metrics/durability';
 import type { RateRow } from '../metrics/rates';
-import { tCi, type TrajectoryRow } from '../metrics/trajectories';
+import type { TrajectoryRow } from '../metrics/trajectories';
+import { tInterval as tCi } from '../stats/effect';
 import { expit, logitProportion, meanInput, randomEffects, type MetaInput, type MetaResult } from '../stats/meta';
 import type { Bundle, BundleCell } from './schema';
 
