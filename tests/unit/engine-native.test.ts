@@ -1,8 +1,9 @@
 /**
  * The native engine (DuckDB for Node, used by the command line on large files) and the wasm engine
  * (what the browser runs) give the same report on the reference datasets. Floating-point sums may
- * be added in another order by native DuckDB's threads, so non-integers compare to 1e-9 relative;
- * every count, label and integer is identical.
+ * be added in another order by native DuckDB's threads, so non-integers compare to 1e-9 relative —
+ * except the mixed models, fitted by an optimiser from sums whose last bits differ, which agree to its
+ * convergence tolerance (1e-6 relative); every count, label and integer is identical.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -23,7 +24,7 @@ const CASES: { name: string; file: string; mapping: string; opts: ReportOptions 
 /** Deep comparison: integers and strings exactly, other numbers to 1e-9 relative. */
 function expectSame(a: unknown, b: unknown, where = '$'): void {
 	if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) {
-		const tol = 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+		const tol = (where.startsWith('$.models') ? 1e-6 : 1e-9) * Math.max(1, Math.abs(a), Math.abs(b));
 		if (Math.abs(a - b) > tol) throw new Error(`${where}: ${a} vs ${b}`);
 		return;
 	}
