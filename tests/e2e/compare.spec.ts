@@ -85,7 +85,7 @@ test('compare IV with sublingual, then set cohort B to intranasal: numbers match
 	await rates.getByRole('button', { name: 'Table' }).click();
 	await expect(rates.locator('table')).toContainText('Newcombe');
 	await rates.getByRole('button', { name: 'SQL' }).click();
-	await expect(rates.locator('pre.sql')).toContainText('SELECT');
+	await expect(rates.locator('pre.sql').first()).toContainText('SELECT');
 	await rates.getByRole('button', { name: 'SQL' }).click();
 
 	// copy the text

@@ -80,10 +80,19 @@ export class CachingConnector implements Connector {
 		await this.inner.insertArrowIPC(table, ipc, create);
 	}
 
-	/** Forget every cached result and derived table (data changed). */
+	/** Derived tables of the previous data state, dropped at the next clear (see `clear`). */
+	private stale: Promise<string>[] = [];
+
+	/**
+	 * Forget every cached result and derived table (data changed). The derived tables are dropped one
+	 * data change later, not now: a metric that has just materialized one may still be about to send the
+	 * query that reads it (a background summary build can change data in between), and dropping it under
+	 * that query failed with "Table derived_1 does not exist".
+	 */
 	clear(): void {
 		this.cache.clear();
-		for (const made of this.derived.values()) made.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+		for (const made of this.stale) made.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+		this.stale = [...this.derived.values()];
 		this.derived.clear();
 	}
 }
