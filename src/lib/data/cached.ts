@@ -80,20 +80,24 @@ export class CachingConnector implements Connector {
 		await this.inner.insertArrowIPC(table, ipc, create);
 	}
 
-	/** Derived tables of the previous data state, dropped at the next clear (see `clear`). */
-	private stale: Promise<string>[] = [];
+	/** How long a data state's derived tables outlive it (see `clear`). */
+	static readonly DROP_AFTER_MS = 60_000;
 
 	/**
-	 * Forget every cached result and derived table (data changed). The derived tables are dropped one
-	 * data change later, not now: a metric that has just materialized one may still be about to send the
-	 * query that reads it (a background summary build can change data in between), and dropping it under
-	 * that query failed with "Table derived_1 does not exist".
+	 * Forget every cached result and derived table (data changed). The derived tables are dropped a
+	 * minute later, not now: a metric that has just materialized one may still be about to send the
+	 * query that reads it, and a background summary build changes data several times in a row; dropping
+	 * under that query failed with "Table derived_1 does not exist".
 	 */
 	clear(): void {
 		this.cache.clear();
-		for (const made of this.stale) made.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
-		this.stale = [...this.derived.values()];
+		const old = [...this.derived.values()];
 		this.derived.clear();
+		if (!old.length) return;
+		const timer = setTimeout(() => {
+			for (const made of old) made.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+		}, CachingConnector.DROP_AFTER_MS);
+		(timer as { unref?: () => void }).unref?.();
 	}
 }
 
