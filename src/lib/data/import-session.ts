@@ -48,7 +48,7 @@ export class ImportSession {
 		const id = this.nextId++;
 		return new Promise<T>((resolve, reject) => {
 			this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
-			this.worker.postMessage({ id, kind, ...payload }, transfer);
+			this.worker.postMessage(plain({ id, kind, ...payload }), transfer);
 		});
 	}
 
@@ -125,4 +125,17 @@ export class ImportSession {
 /** A mapping is JSON by definition; a JSON copy also strips the UI's reactive proxies, which cannot be posted. */
 function plain(mapping: Mapping): Mapping {
 	return JSON.parse(JSON.stringify(mapping)) as Mapping;
+}
+
+/**
+ * A deep copy made of plain objects and arrays (binary data kept as is): a mapping edited on the page
+ * is a Svelte state proxy, which `postMessage` cannot clone ("#<Object> could not be cloned").
+ */
+function plain(v: unknown): unknown {
+	if (v === null || typeof v !== 'object') return v;
+	if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Blob) return v;
+	if (Array.isArray(v)) return v.map(plain);
+	const out: Record<string, unknown> = {};
+	for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+	return out;
 }
