@@ -48,7 +48,7 @@ export class ImportSession {
 		const id = this.nextId++;
 		return new Promise<T>((resolve, reject) => {
 			this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
-			this.worker.postMessage(plain({ id, kind, ...payload }), transfer);
+			this.worker.postMessage(cloneable({ id, kind, ...payload }), transfer);
 		});
 	}
 
@@ -131,11 +131,11 @@ function plain(mapping: Mapping): Mapping {
  * A deep copy made of plain objects and arrays (binary data kept as is): a mapping edited on the page
  * is a Svelte state proxy, which `postMessage` cannot clone ("#<Object> could not be cloned").
  */
-function plain(v: unknown): unknown {
+function cloneable(v: unknown): unknown {
 	if (v === null || typeof v !== 'object') return v;
 	if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Blob) return v;
-	if (Array.isArray(v)) return v.map(plain);
+	if (Array.isArray(v)) return v.map(cloneable);
 	const out: Record<string, unknown> = {};
-	for (const [k, x] of Object.entries(v)) out[k] = plain(x);
+	for (const [k, x] of Object.entries(v)) out[k] = cloneable(x);
 	return out;
 }
