@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/lib/cli/main';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import type { MmrmRow } from '../../src/lib/metrics/mmrm';
 import { buildReport, type Report } from '../../src/lib/metrics/report';
 import { protectReport } from '../../src/lib/privacy/report';
 import { loadCanonical, type Canon } from './metrics-fixtures';
@@ -98,4 +99,47 @@ describe('random datasets: the attacker recovers nothing (fast-check)', () => {
 			{ seed: 20261201, numRuns: 12, endOnFailure: true }
 		);
 	}, 600_000);
+});
+
+/**
+ * Three routes seen at sessions 1 and 2; sublingual keeps 5 of its 25 client-series to session 2, so
+ * the report withholds that 5 and, the total over routes being known, a second route's session-2
+ * count. The MMRM's least-squares means print the same counts (n = series with a baseline and a
+ * score at that session): they must be withheld there too.
+ */
+function threeRoutes(): Canon[] {
+	const out: Canon[] = [];
+	let k = 0;
+	const score = (i: number, s: number) => 10 + ((i * 7 + s * 5) % 13);
+	for (const [route, n, second] of [['iv', 30, 30], ['im', 20, 20], ['sublingual', 25, 5]] as const)
+		for (let i = 0; i < n; i++, k++) {
+			const id = `C${k}`;
+			out.push({ client_id: id, route, instrument: 'phq9', phase: 'baseline', session: 0, score: 14 + (k % 9) });
+			out.push({ client_id: id, route, instrument: 'phq9', phase: 'session', session: 1, score: score(k, 1) });
+			if (i < second) out.push({ client_id: id, route, instrument: 'phq9', phase: 'session', session: 2, score: score(k, 2) - 3 });
+		}
+	return out;
+}
+
+describe('an MMRM in the report: its least-squares means print no count the report withholds', () => {
+	let db: NodeConnector;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+	});
+	afterAll(() => db.close());
+
+	it('LS-mean n (= attrition with-baseline count at that session) is withheld with the report, and nothing is recoverable', async () => {
+		await loadCanonical(db, threeRoutes());
+		const raw = (await buildReport(db, { groupBy: 'route', model: { type: 'mmrm' } })) as Report;
+		const m = raw.models[0] as MmrmRow;
+		expect(m.error).toBeUndefined();
+		expect(m.ls_means.find((l) => l.group === 'sublingual' && l.session === 2)!.n).toBe(5);
+		const shared = JSON.parse(JSON.stringify(protectReport(raw, 11)));
+		const attr = (shared.attrition as { group: string; phase: string; session: number; with_baseline: number | null }[]).filter((r) => r.phase === 'session' && r.session === 2);
+		const means = (shared.models[0] as MmrmRow).ls_means.filter((l) => l.session === 2);
+		// wherever the attrition withholds a session-2 count, the LS means do not print it
+		for (const a of attr) if (a.with_baseline === null) expect(means.find((l) => l.group === a.group)?.n ?? null).toBeNull();
+		expect(recovered(readReport(raw, shared), 11)).toEqual([]);
+	});
+
 });

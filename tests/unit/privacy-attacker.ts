@@ -5,7 +5,8 @@
  * deteriorated = n, clinically significant ⊆ improved, groups add up to the ungrouped totals, the
  * same count in several sections (trajectory n = attrition count = durability n), Kaplan–Meier
  * life tables (at risk = events + censored + at risk at the next step), log-rank observed = KM
- * events, and published rates × n, shares × baseline, S(t) ratios × at risk. Then it bounds every
+ * events, attrition's with-baseline count = the MMRM least-squares mean's n at that session, and
+ * published rates × n, shares × baseline, S(t) ratios × at risk. Then it bounds every
  * unknown count: interval propagation over non-negative integers, Gaussian elimination, and exact
  * enumeration of small components. The truth (the unsuppressed report) is used only to score.
  */
@@ -232,6 +233,23 @@ export function readReport(raw: Report, shared: Shared): Attacker {
 		addTotal(`obs:${r.instrument}:(all):${obs(r as unknown as R)}`, name, r.clients);
 		const base = `obs:${r.instrument}:${r.group}:s0`;
 		a.recover(name, S('attrition')[i].share, base);
+		// of them, those with a baseline (the share's numerator; at a session, the MMRM's n there)
+		if (r.phase !== 'session') return;
+		const wb = `wb:${r.instrument}:${r.group}:s${r.session}`;
+		a.cell(wb, r.with_baseline, S('attrition')[i].with_baseline);
+		a.hidden(`${wb}-not`, r.clients - r.with_baseline);
+		a.sum([wb, `${wb}-not`], name);
+		a.recover(wb, S('attrition')[i].share, base);
+		addTotal(`wb:${r.instrument}:(all):s${r.session}`, wb, r.with_baseline);
+	});
+	// MMRM least-squares means: n at a session = client-series with a baseline and a score there
+	raw.models.forEach((m, i) => {
+		if (!('ls_means' in m)) return;
+		const shown = ((S('models')[i] as R).ls_means ?? []) as R[];
+		for (const l of m.ls_means) {
+			const s = shown.find((x) => x.session === l.session && x.group === l.group);
+			a.cell(`wb:${m.instrument}:${l.group}:s${l.session}`, l.n, s?.n ?? null);
+		}
 	});
 	raw.durability.forEach((r, i) => {
 		const s = S('durability')[i];

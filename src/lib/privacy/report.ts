@@ -1,7 +1,8 @@
 /**
  * The policy applied to the whole report (CLI `report --min-cell N`, JSON and text): every section
  * in one export, so a count withheld in one section is not printed in another, and the
- * Kaplan–Meier steps, log-rank observed/expected and models are covered too.
+ * Kaplan–Meier steps, log-rank observed/expected and models are covered too (an MMRM's
+ * least-squares mean n is attrition's with-baseline count at that session: one cell).
  */
 import type { LogRankRow, SurvivalRow } from '../metrics/durability';
 import type { ModelRow } from '../metrics/models';
@@ -76,6 +77,8 @@ export interface Sections {
 	attrition?: Report['attrition'];
 	survival?: Report['survival'];
 	log_rank?: Report['log_rank'];
+	/** MMRM least-squares means, one row per instrument × session × group (`mmrmMeanRows`). */
+	mmrm_means?: Row[];
 }
 
 const SPECS = { trajectories: TRAJECTORIES, response: RESPONSE, remission: REMISSION, reliable_change: RELIABLE_CHANGE, durability: DURABILITY, attrition: ATTRITION };
@@ -84,25 +87,42 @@ const SPECS = { trajectories: TRAJECTORIES, response: RESPONSE, remission: REMIS
  * Every section published together (a report, the overview's downloads) as one export: each
  * table's rows as exported, the Kaplan–Meier summary without its steps (`survival`), the steps
  * as a life table (`life_table`: `step` rows; one `step: false` total row per group) and the
- * log-rank observed counts per group (`log_rank`).
+ * log-rank observed counts per group (`log_rank`), and MMRM least-squares means (`mmrm_means`).
  */
-export function protectSections(s: Sections, minCell = MIN_CELL): Record<keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank', Exported<Protected<Row>>> {
+export function protectSections(s: Sections, minCell = MIN_CELL): Record<keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank' | 'mmrm_means', Exported<Protected<Row>>> {
 	const rows = (x: unknown) => (x ?? []) as Row[];
 	const tables: [string, TableSpec, Row[]][] = [
 		...Object.entries(SPECS).map(([k, spec]) => [k, spec, rows(s[k as keyof typeof SPECS])] as [string, TableSpec, Row[]]),
 		['survival', SURVIVAL, (s.survival ?? []).map(({ points: _p, ...x }) => x) as unknown as Row[]],
 		['life_table', LIFE_TABLE, lifeTable(s.survival ?? [])],
-		['log_rank', LOG_RANK, (s.log_rank ?? []).flatMap((t) => t.groups.map((g, i) => ({ instrument: t.instrument, group: g, observed: t.observed[i] })))]
+		['log_rank', LOG_RANK, (s.log_rank ?? []).flatMap((t) => t.groups.map((g, i) => ({ instrument: t.instrument, group: g, observed: t.observed[i] })))],
+		['mmrm_means', MMRM_MEANS, s.mmrm_means ?? []]
 	];
 	const out = protectTables(tables.map(([, spec, r]) => ({ spec, rows: r })), minCell);
 	return Object.fromEntries(tables.map(([k], i) => [k, out[i]])) as never;
 }
 
-/** An MMRM: withheld whole when a group is under `minCell`; else a session's means and differences go with any of its n. */
-export function protectMmrm(m: MmrmRow, minCell: number): SharedMmrm {
+/** The reason an MMRM is withheld whole (a group or the whole fit under `minCell`), or null. */
+function mmrmTooSmall(m: MmrmRow, minCell: number): string | null {
 	const size = (g: string) => Math.max(0, ...m.ls_means.filter((l) => l.group === g).map((l) => l.n));
 	const small = m.groups.filter((g) => size(g) > 0 && size(g) < minCell);
-	if (minCell > 0 && (small.length || (m.n_clients > 0 && m.n_clients < minCell)))
+	if (minCell <= 0 || !(small.length || (m.n_clients > 0 && m.n_clients < minCell))) return null;
+	return `fitted on ${small.length ? `a group with fewer than ${minCell} client-series (${small.join(', ')})` : `fewer than ${minCell} client-series`}: coefficients not exported`;
+}
+
+/** LS-mean rows of the MMRMs not withheld whole, with their instrument: one table for the policy. */
+function mmrmMeanRows(models: Report['models'], minCell: number): Row[] {
+	return models.flatMap((m) => ('ls_means' in m && !mmrmTooSmall(m, minCell) ? m.ls_means.map((l) => ({ instrument: m.instrument, ...l })) : []));
+}
+
+/**
+ * An MMRM: withheld whole when a group is under `minCell`; else a session's means and differences
+ * go with any of its n. `means` are its LS means as the policy let them out within a larger export
+ * (the report: n is attrition's with-baseline count); alone, they go through the policy here.
+ */
+export function protectMmrm(m: MmrmRow, minCell: number, means?: readonly Protected<Row>[]): SharedMmrm {
+	const reason = mmrmTooSmall(m, minCell);
+	if (reason)
 		return {
 			...m,
 			fixed: [],
@@ -114,24 +134,25 @@ export function protectMmrm(m: MmrmRow, minCell: number): SharedMmrm {
 			aic: null as unknown as number,
 			bic: null as unknown as number,
 			suppressed: true,
-			suppressed_reason: `fitted on ${small.length ? `a group with fewer than ${minCell} client-series (${small.join(', ')})` : `fewer than ${minCell} client-series`}: coefficients not exported`
+			suppressed_reason: reason
 		};
-	const means = protect(m.ls_means, MMRM_MEANS, minCell).rows;
-	const hidden = new Set(means.filter((l) => l.suppressed).map((l) => l.session));
+	const mine = (means ?? protect(mmrmMeanRows([m], minCell), MMRM_MEANS, minCell).rows).filter((l) => l.instrument === m.instrument);
+	const ls = mine.map(({ instrument: _i, ...l }) => l as unknown as Protected<MmrmRow['ls_means'][number]>);
+	const hidden = new Set(ls.filter((l) => l.suppressed).map((l) => l.session as number));
 	const keep = <T extends { session: number }>(d: T) => !hidden.has(d.session);
 	return {
 		...m,
-		ls_means: [...means],
+		ls_means: ls,
 		differences: m.differences.filter(keep),
 		last_session_difference: m.last_session_difference && keep(m.last_session_difference) ? m.last_session_difference : null,
 		suppressed: hidden.size > 0,
-		suppressed_reason: hidden.size ? `sessions ${[...hidden].join(', ')}: a group under ${minCell} client-series, estimates not exported` : null
+		suppressed_reason: hidden.size ? `sessions ${[...hidden].join(', ')}: a count under ${minCell} client-series or one it could be worked out from, estimates not exported` : null
 	};
 }
 
 /** The report with small cells withheld (for sharing/export). */
 export function protectReport(r: Report, minCell: number): SharedReport {
-	const e = protectSections(r, minCell);
+	const e = protectSections({ ...r, mmrm_means: mmrmMeanRows(r.models, minCell) }, minCell);
 	const [life, lr] = [e.life_table.rows, e.log_rank.rows];
 	const steps = (instrument: unknown, group: unknown) => life.filter((p) => p.step === true && p.instrument === instrument && p.group === group);
 	return {
@@ -158,6 +179,6 @@ export function protectReport(r: Report, minCell: number): SharedReport {
 			const hidden = observed.some((o) => o === null);
 			return { ...t, observed, expected: hidden ? null : t.expected, suppressed: hidden };
 		}),
-		models: r.models.map((m) => ('ls_means' in m ? protectMmrm(m, minCell) : protectModel(m, minCell)))
+		models: r.models.map((m) => ('ls_means' in m ? protectMmrm(m, minCell, e.mmrm_means.rows) : protectModel(m, minCell)))
 	};
 }

@@ -14,6 +14,8 @@ const DIST = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'm
 const RATE = ['rate', 'ci_low', 'ci_high'];
 const OBSERVED_SESSION = { as: 'observed-session', by: ['instrument', 'group', 'session'] };
 const OBSERVED_WEEK = { as: 'observed-week', by: ['instrument', 'group', 'week'] };
+/** Client-series with a baseline and a score at a dosing session: attrition's with_baseline there, the MMRM's n. */
+const BASELINE_AND_SESSION = { as: 'baseline-and-session', by: ['instrument', 'group', 'session'] };
 
 /** Mean score per group × phase × session/week (observed cases share their n with attrition). */
 export const TRAJECTORIES: TableSpec = {
@@ -41,7 +43,8 @@ export const ATTRITION: TableSpec = {
 	],
 	same: [
 		{ field: 'clients', where: { phase: ['baseline', 'session'] }, ...OBSERVED_SESSION },
-		{ field: 'clients', where: { phase: 'followup' }, ...OBSERVED_WEEK }
+		{ field: 'clients', where: { phase: 'followup' }, ...OBSERVED_WEEK },
+		{ field: 'with_baseline', where: { phase: 'session' }, ...BASELINE_AND_SESSION }
 	]
 };
 
@@ -224,12 +227,18 @@ export const SUBGROUPS: TableSpec = {
 	]
 };
 
-/** MMRM least-squares means per session × group: a session's means (and differences) go with any of its n. */
+/**
+ * MMRM least-squares means per instrument × session × group: a session's means (and differences)
+ * go with any of its n; n (series with a baseline and a score at the session) is attrition's
+ * with-baseline count there, and the groups add up to the ungrouped count.
+ */
 export const MMRM_MEANS: TableSpec = {
 	name: 'mmrm_means',
 	counts: ['n'],
 	derived: [
 		{ fields: ['estimate', 'se', 'ci_low', 'ci_high'], from: ['n'] },
-		{ fields: ['estimate', 'se', 'ci_low', 'ci_high'], from: ['n'], row: { by: ['session'], match: {} } }
-	]
+		{ fields: ['estimate', 'se', 'ci_low', 'ci_high'], from: ['n'], row: { by: ['instrument', 'session'], match: {} } }
+	],
+	slices: [{ kind: 'groups', group: 'group', by: ['instrument', 'session'], totalKnown: true }],
+	same: [{ field: 'n', ...BASELINE_AND_SESSION }]
 };
