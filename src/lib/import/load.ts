@@ -3,7 +3,8 @@
  * explicit column types matching `createTableSql`). The rows go into a staging table that replaces
  * the target only once complete, so a failed load leaves the previously loaded data untouched.
  */
-import { ident, type Connector } from '../engine/connector';
+import type { Connector } from '../engine/connector';
+import { ident, sql } from '../engine/sql';
 import { toArrowIPC } from './arrow';
 import type { ImportOutcome } from './types';
 
@@ -13,12 +14,12 @@ import type { ImportOutcome } from './types';
  */
 export async function loadRows(conn: Connector, table: string, outcome: ImportOutcome): Promise<void> {
 	const staging = `${table}__staging`;
-	await conn.exec(`DROP TABLE IF EXISTS ${ident(staging)}`);
+	await conn.exec(sql`DROP TABLE IF EXISTS ${ident(staging)}`);
 	try {
 		await conn.insertArrowIPC(staging, toArrowIPC(outcome), true);
-		await conn.exec(`DROP TABLE IF EXISTS ${ident(table)}; ALTER TABLE ${ident(staging)} RENAME TO ${ident(table)}`);
+		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}; ALTER TABLE ${ident(staging)} RENAME TO ${ident(table)}`);
 	} catch (e) {
-		await conn.exec(`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => {});
+		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(staging)}`).catch(() => {});
 		throw e;
 	}
 }
