@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { CANONICAL_COLUMNS, CANONICAL_SQL_TYPES } from '../../src/lib/model/schema';
 import { cohortCounts } from '../../src/lib/metrics/counts';
+import { readCsvTyped } from '../../src/lib/data/demo-table';
+import { sql } from '../../src/lib/engine/sql';
 
 /** The demo CSV read with a few lines of JS (no DuckDB): rows as string records. */
 function demoRows(): Record<string, string>[] {
@@ -18,10 +20,9 @@ describe('cohortCounts on the demo cohort', () => {
 	beforeAll(async () => {
 		db = await openNodeEngine();
 		const csv = readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'));
-		// The app's loadDemo fetches a URL; here the same read_csv with declared types runs on the file.
+		// The app's loadDemo fetches a URL; here the same typed read of the CSV runs on the file.
 		await db.registerFile('demo-cohort.csv', new Uint8Array(csv));
-		const cols = CANONICAL_COLUMNS.map((c) => `'${c}': '${CANONICAL_SQL_TYPES[c]}'`).join(', ');
-		await db.exec(`CREATE TABLE scores AS SELECT * FROM read_csv('demo-cohort.csv', header = true, columns = {${cols}})`);
+		await db.exec(sql`CREATE TABLE scores AS ${readCsvTyped('demo-cohort.csv', CANONICAL_COLUMNS, CANONICAL_SQL_TYPES)}`);
 	});
 
 	const expected = (keep: (r: Record<string, string>) => boolean) => {

@@ -7,11 +7,18 @@
  */
 import { CANONICAL_COLUMNS, CANONICAL_SQL_TYPES } from '../model/schema';
 import { SESSION_COLUMNS, SESSION_SQL_TYPES } from '../model/sessions';
-import { ident as identText, lit, type Connector } from '../engine/connector';
-import { ident, join, sql, type Sql } from '../engine/sql';
+import type { Connector } from '../engine/connector';
+import { ident, join, sql, sqlType, type Sql, type SqlArg } from '../engine/sql';
 
-const TYPES: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`, DOUBLE: sql`DOUBLE`, BOOLEAN: sql`BOOLEAN`, TINYINT: sql`TINYINT` };
-const casts = (columns: readonly string[], types: Record<string, string>) => join(columns.map((c) => sql`CAST(${ident(c)} AS ${TYPES[types[c]]}) AS ${ident(c)}`));
+/**
+ * `SELECT` of `columns` from the CSV `file` (a registered name or a path, bound as a parameter), each
+ * cast to its type in `types` (VARCHAR when absent). The file is read as text and cast in SQL because
+ * read_csv's `columns = {…}` takes only literal text, and nothing from a file header becomes SQL text.
+ */
+export function readCsvTyped(file: SqlArg, columns: readonly string[], types: Record<string, string>): Sql {
+	const casts = join(columns.map((c) => sql`CAST(${ident(c)} AS ${sqlType(types[c] ?? 'VARCHAR')}) AS ${ident(c)}`));
+	return sql`SELECT ${casts} FROM read_csv(${file}, header = true, all_varchar = true)`;
+}
 
 export interface DemoFiles {
 	scores: Uint8Array;
@@ -22,17 +29,14 @@ export interface DemoFiles {
 /** Create `table` (all scores) and `<table>__sessions` (session records) from the demo CSVs. */
 export async function createDemoTables(conn: Connector, table: string, files: DemoFiles): Promise<{ sessionsTable: string }> {
 	await conn.registerFile('demo-cohort.csv', files.scores);
-	const columns = CANONICAL_COLUMNS.map((c) => `${lit(c)}: ${lit(CANONICAL_SQL_TYPES[c])}`).join(', ');
-	await conn.exec(
-		`CREATE OR REPLACE TABLE ${identText(table)} AS SELECT * FROM read_csv('demo-cohort.csv', header = true, columns = {${columns}})`
-	);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped('demo-cohort.csv', CANONICAL_COLUMNS, CANONICAL_SQL_TYPES)}`);
 	await conn.dropFile('demo-cohort.csv');
 	await conn.registerFile('demo-acute.csv', files.acute);
-	await conn.exec(sql`INSERT INTO ${ident(table)} SELECT ${casts(CANONICAL_COLUMNS, CANONICAL_SQL_TYPES)} FROM read_csv('demo-acute.csv', header = true, all_varchar = true)`);
+	await conn.exec(sql`INSERT INTO ${ident(table)} ${readCsvTyped('demo-acute.csv', CANONICAL_COLUMNS, CANONICAL_SQL_TYPES)}`);
 	await conn.dropFile('demo-acute.csv');
 	const sessionsTable = `${table}__sessions`;
 	await conn.registerFile('demo-sessions.csv', files.sessions);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(sessionsTable)} AS SELECT ${casts(SESSION_COLUMNS, SESSION_SQL_TYPES)} FROM read_csv('demo-sessions.csv', header = true, all_varchar = true)`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(sessionsTable)} AS ${readCsvTyped('demo-sessions.csv', SESSION_COLUMNS, SESSION_SQL_TYPES)}`);
 	await conn.dropFile('demo-sessions.csv');
 	return { sessionsTable };
 }
