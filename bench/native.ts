@@ -6,7 +6,9 @@
  * wasm overhead together, which is what a user feels.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { decodeRows, ident, lit, OFFLINE_SETTINGS, type Connector, type Row } from '../src/lib/engine/connector';
+import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } from '../src/lib/engine/connector';
+import { ident, sql, type Sql, type Statement } from '../src/lib/engine/sql';
+import { readCsvTyped } from '../src/lib/data/demo-table';
 import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
 
 /** A `Connector` over one native in-memory DuckDB database. */
@@ -21,14 +23,19 @@ export class NativeConnector implements Connector {
 		return c;
 	}
 
-	async query<T extends object = Row>(sql: string): Promise<T[]> {
-		const reader = await this.conn.runAndReadAll(sql);
-		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
+	query<T extends object = Row>(q: Sql): Promise<T[]> {
+		return this.replay<T>(q);
 	}
 
-	async exec(sql: string): Promise<void> {
-		await this.conn.run(sql);
+	async exec(q: Sql): Promise<void> {
+		await this.conn.run(q.text, q.params.length ? (q.params as Value[]) : undefined);
+	}
+
+	/** Run a statement the browser logged (text and bound values, see `__kapBench.sqlLog`) and return its rows. */
+	async replay<T extends object = Row>(s: Statement): Promise<T[]> {
+		const reader = await this.conn.runAndReadAll(s.text, s.params.length ? (s.params as Value[]) : undefined);
+		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
+		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
 	}
 
 	registerFile(): Promise<void> {
@@ -46,8 +53,7 @@ export class NativeConnector implements Connector {
 	 * types the browser's Arrow IPC carries) and point the view `scores` at it, as the app does.
 	 */
 	async loadCanonicalCsv(path: string, table: string, header: string[]): Promise<void> {
-		const columns = header.map((c) => `${lit(c)}: ${lit(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}`).join(', ');
-		await this.exec(`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT * FROM read_csv(${lit(path)}, header = true, columns = {${columns}})`);
-		await this.exec(`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
+		await this.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
+		await this.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
 	}
 }

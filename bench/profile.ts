@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { openNodeEngine } from '../src/lib/engine/node';
-import { lit, type Connector, type Row } from '../src/lib/engine/connector';
+import type { Connector, Row } from '../src/lib/engine/connector';
+import { sql, type Sql } from '../src/lib/engine/sql';
+import { readCsvTyped } from '../src/lib/data/demo-table';
 import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
 import { attrition } from '../src/lib/metrics/attrition';
 import { cohortCounts } from '../src/lib/metrics/counts';
@@ -20,13 +22,13 @@ import { NativeConnector } from './native';
 class Timed implements Connector {
 	log: { sql: string; ms: number }[] = [];
 	constructor(private inner: Connector) {}
-	async query<T extends object = Row>(sql: string): Promise<T[]> {
+	async query<T extends object = Row>(q: Sql): Promise<T[]> {
 		const t0 = performance.now();
-		const r = await this.inner.query<T>(sql);
-		this.log.push({ sql, ms: performance.now() - t0 });
+		const r = await this.inner.query<T>(q);
+		this.log.push({ sql: q.text, ms: performance.now() - t0 });
 		return r;
 	}
-	exec = (sql: string) => this.inner.exec(sql);
+	exec = (q: Sql) => this.inner.exec(q);
 	registerFile = (n: string, b: Uint8Array) => this.inner.registerFile(n, b);
 	dropFile = (n: string) => this.inner.dropFile(n);
 	insertArrowIPC = (t: string, b: Uint8Array, c: boolean) => this.inner.insertArrowIPC(t, b, c);
@@ -37,7 +39,6 @@ async function main() {
 	const native = process.argv.includes('--native');
 	const instrument = process.argv.includes('--instrument') ? process.argv[process.argv.indexOf('--instrument') + 1] : 'bdi2';
 	const header = readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0].split(',');
-	const columns = header.map((c) => `${lit(c)}: ${lit(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}`).join(', ');
 	let base: Connector;
 	const t0 = performance.now();
 	if (native) {
@@ -47,7 +48,8 @@ async function main() {
 	} else {
 		base = await openNodeEngine();
 		await base.registerFile('f.csv', new Uint8Array(readFileSync(file)));
-		await base.exec(`CREATE TABLE ds AS SELECT * FROM read_csv('f.csv', header = true, columns = {${columns}}); CREATE VIEW scores AS SELECT * FROM ds`);
+		await base.exec(sql`CREATE TABLE ds AS ${readCsvTyped('f.csv', header, CANONICAL_SQL_TYPES)}`);
+		await base.exec(sql`CREATE VIEW scores AS SELECT * FROM ds`);
 	}
 	console.log(`loaded in ${Math.round(performance.now() - t0)} ms (${native ? 'native' : 'wasm'})`);
 	for (let rep = 0; rep < 2; rep++) {

@@ -27,6 +27,7 @@ import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { NativeConnector } from './native';
+import { sql, type Statement } from '../src/lib/engine/sql';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATA = join(ROOT, 'bench', 'data');
@@ -297,7 +298,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 	let rows = spec.rows;
 	const overview: number[] = [];
 	const compare: number[] = [];
-	let overviewSql: string[] = [];
+	let overviewSql: Statement[] = [];
 	let replayed = 0;
 	let inter: { kind: Kind; ms: number; longTask: number }[] = [];
 	let mem: { jsHeapMb: number | null; duckdbMb: number } = { jsHeapMb: null, duckdbMb: 0 };
@@ -373,17 +374,17 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		// was dropped by the page anyway): it is left out of the replay.
 		const made = new Set<string>();
 		const replay = overviewSql
-			.map((q) => q.replace(/\bderived_(\d+)\b/g, 'replay_$1'))
+			.map((q) => ({ text: q.text.replace(/\bderived_(\d+)\b/g, 'replay_$1'), params: q.params }))
 			.filter((q) => {
-				const created = /^CREATE OR REPLACE TEMP TABLE (replay_\d+)/.exec(q)?.[1];
+				const created = /^CREATE OR REPLACE TEMP TABLE "?(replay_\d+)/.exec(q.text)?.[1];
 				if (created) made.add(created);
-				return [...q.matchAll(/\breplay_\d+\b/g)].every((m) => m[0] === created || made.has(m[0]));
+				return [...q.text.matchAll(/\breplay_\d+\b/g)].every((m) => m[0] === created || made.has(m[0]));
 			});
 		replayed = replay.length;
 		wasm = await page.evaluate(({ s, reps }) => window.__kapBench!.timeSql(s, reps), { s: replay, reps });
 		native = await nativeTimes(files.csv, replay, reps);
 		for (let q = 0; q < replay.length; q++)
-			log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${replay[q].replace(/\s+/g, ' ').slice(0, 90)}`);
+			log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${replay[q].text.replace(/\s+/g, ' ').slice(0, 90)}`);
 
 		// /compare: a fresh page load (the active dataset comes back from OPFS), then refreshes.
 		phase = '/compare';
@@ -421,7 +422,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 }
 
 /** Median ms of each SQL text on native DuckDB over the same rows (the CSV of this size). */
-async function nativeTimes(csv: string, sqls: string[], reps: number): Promise<{ ms: number[]; threads: number }> {
+async function nativeTimes(csv: string, statements: Statement[], reps: number): Promise<{ ms: number[]; threads: number }> {
 	const conn = await NativeConnector.open();
 	const head = Buffer.alloc(4096);
 	const fd = openSync(csv, 'r');
@@ -429,13 +430,13 @@ async function nativeTimes(csv: string, sqls: string[], reps: number): Promise<{
 	closeSync(fd);
 	const header = head.toString('utf8').split('\n')[0].split(',');
 	await conn.loadCanonicalCsv(csv, 'ds_bench', header);
-	const [{ t }] = await conn.query<{ t: number }>(`SELECT current_setting('threads')::INT AS t`);
+	const [{ t }] = await conn.query<{ t: number }>(sql`SELECT current_setting('threads')::INT AS t`);
 	const ms: number[] = [];
-	for (const sql of sqls) {
+	for (const s of statements) {
 		const times: number[] = [];
 		for (let i = 0; i < reps; i++) {
 			const t0 = performance.now();
-			await conn.query(sql);
+			await conn.replay(s);
 			times.push(performance.now() - t0);
 		}
 		ms.push(times.sort((a, b) => a - b)[Math.floor(times.length / 2)]);

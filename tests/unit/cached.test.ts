@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { CachingConnector, createLatest } from '../../src/lib/data/cached';
 import type { Connector } from '../../src/lib/engine/connector';
+import { sql, type Sql } from '../../src/lib/engine/sql';
 
 function fakeConnector() {
 	const sent: string[] = [];
 	const conn: Connector = {
-		query: async (sql: string) => {
-			sent.push(sql);
-			if (sql === 'bad') throw new Error('boom');
-			return [{ sql }] as never;
+		query: async (q: Sql) => {
+			sent.push(q.text);
+			if (q.text === 'bad') throw new Error('boom');
+			return [{ sql: q.text }] as never;
 		},
 		exec: async () => {},
 		registerFile: async () => {},
@@ -22,7 +23,7 @@ describe('CachingConnector', () => {
 	it('sends identical SQL once and shares the result', async () => {
 		const { conn, sent } = fakeConnector();
 		const c = new CachingConnector(conn);
-		const [a, b] = await Promise.all([c.query('select 1'), c.query('select 1')]);
+		const [a, b] = await Promise.all([c.query(sql`select 1`), c.query(sql`select 1`)]);
 		expect(a).toBe(b);
 		expect(sent).toEqual(['select 1']);
 	});
@@ -30,19 +31,19 @@ describe('CachingConnector', () => {
 	it('clears the cache when data changes', async () => {
 		const { conn, sent } = fakeConnector();
 		const c = new CachingConnector(conn);
-		await c.query('q');
-		await c.exec('insert');
-		await c.query('q');
+		await c.query(sql`q`);
+		await c.exec(sql`insert`);
+		await c.query(sql`q`);
 		await c.insertArrowIPC('t', new Uint8Array(), false);
-		await c.query('q');
+		await c.query(sql`q`);
 		expect(sent).toEqual(['q', 'q', 'q']);
 	});
 
 	it('does not cache failures', async () => {
 		const { conn, sent } = fakeConnector();
 		const c = new CachingConnector(conn);
-		await expect(c.query('bad')).rejects.toThrow('boom');
-		await expect(c.query('bad')).rejects.toThrow('boom');
+		await expect(c.query(sql`bad`)).rejects.toThrow('boom');
+		await expect(c.query(sql`bad`)).rejects.toThrow('boom');
 		expect(sent).toEqual(['bad', 'bad']);
 	});
 });

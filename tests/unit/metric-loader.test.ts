@@ -54,11 +54,11 @@ describe('CachingConnector', () => {
 		const inner = { query: async () => [{ n: ++calls }], exec: async () => {}, registerFile: async () => {}, dropFile: async () => {}, insertArrowIPC: async () => {} } as unknown as Connector;
 		const c = new CachingConnector(inner);
 		c.log = [];
-		const [a, b] = await Promise.all([c.query('SELECT 1'), c.query('SELECT 1')]);
+		const [a, b] = await Promise.all([c.query(sql`SELECT 1`), c.query(sql`SELECT 1`)]);
 		expect(a).toBe(b);
-		expect(c.log).toEqual(['SELECT 1']);
-		await c.exec('CREATE TABLE t (x INT)');
-		await c.query('SELECT 1');
+		expect(c.log).toEqual([{ text: 'SELECT 1', params: [] }]);
+		await c.exec(sql`CREATE TABLE t (x INT)`);
+		await c.query(sql`SELECT 1`);
 		expect(calls).toBe(2);
 	});
 });

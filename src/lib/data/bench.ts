@@ -10,7 +10,7 @@ import { app } from './app.svelte';
 import { CHART_DRAWN, CHARTS_DRAWN } from './drawn';
 import { ImportSession } from './import-session';
 import { engineTimings, getEngine } from '../engine/browser';
-import { ident } from '../engine/connector';
+import { ident, sql, type Statement } from '../engine/sql';
 
 type Waiter = { since: number; resolve: (t: number) => void };
 
@@ -47,11 +47,15 @@ export interface BenchHook {
 	refresh(timeoutMs?: number): Promise<number>;
 	/** Forget cached results (so the next interaction really queries). */
 	clearCache(): void;
-	/** SQL texts sent to the engine since the last `clearSqlLog()`. */
-	sqlLog(): string[];
+	/** Statements (text and bound values) sent to the engine since the last `clearSqlLog()`. */
+	sqlLog(): Statement[];
 	clearSqlLog(): void;
-	/** Median ms of each SQL text run `reps` times on the engine directly (no cache). */
-	timeSql(sqls: string[], reps: number): Promise<number[]>;
+	/**
+	 * Median ms of each logged statement run `reps` times on the engine directly (no cache), on a
+	 * connection of its own. Only statements the app itself built (from `sqlLog`, temporary table names
+	 * renamed by the benchmark) are replayed here; the app's own code runs `Sql` through the `Connector`.
+	 */
+	timeSql(statements: Statement[], reps: number): Promise<number[]>;
 	/** JS heap in use and DuckDB's own memory, MB. */
 	memory(): Promise<{ jsHeapMb: number | null; duckdbMb: number }>;
 }
@@ -171,7 +175,7 @@ export function installBenchHook(): void {
 			const t0 = performance.now();
 			await c.insertArrowIPC('bench_scratch', bytes, true);
 			const ms = performance.now() - t0;
-			await c.exec(`DROP TABLE IF EXISTS ${ident('bench_scratch')}`);
+			await c.exec(sql`DROP TABLE IF EXISTS ${ident('bench_scratch')}`);
 			return ms;
 		},
 		async activate(id) {
@@ -202,17 +206,30 @@ export function installBenchHook(): void {
 		clearSqlLog() {
 			if (app.conn?.log) app.conn.log.length = 0;
 		},
-		async timeSql(sqls, reps) {
-			const engine = await getEngine();
-			const out: number[] = [];
-			for (const sql of sqls) {
-				const times: number[] = [];
-				for (let i = 0; i < reps; i++) {
-					const t0 = performance.now();
-					await engine.query(sql);
-					times.push(performance.now() - t0);
+		async timeSql(statements, reps) {
+			const replay = await (await getEngine()).db.connect();
+			const run = async (s: Statement) => {
+				if (!s.params.length) return replay.query(s.text);
+				const prepared = await replay.prepare(s.text);
+				try {
+					return await prepared.query(...s.params);
+				} finally {
+					await prepared.close();
 				}
-				out.push(median(times));
+			};
+			const out: number[] = [];
+			try {
+				for (const s of statements) {
+					const times: number[] = [];
+					for (let i = 0; i < reps; i++) {
+						const t0 = performance.now();
+						await run(s);
+						times.push(performance.now() - t0);
+					}
+					out.push(median(times));
+				}
+			} finally {
+				await replay.close();
 			}
 			return out;
 		},

@@ -3,15 +3,15 @@
  * charts share one promise), the cache cleared whenever data changes (any exec or file/table
  * insert), and a `latest` guard so a chart ignores results of queries it has superseded.
  */
-import { toStatement, type Connector, type Query, type Row } from '../engine/connector';
-import { ident, sql, Sql, statementKey } from '../engine/sql';
+import type { Connector, Row } from '../engine/connector';
+import { ident, sql, statementKey, type Sql, type Statement } from '../engine/sql';
 
 export class CachingConnector implements Connector {
 	private cache = new Map<string, Promise<unknown[]>>();
 	/** Queries actually sent to the engine (cache misses); read by tests and the benchmark. */
 	misses = 0;
-	/** When an array, the SQL text of every cache miss is appended (the benchmark's `?bench` mode turns it on). */
-	log: string[] | null = null;
+	/** When an array, every statement sent on a cache miss is appended, text and bound values (the benchmark's `?bench` mode turns it on). */
+	log: Statement[] | null = null;
 
 	private derived = new Map<string, Promise<string>>();
 	private derivedCount = 0;
@@ -25,31 +25,31 @@ export class CachingConnector implements Connector {
 	 * the creation) and dropped when data change. Creating it does not clear cached results: it only
 	 * derives from data already loaded.
 	 */
-	materialize(q: Query): Promise<string> {
-		const key = statementKey(toStatement(q));
+	materialize(q: Sql): Promise<string> {
+		const key = statementKey(q);
 		let made = this.derived.get(key);
 		if (!made) {
 			const name = `derived_${++this.derivedCount}`;
-			const create = q instanceof Sql ? sql`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${q}` : `CREATE OR REPLACE TEMP TABLE ${name} AS ${q}`;
-			this.log?.push(typeof create === 'string' ? create : statementKey(create)); // a replay of the log (benchmark) must create it before the queries that read it
+			const create = sql`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${q}`;
+			this.log?.push(create.toJSON()); // a replay of the log (benchmark) must create it before the queries that read it
 			made = this.inner.exec(create).then(() => name);
 			made.catch(() => this.derived.delete(key));
 			this.derived.set(key, made);
 			if (this.derived.size > CachingConnector.MAX_DERIVED) {
 				const [oldSql, old] = this.derived.entries().next().value!;
 				this.derived.delete(oldSql);
-				old.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+				old.then((t) => this.inner.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`)).catch(() => {});
 			}
 		}
 		return made;
 	}
 
-	query<T extends object = Row>(q: Query): Promise<T[]> {
-		const key = statementKey(toStatement(q));
+	query<T extends object = Row>(q: Sql): Promise<T[]> {
+		const key = statementKey(q);
 		let hit = this.cache.get(key);
 		if (!hit) {
 			this.misses++;
-			this.log?.push(key);
+			this.log?.push(q.toJSON());
 			hit = this.inner.query<T>(q);
 			hit.catch(() => this.cache.delete(key)); // never cache failures
 			this.cache.set(key, hit);
@@ -58,7 +58,7 @@ export class CachingConnector implements Connector {
 		return hit as Promise<T[]>;
 	}
 
-	async exec(q: Query): Promise<void> {
+	async exec(q: Sql): Promise<void> {
 		this.clear();
 		await this.inner.exec(q);
 	}
@@ -95,7 +95,7 @@ export class CachingConnector implements Connector {
 		this.derived.clear();
 		if (!old.length) return;
 		const timer = setTimeout(() => {
-			for (const made of old) made.then((t) => this.inner.exec(`DROP TABLE IF EXISTS ${t}`)).catch(() => {});
+			for (const made of old) made.then((t) => this.inner.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`)).catch(() => {});
 		}, CachingConnector.DROP_AFTER_MS);
 		(timer as { unref?: () => void }).unref?.();
 	}
