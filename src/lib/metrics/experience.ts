@@ -10,9 +10,8 @@ import { ident, list, sql, type Sql } from '../engine/sql';
 import { OUTCOME_IDS, idsOfKind, INSTRUMENTS, type InstrumentId } from '../instruments/definitions';
 import { ols } from '../stats/regression';
 import { spearman } from '../stats/spearman';
-import type { Filters } from './filters';
+import { whereSql, type Filters } from './filters';
 import { SAFETY_DEFINITIONS } from './safety-definitions';
-import { filterCondition } from './safety';
 
 export interface ExperienceRow {
 	instrument: string;
@@ -39,25 +38,25 @@ export interface ExperienceOptions {
 const num = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** One row per experience instrument present (with at least 2 paired client-series). */
-export async function experienceVsChange(conn: Connector, opts: ExperienceOptions = {}): Promise<{ rows: ExperienceRow[]; sql: Sql | string; pairs: { instrument: string; experience: number; pct_change: number }[] }> {
+export async function experienceVsChange(conn: Connector, opts: ExperienceOptions = {}): Promise<{ rows: ExperienceRow[]; sql: Sql | null; pairs: { instrument: string; experience: number; pct_change: number }[] }> {
 	const scores = ident(opts.scoresRelation ?? 'scores');
 	const acute = ident(opts.acuteRelation ?? 'acute_scores');
 	const present = (await conn.query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${scores} WHERE score IS NOT NULL`)).map((r) => r.instrument);
 	const outcome = opts.outcome ?? OUTCOME_IDS.find((id) => present.includes(id));
-	if (!outcome) return { rows: [], sql: '', pairs: [] };
+	if (!outcome) return { rows: [], sql: null, pairs: [] };
 	const acuteCols = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${acute}`)).map((r) => r.column_name);
 	const scoreCols = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${scores}`)).map((r) => r.column_name);
 	const experienceIds = [...idsOfKind('experience'), ...idsOfKind('safety')];
 	const q = sql`WITH e AS (
   SELECT client_id, series, instrument, arg_min(score, session) AS experience
   FROM ${acute}
-  WHERE instrument IN (${list(experienceIds)}) AND phase = 'session' AND score IS NOT NULL AND ${filterCondition(opts.filters, acuteCols)}
+  WHERE instrument IN (${list(experienceIds)}) AND phase = 'session' AND score IS NOT NULL AND ${whereSql(opts.filters, acuteCols)}
   GROUP BY client_id, series, instrument),
 o AS (
   SELECT client_id, series, max(score) FILTER (WHERE phase = 'baseline') AS baseline,
          arg_max(score, session) FILTER (WHERE phase = 'session') AS end_score
   FROM ${scores}
-  WHERE instrument = ${outcome} AND score IS NOT NULL AND ${filterCondition(opts.filters, scoreCols)}
+  WHERE instrument = ${outcome} AND score IS NOT NULL AND ${whereSql(opts.filters, scoreCols)}
   GROUP BY client_id, series)
 SELECT e.instrument, e.experience, o.baseline, 100.0 * (o.end_score - o.baseline) / o.baseline AS pct_change
 FROM e JOIN o USING (client_id, series)

@@ -71,7 +71,7 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 		const e = await experienceVsChange(conn, { filters: opts.filters });
 		// A correlation over fewer than minCell client-series is withheld like any small cell.
 		const rows = s(e.rows, { name: 'experience', counts: ['n'], derived: [{ fields: ['rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high'], from: ['n'] }] });
-		if (rows.length) experience = { rows, definitions: [SAFETY_DEFINITIONS.experience], sql: e.sql };
+		if (rows.length && e.sql) experience = { rows, definitions: [SAFETY_DEFINITIONS.experience], sql: e.sql };
 	}
 	return { safety, experience };
 }

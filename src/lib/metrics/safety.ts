@@ -8,7 +8,7 @@ import type { Connector } from '../engine/connector';
 import { ident, join, list, sql, type Sql } from '../engine/sql';
 import { tInterval } from '../stats/effect';
 import { wilsonInterval } from '../stats/proportions';
-import { MISSING, type Filters } from './filters';
+import { MISSING, whereSql, type Filters } from './filters';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
 import { ALL_GROUPS } from './source';
 import type { TableSpec } from '../privacy/spec';
@@ -34,29 +34,6 @@ async function columnsOf(conn: Connector, relation: string): Promise<string[]> {
 	return (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${ident(relation)}`)).map((r) => r.column_name);
 }
 
-/**
- * WHERE condition for `filters` on the columns that exist (a filter on a missing column is dropped,
- * as for the outcome metrics); values are bound parameters, `(missing)` matches NULL.
- */
-export function filterCondition(filters: Filters = {}, columns: string[]): Sql {
-	const parts: Sql[] = [];
-	for (const [col, value] of Object.entries(filters)) {
-		if (value === undefined || !columns.includes(col)) continue;
-		if (col === 'series') {
-			if (value === 'first') parts.push(sql`(series = 1)`);
-			else if (value === 'boosters') parts.push(sql`(series > 1)`);
-			continue;
-		}
-		if (!Array.isArray(value) || value.length === 0) continue;
-		const real = value.filter((v) => v !== MISSING);
-		const alts: Sql[] = [];
-		if (real.length) alts.push(sql`CAST(${ident(col)} AS VARCHAR) IN (${list(real)})`);
-		if (real.length < value.length) alts.push(sql`${ident(col)} IS NULL`);
-		parts.push(sql`(${join(alts, sql` OR `)})`);
-	}
-	return parts.length ? join(parts, sql` AND `) : sql`TRUE`;
-}
-
 interface Base {
 	from: Sql;
 	grouped: boolean;
@@ -68,7 +45,7 @@ async function base(conn: Connector, relation: string, opts: SafetyOptions): Pro
 	const g = opts.groupBy === undefined ? 'route' : opts.groupBy;
 	if (g && !columns.includes(g)) throw new Error(`no column "${g}" to group by (columns: ${columns.join(', ')})`);
 	const grp = g ? sql`coalesce(CAST(${ident(g)} AS VARCHAR), ${MISSING})` : sql`${'all'}`;
-	return { from: sql`SELECT *, ${grp} AS grp FROM ${ident(relation)} WHERE ${filterCondition(opts.filters, columns)}`, grouped: !!g };
+	return { from: sql`SELECT *, ${grp} AS grp FROM ${ident(relation)} WHERE ${whereSql(opts.filters, columns)}`, grouped: !!g };
 }
 
 const groupingSets = (b: Base) => (b.grouped ? sql`GROUP BY GROUPING SETS ((grp), ())` : sql`GROUP BY grp`);

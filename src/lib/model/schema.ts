@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INSTRUMENT_IDS, MAX_ITEMS } from '../instruments/definitions';
-import { ident, join, sql, Sql } from '../engine/sql';
+import { ident, join, sql, sqlType, type Sql } from '../engine/sql';
 
 /**
  * The canonical data model: long format, one row per completed questionnaire.
@@ -109,7 +109,7 @@ export const CANONICAL_SQL_TYPES: Record<string, string> = {
 export function createTableSql(table: string, extraColumns: string[] = []): Sql {
 	// Types come from the fixed table above; names (a file's attribute headers) only through ident().
 	const cols = [
-		...CANONICAL_COLUMNS.map((c) => sql`${ident(c)} ${new Sql([{ text: CANONICAL_SQL_TYPES[c] }])}`),
+		...CANONICAL_COLUMNS.map((c) => sql`${ident(c)} ${sqlType(CANONICAL_SQL_TYPES[c])}`),
 		...extraColumns.map((c) => sql`${ident(c)} VARCHAR`)
 	];
 	return sql`CREATE OR REPLACE TABLE ${ident(table)} (${join(cols)})`;
