@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toArrowIPC } from '../../src/lib/import/arrow';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import type { CanonicalRow } from '../../src/lib/import/types';
+import { sql } from '../../src/lib/engine/sql';
 
 const row = (i: number): CanonicalRow =>
 	({
@@ -16,7 +17,7 @@ describe('toArrowIPC', () => {
 		const db = await openNodeEngine();
 		await db.insertArrowIPC('t', ipc, true);
 		const [s] = await db.query<{ n: number; clients: number; score: number; nullsite: number; g1: number }>(
-			`SELECT count(*) AS n, count(DISTINCT client_id) AS clients, sum(score) AS score,
+			sql`SELECT count(*) AS n, count(DISTINCT client_id) AS clients, sum(score) AS score,
 			        count(*) FILTER (site IS NULL) AS nullsite, count(*) FILTER (cohort = 'g1') AS g1 FROM t`
 		);
 		expect(s.n).toBe(250_001);
@@ -24,7 +25,7 @@ describe('toArrowIPC', () => {
 		expect(s.score).toBe(rows.reduce((a, r) => a + (r.score as number), 0));
 		expect(s.nullsite).toBe(Math.ceil(250_001 / 3));
 		expect(s.g1).toBe(125_000);
-		const types = await db.query<{ column_name: string; column_type: string }>(`DESCRIBE t`);
+		const types = await db.query<{ column_name: string; column_type: string }>(sql`DESCRIBE t`);
 		const typeOf = Object.fromEntries(types.map((t) => [t.column_name, t.column_type]));
 		expect(typeOf).toMatchObject({ series: 'INTEGER', score: 'DOUBLE', item_1: 'TINYINT', prorated: 'BOOLEAN', week: 'DOUBLE', cohort: 'VARCHAR' });
 	});
@@ -32,7 +33,7 @@ describe('toArrowIPC', () => {
 	it('an empty outcome is a valid empty table', async () => {
 		const db = await openNodeEngine();
 		await db.insertArrowIPC('e', toArrowIPC({ rows: [], extraColumns: [] }), true);
-		const [s] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM e`);
+		const [s] = await db.query<{ n: number }>(sql`SELECT count(*) AS n FROM e`);
 		expect(s.n).toBe(0);
 	});
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { importFile, loadRows, readTable, rejectedRowsCsv, type ImportOutcome } from '../../src/lib/import/index';
 import { enc, refdata, shippedMapping } from '../fixtures/import/helpers';
+import { sql } from '../../src/lib/engine/sql';
 
 let conn: NodeConnector;
 beforeAll(async () => {
@@ -13,17 +14,17 @@ describe('loadRows into the Node engine', () => {
 	it('loads Claus 2020 (items variant) with typed columns and extra attributes', async () => {
 		const o = await importFile(refdata('claus2020/claus-2020.xlsx'), 'claus-2020.xlsx', { mapping: shippedMapping('claus2020-items') });
 		await loadRows(conn, 'scores', o);
-		const [n] = await conn.query<{ n: number }>('SELECT count(*) AS n FROM scores');
+		const [n] = await conn.query<{ n: number }>(sql`SELECT count(*) AS n FROM scores`);
 		expect(n.n).toBe(325);
 		const types = await conn.query<{ column_name: string; data_type: string }>(
-			"SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'scores' AND column_name IN ('series','session','week','score','prorated','item_1','treatment')"
+			sql`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'scores' AND column_name IN ('series','session','week','score','prorated','item_1','treatment')`
 		);
 		expect(Object.fromEntries(types.map((t) => [t.column_name, t.data_type]))).toEqual({
 			series: 'INTEGER', session: 'INTEGER', week: 'DOUBLE', score: 'DOUBLE', prorated: 'BOOLEAN', item_1: 'TINYINT', treatment: 'VARCHAR'
 		});
-		const [r] = await conn.query("SELECT client_id, instrument, phase, session, week, score, prorated, item_1, item_21, sex, treatment, age_band FROM scores WHERE client_id = '1' AND instrument = 'bdi2' AND session = 0");
+		const [r] = await conn.query(sql`SELECT client_id, instrument, phase, session, week, score, prorated, item_1, item_21, sex, treatment, age_band FROM scores WHERE client_id = '1' AND instrument = 'bdi2' AND session = 0`);
 		expect(r).toEqual({ client_id: '1', instrument: 'bdi2', phase: 'baseline', session: 0, week: null, score: 33, prorated: false, item_1: 3, item_21: 0, sex: 'male', treatment: 'TAU', age_band: '50–59' });
-		const [tau] = await conn.query<{ n: number }>("SELECT count(DISTINCT client_id) AS n FROM scores WHERE treatment = 'TAU'");
+		const [tau] = await conn.query<{ n: number }>(sql`SELECT count(DISTINCT client_id) AS n FROM scores WHERE treatment = 'TAU'`);
 		expect(tau.n).toBe(20);
 	});
 
@@ -37,9 +38,9 @@ describe('loadRows into the Node engine', () => {
 		};
 		const other: ImportOutcome = { ...good, rows: good.rows.slice(0, 5) };
 		await expect(loadRows(failing, 'keep', other)).rejects.toThrow('insert failed');
-		const [n] = await conn.query<{ n: number }>('SELECT count(*) AS n FROM keep');
+		const [n] = await conn.query<{ n: number }>(sql`SELECT count(*) AS n FROM keep`);
 		expect(n.n).toBe(380);
-		const staging = await conn.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%staging%'");
+		const staging = await conn.query(sql`SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%staging%'`);
 		expect(staging).toEqual([]);
 	});
 });

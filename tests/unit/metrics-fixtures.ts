@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { lit, type Connector } from '../../src/lib/engine/connector';
+import type { Connector } from '../../src/lib/engine/connector';
+import { ident, join, list, sql } from '../../src/lib/engine/sql';
 import { importFile, loadRows, parseMapping } from '../../src/lib/import/index';
 import { createTableSql } from '../../src/lib/model/schema';
 
@@ -44,10 +45,11 @@ export async function loadCanonical(conn: Connector, rows: Canon[], extra: strin
 	const values = rows.map((r) => {
 		const full: Record<string, string | number | boolean | null> = { series: 1, route: 'oral', week: null, prorated: false };
 		for (const [k, v] of Object.entries(r)) full[k] = v ?? null;
-		return `(${cols.map((c) => lit(full[c] ?? null)).join(', ')})`;
+		return sql`(${list(cols.map((c) => full[c] ?? null))})`;
 	});
+	const names = join(cols.map((c) => ident(c)));
 	for (let i = 0; i < values.length; i += 500)
-		await conn.exec(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES ${values.slice(i, i + 500).join(', ')}`);
+		await conn.exec(sql`INSERT INTO ${ident(table)} (${names}) VALUES ${join(values.slice(i, i + 500))}`);
 }
 
 // An independent reader (no importer), used to cross-check figures computed from the imported table.

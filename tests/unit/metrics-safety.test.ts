@@ -13,6 +13,7 @@ import { experienceVsChange } from '../../src/lib/metrics/experience';
 import { dissociationBySession, minutesToReady, safetyMeans, safetyRates } from '../../src/lib/metrics/safety';
 import { createDatasetViews } from '../../src/lib/metrics/views';
 import type { SessionRow } from '../../src/lib/model/sessions';
+import { sql } from '../../src/lib/engine/sql';
 
 const S = (client_id: string, route: 'iv' | 'sublingual', session: number, v: Partial<Record<string, number | null>>): SessionRow =>
 	({ client_id, series: 1, route, session, ...v }) as SessionRow;
@@ -57,8 +58,8 @@ describe('safety metrics on a hand-counted fixture', () => {
 	});
 
 	it('the scores view holds outcome rows only; acute_scores the rest', async () => {
-		const [o] = await db.query<{ n: number }>('SELECT count(*)::INT AS n FROM scores');
-		const [a] = await db.query<{ n: number }>('SELECT count(*)::INT AS n FROM acute_scores');
+		const [o] = await db.query<{ n: number }>(sql`SELECT count(*)::INT AS n FROM scores`);
+		const [a] = await db.query<{ n: number }>(sql`SELECT count(*)::INT AS n FROM acute_scores`);
 		expect([o.n, a.n]).toEqual([9, 10]);
 	});
 
