@@ -10,8 +10,8 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { sql } from './sql';
-import { decodeRows, OFFLINE_SETTINGS, toStatement, type Connector, type Query, type Row } from './connector';
+import { sql, type Sql } from './sql';
+import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 
 const BUNDLES: duckdb.DuckDBBundles = {
 	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -40,7 +40,7 @@ async function start(): Promise<BrowserConnector> {
 	await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
 	await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
 	const conn = await db.connect();
-	await conn.query(OFFLINE_SETTINGS);
+	await conn.query(OFFLINE_SETTINGS.text);
 	engineTimings.startMs = performance.now() - t0;
 	return new BrowserConnector(db, conn);
 }
@@ -51,17 +51,17 @@ export class BrowserConnector implements Connector {
 		private conn: duckdb.AsyncDuckDBConnection
 	) {}
 
-	async query<T extends object = Row>(q: Query): Promise<T[]> {
+	async query<T extends object = Row>(q: Sql): Promise<T[]> {
 		return decodeRows<T>(await this.run(q));
 	}
 
-	async exec(q: Query): Promise<void> {
+	async exec(q: Sql): Promise<void> {
 		await this.run(q);
 	}
 
 	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
-	private async run(q: Query) {
-		const { text, params } = toStatement(q);
+	private async run(q: Sql) {
+		const { text, params } = q;
 		if (!params.length) return this.conn.query(text);
 		const stmt = await this.conn.prepare(text);
 		try {

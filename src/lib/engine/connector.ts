@@ -5,25 +5,22 @@
  * `node.ts` (duckdb-wasm's Node build, for tests and the CLI). Both run the same engine version, so
  * SQL tested in Node is the SQL the browser runs. Results are plain rows of numbers, strings,
  * booleans and nulls: Arrow never leaves the engine module.
+ *
+ * Statements are `Sql` only, built with the `sql` template (`./sql`): values travel as bound
+ * parameters and names through `ident()`, so no value ever becomes SQL text. There is no string
+ * overload (tests/unit/no-string-sql.test.ts keeps it that way).
  */
 
-import { Sql } from './sql';
+import { sql, type Sql } from './sql';
 
 export type Value = number | string | boolean | null;
 export type Row = Record<string, Value>;
 
-/**
- * A statement for the engine: a `Sql` built with the `sql` template (values bound as parameters,
- * see `sql.ts`). TRANSITIONAL: a plain string is still accepted until every caller is converted
- * (issue 10); new code passes `Sql` only.
- */
-export type Query = Sql | string;
-
 export interface Connector {
 	/** Run `q` and return its rows as plain objects (BigInt/Decimal already numbers). */
-	query<T extends object = Row>(q: Query): Promise<T[]>;
+	query<T extends object = Row>(q: Sql): Promise<T[]>;
 	/** Run statements that return nothing useful (DDL, INSERT, SET). */
-	exec(q: Query): Promise<void>;
+	exec(q: Sql): Promise<void>;
 	/** Make `bytes` readable by SQL under the file name `name` (e.g. for read_csv). */
 	registerFile(name: string, bytes: Uint8Array): Promise<void>;
 	/** Forget a registered file, releasing its memory. */
@@ -36,7 +33,7 @@ export interface Connector {
 	 * metrics of one page share an expensive intermediate (the client-series summary) instead of
 	 * each recomputing it. Connectors without it get the intermediate inlined as a CTE.
 	 */
-	materialize?(q: Query): Promise<string>;
+	materialize?(q: Sql): Promise<string>;
 	/**
 	 * Optional: the current bytes of a registered file that SQL has written to (e.g. a database file
 	 * ATTACHed and filled). Used to keep datasets as DuckDB database files (src/lib/data/keep.ts).
@@ -66,26 +63,5 @@ function plainValue(v: unknown): Value {
 	return String(v);
 }
 
-/** @deprecated use `ident()` from `./sql` (returns a `Sql` fragment); removed by issue 10. */
-export function ident(name: string): string {
-	return `"${name.replaceAll('"', '""')}"`;
-}
-
-/** @deprecated values are bound as parameters (`sql` template in `./sql`); removed by issue 10. */
-export function lit(value: string | number | boolean | null): string {
-	if (value === null) return 'NULL';
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-		return String(value);
-	}
-	if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-	return `'${value.replaceAll("'", "''")}'`;
-}
-
 /** Statements run right after opening any database: never fetch extensions (offline, and it hangs in Node). */
-export const OFFLINE_SETTINGS = 'SET autoload_known_extensions = false; SET autoinstall_known_extensions = false';
-
-/** Text and parameters of a query, for the engines. */
-export function toStatement(q: Query): { text: string; params: Value[] } {
-	return q instanceof Sql ? { text: q.text, params: q.params } : { text: q, params: [] };
-}
+export const OFFLINE_SETTINGS = sql`SET autoload_known_extensions = false; SET autoinstall_known_extensions = false`;

@@ -8,7 +8,7 @@
  */
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { tableFromIPC, Type, type DataType } from 'apache-arrow';
-import { decodeRows, OFFLINE_SETTINGS, toStatement, type Connector, type Query, type Row, type Value } from './connector';
+import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
 import { ident, join, sql, type Sql } from './sql';
 
 export class NativeConnector implements Connector {
@@ -27,15 +27,15 @@ export class NativeConnector implements Connector {
 		return c;
 	}
 
-	async query<T extends object = Row>(q: Query): Promise<T[]> {
-		const { text, params } = toStatement(q);
+	async query<T extends object = Row>(q: Sql): Promise<T[]> {
+		const { text, params } = q;
 		const reader = await this.conn.runAndReadAll(text, params.length ? (params as Value[]) : undefined);
 		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
 		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
 	}
 
-	async exec(q: Query): Promise<void> {
-		const { text, params } = toStatement(q);
+	async exec(q: Sql): Promise<void> {
+		const { text, params } = q;
 		await this.conn.run(text, params.length ? (params as Value[]) : undefined);
 	}
 

@@ -4,7 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { decodeRows, OFFLINE_SETTINGS, toStatement, type Connector, type Query, type Row } from './connector';
+import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+import type { Sql } from './sql';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +26,7 @@ export async function openNodeEngine(): Promise<NodeConnector> {
 	await db.instantiate(() => {});
 	db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
 	const conn = db.connect();
-	conn.query(OFFLINE_SETTINGS);
+	conn.query(OFFLINE_SETTINGS.text);
 	return new NodeConnector(db, conn);
 }
 
@@ -35,17 +36,17 @@ export class NodeConnector implements Connector {
 		private conn: Blocking
 	) {}
 
-	async query<T extends object = Row>(q: Query): Promise<T[]> {
+	async query<T extends object = Row>(q: Sql): Promise<T[]> {
 		return decodeRows<T>(this.run(q));
 	}
 
-	async exec(q: Query): Promise<void> {
+	async exec(q: Sql): Promise<void> {
 		this.run(q);
 	}
 
 	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
-	private run(q: Query) {
-		const { text, params } = toStatement(q);
+	private run(q: Sql) {
+		const { text, params } = q;
 		if (!params.length) return this.conn.query(text);
 		const stmt = this.conn.prepare(text);
 		try {
