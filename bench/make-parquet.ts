@@ -18,7 +18,8 @@ import { finished } from 'node:stream/promises';
 import { DEMO_DEFAULTS, generateClients } from '../src/lib/demo/generate';
 import { DEMO_CSV_HEADER, demoCsvLine } from '../src/lib/demo/csv';
 import { NativeConnector } from '../src/lib/engine/native';
-import { ident, join, sql, sqlType } from '../src/lib/engine/sql';
+import { sql } from '../src/lib/engine/sql';
+import { readCsvTyped } from '../src/lib/data/demo-table';
 import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
 
 function arg(name: string): string {
@@ -52,14 +53,9 @@ async function main() {
 	const header = DEMO_CSV_HEADER.split(',');
 	const conn = await NativeConnector.open();
 	const copies = process.argv.includes('--copies') ? Number(arg('copies')) : 1;
-	const columns = join(
-		header.map((c) =>
-			c === 'client_id'
-				? sql`CASE WHEN copy = 1 THEN client_id ELSE client_id || '~' || copy END AS client_id`
-				: sql`CAST(${ident(c)} AS ${sqlType(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`
-		)
-	);
-	await conn.exec(sql`COPY (SELECT ${columns} FROM read_csv(${tmp}, header = true, all_varchar = true), range(1, ${copies + 1}) r(copy)) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
+	// each copy gets new client ids: a separate set of clients with the generator's distributions
+	const typed = readCsvTyped(tmp, header, CANONICAL_SQL_TYPES);
+	await conn.exec(sql`COPY (SELECT * EXCLUDE (copy) REPLACE (CASE WHEN copy = 1 THEN client_id ELSE client_id || '~' || copy END AS client_id) FROM (${typed}), range(1, ${copies + 1}) r(copy)) TO ${out} (FORMAT parquet, COMPRESSION zstd)`);
 	rows *= copies;
 	conn.close();
 	rmSync(tmp);

@@ -1,59 +1,45 @@
 /**
- * Native DuckDB (`@duckdb/node-api`, pinned exactly to 1.5.5-r.5: newer releases ship native
- * bindings for fewer platforms here and break `npm ci`) behind the app's `Connector` interface,
- * so the benchmark can run the very SQL texts the browser ran on the same rows and report a
- * wasm / native ratio. Native DuckDB is v1.5.5, the browser's v1.4.3: the ratio is engine build +
- * wasm overhead together, which is what a user feels.
+ * Native DuckDB for the benchmark: the app's own native connector (`src/lib/engine/native.ts`), loading
+ * a canonical CSV the way the browser's Arrow IPC types it, and statements the browser logged turned
+ * back into `Sql`, so the benchmark re-runs the very SQL the browser ran on the same rows (wasm /
+ * native ratio). Native DuckDB is v1.5.5, the browser's v1.4.3: the ratio is engine build + wasm
+ * overhead together, which is what a user feels.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } from '../src/lib/engine/connector';
-import { ident, sql, type Sql, type Statement } from '../src/lib/engine/sql';
+import type { Connector, Value } from '../src/lib/engine/connector';
+import { ident, Sql, sql, type Statement } from '../src/lib/engine/sql';
 import { readCsvTyped } from '../src/lib/data/demo-table';
 import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
 
-/** A `Connector` over one native in-memory DuckDB database. */
-export class NativeConnector implements Connector {
-	private constructor(private conn: DuckDBConnection) {}
+export { NativeConnector } from '../src/lib/engine/native';
 
-	/** Open an in-memory database; `threads` defaults to DuckDB's own choice (all cores). */
-	static async open(threads?: number): Promise<NativeConnector> {
-		const instance = await DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
-		const c = new NativeConnector(await instance.connect());
-		await c.exec(OFFLINE_SETTINGS);
-		return c;
-	}
+/**
+ * Create `table` from the canonical CSV at `path` (a file path for native DuckDB, a registered file
+ * name for wasm) with the canonical column types and point the view `scores` at it, as the app does.
+ */
+export async function loadCanonicalCsv(conn: Connector, path: string, table: string, header: string[]): Promise<void> {
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
+	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
+}
 
-	query<T extends object = Row>(q: Sql): Promise<T[]> {
-		return this.replay<T>(q);
-	}
-
-	async exec(q: Sql): Promise<void> {
-		await this.conn.run(q.text, q.params.length ? (q.params as Value[]) : undefined);
-	}
-
-	/** Run a statement the browser logged (text and bound values, see `__kapBench.sqlLog`) and return its rows. */
-	async replay<T extends object = Row>(s: Statement): Promise<T[]> {
-		const reader = await this.conn.runAndReadAll(s.text, s.params.length ? (s.params as Value[]) : undefined);
-		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
-	}
-
-	registerFile(): Promise<void> {
-		return Promise.reject(new Error('native bench connector reads files by path'));
-	}
-
-	async dropFile(): Promise<void> {}
-
-	insertArrowIPC(): Promise<void> {
-		return Promise.reject(new Error('native bench connector loads CSV by path (no arrow extension offline)'));
-	}
-
-	/**
-	 * Create `table` from the canonical CSV at `path` with the canonical column types (the same
-	 * types the browser's Arrow IPC carries) and point the view `scores` at it, as the app does.
-	 */
-	async loadCanonicalCsv(path: string, table: string, header: string[]): Promise<void> {
-		await this.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
-		await this.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
-	}
+/**
+ * A statement the app logged in the browser (text with `$n` placeholders and its values) as `Sql`
+ * again: the one place outside the `sql` template that builds a statement from text. The text is the
+ * app's own, recorded by the benchmark, and its values stay bound parameters. Placeholders are
+ * numbered in order of appearance, so each is looked for after the one before.
+ */
+export function replayed(s: Statement): Sql {
+	const chunks: ({ text: string } | { param: Value })[] = [];
+	let at = 0;
+	s.params.forEach((p, i) => {
+		const mark = new RegExp(`\\$${i + 1}(?!\\d)`, 'g');
+		mark.lastIndex = at;
+		const m = mark.exec(s.text);
+		if (!m) throw new Error(`replayed statement: no $${i + 1}`);
+		chunks.push({ text: s.text.slice(at, m.index) }, { param: p });
+		at = m.index + m[0].length;
+	});
+	chunks.push({ text: s.text.slice(at) });
+	const out = new Sql(chunks);
+	if (out.text !== s.text) throw new Error('replayed statement does not rebuild its text');
+	return out;
 }

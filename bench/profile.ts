@@ -8,15 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { openNodeEngine } from '../src/lib/engine/node';
 import type { Connector, Row } from '../src/lib/engine/connector';
-import { sql, type Sql } from '../src/lib/engine/sql';
-import { readCsvTyped } from '../src/lib/data/demo-table';
-import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
+import type { Sql } from '../src/lib/engine/sql';
 import { attrition } from '../src/lib/metrics/attrition';
 import { cohortCounts } from '../src/lib/metrics/counts';
 import { durability, survival } from '../src/lib/metrics/durability';
 import { remission, response } from '../src/lib/metrics/rates';
 import { trajectories } from '../src/lib/metrics/trajectories';
-import { NativeConnector } from './native';
+import { loadCanonicalCsv, NativeConnector } from './native';
 
 /** Wraps a connector and records each SQL text with its time. */
 class Timed implements Connector {
@@ -43,13 +41,12 @@ async function main() {
 	const t0 = performance.now();
 	if (native) {
 		const n = await NativeConnector.open();
-		await n.loadCanonicalCsv(file, 'ds', header);
+		await loadCanonicalCsv(n, file, 'ds', header);
 		base = n;
 	} else {
 		base = await openNodeEngine();
 		await base.registerFile('f.csv', new Uint8Array(readFileSync(file)));
-		await base.exec(sql`CREATE TABLE ds AS ${readCsvTyped('f.csv', header, CANONICAL_SQL_TYPES)}`);
-		await base.exec(sql`CREATE VIEW scores AS SELECT * FROM ds`);
+		await loadCanonicalCsv(base, 'f.csv', 'ds', header);
 	}
 	console.log(`loaded in ${Math.round(performance.now() - t0)} ms (${native ? 'native' : 'wasm'})`);
 	for (let rep = 0; rep < 2; rep++) {

@@ -26,7 +26,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { NativeConnector } from './native';
+import { loadCanonicalCsv, NativeConnector, replayed } from './native';
 import { sql, type Statement } from '../src/lib/engine/sql';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -429,14 +429,15 @@ async function nativeTimes(csv: string, statements: Statement[], reps: number): 
 	readSync(fd, head, 0, head.length, 0); // only the header line: a 5M-row file is larger than a JS string may be
 	closeSync(fd);
 	const header = head.toString('utf8').split('\n')[0].split(',');
-	await conn.loadCanonicalCsv(csv, 'ds_bench', header);
+	await loadCanonicalCsv(conn, csv, 'ds_bench', header);
 	const [{ t }] = await conn.query<{ t: number }>(sql`SELECT current_setting('threads')::INT AS t`);
 	const ms: number[] = [];
 	for (const s of statements) {
+		const statement = replayed(s);
 		const times: number[] = [];
 		for (let i = 0; i < reps; i++) {
 			const t0 = performance.now();
-			await conn.replay(s);
+			await conn.query(statement);
 			times.push(performance.now() - t0);
 		}
 		ms.push(times.sort((a, b) => a - b)[Math.floor(times.length / 2)]);

@@ -6,7 +6,7 @@
  * everywhere), so it reads CSV, Parquet and JSON files by path itself. It uses every core.
  * Never imported by browser code.
  */
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { tableFromIPC, Type, type DataType } from 'apache-arrow';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
 import { ident, join, sql, type Sql } from './sql';
@@ -28,15 +28,13 @@ export class NativeConnector implements Connector {
 	}
 
 	async query<T extends object = Row>(q: Sql): Promise<T[]> {
-		const { text, params } = q;
-		const reader = await this.conn.runAndReadAll(text, params.length ? (params as Value[]) : undefined);
+		const reader = await this.conn.runAndReadAll(q.text, ...bound(q.params));
 		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
 		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
 	}
 
 	async exec(q: Sql): Promise<void> {
-		const { text, params } = q;
-		await this.conn.run(text, params.length ? (params as Value[]) : undefined);
+		await this.conn.run(q.text, ...bound(q.params));
 	}
 
 	/**
@@ -76,6 +74,17 @@ export class NativeConnector implements Connector {
 	close(): void {
 		this.conn.closeSync();
 	}
+}
+
+/**
+ * Values and types to bind. A null is bound as a VARCHAR NULL: node-api cannot infer a type for an
+ * untyped null ("Cannot create values of type ANY"), and DuckDB casts a VARCHAR NULL to whatever the
+ * statement needs, as the wasm engine does. Other values keep node-api's inference.
+ */
+function bound(params: readonly Value[]): [Value[] | undefined, DuckDBType[] | undefined] {
+	if (!params.length) return [undefined, undefined];
+	const types = params.map((p) => (p === null ? VARCHAR : undefined));
+	return [params as Value[], types.some(Boolean) ? (types as DuckDBType[]) : undefined];
 }
 
 /** DuckDB column type for an Arrow type (the canonical model uses only these). */
