@@ -19,7 +19,7 @@ commands:
          [--model ml|reml] [--random intercept|slope] [--json]   outcome statistics
   bundle <file> --site NAME --out FILE [--by COL,…] [--min-cell N] [--review FILE]
                                                         aggregates a clinic may share with a network
-  pool <bundle>… [--json]                               pool site bundles (sections + meta-analysis)
+  pool <bundle>… [--json] [--min-cell N]                pool site bundles (sections + meta-analysis)
 `;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {

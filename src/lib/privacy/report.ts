@@ -83,13 +83,17 @@ export interface Sections {
 
 const SPECS = { trajectories: TRAJECTORIES, response: RESPONSE, remission: REMISSION, reliable_change: RELIABLE_CHANGE, durability: DURABILITY, attrition: ATTRITION };
 
+type SectionName = keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank' | 'mmrm_means';
+
 /**
  * Every section published together (a report, the overview's downloads) as one export: each
  * table's rows as exported, the Kaplan–Meier summary without its steps (`survival`), the steps
- * as a life table (`life_table`: `step` rows; one `step: false` total row per group) and the
+ * as a life table (`life_table`: `step` rows; one `step: false` total row per group), the
  * log-rank observed counts per group (`log_rank`), and MMRM least-squares means (`mmrm_means`).
+ * `more` are other tables of the same export (declaring `same` cells with the sections): their
+ * rows as exported, in order.
  */
-export function protectSections(s: Sections, minCell = MIN_CELL): Record<keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank' | 'mmrm_means', Exported<Protected<Row>>> {
+export function protectSections(s: Sections, minCell = MIN_CELL, more: { spec: TableSpec; rows: Row[] }[] = []): Record<SectionName, Exported<Protected<Row>>> & { more: Exported<Protected<Row>>[] } {
 	const rows = (x: unknown) => (x ?? []) as Row[];
 	const tables: [string, TableSpec, Row[]][] = [
 		...Object.entries(SPECS).map(([k, spec]) => [k, spec, rows(s[k as keyof typeof SPECS])] as [string, TableSpec, Row[]]),
@@ -98,8 +102,37 @@ export function protectSections(s: Sections, minCell = MIN_CELL): Record<keyof t
 		['log_rank', LOG_RANK, (s.log_rank ?? []).flatMap((t) => t.groups.map((g, i) => ({ instrument: t.instrument, group: g, observed: t.observed[i] })))],
 		['mmrm_means', MMRM_MEANS, s.mmrm_means ?? []]
 	];
-	const out = protectTables(tables.map(([, spec, r]) => ({ spec, rows: r })), minCell);
-	return Object.fromEntries(tables.map(([k], i) => [k, out[i]])) as never;
+	const out = protectTables([...tables.map(([, spec, r]) => ({ spec, rows: r })), ...more], minCell);
+	return { ...Object.fromEntries(tables.map(([k], i) => [k, out[i]])), more: out.slice(tables.length) } as never;
+}
+
+/** The sections of a report as shared: the policy's rows back in the report's shapes (KM steps in `points`, log-rank vectors). */
+export function sharedSections(e: ReturnType<typeof protectSections>, logRank: LogRankRow[]): Pick<SharedReport, Section | 'survival' | 'log_rank'> {
+	const [life, lr] = [e.life_table.rows, e.log_rank.rows];
+	const steps = (instrument: unknown, group: unknown) => life.filter((p) => p.step === true && p.instrument === instrument && p.group === group);
+	return {
+		trajectories: e.trajectories.rows as never,
+		response: e.response.rows as never,
+		remission: e.remission.rows as never,
+		reliable_change: e.reliable_change.rows as never,
+		durability: e.durability.rows as never,
+		attrition: e.attrition.rows as never,
+		survival: e.survival.rows.map((s) => ({
+			...s,
+			points: steps(s.instrument, s.group).map(({ instrument: _i, group: _g, step: _s, at_risk, suppressed_fields, ...p }) => ({
+				...p,
+				atRisk: at_risk,
+				suppressed_fields: (suppressed_fields as string[]).map((f) => (f === 'at_risk' ? 'atRisk' : f))
+			}))
+		})) as never,
+		// Σ expected = Σ observed: expected is withheld with any observed count of its test
+		log_rank: logRank.map((t) => {
+			const mine = lr.filter((x) => x.instrument === t.instrument);
+			const observed = t.groups.map((g) => (mine.find((x) => x.group === g)?.observed ?? null) as number | null);
+			const hidden = observed.some((o) => o === null);
+			return { ...t, observed, expected: hidden ? null : t.expected, suppressed: hidden };
+		})
+	};
 }
 
 /** The reason an MMRM is withheld whole (a group or the whole fit under `minCell`), or null. */
@@ -153,32 +186,10 @@ export function protectMmrm(m: MmrmRow, minCell: number, means?: readonly Protec
 /** The report with small cells withheld (for sharing/export). */
 export function protectReport(r: Report, minCell: number): SharedReport {
 	const e = protectSections({ ...r, mmrm_means: mmrmMeanRows(r.models, minCell) }, minCell);
-	const [life, lr] = [e.life_table.rows, e.log_rank.rows];
-	const steps = (instrument: unknown, group: unknown) => life.filter((p) => p.step === true && p.instrument === instrument && p.group === group);
 	return {
 		...r,
 		meta: { ...r.meta, min_cell: minCell },
-		trajectories: e.trajectories.rows as never,
-		response: e.response.rows as never,
-		remission: e.remission.rows as never,
-		reliable_change: e.reliable_change.rows as never,
-		durability: e.durability.rows as never,
-		attrition: e.attrition.rows as never,
-		survival: e.survival.rows.map((s) => ({
-			...s,
-			points: steps(s.instrument, s.group).map(({ instrument: _i, group: _g, step: _s, at_risk, suppressed_fields, ...p }) => ({
-				...p,
-				atRisk: at_risk,
-				suppressed_fields: (suppressed_fields as string[]).map((f) => (f === 'at_risk' ? 'atRisk' : f))
-			}))
-		})) as never,
-		// Σ expected = Σ observed: expected is withheld with any observed count of its test
-		log_rank: r.log_rank.map((t) => {
-			const mine = lr.filter((x) => x.instrument === t.instrument);
-			const observed = t.groups.map((g) => (mine.find((x) => x.group === g)?.observed ?? null) as number | null);
-			const hidden = observed.some((o) => o === null);
-			return { ...t, observed, expected: hidden ? null : t.expected, suppressed: hidden };
-		}),
+		...sharedSections(e, r.log_rank),
 		models: r.models.map((m) => ('ls_means' in m ? protectMmrm(m, minCell, e.mmrm_means.rows) : protectModel(m, minCell)))
 	};
 }

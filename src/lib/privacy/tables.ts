@@ -74,7 +74,11 @@ function rateSpec(name: string, analysed: string): TableSpec {
 			{ kind: 'fields', parts: ['count'], total: 'n', complete: false },
 			{ kind: 'groups', group: 'group', by: ['instrument'], totalKnown: true }
 		],
-		same: [{ field: 'n', as: analysed, by: ['instrument', 'group'] }]
+		same: [
+			{ field: 'n', as: analysed, by: ['instrument', 'group'] },
+			// the pooled network report prints the same count beside its sites' (privacy/pool.ts)
+			{ field: 'count', as: `${name}-count`, by: ['instrument', 'group'] }
+		]
 	};
 }
 /** Response: analysed = baseline > 0 and an end score. */
