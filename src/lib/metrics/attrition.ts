@@ -3,10 +3,11 @@
  * Counts are of client-series with an observed (non-null) score there.
  */
 import type { Connector } from '../engine/connector';
-import { sql } from '../engine/sql';
-import { DEFINITIONS } from './definitions';
+import { ident, sql, type Sql } from '../engine/sql';
+import { DEFINITIONS, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
-import { summaryAttrition } from './summary-metrics';
+import { clientSeriesCtes, groupCodesCte } from './summary-read';
+import type { SummaryScope } from './summaries';
 
 export interface AttritionRow {
 	instrument: string;
@@ -35,7 +36,8 @@ export interface AttritionRow {
  */
 export async function attrition(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<AttritionRow>> {
 	const p = await prepare(conn, opts);
-	const { sql: q, rows: raw, derived } = p.summary ? { ...(await summaryAttrition(conn, p.summary, p.settings, GROUP_ORDER)), derived: [] } : await fromRows(conn, p);
+	const { sql: q, derived } = p.summary ? fromSummaries(p.summary, p.settings) : await fromRows(conn, p);
+	const raw = await conn.query<Omit<AttritionRow, 'share' | 'definition'>>(q);
 	const atBaseline = new Map(raw.filter((r) => r.phase === 'baseline').map((r) => [`${r.instrument}\u0001${r.group}`, r.clients]));
 	const rows = raw.map((r) => {
 		const b = atBaseline.get(`${r.instrument}\u0001${r.group}`);
@@ -44,16 +46,42 @@ export async function attrition(conn: Connector, opts: MetricOptions = {}): Prom
 	return { rows, sql: q, derived, definition: DEFINITIONS.attrition, path: p.path };
 }
 
-/** The attrition counts from the score rows (the summaries' `summaryAttrition` gives the same). */
+/** The attrition counts from the score rows. */
 async function fromRows(conn: Connector, p: Prepared) {
 	const src = await summarySource(conn, p);
 	const q = sql`${src.ctes},
-counts AS (
-  SELECT b.instrument, b.grp, b.phase, b.session, b.week,
+${countsWith(sql`SELECT b.instrument, b.grp, b.phase, b.session, b.week,
     count(DISTINCT (b.client_id, b.series))::INTEGER AS clients,
     count(DISTINCT (b.client_id, b.series)) FILTER (WHERE cs.baseline IS NOT NULL)::INTEGER AS with_baseline
   FROM base b LEFT JOIN cs USING (instrument, grp, client_id, series)
-  GROUP BY b.instrument, b.grp, b.phase, b.session, b.week
+  GROUP BY b.instrument, b.grp, b.phase, b.session, b.week`)}`;
+	return { sql: q, derived: src.derived };
+}
+
+/** The same counts from the dataset's summaries: the cube's counts per timepoint, end and completed from `cs`. */
+function fromSummaries(scope: SummaryScope, s: Settings) {
+	const S = scope.summaries;
+	const q = sql`${clientSeriesCtes(scope, s, { planned: true })},
+${groupCodesCte()},
+sum_agg AS (
+  SELECT gid, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
+  FROM ${ident(S.cube)} JOIN sum_kg USING (cell)
+  WHERE tp IN (SELECT tp FROM ${ident(S.timepoints)} WHERE ${scope.instrumentWhere})
+  GROUP BY gid, tp
+),
+${countsWith(sql`SELECT t.instrument, sum_g.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline
+  FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)`)}`;
+	return { sql: q, derived: [] };
+}
+
+/**
+ * `counts AS (…)` and the ordered result: `perTimepoint` (client-series observed at each baseline,
+ * session and follow-up timepoint) and, from the client-series summary `cs`, the end-of-series and
+ * completed steps.
+ */
+function countsWith(perTimepoint: Sql): Sql {
+	return sql`counts AS (
+  ${perTimepoint}
   UNION ALL
   SELECT instrument, grp, 'end', NULL, NULL, count(*) FILTER (WHERE last_score IS NOT NULL)::INTEGER,
     count(*) FILTER (WHERE last_score IS NOT NULL AND baseline IS NOT NULL)::INTEGER FROM cs GROUP BY instrument, grp
@@ -63,5 +91,4 @@ counts AS (
 )
 SELECT instrument, grp AS "group", phase, session, week, clients, with_baseline FROM counts
 ORDER BY instrument, ${GROUP_ORDER}, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 WHEN 'end' THEN 2 WHEN 'completed' THEN 3 ELSE 4 END, session, week`;
-	return { sql: q, rows: await conn.query<Omit<AttritionRow, 'share' | 'definition'>>(q), derived: src.derived };
 }

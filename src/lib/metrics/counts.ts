@@ -4,8 +4,8 @@
  * has its own n.
  */
 import type { Connector } from '../engine/connector';
-import { sql } from '../engine/sql';
-import { summaryCounts } from './summary-metrics';
+import { ident, sql, type Sql } from '../engine/sql';
+import { cellsCte } from './summary-read';
 import { ALL_GROUPS, prepare, type MetricOptions, type MetricResult } from './source';
 
 /** Counts of one instrument, or of all instruments together (`instrument` = `(all)`). */
@@ -27,23 +27,28 @@ export interface CountRow {
  */
 export async function cohortCounts(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CountRow>> {
 	const p = await prepare(conn, { ...opts, groupBy: null });
-	if (p.summary) {
-		const { sql: q, rows } = await summaryCounts(conn, p.summary);
-		return { rows, sql: q, path: p.path };
-	}
 	// One GROUPING SETS pass instead of a query per instrument; series keys are (client, series) pairs.
-	// The distinct client-series per instrument are found first, so the DISTINCT counts run over
-	// roughly a tenth of the score rows.
-	const q = sql`WITH cs AS (
+	// The distinct client-series per instrument are found first (from the summaries' `cs` table, or
+	// from the score rows), so the DISTINCT counts run over roughly a tenth of the score rows.
+	const q = p.summary
+		? sql`WITH ${cellsCte(p.summary)},
+c AS (SELECT instrument, client_no, series FROM ${ident(p.summary.summaries.cs)} JOIN sum_k USING (cell) WHERE ${p.summary.instrumentWhere})
+${countsOf(sql`c`, sql`client_no`)}`
+		: sql`WITH cs AS (
   SELECT DISTINCT instrument, client_id, series FROM ${p.relation} WHERE ${p.where} AND score IS NOT NULL
 )
-SELECT coalesce(instrument, ${ALL_GROUPS}) AS instrument,
-  count(DISTINCT client_id)::INTEGER AS clients,
-  count(DISTINCT (client_id, series))::INTEGER AS series,
-  count(DISTINCT (client_id, series)) FILTER (WHERE series = 1)::INTEGER AS first_series,
-  count(DISTINCT (client_id, series)) FILTER (WHERE series > 1)::INTEGER AS booster_series
-FROM cs
+${countsOf(sql`cs`, sql`client_id`)}`;
+	return { rows: await conn.query<CountRow>(q), sql: q, path: p.path };
+}
+
+/** The counts over `series`' client-series (columns instrument, `client`, series). */
+function countsOf(series: Sql, client: Sql): Sql {
+	return sql`SELECT coalesce(instrument, ${ALL_GROUPS}) AS instrument,
+  count(DISTINCT ${client})::INTEGER AS clients,
+  count(DISTINCT (${client}, series))::INTEGER AS series,
+  count(DISTINCT (${client}, series)) FILTER (WHERE series = 1)::INTEGER AS first_series,
+  count(DISTINCT (${client}, series)) FILTER (WHERE series > 1)::INTEGER AS booster_series
+FROM ${series}
 GROUP BY GROUPING SETS ((instrument), ())
 ORDER BY grouping(instrument) DESC, 1`;
-	return { rows: await conn.query<CountRow>(q), sql: q, path: p.path };
 }

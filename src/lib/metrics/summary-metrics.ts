@@ -2,62 +2,19 @@
  * The summary path of the metrics that read more than the client-series summary: each returns the
  * statement it ran and the same rows (same columns, same order) the score-row statement of its
  * metric returns, so the metric finishes both alike. See summaries.ts for when this path applies.
+ * (Counts and attrition build both paths from one shared statement in counts.ts and attrition.ts.)
  */
 import type { Connector } from '../engine/connector';
-import { ident, sql, type Sql } from '../engine/sql';
+import { sql } from '../engine/sql';
 import type { Settings } from './definitions';
 import { responds } from './source';
-import { clientSeriesCtes, cellsCte, cubeCountsSql, distributions, groupCodesCte, locfCountsSql, type ScoreCount } from './summary-read';
+import { clientSeriesCtes, cubeCountsSql, distributions, locfCountsSql, type ScoreCount } from './summary-read';
 import type { SummaryScope } from './summaries';
-
-const ALL = '(all)';
 
 /** Trajectory rows (observed cases, or LOCF) before the CI: n, mean, SD, quartiles, min, max. */
 export async function summaryTrajectories(conn: Connector, scope: SummaryScope, s: Settings, locf: boolean) {
 	const q = locf ? locfCountsSql(scope, s) : cubeCountsSql(scope);
 	return { sql: q, rows: distributions(await conn.query<ScoreCount>(q)) };
-}
-
-/** Cohort counts: clients and client-series with a score, per instrument and over all of them. */
-export async function summaryCounts(conn: Connector, scope: SummaryScope) {
-	const q = sql`WITH ${cellsCte(scope)},
-c AS (SELECT instrument, client_no, series FROM ${ident(scope.summaries.cs)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere})
-SELECT coalesce(instrument, ${ALL}) AS instrument,
-  count(DISTINCT client_no)::INTEGER AS clients,
-  count(DISTINCT (client_no, series))::INTEGER AS series,
-  count(DISTINCT (client_no, series)) FILTER (WHERE series = 1)::INTEGER AS first_series,
-  count(DISTINCT (client_no, series)) FILTER (WHERE series > 1)::INTEGER AS booster_series
-FROM c
-GROUP BY GROUPING SETS ((instrument), ())
-ORDER BY grouping(instrument) DESC, 1`;
-	return { sql: q, rows: await conn.query<{ instrument: string; clients: number; series: number; first_series: number; booster_series: number }>(q) };
-}
-
-/** Attrition counts per step (before shares): the cube's counts per timepoint, end and completed from `cs`. */
-export async function summaryAttrition(conn: Connector, scope: SummaryScope, s: Settings, groupOrder: Sql) {
-	const S = scope.summaries;
-	const q = sql`${clientSeriesCtes(scope, s, { planned: true })},
-${groupCodesCte()},
-sum_agg AS (
-  SELECT gid, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
-  FROM ${ident(S.cube)} JOIN sum_kg USING (cell)
-  WHERE tp IN (SELECT tp FROM ${ident(S.timepoints)} WHERE ${scope.instrumentWhere})
-  GROUP BY gid, tp
-),
-counts AS (
-  SELECT t.instrument, sum_g.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline
-  FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)
-  UNION ALL
-  SELECT instrument, grp, 'end', NULL, NULL, count(*) FILTER (WHERE last_score IS NOT NULL)::INTEGER,
-    count(*) FILTER (WHERE last_score IS NOT NULL AND baseline IS NOT NULL)::INTEGER FROM cs GROUP BY instrument, grp
-  UNION ALL
-  SELECT instrument, grp, 'completed', max(planned_session), NULL, count(*) FILTER (WHERE planned_score IS NOT NULL)::INTEGER,
-    count(*) FILTER (WHERE planned_score IS NOT NULL AND baseline IS NOT NULL)::INTEGER FROM cs GROUP BY instrument, grp
-)
-SELECT instrument, grp AS "group", phase, session, week, clients, with_baseline FROM counts
-ORDER BY instrument, ${groupOrder}, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 WHEN 'end' THEN 2 WHEN 'completed' THEN 3 ELSE 4 END, session, week`;
-	type Row = { instrument: string; group: string; phase: 'baseline' | 'session' | 'end' | 'completed' | 'followup'; session: number | null; week: number | null; clients: number; with_baseline: number };
-	return { sql: q, rows: await conn.query<Row>(q) };
 }
 
 /** End-of-series responders (the durability definition), from `cs`. */
