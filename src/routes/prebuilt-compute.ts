@@ -6,17 +6,18 @@
 import type { Connector } from '../lib/engine/connector';
 import { createDemoTables, type DemoFiles } from '../lib/data/demo-table';
 import { createDatasetViews } from '../lib/metrics/views';
-import { isInstrumentId } from '../lib/instruments/definitions';
+import { outcomeInstruments } from '../lib/instruments/definitions';
 import { sql } from '../lib/engine/sql';
 import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
 
 export async function computePrebuilt(conn: Connector, files: DemoFiles, demoAssets: string[]): Promise<PrebuiltOverview> {
 	const { sessionsTable } = await createDemoTables(conn, 'ds_demo', files);
 	await createDatasetViews(conn, 'ds_demo', sessionsTable);
-	// the instruments the app lists for a dataset (app.svelte.ts describe(): every instrument of its table)
+	// the instruments the app knows for a dataset (app.svelte.ts describe(): every instrument of its table);
+	// the page lists the outcome ones and starts on the first
 	const rows = await conn.query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ds_demo ORDER BY instrument`);
 	const instruments = rows.map((r) => r.instrument);
-	const instrument = instruments.filter(isInstrumentId)[0];
+	const instrument = outcomeInstruments(instruments)[0];
 	const m = overviewMetrics(conn, {}, instrument);
 	const results = {} as Record<string, unknown>;
 	for (const k of OVERVIEW_ORDER) results[k] = await m[k]();

@@ -52,6 +52,17 @@ async function ready(page: Page, url = '/') {
 	await expect(page.getByTestId('response-by-route').locator('g.bar')).not.toHaveCount(0);
 }
 
+test('the overview lists outcome instruments only; the status line counts their scores', async ({ page }) => {
+	await ready(page);
+	// the demo also holds CADSS, MEQ-30 and EBI rows (data/demo-acute.csv): safety/experience scales, on /safety
+	const outcome = [...new Set(CSV.map((r) => r.instrument))].sort();
+	expect(outcome).toEqual(['bdi2', 'hama']);
+	await expect(page.getByTestId('instrument').locator('option')).toHaveText(['BDI-II', 'HAM-A']);
+	await expect(page.locator('[data-testid^="tiles-"]')).toHaveCount(2);
+	await expect(page.locator('[data-testid^="trajectory-"]')).toHaveCount(2);
+	await expect(page.getByTestId('engine-status')).toContainText(`${CSV.length.toLocaleString('en-US')} scores`);
+});
+
 test('tiles and rate bars match response counts computed from the CSV', async ({ page }) => {
 	await ready(page);
 	const all = responseOf(() => true);

@@ -294,6 +294,14 @@ export function idsOfKind(kind: InstrumentKind): InstrumentId[] {
 /** Instruments that response, remission and reliable change apply to. */
 export const OUTCOME_IDS = idsOfKind('outcome');
 
+/**
+ * The outcome instruments among a dataset's `ids`, in their order: what the outcome views (/, /compare)
+ * list. Safety and experience scales (CADSS, MEQ-30, EBI) are not in `scores` and have no outcome figures.
+ */
+export function outcomeInstruments(ids: readonly string[]): InstrumentId[] {
+	return ids.filter((id): id is InstrumentId => isInstrumentId(id) && INSTRUMENTS[id].kind === 'outcome');
+}
+
 /** Largest item count over all instruments: the canonical table has item_1..item_MAX_ITEMS. */
 export const MAX_ITEMS = Math.max(...Object.values(INSTRUMENTS).map((d) => d.items));
 
