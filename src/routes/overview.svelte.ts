@@ -3,8 +3,8 @@
  * the filters, the instrument or the data change. Queries are grouped by route once and shared:
  * the rate tiles read the `(all)` rows of the same response/remission results the bars draw, and
  * the completion tile sums the attrition rows the funnel draws, so no route is queried alone.
- * `exported()` runs the privacy policy over every table of the page at once (when a CSV is asked
- * for), so a count withheld in one download is not printed in another.
+ * `exported()` runs the privacy policy over every table of the page at once (the flow diagram's
+ * drawing and every CSV), so a count withheld in one download is not printed in another.
  */
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
@@ -16,6 +16,7 @@ import type { Filters } from '$lib/metrics/filters';
 import type { SettingsInput } from '$lib/metrics/definitions';
 import type { RateRow } from '$lib/metrics/rates';
 import { ALL_GROUPS, type MetricResult } from '$lib/metrics/source';
+import { MIN_CELL } from '$lib/privacy/policy';
 import { protectSections } from '$lib/privacy/report';
 import type { TrajectoryRow } from '$lib/metrics/trajectories';
 import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
@@ -40,8 +41,8 @@ export class OverviewData {
 	/** True once live results were requested (a prebuilt view arriving later is then ignored). */
 	live = false;
 
-	/** Every table of the page as the privacy policy lets it leave the app. */
-	exported() {
+	/** Every table of the page as the privacy policy lets it leave the app (the flow diagram too). */
+	exported(minCell = MIN_CELL) {
 		return protectSections({
 			trajectories: this.trajectories.rows,
 			response: this.response.rows,
@@ -49,8 +50,9 @@ export class OverviewData {
 			durability: this.durability.rows,
 			attrition: this.attrition.rows,
 			survival: this.survival.rows,
-			log_rank: this.logRank.rows
-		});
+			log_rank: this.logRank.rows,
+			flow: this.flow.rows
+		}, minCell);
 	}
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */

@@ -5,12 +5,15 @@
  * least-squares mean n is attrition's with-baseline count at that session: one cell).
  */
 import type { LogRankRow, SurvivalRow } from '../metrics/durability';
+import type { FlowStep } from '../metrics/flow';
+import { ALL_GROUPS } from '../metrics/source';
 import type { ModelRow } from '../metrics/models';
 import type { MmrmRow } from '../metrics/mmrm';
 import type { Report } from '../metrics/report';
 import { MIN_CELL, protect, protectTables, type Exported, type Protected } from './policy';
 import type { Row, TableSpec } from './spec';
-import { ATTRITION, DURABILITY, LIFE_TABLE, LOG_RANK, MMRM_MEANS, RELIABLE_CHANGE, REMISSION, RESPONSE, SURVIVAL, TRAJECTORIES } from './tables';
+import { flowRows } from './flow';
+import { ATTRITION, DURABILITY, FLOW, LIFE_TABLE, LOG_RANK, MMRM_MEANS, RELIABLE_CHANGE, REMISSION, RESPONSE, SURVIVAL, TRAJECTORIES } from './tables';
 
 type Section = 'trajectories' | 'response' | 'remission' | 'reliable_change' | 'durability' | 'attrition';
 
@@ -79,17 +82,20 @@ export interface Sections {
 	log_rank?: Report['log_rank'];
 	/** MMRM least-squares means, one row per instrument × session × group (`mmrmMeanRows`). */
 	mmrm_means?: Row[];
+	/** Flow diagram steps (the overview's flow is ungrouped: group `all`). */
+	flow?: FlowStep[];
 }
 
 const SPECS = { trajectories: TRAJECTORIES, response: RESPONSE, remission: REMISSION, reliable_change: RELIABLE_CHANGE, durability: DURABILITY, attrition: ATTRITION };
 
-type SectionName = keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank' | 'mmrm_means';
+type SectionName = keyof typeof SPECS | 'survival' | 'life_table' | 'log_rank' | 'mmrm_means' | 'flow';
 
 /**
  * Every section published together (a report, the overview's downloads) as one export: each
  * table's rows as exported, the Kaplan–Meier summary without its steps (`survival`), the steps
  * as a life table (`life_table`: `step` rows; one `step: false` total row per group), the
- * log-rank observed counts per group (`log_rank`), and MMRM least-squares means (`mmrm_means`).
+ * log-rank observed counts per group (`log_rank`), MMRM least-squares means (`mmrm_means`) and
+ * the flow diagram (`flow`, rows of `flowRows`: its end-of-series step is the remission n).
  * `more` are other tables of the same export (declaring `same` cells with the sections): their
  * rows as exported, in order.
  */
@@ -100,7 +106,9 @@ export function protectSections(s: Sections, minCell = MIN_CELL, more: { spec: T
 		['survival', SURVIVAL, (s.survival ?? []).map(({ points: _p, ...x }) => x) as unknown as Row[]],
 		['life_table', LIFE_TABLE, lifeTable(s.survival ?? [])],
 		['log_rank', LOG_RANK, (s.log_rank ?? []).flatMap((t) => t.groups.map((g, i) => ({ instrument: t.instrument, group: g, observed: t.observed[i] })))],
-		['mmrm_means', MMRM_MEANS, s.mmrm_means ?? []]
+		['mmrm_means', MMRM_MEANS, s.mmrm_means ?? []],
+		// an ungrouped flow counts every group: its end step is the (all) row's analysed n
+		['flow', FLOW, flowRows(s.flow ?? []).map((r) => (r.group === 'all' ? { ...r, group: ALL_GROUPS } : r))]
 	];
 	const out = protectTables([...tables.map(([, spec, r]) => ({ spec, rows: r })), ...more], minCell);
 	return { ...Object.fromEntries(tables.map(([k], i) => [k, out[i]])), more: out.slice(tables.length) } as never;

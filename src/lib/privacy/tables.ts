@@ -204,11 +204,16 @@ export const COHORT_RATES: TableSpec = {
 /** A table without counts (e.g. a model's coefficients once the model passed `protectModel`). */
 export const NO_COUNTS: TableSpec = { name: 'no_counts', counts: [] };
 
-/** Flow diagram: each step's n plus those who left since the step it is counted from = that step's n. */
+/**
+ * Flow diagram (rows of privacy/flow.ts `flowRows`): each step's n plus those who left since the
+ * step it is counted from = that step's n; the end-of-series step counts the analysed
+ * client-series (the remission and reliable-change n printed beside it).
+ */
 export const FLOW: TableSpec = {
 	name: 'flow',
 	counts: ['n', 'left'],
-	slices: [{ kind: 'link', by: ['instrument', 'group'], id: 'index', ref: 'from', parts: ['n', 'left'], total: 'n' }]
+	slices: [{ kind: 'link', by: ['instrument', 'group'], id: 'index', ref: 'from', parts: ['n', 'left'], total: 'n' }],
+	same: [{ field: 'n', where: { kind: 'end' }, as: 'analysed', by: ['instrument', 'group'] }]
 };
 
 /**
