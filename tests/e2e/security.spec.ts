@@ -158,9 +158,11 @@ test.describe('storage faults', () => {
 		await page.goto('/data');
 		await ready(page);
 		await importAndKeep(page, { name: 'good.csv', mimeType: 'text/csv', buffer: csv(['G1,iv,gad7,baseline,0,,15', 'G1,iv,gad7,session,1,,9']) }, 'Good one');
-		await expect(page.getByRole('status')).toContainText('kept in this browser');
+		await expect(page.getByRole('status').filter({ hasText: '“Good one”' })).toContainText('kept in this browser');
 		await importAndKeep(page, { name: 'bad.csv', mimeType: 'text/csv', buffer: csv(['X1,iv,phq9,baseline,0,,20', 'X1,iv,phq9,session,1,,10', 'X2,im,phq9,baseline,0,,22']) }, 'Will break');
 		await expect(page.getByTestId('engine-status')).toContainText('Will break');
+		// The DuckDB import path shows the dataset first and keeps it right after: wait until it is kept.
+		await expect(page.getByRole('status').filter({ hasText: '“Will break”' })).toContainText('kept in this browser');
 		// flip bytes in the active dataset's data file (a DuckDB database file), as a disk or browser fault would
 		await page.evaluate(async () => {
 			const datasets = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets');
@@ -175,7 +177,9 @@ test.describe('storage faults', () => {
 				const w = await handle.createWritable();
 				await w.write(bytes);
 				await w.close();
+				return;
 			}
+			throw new Error('“Will break” is not kept');
 		});
 		await page.reload();
 		await ready(page);
