@@ -5,14 +5,14 @@
  * `startApply` exposes the same work in steps so `importFile` can report progress and be cancelled.
  */
 import { ScoreRowSchema } from '../model/schema';
-import { applyAttributes, prepareAttributes, resolveAttributes } from './attributes';
-import { detectIdentifiers } from './deid';
+import { applyAttributes, prepareAttributes } from './attributes';
 import type { Mapping } from './mapping';
-import { buildScore, hasValue, prepareVisitOrder, resolveMeasure, routeOf, type ResolvedMeasure } from './record';
-import { col, fillByClient, readValue, resolveSource, sourceColumn, type Ctx } from './sources';
-import { TableChecks, type Warning } from './checks';
+import { buildScore, hasValue, prepareVisitOrder, routeOf } from './record';
+import { resolveMapping } from './resolve';
+import { fillByClient, readValue, sourceColumn } from './sources';
+import { TableChecks } from './checks';
 import type { CanonicalRow, ImportOutcome, ImportReport, RawTable } from './types';
-import { cellNumber, cellText, DEFAULT_MISSING } from './values';
+import { cellNumber, cellText } from './values';
 
 /** An import in progress: call `step` until it returns true, then `finish`. */
 export interface ApplyRun {
@@ -35,26 +35,7 @@ export function applyMapping(raw: RawTable, mapping: Mapping): ImportOutcome {
 
 /** Set up an import of `raw` with `mapping` (see applyMapping) without processing rows yet. */
 export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
-	const columns = renamed(raw, mapping);
-	const ctx: Ctx = {
-		index: new Map(columns.map((c, i) => [c, i])),
-		missing: new Set([...DEFAULT_MISSING, ...(mapping.format?.missing ?? [])]),
-		decimalComma: mapping.format?.decimal_comma ?? (raw.delimiter !== undefined && raw.delimiter !== ',')
-	};
-	const table: RawTable = { ...raw, columns };
-	const identifiers = detectIdentifiers(table);
-	const flagged = new Map(identifiers.map((f) => [f.column, f.reason]));
-	const insisted = new Set(mapping.include_identifiers ?? []);
-	const warnings: Warning[] = [];
-
-	const clientIdx = col(ctx, mapping.client_id);
-	if (flagged.has(mapping.client_id))
-		warnings.push({ line: null, client_id: null, reason: `the client id column "${mapping.client_id}" looks like an identifier (${flagged.get(mapping.client_id)}); use a study code instead` });
-	const series = resolveSource(ctx, mapping.series, '1');
-	const route = resolveSource(ctx, mapping.route, null);
-	const measures: ResolvedMeasure[] = mapping.measures.map((m) => resolveMeasure(ctx, m));
-	const { attrs, extraColumns, dropped } = resolveAttributes(mapping.attributes ?? [], ctx, flagged, insisted);
-	for (const d of dropped) warnings.push({ line: null, client_id: null, reason: d });
+	const { table, ctx, identifiers, warnings, clientIdx, series, route, measures, attrs, extraColumns } = resolveMapping(raw, mapping);
 	fillByClient(table, ctx, clientIdx, [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])]);
 	const clientKey = (row: (typeof raw.rows)[number]): string | null => {
 		const c = cellText(row[clientIdx], ctx.missing);
@@ -172,11 +153,4 @@ export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
 			return { rows, extraColumns, report, mapping, unknownLabels };
 		}
 	};
-}
-
-/** Column names after the mapping's `format.column_names` (for files without a header row). */
-function renamed(raw: RawTable, mapping: Mapping): string[] {
-	const names = mapping.format?.column_names;
-	if (!names || raw.header !== false) return raw.columns;
-	return raw.columns.map((c, i) => names[i] ?? c);
 }

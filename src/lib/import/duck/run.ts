@@ -8,14 +8,10 @@
 import { CANONICAL_COLUMNS, CANONICAL_SQL_TYPES } from '../../model/schema';
 import type { Connector } from '../../engine/connector';
 import { ident, join, list, sql, type Sql } from '../../engine/sql';
-import { resolveAttributes } from '../attributes';
 import { JUMP_SHARE, type Warning } from '../checks';
-import { detectIdentifiers } from '../deid';
 import type { Mapping } from '../mapping';
-import { resolveMeasure } from '../record';
-import { col, resolveSource, type Ctx } from '../sources';
+import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
-import { DEFAULT_MISSING } from '../values';
 import { distinctTexts, UseJavaScript } from './dict';
 import { Dictionaries } from './lookups';
 import type { PreparedCsv } from './prepare';
@@ -41,24 +37,7 @@ let imports = 0;
  * the file or mapping needs the JavaScript path (nothing is left behind then).
  */
 export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string): Promise<EngineImport> {
-	const names = mapping.format?.column_names;
-	const columns = names && !csv.header ? csv.head.columns.map((c, i) => names[i] ?? c) : csv.head.columns;
-	const ctx: Ctx = {
-		index: new Map(columns.map((c, i) => [c, i])),
-		missing: new Set([...DEFAULT_MISSING, ...(mapping.format?.missing ?? [])]),
-		decimalComma: mapping.format?.decimal_comma ?? csv.delimiter !== ','
-	};
-	const identifiers = detectIdentifiers({ ...csv.head, columns });
-	const flagged = new Map(identifiers.map((f) => [f.column, f.reason]));
-	const warnings: Warning[] = [];
-	const clientIdx = col(ctx, mapping.client_id);
-	if (flagged.has(mapping.client_id))
-		warnings.push({ line: null, client_id: null, reason: `the client id column "${mapping.client_id}" looks like an identifier (${flagged.get(mapping.client_id)}); use a study code instead` });
-	const series = resolveSource(ctx, mapping.series, '1');
-	const route = resolveSource(ctx, mapping.route, null);
-	const measures = mapping.measures.map((m) => resolveMeasure(ctx, m));
-	const { attrs, extraColumns, dropped } = resolveAttributes(mapping.attributes ?? [], ctx, flagged, new Set(mapping.include_identifiers ?? []));
-	for (const d of dropped) warnings.push({ line: null, client_id: null, reason: d });
+	const { ctx, identifiers, warnings, clientIdx, series, route, measures, attrs, extraColumns } = resolveMapping(csv.head, mapping);
 	if (attrs.some((a) => a.start || a.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or relative days)');
 	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])])
 		if (s.kind === 'box' || (s.kind === 'col' && s.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or REDCap checkboxes)');
