@@ -6,7 +6,8 @@
  */
 import { Bool, Float64, Int32, makeData, makeVector, Table, tableToIPC, Utf8 } from 'apache-arrow';
 import type { Connector, Value } from '../../engine/connector';
-import { ident, join, sql, type Sql } from '../../engine/sql';
+import { ident, join, list, sql, type Sql } from '../../engine/sql';
+import { cellText } from '../values';
 
 export type DictType = 'text' | 'double' | 'int' | 'bool';
 
@@ -19,7 +20,8 @@ export class UseJavaScript extends Error {
 }
 
 /**
- * Distinct non-null texts of each of `columns` (cell column names by source index) in one query.
+ * Distinct non-null texts of each of `columns` (cell column names by source index) in one query, as
+ * read (untrimmed; markers kept).
  * Refuses more than `cap` distinct values in one column: past that a dictionary is no longer small.
  */
 export async function distinctTexts(conn: Connector, table: string, columns: Map<number, Sql>, cap = 200_000): Promise<Map<number, string[]>> {
@@ -29,6 +31,28 @@ export async function distinctTexts(conn: Connector, table: string, columns: Map
 	const rows = await conn.query<{ i: number; k: string }>(join(parts, sql` UNION ALL `));
 	for (const r of rows) out.get(r.i)!.push(r.k);
 	for (const v of out.values()) if (v.length > cap) throw new UseJavaScript(`more than ${cap} distinct values in one column`);
+	return out;
+}
+
+/**
+ * The distinct texts of `columns` (cell column names by source index) that `cellText` would change:
+ * trim, or read as missing (`missing` markers). Such texts are rare (a padded id, an "NA"), so SQL
+ * only lists candidates among the distinct texts (first or last character not printable ASCII, which
+ * every whitespace character is not; or a marker) and JavaScript decides each once. Per column: each
+ * such text and what it reads as.
+ */
+export async function textFixes(conn: Connector, table: string, columns: Map<number, Sql>, missing: Set<string>): Promise<Map<number, [string, string | null][]>> {
+	const out = new Map<number, [string, string | null][]>([...columns.keys()].map((i) => [i, []]));
+	if (columns.size === 0) return out;
+	const markers = list([...missing]);
+	const parts = [...columns].map(
+		([i, c]) => sql`(SELECT ${i} AS i, k FROM (SELECT DISTINCT ${c} AS k FROM ${ident(table)} WHERE ${c} IS NOT NULL)
+			WHERE NOT regexp_full_match(k, '(?s)[!-~](.*[!-~])?') OR k IN (${markers}))`
+	);
+	for (const r of await conn.query<{ i: number; k: string }>(join(parts, sql` UNION ALL `))) {
+		const t = cellText(r.k, missing);
+		if (t !== r.k) out.get(r.i)!.push([r.k, t]);
+	}
 	return out;
 }
 

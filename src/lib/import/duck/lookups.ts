@@ -6,23 +6,30 @@
 import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../../instruments/definitions';
 import { parseItem } from '../../instruments/scoring';
 import type { Connector, Value } from '../../engine/connector';
-import { ident, sql, type Sql } from '../../engine/sql';
+import { ident, list, sql, type Sql } from '../../engine/sql';
 import type { TimeMeaning, TimepointValue } from '../mapping';
 import { readTime, routeOf } from '../record';
 import type { Ctx, Resolved } from '../sources';
-import { cellNumber, memo, normaliseInstrument, normalisePhase } from '../values';
+import { cellNumber, cellText, memo, normaliseInstrument, normalisePhase } from '../values';
 import { createDictionary, UseJavaScript, type DictType } from './dict';
 
 const TYPE: Record<DictType, Sql> = { text: sql`VARCHAR`, double: sql`DOUBLE`, int: sql`INTEGER`, bool: sql`BOOLEAN` };
 
-/** Where the cells are and the dictionary being built for this import. */
+/**
+ * Where the cells are and the dictionary being built for this import. A looked-up column is kept as
+ * read (untrimmed, missing markers and all): the dictionary cleans each distinct text once, as
+ * `cellText` does, so no per-cell trim or marker test runs in SQL. A plain column (the client id, a
+ * text attribute) is used as text directly, cleaned beforehand (run.ts).
+ */
 export interface Cells {
 	conn: Connector;
 	table: string;
 	dict: Dictionaries;
-	cell: (idx: number) => Sql;
+	/** A looked-up column's cell as read. */
+	raw: (idx: number) => Sql;
+	/** A plain column's cell as `cellText` reads it (trimmed; null when missing). */
+	text: (idx: number) => Sql;
 }
-
 /** A source as SQL: join clauses to add to the FROM, and an expression per output field. */
 export interface Lookup {
 	joins: Sql[];
@@ -38,39 +45,56 @@ export function literal(v: Value, type: DictType): Sql {
 
 /**
  * Every lookup of one import in one table (one Arrow insert, not one per column): rows carry the
- * lookup's number, the cell text `k`, an optional second key `x`, and the lookup's fields. Field
+ * lookup's number, the raw cell text `k`, an optional second key `x`, and the lookup's fields. Field
  * names mean the same type in every lookup.
  */
 export class Dictionaries {
 	private columns: Record<string, { type: DictType; values: Value[] }> = { dict: { type: 'int', values: [] }, k: { type: 'text', values: [] }, x: { type: 'text', values: [] } };
 	private count = 0;
 	private size = 0;
+	private cleaned = new Map<number, (string | null)[]>();
 
-	/** `distinct`: each looked-up column's distinct non-null cell texts (fetched in one query up front). */
+	/**
+	 * `distinct`: each looked-up column's distinct non-null raw cell texts (fetched in one query up
+	 * front); `missing`: the markers that make a cell missing.
+	 */
 	constructor(
 		readonly name: string,
-		private distinct: Map<number, string[]>
+		private distinct: Map<number, string[]>,
+		private missing: Set<string>
 	) {}
 
-	/** Look column `idx` up through `f` (called once per distinct text, × each `extra` value); `f(null)` is inlined for missing cells. */
+	/** Column `idx`'s distinct raw texts and, in the same order, each as `cellText` reads it. */
+	private keys(idx: number): { raw: string[]; clean: (string | null)[] } {
+		const raw = this.distinct.get(idx);
+		if (!raw) throw new Error(`column ${idx} was not prepared for lookups`);
+		let clean = this.cleaned.get(idx);
+		if (!clean) this.cleaned.set(idx, (clean = raw.map((t) => cellText(t, this.missing))));
+		return { raw, clean };
+	}
+
+	/**
+	 * Look column `idx` up through `f`, called with each distinct cell text as `cellText` reads it
+	 * (× each `extra` value); `f(null)` is inlined for empty cells.
+	 */
 	add(cells: Cells, idx: number, spec: Spec, f: (text: string | null, extra: string | null) => Record<string, Value | undefined>, extra?: { values: string[]; sql: Sql }): Lookup {
 		const id = this.count++;
-		const keys = this.distinct.get(idx);
-		if (!keys) throw new Error(`column ${idx} was not prepared for lookups`);
+		const { raw, clean } = this.keys(idx);
 		for (const [field, type] of Object.entries(spec)) {
 			const have = this.columns[field];
 			if (have && have.type !== type) throw new Error(`dictionary field ${field} used with two types`);
 			if (!have) this.columns[field] = { type, values: new Array(this.size).fill(null) };
 		}
-		for (const k of keys)
+		raw.forEach((k, j) => {
 			for (const x of extra ? extra.values : [null]) {
-				const out = f(k, x);
+				const out = f(clean[j], x);
 				for (const [field, c] of Object.entries(this.columns))
 					c.values.push(field === 'dict' ? id : field === 'k' ? k : field === 'x' ? x : field in spec ? (out[field] ?? null) : null);
 				this.size++;
 			}
+		});
 		const alias = ident(`d${id}`);
-		const cell = cells.cell(idx);
+		const cell = cells.raw(idx);
 		const nullOut = extra ? null : f(null, null);
 		const on = extra ? sql` AND ${alias}.x = ${extra.sql}` : sql``;
 		return {
@@ -79,9 +103,17 @@ export class Dictionaries {
 		};
 	}
 
-	/** The distinct texts of a looked-up column. */
+	/** The distinct texts of a looked-up column, as `cellText` reads them (missing ones left out). */
 	texts(idx: number): string[] {
-		return this.distinct.get(idx) ?? [];
+		if (!this.distinct.has(idx)) return [];
+		return [...new Set(this.keys(idx).clean.filter((t) => t !== null))];
+	}
+
+	/** SQL: the looked-up cell holds a value (is not empty, blank or a missing marker). */
+	present(cells: Cells, idx: number): Sql {
+		const { raw, clean } = this.keys(idx);
+		const missing = raw.filter((_, j) => clean[j] === null);
+		return missing.length ? sql`(${cells.raw(idx)} IS NOT NULL AND ${cells.raw(idx)} NOT IN (${list(missing)}))` : sql`${cells.raw(idx)} IS NOT NULL`;
 	}
 
 	/** Write the table (call once, after every lookup was added). */
@@ -143,15 +175,15 @@ export function series(missing: Set<string>) {
 	};
 }
 
-/** A timepoint column: phase, session, week, or the reason it is not understood. */
-export const timepointSpec: Spec = { phase: 'text', session: 'double', week: 'double', sfmt: 'text', wfmt: 'text', err: 'text', unknown: 'bool' };
+/** A timepoint column: phase, session, week, or the reason it is not understood (and its text, for the page to map). */
+export const timepointSpec: Spec = { phase: 'text', session: 'double', week: 'double', sfmt: 'text', wfmt: 'text', err: 'text', label: 'text' };
 export function timepoint(labels: Map<string, TimepointValue>, means: TimeMeaning, ctx: Ctx) {
 	if (means === 'visit_order') throw new UseJavaScript('visit-order time columns');
 	return (t: string | null) => {
 		if (t === null) return { err: 'unknown timepoint: none given' };
 		const label = labels.get(t);
 		const p = label ? { phase: label.phase, session: label.session ?? (label.phase === 'baseline' ? 0 : null), week: label.week ?? null } : readTime(means, t, undefined, ctx);
-		if (!p) return { err: `unknown timepoint: "${t}"`, unknown: true };
+		if (!p) return { err: `unknown timepoint: "${t}"`, label: t };
 		if (label && (label.session_from_instance || label.week_from_instance)) throw new UseJavaScript('timepoints from a repeat instance');
 		if (p.session !== null && Math.abs(p.session) > 2 ** 31 - 1) throw new UseJavaScript('a session number beyond 32 bits');
 		if (p.week !== null && !Number.isFinite(p.week)) throw new UseJavaScript('an infinite week');

@@ -5,7 +5,8 @@
  * the lenient corners the JavaScript reader defines (text after a closing quote is kept, a quote inside
  * an unquoted field is literal, ragged rows are padded or cut, an unclosed quote is refused). One
  * byte-level pass here checks that the file has none of those corners and records where every record
- * starts (the source line the report names: `read_csv` in DuckDB 1.4 has no row numbers for CSV). A
+ * starts (the source line the report names: `read_csv` in DuckDB 1.4 has no row numbers for CSV) and
+ * which records hold no text at all (the JavaScript reader drops those; SQL need not look for them). A
  * file that passes is read by DuckDB; any other goes to the JavaScript path with the reason, so both
  * paths give the same report for every file. Nothing here allocates per row except the line array.
  *
@@ -30,6 +31,8 @@ export interface PreparedCsv {
 	lines: Int32Array;
 	/** First data rows as the JavaScript reader reads them: for the preview, suggestion and identifier check. */
 	head: RawTable;
+	/** Records with no text in any field, by index into `lines` (the JavaScript reader drops them). */
+	blank: number[];
 	/** Data rows in the file (records after the header; all-empty records included). */
 	records: number;
 	/** Number of columns of every record. */
@@ -85,6 +88,7 @@ export function prepareDelimited(bytes: Uint8Array, fileName: string): Prepared 
 		csv: {
 			bytes: utf8.bytes,
 			lines: scan.lines,
+			blank: scan.blank,
 			head,
 			records: scan.lines.length - (header ? 1 : 0),
 			width: scan.width,
@@ -131,21 +135,83 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+type Scan = { lines: Int32Array; width: number; headEnd: number; blank: number[] } | { reason: string };
+
 /**
- * One pass over the bytes: every record's first line, the common width, and the end of the head.
- * Refuses (with a reason) what the two readers would read differently; see the module comment.
+ * Records as they are found: source lines, the common width, the records with no text (which the
+ * JavaScript reader drops) and the end of the head. `add` returns a refusal, or null.
  */
-function scanRecords(b: Uint8Array, d: number): { lines: Int32Array; width: number; headEnd: number } | { reason: string } {
-	const n = b.length;
+class Records {
+	lines = new Int32Array(1024);
+	count = 0;
+	width = -1;
+	headEnd: number;
+	blank: number[] = [];
+	constructor(n: number) {
+		this.headEnd = n;
+	}
+	add(line: number, fields: number, nonEmpty: boolean, bytes: number, end: number): string | null {
+		if (bytes > MAX_RECORD_BYTES) return 'a record over 1 MB';
+		if (this.width === -1) {
+			if (!nonEmpty) return 'the first record is empty';
+			this.width = fields;
+		} else if (fields !== this.width) return `record at line ${line} has ${fields} fields, the first has ${this.width}`;
+		if (!nonEmpty) this.blank.push(this.count);
+		if (this.count === this.lines.length) {
+			const grown = new Int32Array(this.lines.length * 2);
+			grown.set(this.lines);
+			this.lines = grown;
+		}
+		this.lines[this.count++] = line;
+		if (this.count === HEAD_ROWS + 1) this.headEnd = end;
+		return null;
+	}
+	done(): Scan {
+		if (this.count === 0) return { reason: 'no records' };
+		return { lines: this.lines.slice(0, this.count), width: this.width, headEnd: this.headEnd, blank: this.blank };
+	}
+}
+
+/**
+ * One pass over the bytes: every record's first line, the common width, the records with no text,
+ * and the end of the head. Refuses (with a reason) what the two readers would read differently; see
+ * the module comment. Most files have no quote and no carriage return (found by the engine's own
+ * byte search): there every non-empty line is a record and only delimiters need counting.
+ */
+function scanRecords(b: Uint8Array, d: number): Scan {
 	if (b.indexOf(0) !== -1) return { reason: 'NUL bytes' };
-	let lines = new Int32Array(1024);
-	let count = 0;
-	let width = -1;
+	return b.indexOf(QUOTE) === -1 && b.indexOf(CR) === -1 ? scanLines(b, d) : scanQuoted(b, d);
+}
+
+/** `scanRecords` for text without quotes or carriage returns. */
+function scanLines(b: Uint8Array, d: number): Scan {
+	const n = b.length;
+	const out = new Records(n);
+	let line = 1;
+	for (let i = 0; i < n; line++) {
+		let e = b.indexOf(LF, i);
+		if (e === -1) e = n;
+		// An empty line is no record for either reader.
+		if (e > i) {
+			let delimiters = 0;
+			for (let k = i; k < e; k++) if (b[k] === d) delimiters++;
+			const end = e < n ? e + 1 : n;
+			const refused = out.add(line, delimiters + 1, e - i > delimiters, end - i, end);
+			if (refused) return { reason: refused };
+		}
+		i = e + 1;
+	}
+	return out.done();
+}
+
+/** `scanRecords` for any text: quoted fields may hold delimiters, quotes and line ends. */
+function scanQuoted(b: Uint8Array, d: number): Scan {
+	const n = b.length;
+	const out = new Records(n);
 	let line = 1;
 	let i = 0;
 	let crlf = 0;
 	let lf = 0;
-	let headEnd = n;
 	while (i < n) {
 		// An empty line is no record for either reader.
 		if (b[i] === LF) {
@@ -214,20 +280,9 @@ function scanRecords(b: Uint8Array, d: number): { lines: Int32Array; width: numb
 			line++;
 			break;
 		}
-		if (i - start > MAX_RECORD_BYTES) return { reason: 'a record over 1 MB' };
-		if (width === -1) {
-			if (!nonEmpty) return { reason: 'the first record is empty' };
-			width = fields;
-		} else if (fields !== width) return { reason: `record at line ${recordLine} has ${fields} fields, the first has ${width}` };
-		if (count === lines.length) {
-			const grown = new Int32Array(lines.length * 2);
-			grown.set(lines);
-			lines = grown;
-		}
-		lines[count++] = recordLine;
-		if (count === HEAD_ROWS + 1) headEnd = i;
+		const refused = out.add(recordLine, fields, nonEmpty, i - start, i);
+		if (refused) return { reason: refused };
 	}
 	if (crlf > 0 && lf > 0) return { reason: 'mixed line ends (CRLF and LF)' };
-	if (count === 0) return { reason: 'no records' };
-	return { lines: lines.slice(0, count), width, headEnd };
+	return out.done();
 }

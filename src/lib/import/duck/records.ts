@@ -71,9 +71,8 @@ export function sharedLookups(cells: L.Cells, ctx: Ctx, defs: string, clientIdx:
 	for (const a of attrs) {
 		if (a.start || a.byClient) throw new UseJavaScript('per-client attributes');
 		const type = a.target === 'dose_mg' ? 'double' : a.target === 'planned_sessions' ? 'int' : 'text';
-		// A plain text attribute is its cell text; labels, transforms and numbers go through `own`.
-		if (type === 'text' && !a.labels && !a.spec.transform) {
-			out.push({ a, look: { joins: [], get: () => cells.cell(a.idx) }, type });
+		if (isPlain(a)) {
+			out.push({ a, look: { joins: [], get: () => cells.text(a.idx) }, type });
 			continue;
 		}
 		const field = ATTRIBUTE_FIELD[type];
@@ -90,7 +89,7 @@ export function sharedLookups(cells: L.Cells, ctx: Ctx, defs: string, clientIdx:
 		cells,
 		ctx,
 		defs,
-		client: cells.cell(clientIdx),
+		client: cells.text(clientIdx),
 		route: L.lookupSource(cells, route, L.routeSpec, L.route),
 		series: L.lookupSource(cells, series, L.seriesSpec, L.series(ctx.missing)),
 		attrs: out
@@ -99,12 +98,25 @@ export function sharedLookups(cells: L.Cells, ctx: Ctx, defs: string, clientIdx:
 
 const ATTRIBUTE_FIELD = { text: 'vt', double: 'vd', int: 'vi' } as const;
 
-/** Source columns whose cell texts go through a dictionary (everything else is used as text). */
+/** A plain text attribute is its cell text; labels, transforms and numbers go through `own`. */
+function isPlain(a: ResolvedAttribute): boolean {
+	return !a.labels && !a.spec.transform && a.target !== 'dose_mg' && a.target !== 'planned_sessions';
+}
+
+/** Source columns whose cell texts go through a dictionary (kept as read; see `Cells`). */
 export function lookedUpColumns(route: Resolved, series: Resolved, measures: ResolvedMeasure[], attrs: ResolvedAttribute[]): Set<number> {
 	const out = new Set<number>();
 	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])]) if (s.kind === 'col') out.add(s.idx);
 	for (const m of measures) for (const i of [m.timepoint?.idx, m.score?.idx, ...m.items.map((x) => x?.idx), m.prorated]) if (i != null) out.add(i);
-	for (const a of attrs) if (a.labels || a.spec.transform || a.target === 'dose_mg' || a.target === 'planned_sessions') out.add(a.idx);
+	for (const a of attrs) if (!isPlain(a)) out.add(a.idx);
+	return out;
+}
+
+/** Source columns used as text (cleaned before use; see `Cells`): the client id, REDCap's complete flag, plain attributes. */
+export function plainColumns(clientIdx: number, measures: ResolvedMeasure[], attrs: ResolvedAttribute[]): Set<number> {
+	const out = new Set<number>([clientIdx]);
+	for (const m of measures) if (m.complete !== null) out.add(m.complete);
+	for (const a of attrs) if (isPlain(a)) out.add(a.idx);
 	return out;
 }
 
@@ -124,12 +136,11 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	const id = inst.get('id');
 	const f: Record<string, Sql> = {};
 	if (m.timepoint) {
-		const cell = cells.cell(m.timepoint.idx);
 		const tp = cells.dict.add(cells, m.timepoint.idx, L.timepointSpec, L.timepoint(m.timepoint.labels, m.timepoint.means, ctx));
 		joins.push(...tp.joins);
 		Object.assign(f, {
 			phase: tp.get('phase'), session: tp.get('session'), sfmt: tp.get('sfmt'), week: tp.get('week'), wfmt: tp.get('wfmt'),
-			tp_err: tp.get('err'), tp_label: sql`CASE WHEN ${tp.get('unknown')} THEN ${cell} END`,
+			tp_err: tp.get('err'), tp_label: tp.get('label'),
 			phase_txt: NULL_TEXT, sess_txt: NULL_TEXT, week_txt: NULL_TEXT, sess_nan: sql`FALSE`, week_nan: sql`FALSE`
 		});
 	} else {
@@ -173,12 +184,12 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 		item_err_k: items.length ? sql`CASE ${join(items.map((i) => sql`WHEN ${i.err} IS NOT NULL THEN ${i.k}`), sql` `)} END` : sql`CAST(NULL AS INTEGER)`,
 		answered: items.length ? join(items.map((i) => sql`(${i.v} IS NOT NULL)::INTEGER`), sql` + `) : sql`0`,
 		item_sum: items.length ? join(items.map((i) => sql`coalesce(${i.v}, 0)`), sql` + `) : sql`0`,
-		score_t: m.score ? cells.cell(m.score.idx) : NULL_TEXT,
+		score_t: score ? score.get('txt') : NULL_TEXT,
 		score_num: score ? score.get('num') : sql`CAST(NULL AS DOUBLE)`,
 		score_nan: score ? score.get('nan') : sql`FALSE`,
 		score_fmt: score ? score.get('fmt') : NULL_TEXT,
 		prorated_col: prorated ? prorated.get('p') : sql`FALSE`,
-		incomplete: m.complete !== null ? sql`coalesce(${cells.cell(m.complete)} = '0', FALSE)` : sql`FALSE`,
+		incomplete: m.complete !== null ? sql`coalesce(${cells.text(m.complete)} = '0', FALSE)` : sql`FALSE`,
 		route: s.route.get('route'), route_txt: s.route.get('txt'),
 		series: s.series.get('snum'), series_ok: s.series.get('ok'), series_txt: s.series.get('txt')
 	});
@@ -186,7 +197,7 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	s.attrs.forEach((a, j) => (f[`a_${j}`] = a.look.get('v')));
 
 	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
-	const hasValue = valueCells.length ? join(valueCells.map((i) => sql`${cells.cell(i)} IS NOT NULL`), sql` OR `) : sql`FALSE`;
+	const hasValue = valueCells.length ? join(valueCells.map((i) => cells.dict.present(cells, i)), sql` OR `) : sql`FALSE`;
 	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${ident(cells.table)} c ${join(joins, sql` `)} WHERE ${hasValue}`;
 	// totalFromItems for the `sum` and `mean` rules (max-within-groups goes to JavaScript, above).
 	const stage2 = sql`SELECT b.*, d.n_items, d.max_missing, d.short, d.range, d.jump, d.tmin, d.tmax,

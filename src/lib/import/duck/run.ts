@@ -1,24 +1,22 @@
 /**
- * Import a prepared delimited file through DuckDB: `read_csv` into a raw table (all text), the cells
- * the mapping uses trimmed and missing-coded, one SELECT per measure (records.ts), duplicates by a
+ * Import a prepared delimited file through DuckDB: `read_csv` into a raw table of the cells the
+ * mapping uses (all text, as read: each distinct text is cleaned once, in JavaScript, not each cell
+ * in SQL; see `Cells`), one SELECT per measure (records.ts), duplicates by a
  * window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
  * records and the warned rows come back to JavaScript, to be worded with their source lines: no
  * parsed row is ever a JavaScript object. Same report as `applyMapping` on the same file and mapping.
  */
 import { CANONICAL_COLUMNS, CANONICAL_SQL_TYPES } from '../../model/schema';
 import type { Connector } from '../../engine/connector';
-import { ident, join, list, sql, type Sql } from '../../engine/sql';
+import { ident, join, sql, type Sql } from '../../engine/sql';
 import { JUMP_SHARE, type Warning } from '../checks';
 import type { Mapping } from '../mapping';
 import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
-import { distinctTexts, UseJavaScript } from './dict';
-import { Dictionaries } from './lookups';
+import { createDictionary, distinctTexts, textFixes, UseJavaScript } from './dict';
+import { Dictionaries, type Cells } from './lookups';
 import type { PreparedCsv } from './prepare';
-import { CODES, createDefinitions, LABEL, lookedUpColumns, measureSelect, REASON, sharedLookups } from './records';
-
-/** What `String.prototype.trim` removes (WhiteSpace and LineTerminator): DuckDB's trim gets the same set. */
-const JS_WHITESPACE = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+import { CODES, createDefinitions, LABEL, lookedUpColumns, measureSelect, plainColumns, REASON, sharedLookups } from './records';
 
 export interface EngineImport {
 	report: ImportReport;
@@ -62,27 +60,48 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		}
 		if (described.length !== csv.width) throw new UseJavaScript(`DuckDB found ${described.length} columns, the line scan ${csv.width}`);
 		const rawCol = (i: number) => ident(described[i].column_name);
-		const used = new Set<number>([clientIdx]);
-		for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])]) if (s.kind === 'col') used.add(s.idx);
-		for (const m of measures) for (const i of [m.timepoint?.idx, m.score?.idx, ...m.items.map((x) => x?.idx), m.prorated, m.complete]) if (i != null) used.add(i);
-		for (const a of attrs) used.add(a.idx);
-		const missing = list([...ctx.missing]);
-		const text = (i: number) => sql`CASE WHEN trim(${rawCol(i)}, ${JS_WHITESPACE}) IN (${missing}) THEN NULL ELSE trim(${rawCol(i)}, ${JS_WHITESPACE}) END AS ${ident(`t${i}`)}`;
-		// The JavaScript reader drops records whose every field is empty; so do we (after counting them).
-		const blank = join(described.map((_, i) => sql`coalesce(${rawCol(i)}, '') = ''`), sql` AND `);
+		const lookedUp = lookedUpColumns(route, series, measures, attrs);
+		const plain = plainColumns(clientIdx, measures, attrs);
+		// Cells as read: no per-cell trim or missing-marker test (see `Cells` in lookups.ts).
+		const used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
+		const r = (i: number) => ident(`r${i}`);
 		try {
-			await create('cells', sql`SELECT ordinality - 1 AS ord, ${blank} AS blank, ${join([...used].sort((a, b) => a - b).map(text))} FROM ${reader} WITH ORDINALITY`);
+			await create('cells', sql`SELECT ordinality - 1 AS ord, ${join(used.map((i) => sql`${rawCol(i)} AS ${r(i)}`))} FROM ${reader} WITH ORDINALITY`);
 		} catch (e) {
 			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 		}
 		const [{ n }] = await conn.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${t('cells')}`);
 		if (n !== csv.lines.length) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.lines.length}`);
-		await conn.exec(sql`DELETE FROM ${t('cells')} WHERE blank OR ord < ${csv.header ? 1 : 0}`);
+		// The header, and the records with no text (which the JavaScript reader drops; the line scan found them).
+		if (csv.blank.length) {
+			made.push(`${prefix}_blank`);
+			await createDictionary(conn, `${prefix}_blank`, { ord: { type: 'int', values: csv.blank } });
+		}
+		if (csv.header || csv.blank.length)
+			await conn.exec(sql`DELETE FROM ${t('cells')} WHERE ord < ${csv.header ? 1 : 0}${csv.blank.length ? sql` OR ord IN (SELECT ord FROM ${t('blank')})` : sql``}`);
 
-		const lookedUp = lookedUpColumns(route, series, measures, attrs);
-		const distinct = await distinctTexts(conn, `${prefix}_cells`, new Map([...lookedUp].map((i) => [i, ident(`t${i}`)])));
-		const dict = new Dictionaries(`${prefix}_dict`, distinct);
-		const cells = { conn, table: `${prefix}_cells`, dict, cell: (i: number) => sql`c.${ident(`t${i}`)}` };
+		const distinct = await distinctTexts(conn, `${prefix}_cells`, new Map([...lookedUp].map((i) => [i, r(i)])));
+		const fixes = await textFixes(conn, `${prefix}_cells`, new Map([...plain].map((i) => [i, r(i)])), ctx.missing);
+		const fixed = [...plain].filter((i) => fixes.get(i)!.length);
+		let cellsTable = `${prefix}_cells`;
+		if (fixed.length) {
+			// Rare: a plain column with padded or missing-coded texts gets a cleaned twin `t<i>`.
+			const rows = fixed.flatMap((i) => fixes.get(i)!.map(([k, v]) => ({ i, k, v })));
+			made.push(`${prefix}_fix`);
+			await createDictionary(conn, `${prefix}_fix`, { i: { type: 'int', values: rows.map((x) => x.i) }, k: { type: 'text', values: rows.map((x) => x.k) }, v: { type: 'text', values: rows.map((x) => x.v) } });
+			const f = (i: number) => ident(`f${i}`);
+			await create('clean', sql`SELECT c.*, ${join(fixed.map((i) => sql`CASE WHEN ${f(i)}.k IS NULL THEN c.${r(i)} ELSE ${f(i)}.v END AS ${ident(`t${i}`)}`))}
+				FROM ${t('cells')} c ${join(fixed.map((i) => sql`LEFT JOIN ${t('fix')} ${f(i)} ON ${f(i)}.i = ${i} AND ${f(i)}.k = c.${r(i)}`), sql` `)}`);
+			cellsTable = `${prefix}_clean`;
+		}
+		const dict = new Dictionaries(`${prefix}_dict`, distinct, ctx.missing);
+		const cells: Cells = {
+			conn,
+			table: cellsTable,
+			dict,
+			raw: (i) => sql`c.${r(i)}`,
+			text: (i) => (fixed.includes(i) ? sql`c.${ident(`t${i}`)}` : sql`c.${r(i)}`)
+		};
 		const shared = sharedLookups(cells, ctx, `${prefix}_defs`, clientIdx, route, series, attrs);
 		const selects = measures.map((m, mi) => measureSelect(shared, m, mi));
 		made.push(`${prefix}_dict`, `${prefix}_defs`);
@@ -97,11 +116,11 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 
 		// Rejections: rule failures, duplicates, and rows with no value for any measure.
 		const valueCells = measures.flatMap((m) => [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)]);
-		const anyValue = valueCells.length ? join(valueCells.map((i) => sql`${ident(`t${i}`)} IS NOT NULL`), sql` OR `) : sql`FALSE`;
+		const anyValue = valueCells.length ? join(valueCells.map((i) => dict.present(cells, i)), sql` OR `) : sql`FALSE`;
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; first_ord: number | null }>(sql`
 			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, NULL AS first_ord FROM ${t('rec')} WHERE code IS NOT NULL
 			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, first_ord FROM ${t('acc')} WHERE rn > 1
-			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL FROM ${t('cells')} WHERE NOT (${anyValue})
+			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL FROM ${t('cells')} c WHERE NOT (${anyValue})
 			ORDER BY ord, mi`);
 		const errors: ImportReport['errors'] = [];
 		const unknown = new Map<string, Set<string>>();
