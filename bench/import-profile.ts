@@ -1,0 +1,79 @@
+/**
+ * `tsx bench/import-profile.ts FILE.csv [--reps N] [--js]` — the DuckDB import path
+ * (`importWithEngine`) outside the browser, on the browser's engine build (duckdb-wasm's Node
+ * bindings, one thread): the prepare scan, then each statement timed, slowest first. `--js` also
+ * times the JavaScript importer (readTable + applyMapping + loadRows) on the same file. Both wall
+ * time and this process's CPU time are shown: on a shared machine the CPU time is the steadier
+ * figure (the engine runs synchronously in this thread). A development aid for finding which step
+ * dominates an import; `npm run bench` is the measurement of record.
+ */
+import { readFileSync } from 'node:fs';
+import { openNodeEngine } from '../src/lib/engine/node';
+import type { Connector, Row } from '../src/lib/engine/connector';
+import type { Sql } from '../src/lib/engine/sql';
+import { applyMapping } from '../src/lib/import/apply';
+import { importPreparedCsv, prepareDelimited } from '../src/lib/import/duck/index';
+import { loadRows } from '../src/lib/import/load';
+import { readTable } from '../src/lib/import/read';
+import { suggestMapping } from '../src/lib/import/suggest';
+
+/** Wraps a connector and records each statement's text with its time. */
+class Timed implements Connector {
+	log: { sql: string; ms: number; cpu: number }[] = [];
+	constructor(private inner: Connector) {}
+	private async time<T>(q: Sql, run: () => Promise<T>): Promise<T> {
+		const t0 = clock();
+		const r = await run();
+		const t1 = clock();
+		this.log.push({ sql: q.text, ms: t1.wall - t0.wall, cpu: t1.cpu - t0.cpu });
+		return r;
+	}
+	query = <T extends object = Row>(q: Sql) => this.time(q, () => this.inner.query<T>(q));
+	exec = (q: Sql) => this.time(q, () => this.inner.exec(q));
+	registerFile = (n: string, b: Uint8Array) => this.inner.registerFile(n, b);
+	dropFile = (n: string) => this.inner.dropFile(n);
+	insertArrowIPC = (t: string, b: Uint8Array, c: boolean) => this.inner.insertArrowIPC(t, b, c);
+}
+
+const ms = (t: number) => `${Math.round(t)} ms`;
+/** Wall and CPU (user + system, this process) milliseconds. */
+function clock(): { wall: number; cpu: number } {
+	const u = process.cpuUsage();
+	return { wall: performance.now(), cpu: (u.user + u.system) / 1000 };
+}
+const both = (a: { wall: number; cpu: number }, b: { wall: number; cpu: number }) => `${ms(b.wall - a.wall)} (CPU ${ms(b.cpu - a.cpu)})`;
+
+async function main() {
+	const file = process.argv[2];
+	const reps = process.argv.includes('--reps') ? Number(process.argv[process.argv.indexOf('--reps') + 1]) : 1;
+	const bytes = new Uint8Array(readFileSync(file));
+	const base = await openNodeEngine();
+	for (let rep = 0; rep < reps; rep++) {
+		const conn = new Timed(base);
+		const t0 = clock();
+		const prepared = prepareDelimited(bytes, file);
+		const t1 = clock();
+		if (!prepared.ok) throw new Error(`not for DuckDB: ${prepared.reason}`);
+		const out = await importPreparedCsv(conn, prepared.csv, suggestMapping(prepared.csv.head), 'ds');
+		const t2 = clock();
+		const r = out.report;
+		console.log(`rep ${rep + 1}: total ${both(t0, t2)} = prepare ${both(t0, t1)} + SQL ${both(t1, t2)}; read ${r.rows_read}, accepted ${r.rows_accepted}, rejected ${r.rows_rejected}, warnings ${r.warnings.length}`);
+		for (const l of [...conn.log].sort((a, b) => b.cpu - a.cpu).slice(0, 10)) console.log(`  ${ms(l.ms).padStart(9)} (CPU ${ms(l.cpu).padStart(9)})  ${l.sql.replace(/\s+/g, ' ').slice(0, 140)}`);
+	}
+	if (process.argv.includes('--js')) {
+		const t0 = clock();
+		const raw = await readTable(bytes, file);
+		const t1 = clock();
+		const outcome = applyMapping(raw, suggestMapping(raw));
+		const t2 = clock();
+		await loadRows(base, 'ds_js', outcome);
+		const t3 = clock();
+		console.log(`javascript: total ${both(t0, t3)} = read ${both(t0, t1)} + map ${both(t1, t2)} + load ${both(t2, t3)}; accepted ${outcome.report.rows_accepted}`);
+	}
+	base.close();
+}
+
+main().catch((e) => {
+	console.error(e);
+	process.exit(1);
+});
