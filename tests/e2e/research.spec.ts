@@ -119,6 +119,20 @@ test('a changed definition is carried in the URL: remission ≤ 10 from a link, 
 	await expect(card).toContainText('score is ≤ 10', { timeout: 90_000 });
 });
 
+test('a small-cell threshold from the URL reaches every card of / and /compare, not only the flow', async ({ page }) => {
+	await page.goto('/?instrument=bdi2&def.mincell=20');
+	await ready(page);
+	for (const id of ['response-by-route', 'remission-by-route']) await expect(page.getByTestId(id)).toContainText('CSV withholds cells under 20', { timeout: 90_000 });
+	await expect(page.getByTestId('flow')).toContainText('Counts under 20 are withheld', { timeout: 90_000 });
+	await page.goto('/compare?def.mincell=20');
+	await ready(page);
+	await expect(page.locator('.policy')).toContainText('withhold counts under 20 client-series', { timeout: 90_000 });
+	// below the policy's 11 only with the confirmation: otherwise 11 everywhere
+	await page.goto('/?instrument=bdi2&def.mincell=5');
+	await ready(page);
+	await expect(page.getByTestId('remission-by-route')).toContainText('CSV withholds cells under 11', { timeout: 90_000 });
+});
+
 test('board report: one button prints the overview with a cover (dataset, date, definitions) as an A4 PDF', async ({ page }) => {
 	await page.goto('/?instrument=bdi2&def.rem=bdi2:le10');
 	await ready(page);

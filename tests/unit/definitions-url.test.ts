@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { definitionsFromParams, settingsOf, writeDefinitions } from '../../src/lib/data/definitions-url';
 import { filtersFromParams } from '../../src/lib/data/url';
+import { defaultSettings } from '../../src/lib/metrics/definitions';
+import { MIN_CELL } from '../../src/lib/privacy/policy';
 
 describe('definitions in the URL', () => {
+	it('one default threshold: the policy’s, in the URL definitions and the settings', () => {
+		expect(MIN_CELL).toBe(11);
+		expect(definitionsFromParams(new URLSearchParams()).minCell).toBe(MIN_CELL);
+		expect(defaultSettings().minCell).toBe(MIN_CELL);
+	});
 	it('reads valid values, ignores hostile or out-of-range ones, and round-trips', () => {
 		const p = new URLSearchParams("def.end=planned&def.rem=bdi2:le10,phq9:lt99,x':le1&def.rel=bdi2:0.8,gad7:1.5&def.bands=bdi2:nope&route=iv");
 		const d = definitionsFromParams(p);

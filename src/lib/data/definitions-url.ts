@@ -8,9 +8,10 @@
  */
 import { INSTRUMENTS, isInstrumentId, type InstrumentId } from '../instruments/definitions';
 import type { RemissionSetting, SettingsInput } from '../metrics/definitions';
+import { MIN_CELL } from '../privacy/policy';
 
-/** The export policy's threshold; lower only when typed and confirmed. */
-export const POLICY_MIN_CELL = 11;
+/** The export policy's threshold (privacy/policy.ts, the one default); lower only when typed and confirmed. */
+export const POLICY_MIN_CELL = MIN_CELL;
 
 export interface UrlDefinitions {
 	end: 'last' | 'planned';

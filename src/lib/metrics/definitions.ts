@@ -5,6 +5,7 @@
  * the rows that use them, and parametrised ids (remission) include the parameter.
  */
 import { INSTRUMENTS, isInstrumentId, OUTCOME_IDS, type InstrumentId } from '../instruments/definitions';
+import { MIN_CELL } from '../privacy/policy';
 
 export interface Definition {
 	id: string;
@@ -114,7 +115,7 @@ export function defaultSettings(): Settings {
 		reliability: perInstrument((id) => INSTRUMENTS[id].reliableChange!.reliability),
 		sd: perInstrument(() => 'baseline' as const),
 		pointRule: false,
-		minCell: 11,
+		minCell: MIN_CELL,
 		locf: false,
 		end: 'last',
 		plannedSessions: {}

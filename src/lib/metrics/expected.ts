@@ -10,6 +10,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { bandSet, INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
 import type { Definition } from './definitions';
+import { MIN_CELL } from '../privacy/policy';
 
 export const EXPECTED_DEFINITION: Definition = {
 	id: 'client.expected-course.band-route@1',
@@ -87,7 +88,7 @@ export async function expectedCourse(
 	opts: ExpectedOptions = {}
 ): Promise<ExpectedCourse | null> {
 	if (!isInstrumentId(target.instrument)) return null;
-	const minCell = opts.minCell ?? 11;
+	const minCell = opts.minCell ?? MIN_CELL;
 	const band = bandSet(INSTRUMENTS[target.instrument], opts.bandSet)?.bands.find((b) => target.baseline >= b.min && target.baseline <= b.max);
 	if (!band) return null;
 	const table = opts.table ?? 'scores';
