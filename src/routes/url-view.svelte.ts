@@ -1,0 +1,61 @@
+/**
+ * The filter wiring the overview (/) and /safety share: the filters live in the URL, every view
+ * change is a navigation (so the URL reproduces the view and Back undoes it), clicking a route
+ * toggles it, and the filter bar offers every categorical column of the active data (site,
+ * route … and an imported file's own, e.g. treatment arm). Create one per page, during its setup.
+ */
+import { page } from '$app/state';
+import { goto } from '$app/navigation';
+import { app } from '$lib/data/app.svelte';
+import type { Connector } from '$lib/engine/connector';
+import { readFilters, toggleValue, writeFilters } from '$lib/data/url';
+import { filterChoices, type FilterOption } from '$lib/metrics/options';
+import type { Filters } from '$lib/metrics/filters';
+import { routeLabel } from './format';
+
+/** Show the view `params` describe (a navigation: Back undoes it). */
+export function navigate(params: URLSearchParams): void {
+	goto(`?${params}`, { keepFocus: true, noScroll: true });
+}
+
+/** The URL with parameter `key` set to `value`, or removed when `value` is null. */
+export function withParam(key: string, value: string | null): URLSearchParams {
+	const next = new URLSearchParams(page.url.searchParams);
+	if (value === null) next.delete(key);
+	else next.set(key, value);
+	return next;
+}
+
+/** How the filter bar names a value: routes by their label, anything else as it is. */
+export const filterValueLabel = (column: string, value: string): string => (column === 'route' ? routeLabel(value) : value);
+
+export class UrlFilters {
+	/** The filters of the URL and what was wrong with them (shown by LinkProblems). */
+	link = $derived(readFilters(page.url.searchParams));
+	filters = $derived(this.link.filters);
+	activeRoutes = $derived((this.filters.route as string[] | undefined) ?? []);
+	/** Values of each filterable column of the active data. */
+	options = $state<Record<string, FilterOption[]>>({});
+
+	/**
+	 * `load` (re)computes the page's figures for the filters; it runs when they, the data, or any
+	 * state it reads (instrument, grouping …) change, once the engine is ready. The filter choices
+	 * are asked for after it, so the first chart's queries reach the engine first.
+	 */
+	constructor(load: (conn: Connector, filters: Filters) => void) {
+		$effect(() => {
+			const f = this.filters;
+			const _v = app.version;
+			if (app.status !== 'ready' || !app.conn) return;
+			load(app.conn, f);
+		});
+		$effect(() => {
+			const _v = app.version;
+			if (app.status !== 'ready' || !app.conn) return;
+			filterChoices(app.conn).then((o) => (this.options = o));
+		});
+	}
+
+	readonly set = (f: Filters): void => navigate(writeFilters(page.url.searchParams, f));
+	readonly toggleRoute = (route: string): void => this.set(toggleValue(this.filters, 'route', route));
+}
