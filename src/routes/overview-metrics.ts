@@ -43,6 +43,8 @@ export const OVERVIEW_ORDER: OverviewKey[] = ['counts', 'response', 'remission',
 export interface PrebuiltOverview {
 	/** File names (content-hashed) of the demo CSVs it was computed from: used only when the page's demo is those files. */
 	demoAssets: string[];
+	/** The demo's rows and clients, as the app describes a dataset (the board report's cover prints them). */
+	dataset: { rows: number; clients: number };
 	instruments: string[];
 	instrument: string;
 	/** Each figure's result; statements arrive as plain `{ text, params }` (a `Sql` serialises to that). */

@@ -37,6 +37,8 @@ export class OverviewData {
 	prebuilt = $state(false);
 	/** The instrument the prebuilt figures are for. */
 	prebuiltInstrument = $state<string | undefined>(undefined);
+	/** The rows and clients of the dataset the prebuilt figures are for. */
+	prebuiltDataset = $state<PrebuiltOverview['dataset'] | undefined>(undefined);
 
 	/** True once live results were requested (a prebuilt view arriving later is then ignored). */
 	live = false;
@@ -69,6 +71,7 @@ export class OverviewData {
 		if (this.live) return;
 		for (const k of OVERVIEW_ORDER) (this[k] as MetricLoader<unknown>).prefill(p.results[k] as unknown as Parameters<MetricLoader<unknown>['prefill']>[0]);
 		this.prebuiltInstrument = p.instrument;
+		this.prebuiltDataset = p.dataset;
 		this.prebuilt = true;
 	}
 }

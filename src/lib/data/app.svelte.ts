@@ -13,8 +13,8 @@ import { CachingConnector } from './cached';
 import { DEMO_ID, DEMO_NAME, loadDemo } from './demo';
 import { attachDatabaseFile, detachDatabaseFile, keptTable, writeDatabaseFile } from './keep';
 import type { Connector } from '../engine/connector';
-import { ident, list, sql, type Sql } from '../engine/sql';
-import { OUTCOME_IDS } from '../instruments/definitions';
+import { ident, sql, type Sql } from '../engine/sql';
+import { describe } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { buildSummaries, dropSummaries, useSummaries, type Summaries } from '../metrics/summaries';
 import { createDatasetViews, outcomeScores } from '../metrics/views';
@@ -313,16 +313,6 @@ function writeActive(id: string) {
 	} catch {
 		/* private mode: the choice just isn't remembered */
 	}
-}
-
-/** Row, outcome-score, client and instrument counts of a canonical table (or an attached file's table). */
-export async function describe(conn: CachingConnector, rows: Sql) {
-	const [row] = await conn.query<{ rows: number; scores: number; clients: number; instruments: string }>(
-		sql`SELECT count(*)::INT AS rows, (count(*) FILTER (WHERE instrument IN (${list(OUTCOME_IDS)})))::INT AS scores,
-		        count(DISTINCT client_id)::INT AS clients, string_agg(DISTINCT instrument, ',' ORDER BY instrument) AS instruments
-		   FROM ${rows}`
-	);
-	return { rows: row.rows, scores: row.scores, clients: row.clients, instruments: row.instruments ? row.instruments.split(',') : [] };
 }
 
 export const app = new AppState();
