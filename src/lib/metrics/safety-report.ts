@@ -2,16 +2,17 @@
  * The `safety` and `experience` sections of the report (CLI and app), over the views of views.ts:
  * tolerability from the dosing-session records and dissociation by session, and the acute
  * experience against later change. Small cells are withheld with the same policy as every other
- * section (suppress.ts), per SAFETY_TABLES.
+ * section (src/lib/privacy), the safety tables in one export (privacy/safety.ts, SAFETY_TABLES).
  */
 import type { Connector } from '../engine/connector';
 import { list, sql } from '../engine/sql';
 import type { Definition } from './definitions';
 import { experienceVsChange, type ExperienceRow } from './experience';
 import type { Filters } from './filters';
-import { dissociationBySession, minutesToReady, SAFETY_TABLES, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
+import { dissociationBySession, minutesToReady, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
 import { protect } from '../privacy/policy';
+import { protectSafety } from '../privacy/safety';
 import type { TableSpec } from '../privacy/spec';
 import type { Statement } from '../engine/sql';
 
@@ -57,11 +58,8 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 		const diss = cadss > 0 ? await dissociationBySession(conn, o) : { rows: [], sql: '' };
 		safety = {
 			group_by: o.groupBy,
-			counts: s(rates.counts, SAFETY_TABLES.counts),
-			rates: s(rates.rates, SAFETY_TABLES.rates),
-			means: s(means.rows, SAFETY_TABLES.means),
-			minutes_to_ready: s(minutes.rows, SAFETY_TABLES.minutes),
-			dissociation: s(diss.rows, SAFETY_TABLES.dissociation),
+			// one export: the session and client counts are the n of rates and means measured at every session
+			...protectSafety({ counts: rates.counts, rates: rates.rates, means: means.rows, minutes_to_ready: minutes.rows, dissociation: diss.rows }, opts.minCell ?? 0),
 			definitions: [SAFETY_DEFINITIONS.counts, ...SAFETY_RATES.map(strip), ...SAFETY_MEANS.map(strip), SAFETY_DEFINITIONS.minutes, SAFETY_DEFINITIONS.dissociation],
 			sql: { rates: rates.sql, means: means.sql, minutes_to_ready: minutes.sql, dissociation: diss.sql }
 		};

@@ -130,10 +130,20 @@ ORDER BY instrument, grp NULLS LAST, session`;
 
 /**
  * The safety tables' structure for the privacy policy (src/lib/privacy: `protect(rows, spec)`):
- * clients and sessions both count as small cells; groups add up to the ungrouped view's totals.
+ * clients and sessions both count as small cells; groups add up to the ungrouped view's totals; a
+ * rate, mean or minutes n equal to the group's session (client) count is that count (measured at
+ * every session: a subset of the sessions as large as all of them is all of them).
  */
 export const SAFETY_TABLES = {
-	counts: { name: 'safety_counts', counts: ['clients', 'sessions'], slices: [{ kind: 'groups', group: 'group', by: ['definition'], totalKnown: true }] },
+	counts: {
+		name: 'safety_counts',
+		counts: ['clients', 'sessions'],
+		slices: [{ kind: 'groups', group: 'group', by: ['definition'], totalKnown: true }],
+		same: [
+			{ field: 'sessions', as: 'safety-sessions', by: ['group'] },
+			{ field: 'clients', as: 'safety-clients', by: ['group'] }
+		]
+	},
 	rates: {
 		name: 'safety_rates',
 		counts: ['n', 'count'],
@@ -141,10 +151,21 @@ export const SAFETY_TABLES = {
 		slices: [
 			{ kind: 'fields', parts: ['count'], total: 'n', complete: false },
 			{ kind: 'groups', group: 'group', by: ['key', 'unit'], totalKnown: true }
+		],
+		// measured at every session (or for every client): n is the session (client) count
+		same: [
+			{ field: 'n', where: { unit: 'sessions' }, as: 'safety-sessions', by: ['group'] },
+			{ field: 'n', where: { unit: 'clients' }, as: 'safety-clients', by: ['group'] }
 		]
 	},
-	means: { name: 'safety_means', counts: ['n'], derived: [{ fields: ['mean', 'sd', 'ci_low', 'ci_high'], from: ['n'] }], slices: [{ kind: 'groups', group: 'group', by: ['key'], totalKnown: true }] },
-	minutes: { name: 'safety_minutes', counts: ['n'], derived: [{ fields: ['median', 'q1', 'q3'], from: ['n'] }] },
+	means: {
+		name: 'safety_means',
+		counts: ['n'],
+		derived: [{ fields: ['mean', 'sd', 'ci_low', 'ci_high'], from: ['n'] }],
+		slices: [{ kind: 'groups', group: 'group', by: ['key'], totalKnown: true }],
+		same: [{ field: 'n', as: 'safety-sessions', by: ['group'] }]
+	},
+	minutes: { name: 'safety_minutes', counts: ['n'], derived: [{ fields: ['median', 'q1', 'q3'], from: ['n'] }], same: [{ field: 'n', as: 'safety-sessions', by: ['group'] }] },
 	dissociation: {
 		name: 'safety_dissociation',
 		counts: ['n'],
