@@ -109,17 +109,22 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		await createDefinitions(conn, `${prefix}_defs`);
 		await create('rec', join(selects, sql` UNION ALL BY NAME `));
 		const M = measures.length;
-		await create('acc', sql`SELECT *, ord * ${M} + mi AS seq,
-			row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
+		// Duplicates: the window runs over the key columns only (over every column of `rec` it cost more
+		// than building `rec`); `dup` keeps the second and later records of a key, a few rows.
+		await create('dup', sql`SELECT ord, mi, rn, first_ord FROM (
+			SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
 			FROM ${t('rec')} WHERE code IS NULL
-			WINDOW w AS (PARTITION BY client_id, series, instrument, phase, session, week ORDER BY ord, mi)`);
+			WINDOW w AS (PARTITION BY client_id, series, instrument, phase, session, week ORDER BY ord, mi)) WHERE rn > 1`);
+		// The records that passed every rule, `rn` = 1 for the first of its key (the accepted ones).
+		const acc = sql`(SELECT r.*, r.ord * ${M} + r.mi AS seq, coalesce(d.rn, 1) AS rn
+			FROM ${t('rec')} r LEFT JOIN ${t('dup')} d ON d.ord = r.ord AND d.mi = r.mi WHERE r.code IS NULL)`;
 
 		// Rejections: rule failures, duplicates, and rows with no value for any measure.
 		const valueCells = measures.flatMap((m) => [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)]);
 		const anyValue = valueCells.length ? join(valueCells.map((i) => dict.present(cells, i)), sql` OR `) : sql`FALSE`;
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; first_ord: number | null }>(sql`
 			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, NULL AS first_ord FROM ${t('rec')} WHERE code IS NOT NULL
-			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, first_ord FROM ${t('acc')} WHERE rn > 1
+			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, first_ord FROM ${t('dup')}
 			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL FROM ${t('cells')} c WHERE NOT (${anyValue})
 			ORDER BY ord, mi`);
 		const errors: ImportReport['errors'] = [];
@@ -154,17 +159,17 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
 		});
 		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
-		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${t('acc')} WHERE rn = 1 ORDER BY ord, mi`);
+		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc} WHERE rn = 1 ORDER BY ord, mi`);
 
-		warnings.push(...(await rowWarnings(conn, t('acc'), csv.lines)));
-		warnings.push(...(await tableWarnings(conn, t('acc'), csv.lines)));
+		warnings.push(...(await rowWarnings(conn, acc, csv.lines)));
+		warnings.push(...(await tableWarnings(conn, acc, csv.lines)));
 		const [counts] = await conn.query<{ read: number; measured: number; rows_with: number; source: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
 			       (SELECT count(*) FROM ${t('cells')})::INTEGER AS source,
-			       (SELECT count(DISTINCT client_id) FROM ${t('acc')} WHERE rn = 1)::INTEGER AS clients,
-			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${t('acc')} WHERE rn = 1) AS instruments,
-			       (SELECT count(*) FROM ${t('acc')} WHERE rn = 1)::INTEGER AS accepted`);
+			       (SELECT count(DISTINCT client_id) FROM ${acc} WHERE rn = 1)::INTEGER AS clients,
+			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc} WHERE rn = 1) AS instruments,
+			       (SELECT count(*) FROM ${acc} WHERE rn = 1)::INTEGER AS accepted`);
 		const noScore = rejected.filter((r) => r.mi === M).length;
 		const report: ImportReport = {
 			rows_read: counts.measured + noScore,
