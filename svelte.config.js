@@ -10,6 +10,8 @@ export default {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ pages: out, assets: out, fallback: '200.html', precompress: false, strict: true }),
+		// Registered by the app once the engine is ready (src/lib/offline.ts), not at start.
+		serviceWorker: { register: false },
 		...(process.env.KAP_KIT_OUT_DIR ? { outDir: process.env.KAP_KIT_OUT_DIR } : {}),
 		csp: {
 			mode: 'hash',

@@ -167,7 +167,7 @@ function stopServer(child: ChildProcess | null) {
 
 /** A fresh browser context (own HTTP cache and OPFS). */
 async function newContext(browser: Browser): Promise<BrowserContext> {
-	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' }); // its install (every asset) would run during the measurements
 	// tsx (esbuild) wraps named functions in `__name(...)`; the callbacks we send to the page need it too.
 	await ctx.addInitScript('globalThis.__name = (f) => f;');
 	return ctx;
