@@ -3,7 +3,12 @@
  * NUL, newlines, long Unicode — used as filter values, a filtered/grouped attribute's values and its
  * column name, cohort labels and a client id go through every metric and the report builder. Each
  * returns a result (checked where it is known: a filter on a value nobody has selects nothing) or a
- * clean error, and a checksum of every table and view is the same afterwards.
+ * clean error, and a checksum of every table and view is the same afterwards. A hostile filter written
+ * into a link (URL parameters: column name and values) reads back byte-identical or is refused with a
+ * message, and selects exactly its rows. An imported file does the same with a hostile dataset (table)
+ * name, hostile header (column) names and hostile mapping labels (route, timepoint and attribute
+ * `labels`), through both import paths (DuckDB's reader and the JavaScript importer): each label comes
+ * out as the value it was mapped to, and no other table changes.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,10 +23,16 @@ import { flow } from '../../src/lib/metrics/flow';
 import { filterChoices } from '../../src/lib/metrics/options';
 import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
 import { buildReport } from '../../src/lib/metrics/report';
-import { clientSummary } from '../../src/lib/metrics/source';
+import { ALL_GROUPS, clientSummary } from '../../src/lib/metrics/source';
 import { cohortTable1 } from '../../src/lib/metrics/table1';
 import { trajectories } from '../../src/lib/metrics/trajectories';
-import { createTableSql } from '../../src/lib/model/schema';
+import { CANONICAL_COLUMNS, createTableSql } from '../../src/lib/model/schema';
+import { importWithEngine } from '../../src/lib/import/duck/index';
+import { importFile, loadRows, parseMapping } from '../../src/lib/import/index';
+import { DEFAULT_MISSING } from '../../src/lib/import/values';
+import { createDatasetViews } from '../../src/lib/metrics/views';
+import { detectIdentifiers } from '../../src/lib/import/deid';
+import { readFilters, URL_LIMITS, writeFilters } from '../../src/lib/data/url';
 
 /** Strings an attacker would try, plus arbitrary Unicode. */
 const NASTY = ["x'*/; DROP TABLE scores; --", '*/', "'", '"', ';', '--', '\u0000', 'a\nb\r\n', '$1', '?', '%', '\\', '/*', "') OR 1=1 --", '😀'.repeat(300)];
@@ -136,6 +147,119 @@ describe('hostile input through every metric', () => {
 				}
 			),
 			{ numRuns: 12 }
+		);
+		expect(await db.query(sql`SELECT x FROM canary`)).toEqual([{ x: 42 }]);
+	}, 900_000);
+
+	it('URL parameters: a hostile filter written into a link reads back byte-identical (or is refused with a message) and filters exactly its rows', async () => {
+		const column = fc.oneof(hostile, fc.constantFrom('site', 'route', 'series', 'instrument', 'a.route', 'x'.repeat(URL_LIMITS.keyLength + 1)));
+		await fc.assert(
+			fc.asyncProperty(column, fc.array(hostile.map((v) => v.toWellFormed()), { minLength: 1, maxLength: 3 }), async (key, values) => {
+				// a link as a person would paste it: written by the app, then read back from the address bar's text
+				const href = `http://localhost/?${writeFilters(new URLSearchParams('instrument=phq9'), { [key]: values })}`;
+				const read = readFilters(new URL(href).searchParams);
+				const wanted = [...new Set(values)].filter((v) => v !== '');
+				const usable =
+					key !== '' && key !== 'series' && !key.includes('.') && !['instrument', 'group', 'tab', 'client', 'view'].includes(key) && key.length <= URL_LIMITS.keyLength && !/[\u0000-\u001f\u007f]/.test(key);
+				const total = [...new URL(href).searchParams].reduce((a, [k, v]) => a + k.length + v.length, 0);
+				const fits = values.every((v) => v.length <= URL_LIMITS.valueLength) && total <= URL_LIMITS.total;
+				if (usable && fits && wanted.length) expect(read).toEqual({ filters: { [key]: wanted }, problems: [] });
+				else if (usable && wanted.length) expect(read.problems.length).toBeGreaterThan(0); // too long: said, not applied
+				if (!(usable && fits && wanted.length)) expect(read.filters[key]).toBeUndefined();
+				if (!(usable && fits && wanted.length) || (CANONICAL_COLUMNS as readonly string[]).includes(key.toLowerCase())) return;
+				// as a filter on a column holding the values, it selects exactly the rows whose value it is
+				await load(db, key, values);
+				const before = await checksum(db);
+				const counts = await cohortCounts(db, { filters: read.filters });
+				const expected = [...Array(ATTR_ROWS).keys()].filter((i) => wanted.includes(values[i % values.length])).length;
+				expect(counts.rows.find((r) => r.instrument === ALL_GROUPS)?.clients ?? 0).toBe(expected);
+				expect(await checksum(db)).toBe(before);
+				await db.exec(sql`DROP TABLE scores`);
+			}),
+			{ numRuns: 40 }
+		);
+		expect(await db.query(sql`SELECT x FROM canary`)).toEqual([{ x: 42 }]);
+	}, 600_000);
+
+	it('an imported file: hostile dataset name, header (column) names and mapping labels (route, timepoint, attribute) come out as data, through both import paths', async () => {
+		/** A raw cell text the file can carry exactly: trimmed, not a missing marker, well-formed, no NUL. */
+		const cell = hostile.map((x) => x.trim()).filter((x) => x.length > 0 && x.length <= 200 && !x.includes('\u0000') && x.isWellFormed() && !DEFAULT_MISSING.includes(x));
+		const name = hostile.filter((x) => x.length > 0 && x.length <= 200 && !x.includes('\u0000'));
+		const q = (v: string) => `"${v.replaceAll('"', '""')}"`;
+		const numeric = (v: string) => /^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$/.test(v);
+		/** Names the test itself uses or the dataset views create (DuckDB names are case-insensitive). */
+		const taken = /^(scores|acute_scores|canary|instrument_kinds|dose_bands|no_dosing_sessions|dosing_sessions|safety_sessions)$/i;
+		const dropDataset = async (dataset: string) => {
+			await db.exec(sql`DROP VIEW IF EXISTS scores; DROP VIEW IF EXISTS acute_scores; DROP VIEW IF EXISTS safety_sessions; DROP VIEW IF EXISTS dosing_sessions`);
+			await db.exec(sql`DROP TABLE IF EXISTS instrument_kinds; DROP TABLE IF EXISTS dose_bands; DROP TABLE IF EXISTS no_dosing_sessions; DROP TABLE IF EXISTS ${ident(dataset)}`);
+		};
+		await db.exec(sql`DROP TABLE IF EXISTS scores`); // the metrics test's table
+		await fc.assert(
+			fc.asyncProperty(
+				name,
+				fc.uniqueArray(cell, { minLength: 5, maxLength: 5, comparator: (a, b) => a.toLowerCase() === b.toLowerCase() }),
+				fc.uniqueArray(cell, { minLength: 4, maxLength: 4 }),
+				cell,
+				fc.boolean(),
+				async (dataset, header, [routeIv, routeIm, visit, group], label, viaEngine) => {
+					fc.pre(!['1', '2'].includes(visit) && ![label, group].includes('other') && !label.startsWith('(') && !taken.test(dataset));
+					// a header that reads as numbers is taken for data; an identifier-like attribute column is dropped (both by design)
+					fc.pre(!header.every(numeric) && detectIdentifiers({ columns: header, rows: [], lines: [], format: 'csv' }).every((f) => f.column !== header[4]));
+					const [idCol, routeCol, visitCol, scoreCol, groupCol] = header;
+					// 4 clients: c0, c1 by route `routeIv` (→ iv), c2, c3 by `routeIm` (→ im); c0, c2 in group `group` (→ `label`).
+					const lines = [header.map(q).join(',')];
+					for (let i = 0; i < 4; i++)
+						for (const [v, score] of [[visit, 20], ['1', 14 - i], ['2', 8 + i]] as const)
+							lines.push([`c${i}`, i < 2 ? routeIv : routeIm, v, String(score), i % 2 ? 'other' : group].map(q).join(','));
+					const bytes = new TextEncoder().encode(lines.join('\n') + '\n');
+					const parsed = parseMapping({
+						version: 1,
+						client_id: idCol,
+						route: { column: routeCol, labels: { [routeIv]: 'iv', [routeIm]: 'im' } },
+						measures: [{ instrument: { value: 'phq9' }, timepoint: { column: visitCol, labels: { [visit]: { phase: 'baseline', session: 0 } } }, score: scoreCol }],
+						attributes: [{ column: groupCol, as: 'cohort', labels: { [group]: label } }]
+					});
+					expect(parsed.ok).toBe(true);
+					if (!parsed.ok) return;
+					const canary = await checksum(db);
+					if (viaEngine) {
+						const out = await importWithEngine(db, bytes, 'hostile.csv', { table: dataset, mapping: parsed.mapping });
+						expect([out.report.rows_rejected, out.report.errors]).toEqual([0, []]);
+					} else {
+						const outcome = await importFile(bytes, 'hostile.csv', { mapping: parsed.mapping });
+						expect([outcome.report.rows_rejected, outcome.report.errors]).toEqual([0, []]);
+						await loadRows(db, dataset, outcome);
+					}
+					// The import added the dataset's table under its exact name and changed nothing else.
+					const [{ n }] = await db.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${ident(dataset)}`);
+					expect(n).toBe(12);
+					expect(await db.query(sql`SELECT table_name AS t FROM duckdb_tables() WHERE table_name = ${dataset}`)).toEqual([{ t: dataset }]);
+					const after = (await checksum(db)).split('|');
+					const names = (c: string[]) => c.map((p) => p.slice(0, p.lastIndexOf('=')));
+					expect(after.filter((p) => !canary.split('|').includes(p))).toEqual(after.filter((p) => names([p])[0] === dataset));
+					expect(names(after).sort()).toEqual([...names(canary ? canary.split('|') : []), dataset].sort());
+					expect(await db.query(sql`SELECT x FROM canary`)).toEqual([{ x: 42 }]);
+
+					await createDatasetViews(db, dataset, null);
+					const before = await checksum(db);
+					const iv = await cohortCounts(db, { filters: { route: ['iv'] } });
+					expect(iv.rows.map((r) => [r.instrument, r.clients])).toEqual([[ALL_GROUPS, 2], ['phq9', 2]]);
+					// the label comes out byte-identical as the group, and filters as itself
+					const byLabel = await response(db, { filters: { cohort: [label] }, groupBy: 'cohort' });
+					expect(byLabel.rows.filter((r) => r.group !== ALL_GROUPS).map((r) => [r.group, r.n])).toEqual([[label, 2]]);
+					const routes = await response(db, { groupBy: 'route' });
+					expect(routes.rows.filter((r) => r.group !== ALL_GROUPS).map((r) => [r.group, r.n]).sort()).toEqual([['im', 2], ['iv', 2]]);
+					const ids = await db.query<{ id: string; cohort: string }>(sql`SELECT DISTINCT client_id AS id, cohort FROM scores ORDER BY 1`);
+					expect(ids).toEqual([{ id: 'c0', cohort: label }, { id: 'c1', cohort: 'other' }, { id: 'c2', cohort: label }, { id: 'c3', cohort: 'other' }]);
+					const metrics: ((c: NodeConnector, o: Parameters<typeof response>[1]) => Promise<unknown>)[] = [remission, reliableChange, trajectories, durability, survival, attrition, clientSummary, flow];
+					for (const metric of metrics) expect(await runs(() => metric(db, { filters: { cohort: [label], route: [routeIv] }, groupBy: 'cohort' }))).not.toBeInstanceOf(Error);
+					expect(await runs(() => filterChoices(db))).not.toBeInstanceOf(Error);
+					expect(await runs(() => buildReport(db, { filters: { cohort: [label] }, groupBy: 'cohort', minCell: 11 }))).not.toBeInstanceOf(Error);
+					expect(await checksum(db)).toBe(before);
+					await dropDataset(dataset);
+				}
+			),
+			{ numRuns: 16 }
 		);
 		expect(await db.query(sql`SELECT x FROM canary`)).toEqual([{ x: 42 }]);
 	}, 900_000);
