@@ -35,6 +35,13 @@ test('safety page: tolerability per route from the demo session records, filters
 	await expect(page.getByTestId('safety-bp').locator('path.line')).toHaveCount(8);
 	await page.screenshot({ path: 'test-results/safety.png', fullPage: true });
 
+	// the bars' CSV comes from the page's one export: this card's rows (IV's count and n as printed above)
+	const download = page.waitForEvent('download');
+	await bars.getByRole('button', { name: 'CSV' }).click();
+	const csv = readFileSync(await (await download).path(), 'utf8').trim().split(/\r?\n/);
+	expect(csv.length).toBeGreaterThan(1);
+	expect(csv.slice(1).some((l) => l.includes(`,${ivHigh},${iv.length},`))).toBe(true);
+
 	// clicking the IV bar filters every card to IV (URL), Back undoes it
 	await bars.locator('g.bar[data-key="iv"]').click();
 	await expect(page).toHaveURL(/route=iv/);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { SafetyCountRow, SafetyMeanRow, SafetyRateRow } from '../../src/lib/metrics/safety';
 import { SAFETY_TABLES } from '../../src/lib/metrics/safety';
 import { protect } from '../../src/lib/privacy/policy';
-import { protectSafety, type SafetyTables } from '../../src/lib/privacy/safety';
+import { sharedSafety, type SafetyTables } from '../../src/lib/privacy/safety';
 import { Attacker, recovered } from './privacy-attacker';
 
 type G = { sessions: number; clients: number; events: number; eventClients: number; bp: number };
@@ -76,7 +76,7 @@ describe('safety tables: one export', () => {
 		fc.assert(
 			fc.property(fc.record({ iv: group, im: group, sublingual: group }), (groups) => {
 				const t = tables(groups);
-				expect(recovered(read(t, protectSafety(t, 11)), 11)).toEqual([]);
+				expect(recovered(read(t, sharedSafety(t, 11)), 11)).toEqual([]);
 				if (recovered(read(t, separately(t, 11)), 11).length) leaked++;
 			}),
 			{ seed: 20261201, numRuns: 150 }

@@ -12,7 +12,7 @@ import type { Filters } from './filters';
 import { dissociationBySession, minutesToReady, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
 import { protect } from '../privacy/policy';
-import { protectSafety } from '../privacy/safety';
+import { sharedSafety } from '../privacy/safety';
 import type { TableSpec } from '../privacy/spec';
 import type { Statement } from '../engine/sql';
 
@@ -59,7 +59,7 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 		safety = {
 			group_by: o.groupBy,
 			// one export: the session and client counts are the n of rates and means measured at every session
-			...protectSafety({ counts: rates.counts, rates: rates.rates, means: means.rows, minutes_to_ready: minutes.rows, dissociation: diss.rows }, opts.minCell ?? 0),
+			...sharedSafety({ counts: rates.counts, rates: rates.rates, means: means.rows, minutes_to_ready: minutes.rows, dissociation: diss.rows }, opts.minCell ?? 0),
 			definitions: [SAFETY_DEFINITIONS.counts, ...SAFETY_RATES.map(strip), ...SAFETY_MEANS.map(strip), SAFETY_DEFINITIONS.minutes, SAFETY_DEFINITIONS.dissociation],
 			sql: { rates: rates.sql, means: means.sql, minutes_to_ready: minutes.sql, dissociation: diss.sql }
 		};
