@@ -1,6 +1,7 @@
 /** Labels and number formats shared by the overview's panels (one place, so every chart reads alike). */
 import type { Column } from '$lib/components/columns';
 import { ROUTE_LABELS, ROUTES, type Route } from '$lib/model/schema';
+import { ALL_GROUPS } from '$lib/metrics/source';
 
 /** The route's full label (e.g. "Sublingual (troche/lozenge)"); unknown values as they are. */
 export const routeLabel = (g: string): string => ROUTE_LABELS[g as Route] ?? g;
@@ -26,3 +27,16 @@ export const ciText = (low: number | null | undefined, high: number | null | und
 
 /** The route column of the overview's tables: the group key shown as the route's name. */
 export const ROUTE_COLUMN: Column = { key: 'group', label: 'Route', format: (v) => routeLabel(String(v)) };
+
+/** `groupLabel` that also names the `(all)` row: "All". */
+export const withAll = (groupLabel: (g: string) => string) => (g: string): string => (g === ALL_GROUPS ? 'All' : groupLabel(g));
+
+/** The group column of a table grouped by route or dose band, with the `(all)` row as "All". */
+export const groupColumn = (groupLabel: (g: string) => string): Column => ({ key: 'group', label: 'Group', format: (v) => withAll(groupLabel)(String(v)) });
+
+/** A rate and its Wilson 95 % CI, as percentages. */
+export const RATE_CI_COLUMNS: Column[] = [
+	{ key: 'rate', label: 'Rate', format: (v) => pct(v as number | null) },
+	{ key: 'ci_low', label: 'CI low', format: (v) => pct(v as number | null) },
+	{ key: 'ci_high', label: 'CI high', format: (v) => pct(v as number | null) }
+];

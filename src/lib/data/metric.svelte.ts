@@ -74,3 +74,8 @@ export class MetricLoader<R> {
 		}
 	}
 }
+
+/** What a chart card shows of `loader`: its rows, the statements behind them, loading (also while `busy`) and error. */
+export function cardProps<R>(loader: MetricLoader<R>, busy: boolean) {
+	return { rows: loader.rows, sql: loader.sql, loading: busy || loader.loading, error: loader.error };
+}
