@@ -158,8 +158,11 @@ class AppState {
 			Object.assign(ds, await describe(this.conn, relation(ds)));
 		}
 		await createDatasetViews(this.conn, relation(ds), ds.sessionsTable ?? null);
-		// The first view reads the rows; once the dataset's summaries exist (built once, in the
-		// background) the charts re-query from them.
+		// The first view reads the rows while the dataset's summaries are built (once, in the
+		// background, and kept for later activations); every query after that reads them. The figures
+		// already drawn are not asked for again when they arrive (no version bump): both paths give the
+		// same numbers (tests/unit/metrics-summaries.test.ts), so a second round of the page's queries
+		// on the one engine worker would only delay the next interaction.
 		useSummaries(this.conn, 'scores', this.built.get(id) ?? null);
 		this.activeId = id;
 		writeActive(id);
@@ -167,10 +170,7 @@ class AppState {
 		if (!this.built.has(id))
 			void this.summariesOf(ds).then((s) => {
 				this.built.set(id, s);
-				if (s && this.activeId === id && this.conn) {
-					useSummaries(this.conn, 'scores', s);
-					this.version++;
-				}
+				if (s && this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
 			});
 		if (migrate) this.migrations.push(this.migrate(ds));
 	}
