@@ -152,7 +152,7 @@ function mmrmTooSmall(m: MmrmRow, minCell: number): string | null {
 }
 
 /** LS-mean rows of the MMRMs not withheld whole, with their instrument: one table for the policy. */
-function mmrmMeanRows(models: Report['models'], minCell: number): Row[] {
+export function mmrmMeanRows(models: Report['models'], minCell: number): Row[] {
 	return models.flatMap((m) => ('ls_means' in m && !mmrmTooSmall(m, minCell) ? m.ls_means.map((l) => ({ instrument: m.instrument, ...l })) : []));
 }
 

@@ -1,0 +1,165 @@
+/**
+ * /compare in one export (src/lib/privacy/compare-page.ts) on the real engine. A cohort's analysed
+ * client-series are printed on four cards — the flow's end-of-series box, the change n, the
+ * remission (and here response) n and Table 1's "analysed" row — and its client-series with a
+ * baseline on two (Table 1's population row, the flow's first box). The attacker
+ * (privacy-attacker.ts, independent of src/lib/privacy) knows those are the same counts. Cards
+ * protected one by one (as /compare did) let it work out a withheld count; the page's one call
+ * lets it work out nothing.
+ */
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { sql } from '../../src/lib/engine/sql';
+import { compareCohorts, cohortRelation, COHORT, type Cohort, type Comparison } from '../../src/lib/metrics/compare';
+import { flow, type FlowStep } from '../../src/lib/metrics/flow';
+import { cohortTable1, POPULATION, type Table1Row } from '../../src/lib/metrics/table1';
+import { changeRows, hedgesRows, protectComparePage, rateRows } from '../../src/lib/privacy/compare-page';
+import { protectFlow } from '../../src/lib/privacy/flow';
+import { protect } from '../../src/lib/privacy/policy';
+import { COHORT_RATES, ESTIMATES, table1Spec } from '../../src/lib/privacy/tables';
+import { Attacker, recovered } from './privacy-attacker';
+import { readFlow } from './privacy-flow.test';
+import { loadCanonical, type Canon } from './metrics-fixtures';
+
+const A: Cohort = { label: 'Oral', filters: { route: ['oral'] } };
+const B: Cohort = { label: 'IV', filters: { route: ['iv'] } };
+const MIN = 11;
+
+interface Page {
+	c: Comparison;
+	steps: FlowStep[];
+	t1: Table1Row[];
+}
+
+/** Series with a baseline and `last` the last dosing session scored (null: baseline only). */
+function cohortRows(route: string, lasts: (number | null)[]): Canon[] {
+	return lasts.flatMap((last, i) => [
+		{ client_id: `${route}${i}`, route, instrument: 'phq9', phase: 'baseline' as const, session: 0, score: 18 },
+		...Array.from({ length: last ?? 0 }, (_, s) => ({ client_id: `${route}${i}`, route, instrument: 'phq9', phase: 'session' as const, session: s + 1, score: 18 - 3 * (s + 1) - (i % 3) }))
+	]);
+}
+
+async function load(db: NodeConnector, rows: Canon[]): Promise<Page> {
+	await db.exec(sql`DROP TABLE IF EXISTS scores`);
+	await loadCanonical(db, rows);
+	const opts = { a: A, b: B, instrument: 'phq9' };
+	const c = await compareCohorts(db, { ...opts, model: false });
+	const steps = (await flow(db, { relation: await cohortRelation(db, 'scores', A, B), groupBy: COHORT, instruments: ['phq9'] })).rows;
+	const t1 = (await cohortTable1(db, opts)).rows;
+	return { c, steps, t1 };
+}
+
+type Shown = readonly Record<string, unknown>[];
+
+/** What a reader of the cards knows: every count shown, and which counts are the same. */
+function read(p: Page, s: { flow: Shown; change: Shown; rates: Shown; table1: Shown }): Attacker {
+	const a = readFlow(p.steps, s.flow);
+	const truthChange = changeRows(p.c);
+	const truthRates = rateRows(p.c);
+	p.c.cohorts.forEach((label, k) => {
+		const idx = (kind: string) => p.steps.filter((x) => x.group === label).findIndex((x) => x.step === kind);
+		const flowN = (kind: string) => `flow:phq9:${label}:${idx(kind)}:n`;
+		// change n
+		const ci = truthChange.findIndex((r) => r.kind === 'cohort' && r.group === label);
+		a.cell(`change:${label}`, truthChange[ci].n as number, s.change[ci].n);
+		a.sum([`change:${label}`], flowN('end'));
+		// response / remission: count + the rest = n, n = the analysed count
+		truthRates.forEach((r, i) => {
+			if (r.kind !== 'cohort' || r.group !== label) return;
+			const key = `rate:${r.outcome}:${label}`;
+			a.cell(`${key}:n`, r.n as number, s.rates[i].n);
+			a.cell(`${key}:count`, r.count as number, s.rates[i].count);
+			a.hidden(`${key}:rest`, (r.n as number) - (r.count as number));
+			a.sum([`${key}:count`, `${key}:rest`], `${key}:n`);
+			a.sum([`${key}:n`], flowN('end'));
+		});
+		// Table 1's population rows
+		p.t1.forEach((r, i) => {
+			if (r.cohort !== label || r.variable !== 'n') return;
+			a.cell(`t1:${r.level}:${label}`, r.n, s.table1[i].n);
+			if (r.level === POPULATION.analysed) a.sum([`t1:${r.level}:${label}`], flowN('end'));
+			if (r.level === POPULATION.series) a.sum([`t1:${r.level}:${label}`], flowN('baseline'));
+		});
+		void k;
+	});
+	// the contrasts' n: A + B (ANCOVA, Hedges' g in the change export; each rate difference)
+	const [la, lb] = p.c.cohorts;
+	truthChange.forEach((r, i) => {
+		if (r.kind !== 'contrast') return;
+		a.cell(`change:contrast:${r.id}`, r.n as number, s.change[i].n);
+		a.sum([`change:${la}`, `change:${lb}`], `change:contrast:${r.id}`);
+	});
+	truthRates.forEach((r, i) => {
+		if (r.kind !== 'contrast') return;
+		a.cell(`rate:${r.outcome}:contrast`, r.n as number, s.rates[i].n);
+		a.sum([`rate:${r.outcome}:${la}:n`, `rate:${r.outcome}:${lb}:n`], `rate:${r.outcome}:contrast`);
+	});
+	return a;
+}
+
+/** The cards protected one by one, as /compare did before the page's one export. */
+function oneByOne(p: Page) {
+	return {
+		flow: protectFlow(p.steps, MIN).rows,
+		change: protect([...changeRows(p.c), ...hedgesRows(p.c)], ESTIMATES, MIN).rows,
+		rates: protect(rateRows(p.c), COHORT_RATES, MIN).rows,
+		table1: protect(p.t1, table1Spec(POPULATION), MIN).rows
+	};
+}
+
+function onePage(p: Page) {
+	const e = protectComparePage({ instrument: 'phq9', comparison: p.c, flow: p.steps, table1: p.t1 }, MIN);
+	return { flow: e.flow.rows, change: e.change.rows, rates: e.rates.rows, table1: e.table1.rows };
+}
+
+describe('/compare: every card in one export', () => {
+	let db: NodeConnector;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+	}, 120_000);
+
+	it('a small tail: 10 of 40 oral series have no end score; one by one the 10 comes back, in one export nothing', async () => {
+		const p = await load(db, [...cohortRows('oral', Array.from({ length: 40 }, (_, i) => (i < 30 ? 2 : null))), ...cohortRows('iv', Array.from({ length: 40 }, () => 2))]);
+		expect(p.c.change.map((r) => r.n)).toEqual([30, 40]);
+		const flowA = protectFlow(p.steps, MIN).rows.filter((r) => r.group === 'Oral');
+		// the flow alone withholds the 10 who left and the analysed 30 beside it …
+		expect(flowA.find((r) => r.kind === 'end')?.left).toBeNull();
+		expect(flowA.find((r) => r.kind === 'end')?.n).toBeNull();
+		// … but the change card prints 30: 40 − 30 = 10
+		const alone = oneByOne(p);
+		expect(alone.change.find((r) => r.group === 'Oral')?.n).toBe(30);
+		expect(recovered(read(p, alone), MIN).map((f) => f.truth)).toContain(10);
+		// one export: the 30 is withheld on every card, and nothing comes back
+		const page = onePage(p);
+		expect(page.change.find((r) => r.group === 'Oral')?.n).toBeNull();
+		expect(page.rates.filter((r) => r.group === 'Oral').map((r) => r.n)).toEqual([null, null]);
+		expect(page.table1.find((r) => r.cohort === 'Oral' && r.level === POPULATION.analysed)?.n).toBeNull();
+		// A + B (the contrasts' n) beside B's 40 would give the 30 back: one of them goes too
+		expect([page.change.find((r) => r.group === 'IV')?.n, page.change.find((r) => r.id === 'ancova')?.n]).toContain(null);
+		expect(recovered(read(p, page), MIN)).toEqual([]);
+		// the copied text says "withheld" where the cards do
+		const text = protectComparePage({ instrument: 'phq9', comparison: p.c, flow: p.steps, table1: p.t1 }, MIN).text!.results.join(' ');
+		expect(text).not.toMatch(/n = 30\b/);
+		expect(text).toContain('n = withheld) in Oral');
+	}, 120_000);
+
+	it('random cohorts (fast-check, fixed seed): nothing withheld comes back from the page export', async () => {
+		// per cohort: series with an end score (their last session 1 … top) and series with a baseline only
+		const lasts = fc
+			.record({ analysed: fc.integer({ min: 0, max: 50 }), gone: fc.integer({ min: 0, max: 15 }), top: fc.integer({ min: 1, max: 4 }) })
+			.filter((c) => c.analysed + c.gone > 0)
+			.map((c) => [...Array.from({ length: c.analysed }, (_, i) => (i % c.top) + 1), ...Array.from({ length: c.gone }, () => null)]);
+		let leaksOneByOne = 0;
+		await fc.assert(
+			fc.asyncProperty(lasts, lasts, async (a, b) => {
+				const p = await load(db, [...cohortRows('oral', a), ...cohortRows('iv', b)]);
+				expect(recovered(read(p, onePage(p)), MIN)).toEqual([]);
+				if (recovered(read(p, oneByOne(p)), MIN).length) leaksOneByOne++;
+			}),
+			{ seed: 20261201, numRuns: 40 }
+		);
+		// the same cohorts, cards protected one by one: some give a withheld count back
+		expect(leaksOneByOne).toBeGreaterThan(0);
+	}, 600_000);
+});
