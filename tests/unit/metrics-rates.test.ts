@@ -46,6 +46,13 @@ describe('rates on claus2020 (published clinicalsignificance results)', () => {
 		expect(rows[0].rc_value).toBeCloseTo(1.96 * rows[0].sdiff!, 12);
 	});
 
+	// suddengains R package unit tests (facts.md §2.4, [R29b]): SD 6.396073, r .931 → S_diff 2.376036, RC value 4.65703.
+	it('JT with a stated SD: S_diff and the reliable-change value as in suddengains', async () => {
+		const { rows } = await reliableChange(db, { instruments: ['bdi2'], settings: { sd: { bdi2: 6.396073 }, reliability: { bdi2: 0.931 } } });
+		expect(rows[0].sdiff).toBeCloseTo(2.376036, 5);
+		expect(rows[0].rc_value).toBeCloseTo(4.65703, 4);
+	});
+
 	it('JT reliable change, HAM-D r = .8, complete cases: 29 / 10 / 1', async () => {
 		const { rows } = await reliableChange(db, { instruments: ['hamd17'], settings: { end: 'planned' } });
 		const by = Object.fromEntries(rows.map((r) => [r.outcome, r.count]));

@@ -235,13 +235,6 @@ export function tQuantile(p: number, df: number): number {
 	return x;
 }
 
-/** Chi-square CDF P(X ≤ x) for df > 0. x ≤ 0 → 0; df ≤ 0 or NaN → NaN. */
-export function chiSquareCdf(x: number, df: number): number {
-	if (Number.isNaN(x) || !(df > 0)) return NaN;
-	if (x <= 0) return 0;
-	return gammaP(df / 2, x / 2);
-}
-
 /** Chi-square upper tail P(X > x) (the test p-value), computed directly so tiny p-values keep precision. x ≤ 0 → 1. */
 export function chiSquareSf(x: number, df: number): number {
 	if (Number.isNaN(x) || !(df > 0)) return NaN;

@@ -14,29 +14,6 @@ export type ChangeClass = 'improved' | 'unchanged' | 'deteriorated';
 /** Critical |RCI| for p < .05 two-sided, as in Jacobson & Truax (1991). */
 export const RCI_CRITICAL = 1.96;
 
-export interface JacobsonTruax {
-	/** Standard error of measurement SD·√(1 − r). */
-	sem: number;
-	/** Standard error of the difference √(2·sem²). */
-	sdiff: number;
-	/** Smallest change in points that is reliable: 1.96·sdiff. */
-	rcValue: number;
-}
-
-/**
- * Jacobson–Truax quantities from an SD and a reliability coefficient r (0 ≤ r ≤ 1).
- * NaN, negative SD or r outside [0, 1] → all fields NaN. r = 1 gives zeros (every change
- * would count as reliable; callers should not use a reliability of exactly 1).
- */
-export function jacobsonTruax(sd: number, reliability: number): JacobsonTruax {
-	if (!(sd >= 0) || !(reliability >= 0 && reliability <= 1) || !Number.isFinite(sd)) {
-		return { sem: NaN, sdiff: NaN, rcValue: NaN };
-	}
-	const sem = sd * Math.sqrt(1 - reliability);
-	const sdiff = Math.sqrt(2 * sem * sem);
-	return { sem, sdiff, rcValue: RCI_CRITICAL * sdiff };
-}
-
 /**
  * Reliable change index (post − pre)/sdiff. Negative = fewer symptoms on a lower-is-better
  * scale. NaN input or sdiff ≤ 0 → NaN.
@@ -78,31 +55,4 @@ export function classifyChange(pre: number, post: number, opts: ChangeRule): Cha
 	return 'unchanged';
 }
 
-/**
- * Percentage-change rule on a lower-is-better scale (e.g. response = ≥ 50 % reduction):
- * improved if (pre − post)/pre ≥ improvement, deteriorated if (post − pre)/pre ≥
- * deterioration (default: same fraction as improvement). Matches the R package
- * clinicalsignificance (`cs_percentage`), where pre = post is unchanged.
- * pre = 0: percentage change is undefined; post = 0 → 'unchanged', post > 0 →
- * 'deteriorated' (an infinite relative increase, as R's Inf ≥ x would also say).
- * Throws a RangeError for non-finite or negative scores or non-positive fractions.
- */
-export function classifyPercentChange(
-	pre: number,
-	post: number,
-	improvement = 0.5,
-	deterioration = improvement
-): ChangeClass {
-	if (!Number.isFinite(pre) || !Number.isFinite(post) || pre < 0 || post < 0) {
-		throw new RangeError(`classifyPercentChange: pre and post must be finite, non-negative (got ${pre}, ${post})`);
-	}
-	if (!(improvement > 0) || !(deterioration > 0)) {
-		throw new RangeError('classifyPercentChange: fractions must be > 0');
-	}
-	if (pre === 0) return post > 0 ? 'deteriorated' : 'unchanged';
-	const change = (post - pre) / pre;
-	if (-change >= improvement) return 'improved';
-	if (change >= deterioration) return 'deteriorated';
-	return 'unchanged';
-}
 
