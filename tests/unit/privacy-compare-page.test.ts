@@ -14,10 +14,11 @@ import { sql } from '../../src/lib/engine/sql';
 import { compareCohorts, cohortRelation, COHORT, type Cohort, type Comparison } from '../../src/lib/metrics/compare';
 import { flow, type FlowStep } from '../../src/lib/metrics/flow';
 import { cohortTable1, POPULATION, type Table1Row } from '../../src/lib/metrics/table1';
-import { changeRows, hedgesRows, protectComparePage, rateRows } from '../../src/lib/privacy/compare-page';
+import { subgroupAnalysis, type SubgroupResult } from '../../src/lib/metrics/subgroups';
+import { changeRows, hedgesRows, protectComparePage, rateRows, subgroupRows } from '../../src/lib/privacy/compare-page';
 import { protectFlow } from '../../src/lib/privacy/flow';
 import { protect } from '../../src/lib/privacy/policy';
-import { COHORT_RATES, ESTIMATES, table1Spec } from '../../src/lib/privacy/tables';
+import { COHORT_RATES, ESTIMATES, SUBGROUPS, table1Spec } from '../../src/lib/privacy/tables';
 import { Attacker, recovered } from './privacy-attacker';
 import { readFlow } from './privacy-flow.test';
 import { loadCanonical, type Canon } from './metrics-fixtures';
@@ -30,6 +31,7 @@ interface Page {
 	c: Comparison;
 	steps: FlowStep[];
 	t1: Table1Row[];
+	sub: SubgroupResult;
 }
 
 /** Series with a baseline and `last` the last dosing session scored (null: baseline only). */
@@ -47,13 +49,14 @@ async function load(db: NodeConnector, rows: Canon[]): Promise<Page> {
 	const c = await compareCohorts(db, { ...opts, model: false });
 	const steps = (await flow(db, { relation: await cohortRelation(db, 'scores', A, B), groupBy: COHORT, instruments: ['phq9'] })).rows;
 	const t1 = (await cohortTable1(db, opts)).rows;
-	return { c, steps, t1 };
+	const sub = await subgroupAnalysis(db, opts);
+	return { c, steps, t1, sub };
 }
 
 type Shown = readonly Record<string, unknown>[];
 
 /** What a reader of the cards knows: every count shown, and which counts are the same. */
-function read(p: Page, s: { flow: Shown; change: Shown; rates: Shown; table1: Shown }): Attacker {
+function read(p: Page, s: { flow: Shown; change: Shown; rates: Shown; table1: Shown; subgroups: Shown }): Attacker {
 	const a = readFlow(p.steps, s.flow);
 	const truthChange = changeRows(p.c);
 	const truthRates = rateRows(p.c);
@@ -83,6 +86,12 @@ function read(p: Page, s: { flow: Shown; change: Shown; rates: Shown; table1: Sh
 		});
 		void k;
 	});
+	// the subgroup card's overall row: each cohort's analysed n
+	const [sa, sb] = [p.sub.overall.n_a, p.sub.overall.n_b];
+	a.cell('sub:overall:a', sa, s.subgroups[0].n_a);
+	a.cell('sub:overall:b', sb, s.subgroups[0].n_b);
+	a.sum(['sub:overall:a'], `change:${p.c.cohorts[0]}`);
+	a.sum(['sub:overall:b'], `change:${p.c.cohorts[1]}`);
 	// the contrasts' n: A + B (ANCOVA, Hedges' g in the change export; each rate difference)
 	const [la, lb] = p.c.cohorts;
 	truthChange.forEach((r, i) => {
@@ -104,13 +113,14 @@ function oneByOne(p: Page) {
 		flow: protectFlow(p.steps, MIN).rows,
 		change: protect([...changeRows(p.c), ...hedgesRows(p.c)], ESTIMATES, MIN).rows,
 		rates: protect(rateRows(p.c), COHORT_RATES, MIN).rows,
-		table1: protect(p.t1, table1Spec(POPULATION), MIN).rows
+		table1: protect(p.t1, table1Spec(POPULATION), MIN).rows,
+		subgroups: protect(subgroupRows(p.sub, 'change', 'phq9'), SUBGROUPS, MIN).rows
 	};
 }
 
 function onePage(p: Page) {
-	const e = protectComparePage({ instrument: 'phq9', comparison: p.c, flow: p.steps, table1: p.t1 }, MIN);
-	return { flow: e.flow.rows, change: e.change.rows, rates: e.rates.rows, table1: e.table1.rows };
+	const e = protectComparePage({ instrument: 'phq9', comparison: p.c, flow: p.steps, table1: p.t1, subgroups: p.sub }, MIN);
+	return { flow: e.flow.rows, change: e.change.rows, rates: e.rates.rows, table1: e.table1.rows, subgroups: e.subgroups.change.rows };
 }
 
 describe('/compare: every card in one export', () => {
@@ -135,6 +145,7 @@ describe('/compare: every card in one export', () => {
 		expect(page.change.find((r) => r.group === 'Oral')?.n).toBeNull();
 		expect(page.rates.filter((r) => r.group === 'Oral').map((r) => r.n)).toEqual([null, null]);
 		expect(page.table1.find((r) => r.cohort === 'Oral' && r.level === POPULATION.analysed)?.n).toBeNull();
+		expect(page.subgroups[0].n_a).toBeNull();
 		// A + B (the contrasts' n) beside B's 40 would give the 30 back: one of them goes too
 		expect([page.change.find((r) => r.group === 'IV')?.n, page.change.find((r) => r.id === 'ancova')?.n]).toContain(null);
 		expect(recovered(read(p, page), MIN)).toEqual([]);

@@ -13,13 +13,14 @@ import type { Comparison } from '../metrics/compare';
 import { resultsText } from '../metrics/compare';
 import type { FlowStep } from '../metrics/flow';
 import type { MmrmRow } from '../metrics/mmrm';
+import type { SubgroupResult } from '../metrics/subgroups';
 import { POPULATION, type Table1Row } from '../metrics/table1';
 import type { TrajectoryRow } from '../metrics/trajectories';
 import { flowRows } from './flow';
 import { MIN_CELL, protectTables, select, type Exported, type Protected } from './policy';
 import { lifeTable, mmrmMeanRows, protectMmrm, protectModel, type SharedMmrm } from './report';
 import type { Row, Same, TableSpec } from './spec';
-import { COHORT_RATES, ESTIMATES, FLOW, LIFE_TABLE, LOG_RANK, MMRM_MEANS, SURVIVAL, TRAJECTORIES, table1Spec } from './tables';
+import { COHORT_RATES, ESTIMATES, FLOW, LIFE_TABLE, LOG_RANK, MMRM_MEANS, SUBGROUPS, SURVIVAL, TRAJECTORIES, table1Spec } from './tables';
 
 /** The raw tables of the page (any may be missing while it loads). */
 export interface ComparePage {
@@ -30,6 +31,7 @@ export interface ComparePage {
 	trajectories?: readonly TrajectoryRow[];
 	flow?: readonly FlowStep[];
 	mmrm?: MmrmRow | null;
+	subgroups?: SubgroupResult | null;
 }
 
 type Out = Exported<Protected<Row>>;
@@ -47,6 +49,8 @@ export interface ComparePageExport {
 	/** MMRM LS means (n withheld with its session, nothing from a model on a small cohort). */
 	mmrm: Out;
 	mmrmShared: SharedMmrm | null;
+	/** The two subgroup cards (response difference, adjusted change difference). */
+	subgroups: Record<SubgroupMeasure, Out>;
 	text: { methods: string; results: string[] } | null;
 }
 
@@ -81,6 +85,17 @@ export function rateRows(c: Comparison | null | undefined): Row[] {
 	]);
 }
 
+export type SubgroupMeasure = 'response' | 'change';
+
+/** A subgroup card's table: per level the cohorts' analysed n, of the overall n, and the estimate. */
+export function subgroupRows(s: SubgroupResult | null | undefined, measure: SubgroupMeasure, instrument: string): Row[] {
+	if (!s) return [];
+	return [s.overall, ...s.rows].map((r) => {
+		const e = measure === 'response' ? r.response : r.change;
+		return { instrument, cohort_a: s.cohorts[0], cohort_b: s.cohorts[1], variable: r.variable, level: r.level, n_a: r.n_a, n_b: r.n_b, of_a: s.overall.n_a, of_b: s.overall.n_b, estimate: e?.estimate ?? null, low: e?.low ?? null, high: e?.high ?? null };
+	});
+}
+
 const ANALYSED = { as: 'analysed', by: ['instrument', 'group'] };
 const SERIES = { as: 'cohort-series', by: ['instrument', 'group'] };
 const also = (spec: TableSpec, name: string, first: Same[], drop = false): TableSpec => ({ ...spec, name, same: [...first, ...(drop ? [] : (spec.same ?? []))] });
@@ -100,6 +115,20 @@ const PAGE_FLOW = also(FLOW, 'flow', [{ field: 'n', where: { kind: 'baseline' },
 // The cohorts may overlap and have no published total: no groups-add-up slice between them.
 const PAGE_TRAJECTORIES: TableSpec = { ...also(TRAJECTORIES, 'trajectories', [{ field: 'n', where: { method: 'observed', phase: 'baseline' }, ...SERIES }]), slices: [] };
 
+// The overall row's n is the cohort's analysed n; a level's n is the same count on both subgroup cards.
+const subgroupSpec = (measure: SubgroupMeasure): TableSpec => ({
+	...SUBGROUPS,
+	name: `subgroups_${measure}`,
+	same: [
+		{ field: 'of_a', as: 'analysed', by: ['instrument', 'cohort_a'] },
+		{ field: 'of_b', as: 'analysed', by: ['instrument', 'cohort_b'] },
+		{ field: 'n_a', where: { variable: 'overall' }, as: 'analysed', by: ['instrument', 'cohort_a'] },
+		{ field: 'n_b', where: { variable: 'overall' }, as: 'analysed', by: ['instrument', 'cohort_b'] },
+		{ field: 'n_a', as: 'subgroup-a', by: ['variable', 'level'] },
+		{ field: 'n_b', as: 'subgroup-b', by: ['variable', 'level'] }
+	]
+});
+
 /** Every table of the /compare page through the policy in one call. */
 export function protectComparePage(p: ComparePage, minCell = MIN_CELL): ComparePageExport {
 	const c = p.comparison ?? null;
@@ -110,7 +139,7 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 	const traj = (p.trajectories ?? []).filter((r) => r.phase !== 'followup' && r.session !== null) as unknown as Row[];
 	const survival = c ? c.survival.rows : [];
 	const mmrm = p.mmrm && !p.mmrm.error ? p.mmrm : null;
-	const [table1, est, rat, trajectories, surv, life, , flow, means] = protectTables(
+	const [table1, est, rat, trajectories, surv, life, , flow, means, subResponse, subChange] = protectTables(
 		[
 			{ spec: PAGE_TABLE1, rows: t1 },
 			{ spec: PAGE_ESTIMATES, rows: estimates },
@@ -120,7 +149,9 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 			{ spec: LIFE_TABLE, rows: lifeTable(survival) },
 			{ spec: LOG_RANK, rows: lr ? lr.groups.map((g, i) => ({ instrument: lr.instrument, group: g, observed: lr.observed[i] })) : [] },
 			{ spec: PAGE_FLOW, rows: flowRows(p.flow ?? []) },
-			{ spec: MMRM_MEANS, rows: mmrm ? mmrmMeanRows([mmrm], minCell) : [] }
+			{ spec: MMRM_MEANS, rows: mmrm ? mmrmMeanRows([mmrm], minCell) : [] },
+			{ spec: subgroupSpec('response'), rows: subgroupRows(p.subgroups, 'response', p.instrument) },
+			{ spec: subgroupSpec('change'), rows: subgroupRows(p.subgroups, 'change', p.instrument) }
 		],
 		minCell
 	);
@@ -135,6 +166,7 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 		flow,
 		mmrm: means,
 		mmrmShared,
+		subgroups: { response: subResponse, change: subChange },
 		text: c ? { methods: c.methods, results: resultsText(sharedFrom(c, est.rows, rat.rows, surv.rows, minCell)) } : null
 	};
 }
