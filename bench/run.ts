@@ -93,6 +93,9 @@ function ensureBuild(force: boolean) {
 	const stale = !existsSync(index) || newestMtime(join(ROOT, 'src')) > statSync(index).mtimeMs;
 	if (!force && !stale) return;
 	log(existsSync(index) ? 'src/ changed since the last bench build: building' : 'no bench/build/: building');
+	// tsconfig.json extends .svelte-kit/tsconfig.json, which a fresh clone has only after `svelte-kit sync`
+	// (the bench's own build writes its Kit files to bench/.svelte-kit, not there).
+	if (!existsSync(join(ROOT, '.svelte-kit', 'tsconfig.json')) && spawnSync('npx', ['svelte-kit', 'sync'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('svelte-kit sync failed');
 	const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
 		cwd: ROOT,
 		stdio: 'inherit',
