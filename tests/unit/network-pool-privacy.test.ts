@@ -19,6 +19,7 @@ import type { Report } from '../../src/lib/metrics/report';
 import { buildBundle } from '../../src/lib/network/bundle';
 import { poolBundles, type PooledReport } from '../../src/lib/network/pool';
 import type { Bundle } from '../../src/lib/network/schema';
+import { pooledExports } from '../../src/lib/privacy/pool';
 import { readReport, recovered } from './privacy-attacker';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -83,6 +84,27 @@ describe('pool: the pooled report through the policy', () => {
 			else parts('n', 'an');
 		});
 		expect(recovered(a, 11)).toEqual([]);
+	}, 120_000);
+
+	// /network downloads each forest plot's rows: they must be the cells of the same one export the CLI
+	// prints (the attacker above shows that export leaks nothing), not a forest protected on its own.
+	it('/network forest CSVs carry exactly the cells `pool` prints, and no count of 1–10', async () => {
+		const raw = poolBundles(bundles) as PooledReport;
+		const shared = await pool(files);
+		const { forest } = pooledExports(raw);
+		expect(raw.network.length).toBeGreaterThan(0);
+		raw.network.forEach((m, i) => {
+			const rows = forest(m).rows as readonly R[];
+			const printed = (shared.network as (R & { sites: R[] })[])[i].sites;
+			for (const [j, s] of m.sites.entries()) {
+				const row = rows.find((r) => r.site === s.site)!;
+				expect([row.n, m.measure === 'response' ? row.count : null]).toEqual([printed[j].n, printed[j].count]);
+				for (const v of [row.n, row.count]) expect(typeof v === 'number' && v > 0 && v < 11).toBe(false);
+			}
+			const pooled = rows.find((r) => r.site === '(all)');
+			const section = (shared[m.measure === 'response' ? 'response' : 'remission'] as R[]).find((r) => r.instrument === m.instrument && r.group === m.route);
+			if (pooled && section) expect(pooled.n).toEqual(section.n);
+		});
 	}, 120_000);
 
 	it('a site shared at 0 and the coordinator typed --min-cell 0: nothing withheld; at 11 everywhere the pooled figures stay', async () => {

@@ -136,11 +136,3 @@ export function protectBundle(b: Bundle): Bundle {
 	});
 	return { ...out, withheld };
 }
-
-/** A forest plot's table on /network: per site responders of n (from bundles) and pooled rows. */
-export const NETWORK_SITES: TableSpec = {
-	name: 'network_sites',
-	counts: ['count', 'n'],
-	derived: [{ fields: ['estimate', 'ci_low', 'ci_high'], from: ['count', 'n'] }],
-	slices: [{ kind: 'fields', parts: ['count'], total: 'n', complete: false }]
-};

@@ -9,7 +9,7 @@
  * figure, so it is withheld with any of them.
  */
 import type { MetaRow, PooledReport } from '../network/pool';
-import { MIN_CELL, type Protected } from './policy';
+import { MIN_CELL, select, type Exported, type Protected } from './policy';
 import { protectSections, sharedSections, type SharedReport } from './report';
 import type { Row, TableSpec } from './spec';
 
@@ -47,25 +47,41 @@ export type SharedMetaRow = Omit<MetaRow, 'sites'> & { sites: Protected<MetaRow[
 export type SharedPooled = Omit<PooledReport, Section | 'network' | 'meta'> &
 	Pick<SharedReport, Section> & { meta: PooledReport['meta'] & { pooled_min_cell: number }; network: SharedMetaRow[] };
 
-/** The pooled report with the policy applied at `minCell`. */
-export function protectPooled(p: PooledReport, minCell = MIN_CELL): SharedPooled {
+/** What the `/network` page may download: its pooled sections and each forest plot's site rows, one export. */
+export interface PooledExports {
+	sections: ReturnType<typeof protectSections>;
+	/** The rows of one meta-analysis (its sites and the pooled total) from the same export. */
+	forest(m: MetaRow): Exported<Protected<Row>>;
+}
+
+/**
+ * The pooled tables and the per-site rows of the meta-analysis through the policy in one call: the
+ * sites add up to the pooled response count and n, so protecting them apart would let a site's counts
+ * reveal a pooled count withheld elsewhere. Used by `protectPooled` (the CLI) and the `/network` page.
+ */
+export function pooledExports(p: PooledReport, minCell = MIN_CELL): PooledExports {
 	const siteRows = (m: MetaRow): Row[] => {
 		const total = m.measure === 'response' ? p.response.find((r) => r.instrument === m.instrument && r.group === m.route) : p.remission.find((r) => r.instrument === m.instrument && r.group === m.route);
 		const sites = m.sites.map((s) => ({ ...s, group: m.route, count: m.measure === 'response' ? s.count : null }));
 		return total ? [...sites, { instrument: m.instrument, group: m.route, site: ALL, count: m.measure === 'response' ? total.count : null, n: total.n }] : sites;
 	};
 	const [resp, change] = (['response', 'mean_change'] as const).map((k) => p.network.filter((m) => m.measure === k));
-	const e = protectSections(p, minCell, [
+	const sections = protectSections(p, minCell, [
 		{ spec: SITE_RESPONSE, rows: resp.flatMap(siteRows) },
 		{ spec: SITE_CHANGE, rows: change.flatMap(siteRows) }
 	]);
-	const shown = new Map<MetaRow, Protected<MetaRow['sites'][number]>[]>();
-	[resp, change].forEach((list, t) => {
-		const rows = e.more[t].rows;
-		for (const m of list) shown.set(m, m.sites.map((s) => rows.find((r) => r.instrument === m.instrument && r.group === m.route && r.site === s.site) as never));
-	});
+	return {
+		sections,
+		forest: (m) => select(sections.more[m.measure === 'response' ? 0 : 1], (r) => r.instrument === m.instrument && r.group === m.route)
+	};
+}
+
+/** The pooled report with the policy applied at `minCell`. */
+export function protectPooled(p: PooledReport, minCell = MIN_CELL): SharedPooled {
+	const { sections: e, forest } = pooledExports(p, minCell);
 	const network = p.network.map((m): SharedMetaRow => {
-		const sites = shown.get(m)!.map(({ group: _g, ...s }: Row) => (m.measure === 'response' ? s : { ...s, count: null })) as SharedMetaRow['sites'];
+		const rows = forest(m).rows;
+		const sites = m.sites.map((s) => rows.find((r) => r.site === s.site)!).map(({ group: _g, ...s }: Row) => (m.measure === 'response' ? s : { ...s, count: null })) as SharedMetaRow['sites'];
 		const suppressed = sites.some((s) => s.suppressed);
 		return { ...m, sites, dl: suppressed ? null : m.dl, reml: suppressed ? null : m.reml, suppressed };
 	});
