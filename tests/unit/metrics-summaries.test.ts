@@ -73,7 +73,9 @@ FROM read_csv('demo.csv', header = true)`);
 		['boosters, one instrument', { filters: { series: 'boosters' }, instruments: ['bdi2'] }],
 		['planned end, by route', { groupBy: 'route', settings: { end: 'planned' } }],
 		['set planned sessions, stricter remission, LOCF', { groupBy: 'route', settings: { plannedSessions: { bdi2: 4, phq9: 5 }, remission: { bdi2: { op: '<', threshold: 10 } }, locf: true, end: 'planned' } }],
-		['LOCF by diagnosis, point rule, fixed SD', { groupBy: 'diagnosis', settings: { locf: true, pointRule: true, sd: { bdi2: 8 } } }]
+		['LOCF by diagnosis, point rule, fixed SD', { groupBy: 'diagnosis', settings: { locf: true, pointRule: true, sd: { bdi2: 8 } } }],
+		['follow-up week 4 end point, BDI-II response ≥ 6 points, by route', { groupBy: 'route', settings: { end: 'week4', responsePoints: { bdi2: 6 } } }],
+		['planned end, PHQ-9 response ≥ 5 points, by site', { groupBy: 'site', settings: { end: 'planned', responsePoints: { phq9: 5 } } }]
 	];
 	for (const [label, opts] of states) it(label, () => expectSamePaths(db, opts, label), 120_000);
 });

@@ -252,7 +252,7 @@ export async function clientMarkers(conn: Connector, clientId: string, opts: Cli
 	const markerSql = sql`${summaryCtes(p)},
 rt AS (SELECT series, string_agg(DISTINCT route, ',' ORDER BY route) AS route FROM ${p.relation} WHERE client_id = ${clientId} GROUP BY series)
 SELECT instrument, series, rt.route, baseline, end_score, end_session,
-  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN ${responds(sql`end_score`, sql`baseline`)} END AS response,
+  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN ${responds(s, sql`end_score`, sql`baseline`)} END AS response,
   CASE WHEN baseline IS NOT NULL AND end_score IS NOT NULL THEN (${remissionCondition(s)}) END AS remission
 FROM cs LEFT JOIN rt USING (series)
 WHERE client_id = ${clientId}
@@ -280,12 +280,12 @@ ORDER BY series, instrument`;
 			reliability: rc?.reliability ?? null,
 			sdiff: rc?.sdiff ?? null,
 			rc_value: rc?.rc_value ?? null,
-			response_definition: responseDefinition(s).id,
+			response_definition: responseDefinition(s, r.instrument).id,
 			remission_definition: remissionDefinition(r.instrument, s).id,
 			reliable_definition: reliableDefinition(r.instrument, s).id
 		};
 	});
-	const defs = [responseDefinition(s), ...instruments.map((i) => remissionDefinition(i, s)), ...new Set(instruments.map((i) => reliableDefinition(i, s)))];
+	const defs = [...new Map(instruments.map((i) => responseDefinition(s, i)).map((d) => [d.id, d])).values(), ...instruments.map((i) => remissionDefinition(i, s)), ...new Set(instruments.map((i) => reliableDefinition(i, s)))];
 	// The reliable-change SD and S_diff come from a second statement over the whole dataset (reliableChange).
 	return { rows, sql: markerSql, also: rel ? [rel.sql] : [], derived: rel?.derived, definition: defs };
 }

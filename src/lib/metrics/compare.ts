@@ -11,7 +11,7 @@ import { normalCdf } from '../stats/distributions';
 import { hedgesG, summarize, type HedgesG } from '../stats/effect';
 import { newcombeDifference } from '../stats/proportions';
 import { ols, type OlsResult } from '../stats/regression';
-import { responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type SettingsInput } from './definitions';
+import { endPoint, responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type SettingsInput } from './definitions';
 import { survival, type LogRankRow, type SurvivalRow } from './durability';
 import { describeColumns, whereSql, type Filters } from './filters';
 import { mixedModels, type ModelOptions, type ModelRow } from './models';
@@ -219,9 +219,9 @@ function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): stri
 	return [
 		`We compared ${c.cohorts[0]} with ${c.cohorts[1]} on the ${name}, using observed cases; time was counted in ${unit}s from baseline.`,
 		bothChange
-			? `Change from baseline was the end score minus the baseline score (${s.end === 'last' ? 'end = the last observed score after baseline' : 'end = the planned last session'}), summarised with t-based 95 % confidence intervals, and compared with Hedges' g (bias-corrected, pooled SD; Borenstein et al. 2009).`
+			? `Change from baseline was the end score minus the baseline score (end = the ${endPoint(s.end).where}), summarised with t-based 95 % confidence intervals, and compared with Hedges' g (bias-corrected, pooled SD; Borenstein et al. 2009).`
 			: '',
-		rated ? `${responseDefinition(s).text} [${responseDefinition(s).id}]${rem ? ` ${rem.text} [${rem.id}]` : ''} Proportions have Wilson 95 % intervals and differences (in percentage points) Newcombe's hybrid score interval (method 10).` : '',
+		rated ? `${responseDefinition(s, c.instrument).text} [${responseDefinition(s, c.instrument).id}]${rem ? ` ${rem.text} [${rem.id}]` : ''} Proportions have Wilson 95 % intervals and differences (in percentage points) Newcombe's hybrid score interval (method 10).` : '',
 		'cohortEffect' in c.ancova ? `A baseline-adjusted comparison used ordinary least squares (ANCOVA: end score ~ cohort + baseline).` : '',
 		m
 			? `All observed ${m.scores === 'post' ? 'post-baseline' : 'baseline and later'} scores were analysed with a linear mixed model (${m.formula}, time in ${unit}s, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client-series; lme4's profiled deviance); the time × cohort term is reported with a Wald 95 % CI and p${m.lrt ? ', and the cohort terms together were tested with a likelihood-ratio test of ML fits' : ''} [${DEFINITIONS.lmm.id}].`

@@ -13,8 +13,36 @@ export interface Definition {
 	text: string;
 }
 
-/** Which dosing-session score is "end of series". */
-export type EndRule = 'last' | 'planned';
+/**
+ * The end point: the last observed dosing session, the planned last session, or follow-up week k
+ * (`week8`: the score k weeks after the series' last dosing session).
+ */
+export type EndRule = 'last' | 'planned' | `week${number}`;
+
+/** The end points as data: how a definition id names each, what it reads, whom it analyses. */
+export const END_POINTS = {
+	last: { code: 'eos', where: 'last observed dosing-session score', who: 'observed cases: clients with a baseline > 0 and at least one dosing-session score' },
+	planned: { code: 'planned', where: 'score at the planned last dosing session', who: 'completers: clients with a baseline > 0 and a score at that session' },
+	week: {
+		code: 'week',
+		where: 'score at follow-up week K (K weeks after the last dosing session)',
+		who: 'clients with a baseline > 0 and a score at follow-up week K; clients without one are not analysed at this end point'
+	}
+} as const;
+
+/** Follow-up week k of a `weekK` end rule (a whole number 1–520), else null. */
+export function endWeek(end: EndRule): number | null {
+	const m = /^week(\d{1,3})$/.exec(end);
+	const k = m ? Number(m[1]) : NaN;
+	return Number.isInteger(k) && k >= 1 && k <= 520 ? k : null;
+}
+
+/** The END_POINTS entry of `end`, with K filled in, and the code used in definition ids (`week8`). */
+export function endPoint(end: EndRule): { code: string; where: string; who: string } {
+	const k = endWeek(end);
+	if (k !== null) return { code: `week${k}`, where: END_POINTS.week.where.replace('K', String(k)), who: END_POINTS.week.who.replace('K', String(k)) };
+	return end === 'planned' ? END_POINTS.planned : END_POINTS.last;
+}
 
 /** Fixed definitions (the remission ones are built per instrument by `remissionDefinition`). */
 export const DEFINITIONS = {
@@ -97,8 +125,13 @@ export interface Settings {
 	minCell: number;
 	/** Trajectories with last observation carried forward instead of observed cases. */
 	locf: boolean;
-	/** End of series: last observed dosing session, or the planned last session. */
+	/** End point: last observed dosing session, the planned last session, or follow-up week k. */
 	end: EndRule;
+	/**
+	 * Response as a fall of at least this many points (a minimal important difference) instead of
+	 * ≥ 50 % below baseline, per instrument; instruments not listed keep the 50 % rule.
+	 */
+	responsePoints: Partial<Record<InstrumentId, number>>;
 	/** Planned series length (last dosing session) per instrument; default the largest session seen in each group. */
 	plannedSessions: Partial<Record<InstrumentId, number>>;
 }
@@ -118,7 +151,8 @@ export function defaultSettings(): Settings {
 		minCell: MIN_CELL,
 		locf: false,
 		end: 'last',
-		plannedSessions: {}
+		plannedSessions: {},
+		responsePoints: {}
 	};
 }
 
@@ -136,7 +170,8 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
 		remission: { ...d.remission, ...input.remission },
 		reliability: { ...d.reliability, ...input.reliability },
 		sd: { ...d.sd, ...input.sd },
-		plannedSessions: { ...d.plannedSessions, ...input.plannedSessions }
+		plannedSessions: { ...d.plannedSessions, ...input.plannedSessions },
+		responsePoints: { ...d.responsePoints, ...input.responsePoints }
 	} as Settings;
 }
 
@@ -146,18 +181,35 @@ export function remissionDefinition(instrument: string, settings: Settings): Def
 	const r = settings.remission[instrument];
 	if (!r) throw new Error(`${INSTRUMENTS[instrument].shortName} is a ${INSTRUMENTS[instrument].kind} instrument: remission does not apply`);
 	const op = r.op === '<=' ? 'le' : 'lt';
-	const end = settings.end === 'last' ? 'eos' : 'planned';
-	const where = settings.end === 'last' ? 'last observed dosing-session' : 'planned last dosing-session';
+	const end = endPoint(settings.end);
 	return {
-		id: `remission.${instrument}.${op}${r.threshold}.${end}@1`,
+		id: `remission.${instrument}.${op}${r.threshold}.${end.code}@1`,
 		name: `Remission (${INSTRUMENTS[instrument].shortName} ${r.op === '<=' ? '≤' : '<'} ${r.threshold})`,
-		text: `A client-series is in remission when its ${where} ${INSTRUMENTS[instrument].shortName} score is ${r.op === '<=' ? '≤' : '<'} ${r.threshold}.`
+		text: `A client-series is in remission when its ${INSTRUMENTS[instrument].shortName} ${end.where} is ${r.op === '<=' ? '≤' : '<'} ${r.threshold}.`
 	};
 }
 
-/** The response definition in force. */
-export function responseDefinition(settings: Settings): Definition {
-	return settings.end === 'last' ? DEFINITIONS.responseLast : DEFINITIONS.responsePlanned;
+/** The response rule of `instrument`: a fall of at least `points`, or (null) ≥ 50 % below baseline. */
+export function responsePointsOf(settings: Settings, instrument: string): number | null {
+	return isInstrumentId(instrument) ? (settings.responsePoints[instrument] ?? null) : null;
+}
+
+/**
+ * The response definition in force (for `instrument`: its point rule when one is set). The
+ * defaults keep their published ids; other combinations name the rule and end point in the id.
+ */
+export function responseDefinition(settings: Settings, instrument?: string): Definition {
+	const points = instrument === undefined ? null : responsePointsOf(settings, instrument);
+	if (points === null && settings.end === 'last') return DEFINITIONS.responseLast;
+	if (points === null && settings.end === 'planned') return DEFINITIONS.responsePlanned;
+	const end = endPoint(settings.end);
+	const who = `${INSTRUMENTS[instrument as InstrumentId]?.shortName ?? ''}`;
+	const rule = points === null ? '≥ 50 % reduction' : `${who} fall ≥ ${points} points`;
+	return {
+		id: `response.${points === null ? 'pct50' : `${instrument}.pts${points}`}.${end.code}@1`,
+		name: `Response (${rule}, ${end.code.startsWith('week') ? `follow-up week ${endWeek(settings.end)}` : end.code === 'eos' ? 'end of series' : 'planned end'})`,
+		text: `A client-series responds when its ${end.where} is ${points === null ? 'at least 50 % below its baseline score' : `at least ${points} points below its baseline ${who} score (a minimal important difference)`} (${end.who}).`
+	};
 }
 
 /** The reliable-change definition in force for `instrument` (point rule only where one exists). */

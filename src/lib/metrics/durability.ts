@@ -10,7 +10,7 @@
 import type { Connector } from '../engine/connector';
 import { sql, type Sql } from '../engine/sql';
 import { logRank, kaplanMeier, type KmPoint } from '../stats/survival';
-import { DEFINITIONS } from './definitions';
+import { DEFINITIONS, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, responds, sampleSdSql, summarySource, type DerivedTable, type MetricOptions, type MetricResult } from './source';
 import { summaryDurability, summaryLossOfResponse } from './summary-metrics';
 import { tInterval } from '../stats/effect';
@@ -57,7 +57,8 @@ export interface LogRankRow {
 	expected: number[];
 }
 
-const RESPONDERS = sql`resp AS (SELECT * FROM cs WHERE end_score IS NOT NULL AND ${responds(sql`end_score`, sql`baseline`)}),
+/** End-of-series responders (the series end even when the end point is a follow-up week), and the follow-up scores. */
+const respondersCte = (s: Settings) => sql`resp AS (SELECT * FROM cs WHERE eos_score IS NOT NULL AND ${responds(s, sql`eos_score`, sql`baseline`)}),
 fu AS (SELECT instrument, grp, client_id, series, week, score FROM base WHERE phase = 'followup')`;
 
 /** Per follow-up week: everyone's n/mean/CI, and the responders still responding. */
@@ -73,10 +74,10 @@ export async function durability(conn: Connector, opts: MetricOptions = {}): Pro
 		const src = await summarySource(conn, p);
 		derived = src.derived;
 		q = sql`${src.ctes},
-${RESPONDERS}
+${respondersCte(p.settings)}
 SELECT fu.instrument, fu.grp AS "group", fu.week, count(*)::INTEGER AS n, avg(fu.score) AS mean, ${sampleSdSql(sql`fu.score`)} AS sd,
   count(r.client_id)::INTEGER AS responders_n,
-  count(r.client_id) FILTER (WHERE ${responds(sql`fu.score`, sql`r.baseline`)})::INTEGER AS still_responding_n
+  count(r.client_id) FILTER (WHERE ${responds(p.settings, sql`fu.score`, sql`r.baseline`, sql`fu.instrument`)})::INTEGER AS still_responding_n
 FROM fu LEFT JOIN resp r USING (instrument, grp, client_id, series)
 GROUP BY fu.instrument, fu.grp, fu.week
 ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
@@ -96,10 +97,10 @@ ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
 }
 
 /** Per responder: time (weeks) and whether response was lost (the KM input), from SQL. */
-export function lossOfResponseSql(ctes: Sql): Sql {
-	const lost = sql`NOT ${responds(sql`f.score`, sql`r.baseline`)}`;
+export function lossOfResponseSql(ctes: Sql, s: Settings): Sql {
+	const lost = sql`NOT ${responds(s, sql`f.score`, sql`r.baseline`, sql`r.instrument`)}`;
 	return sql`${ctes},
-${RESPONDERS}
+${respondersCte(s)}
 SELECT r.instrument, r.grp AS "group", r.client_id, r.series,
   coalesce(min(f.week) FILTER (WHERE ${lost}), max(f.week)) AS time,
   (count(*) FILTER (WHERE ${lost}) > 0) AS event
@@ -124,7 +125,7 @@ export async function survival(
 	else {
 		const src = await summarySource(conn, p);
 		derived = src.derived;
-		raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>((q = lossOfResponseSql(src.ctes)));
+		raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>((q = lossOfResponseSql(src.ctes, p.settings)));
 	}
 	const byKey = new Map<string, { instrument: string; group: string; times: number[]; events: boolean[] }>();
 	for (const r of raw) {

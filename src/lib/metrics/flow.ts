@@ -74,7 +74,8 @@ export function flowSteps(rows: ClientSummaryRow[], instrument: string, group: s
 export async function flow(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<FlowStep>> {
 	const summary = await clientSummary(conn, opts);
 	const keys = [...new Map(summary.rows.map((r) => [`${r.instrument}\u0001${r.group}`, [r.instrument, r.group] as const])).values()];
-	const endRule = opts.settings?.end ?? 'last';
+	// The flow runs to the end of the series (a follow-up-week end point is one of its later steps).
+	const endRule = opts.settings?.end === 'planned' ? 'planned' : 'last';
 	const rows = keys.flatMap(([i, g]) => flowSteps(summary.rows, i, g, endRule));
 	return { rows, sql: summary.sql, derived: summary.derived, definition: FLOW_DEFINITION };
 }

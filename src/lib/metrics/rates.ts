@@ -54,20 +54,25 @@ export function withWilson<T extends { count: number; n: number }>(r: T): T & { 
 const TOTALS = sql`GROUP BY GROUPING SETS ((instrument, grp), (instrument))`;
 const GROUP_COL = sql`coalesce(grp, ${ALL_GROUPS}) AS "group"`;
 
-/** Response: ≥ 50 % drop from baseline to end of series (definition per `settings.end`). */
+/** Response: ≥ 50 % drop (or the instrument's point rule) from baseline to the end point (definition per instrument and `settings.end`). */
 export async function response(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
-	const def = responseDefinition(p.settings);
 	const src = await summarySource(conn, p);
 	const q = sql`${src.ctes}
 SELECT instrument, ${GROUP_COL},
   count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS n,
-  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(sql`end_score`, sql`baseline`)})::INTEGER AS count
+  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(p.settings, sql`end_score`, sql`baseline`)})::INTEGER AS count
 FROM cs ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
 	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(q);
-	const rows = dropRedundantTotals(raw).map((r) => withWilson({ ...r, definition: def.id }));
-	return { rows, sql: q, derived: src.derived, definition: def, path: p.path };
+	const defs = new Map<string, ReturnType<typeof responseDefinition>>();
+	const rows = dropRedundantTotals(raw).map((r) => {
+		const d = defs.get(r.instrument) ?? responseDefinition(p.settings, r.instrument);
+		defs.set(r.instrument, d);
+		return withWilson({ ...r, definition: d.id });
+	});
+	const definition = [...new Map([...defs.values()].map((d) => [d.id, d])).values()];
+	return { rows, sql: q, derived: src.derived, definition: definition.length === 1 ? definition[0] : definition.length ? definition : responseDefinition(p.settings), path: p.path };
 }
 
 /** Remission: end-of-series score meets the instrument's threshold (clients with baseline and end). */

@@ -7,7 +7,7 @@ import type { Connector } from '../engine/connector';
 import { ident, join, list, op, showStatement, sql, type ShownStatement, type Sql, type Statement } from '../engine/sql';
 import { INSTRUMENTS, OUTCOME_IDS } from '../instruments/definitions';
 import type { Definition, Settings, SettingsInput } from './definitions';
-import { resolveSettings } from './definitions';
+import { endWeek, resolveSettings } from './definitions';
 import { describeColumns, MISSING, whereSql, type Filters } from './filters';
 import { resolveSummaries, type MetricPath, type SummaryScope } from './summaries';
 import { clientSeriesCtes, type CsNeeds } from './summary-read';
@@ -125,12 +125,31 @@ export function remissionCondition(s: Settings, scoreCol: Sql = sql`end_score`):
 }
 
 /**
- * SQL condition "`score` is a response relative to `baseline`": at least 50 % below a positive
- * baseline. The one statement of the response rule: the rates, durability, time to loss of
- * response and a client's markers all use it, so they cannot drift apart.
+ * SQL condition "`score` is a response relative to `baseline`" under the settings: at least 50 %
+ * below a positive baseline, or, for an instrument with a point rule (`responsePoints`), at least
+ * that many points below it. The one statement of the response rule: the rates, durability, time
+ * to loss of response, subgroups and a client's markers all use it, so they cannot drift apart.
+ * `instrument` is the column naming the row's instrument (only read when a point rule is set).
  */
-export function responds(score: Sql, baseline: Sql): Sql {
-	return sql`(${baseline} > 0 AND ${score} <= 0.5 * ${baseline})`;
+export function responds(s: Settings, score: Sql, baseline: Sql, instrument: Sql = sql`instrument`): Sql {
+	const pct50 = sql`(${baseline} > 0 AND ${score} <= 0.5 * ${baseline})`;
+	const whens = OUTCOME_IDS.filter((id) => s.responsePoints[id] !== undefined).map(
+		(id) => sql`WHEN ${id} THEN (${baseline} > 0 AND ${baseline} - ${score} >= ${s.responsePoints[id]!})`
+	);
+	return whens.length ? sql`(CASE ${instrument} ${join(whens, sql` `)} ELSE ${pct50} END)` : pct50;
+}
+
+/** The series-end score column of `cs1` under the end rule (durability starts from it). */
+export function seriesEndColumn(s: Settings): Sql {
+	return s.end === 'planned' ? sql`planned_score` : sql`last_score`;
+}
+
+/** `end_score` / `end_session` of `cs` from the columns of `cs1` (which has `week_score` for a week end point). */
+export function endColumns(s: Settings): Sql {
+	const k = endWeek(s.end);
+	if (k !== null) return sql`week_score AS end_score, NULL::INTEGER AS end_session, ${seriesEndColumn(s)} AS eos_score`;
+	const endSession = s.end === 'last' ? sql`last_session` : sql`CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
+	return sql`${seriesEndColumn(s)} AS end_score, ${endSession} AS end_session, ${seriesEndColumn(s)} AS eos_score`;
 }
 
 /**
@@ -154,8 +173,7 @@ export function sampleSdSql(x: Sql): Sql {
 export function summaryCtes(p: Prepared): Sql {
 	const s = p.settings;
 	const fixed = perInstrumentCase((id) => (s.plannedSessions[id] !== undefined ? sql`CAST(${s.plannedSessions[id]!} AS INTEGER)` : null));
-	const endScore = s.end === 'last' ? sql`last_score` : sql`planned_score`;
-	const endSession = s.end === 'last' ? sql`last_session` : sql`CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
+	const k = endWeek(s.end);
 	// One pass over the score rows, no join: the fallback plan (largest session seen in the group) is
 	// taken from the small per-series table afterwards. A series has a score at that session exactly
 	// when its own last session is it (no session of the group lies beyond it).
@@ -167,7 +185,8 @@ cs0 AS (
     max(session) FILTER (WHERE phase = 'session') AS last_session,
     coalesce(${fixed}, max(plan)) AS own_plan,
     max(score) FILTER (WHERE phase = 'session' AND session = coalesce(${fixed}, plan)) AS own_plan_score,
-    max(week) FILTER (WHERE phase = 'followup') AS last_week
+    max(week) FILTER (WHERE phase = 'followup') AS last_week,
+    ${k === null ? sql`NULL::DOUBLE` : sql`max(score) FILTER (WHERE phase = 'followup' AND week = ${k})`} AS week_score
   FROM base
   GROUP BY instrument, grp, client_id, series
 ),
@@ -175,13 +194,13 @@ planned AS (
   SELECT instrument, grp, max(last_session) AS seen_max FROM cs0 GROUP BY instrument, grp
 ),
 cs1 AS (
-  SELECT c.instrument, c.grp, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week,
+  SELECT c.instrument, c.grp, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, c.week_score,
     coalesce(c.own_plan, p.seen_max) AS planned_session,
     CASE WHEN c.own_plan IS NOT NULL THEN c.own_plan_score WHEN c.last_session = p.seen_max THEN c.last_score END AS planned_score
   FROM cs0 c LEFT JOIN planned p USING (instrument, grp)
 ),
 cs AS (
-  SELECT *, ${endScore} AS end_score, ${endSession} AS end_session FROM cs1
+  SELECT *, ${endColumns(s)} FROM cs1
 )`;
 }
 
@@ -239,6 +258,8 @@ export interface ClientSummaryRow {
 	last_session: number | null;
 	planned_session: number | null;
 	last_week: number | null;
+	/** Responds at the end point (the settings' rule); null without a baseline > 0 and an end score. */
+	responder?: boolean | null;
 }
 
 /** One row per instrument × group × client-series: baseline, end of series, last follow-up week. */
@@ -246,7 +267,8 @@ export async function clientSummary(conn: Connector, opts: MetricOptions = {}): 
 	const p = await prepare(conn, opts);
 	const src = await summarySource(conn, p, { planned: true });
 	const q = sql`${src.ctes}
-SELECT instrument, grp AS "group", client_id, series, baseline, end_score, end_session, last_session, planned_session, last_week
+SELECT instrument, grp AS "group", client_id, series, baseline, end_score, end_session, last_session, planned_session, last_week,
+  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN ${responds(p.settings, sql`end_score`, sql`baseline`)} END AS responder
 FROM cs ORDER BY instrument, "group", client_id, series`;
 	return { rows: await conn.query<ClientSummaryRow>(q), sql: q, derived: src.derived, path: p.path };
 }

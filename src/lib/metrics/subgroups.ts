@@ -74,6 +74,8 @@ interface Unit {
 	cohort: string;
 	baseline: number;
 	end: number;
+	/** Responds at the end point under the settings' rule (source.ts `responds`, computed in SQL). */
+	responder: boolean;
 	attrs: Record<string, string>;
 }
 
@@ -85,7 +87,7 @@ export interface SubgroupOptions {
 	settings?: SettingsInput;
 }
 
-const isResponder = (u: Unit) => u.end <= 0.5 * u.baseline;
+const isResponder = (u: Unit) => u.responder;
 
 function estimateRow(variable: string, level: string, units: Unit[], A: string, B: string): SubgroupRow {
 	const ua = units.filter((u) => u.cohort === A);
@@ -176,7 +178,7 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 		.map((r) => {
 			const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? {};
 			return {
-				cohort: r.group, baseline: r.baseline!, end: r.end_score!,
+				cohort: r.group, baseline: r.baseline!, end: r.end_score!, responder: r.responder === true,
 				attrs: Object.fromEntries(attrs.map((c) => [c, a[c] === null || a[c] === undefined ? MISSING : String(a[c])])),
 				dose: typeof a.__dose === 'number' ? a.__dose : null,
 				route: a.__route === null || a.__route === undefined ? MISSING : String(a.__route)

@@ -17,8 +17,8 @@ export async function summaryTrajectories(conn: Connector, scope: SummaryScope, 
 	return { sql: q, rows: distributions(await conn.query<ScoreCount>(q)) };
 }
 
-/** End-of-series responders (the durability definition), from `cs`. */
-const RESPONDERS = sql`resp AS (SELECT * FROM cs WHERE end_score IS NOT NULL AND ${responds(sql`end_score`, sql`baseline`)})`;
+/** End-of-series responders (the durability definition: the series end, also under a follow-up-week end point), from `cs`. */
+const respondersCte = (s: Settings) => sql`resp AS (SELECT * FROM cs WHERE eos_score IS NOT NULL AND ${responds(s, sql`eos_score`, sql`baseline`)})`;
 
 /**
  * Durability per follow-up week: everyone's n, mean and SD from the cube, the responders and those
@@ -27,10 +27,10 @@ const RESPONDERS = sql`resp AS (SELECT * FROM cs WHERE end_score IS NOT NULL AND
 export async function summaryDurability(conn: Connector, scope: SummaryScope, s: Settings) {
 	const everyone = cubeCountsSql(scope, ['followup']);
 	const responders = sql`${clientSeriesCtes(scope, s, { fu: true })},
-${RESPONDERS},
+${respondersCte(s)},
 f AS (SELECT instrument, grp, baseline, unnest(fu) AS f FROM resp)
 SELECT instrument, grp AS "group", f.w AS week, count(*)::INTEGER AS responders_n,
-  count(*) FILTER (WHERE ${responds(sql`f.score`, sql`baseline`)})::INTEGER AS still_responding_n
+  count(*) FILTER (WHERE ${responds(s, sql`f.score`, sql`baseline`)})::INTEGER AS still_responding_n
 FROM f GROUP BY instrument, grp, f.w`;
 	const [all, resp] = await Promise.all([conn.query<ScoreCount>(everyone), conn.query<{ instrument: string; group: string; week: number; responders_n: number; still_responding_n: number }>(responders)]);
 	const key = (r: { instrument: string; group: string; week: number | null }) => `${r.instrument}\u0001${r.group}\u0001${r.week}`;
@@ -48,9 +48,9 @@ FROM f GROUP BY instrument, grp, f.w`;
  */
 export async function summaryLossOfResponse(conn: Connector, scope: SummaryScope, s: Settings) {
 	const q = sql`${clientSeriesCtes(scope, s, { fu: true })},
-${RESPONDERS},
+${respondersCte(s)},
 r AS (
-  SELECT instrument, grp, list_filter(fu, lambda x: NOT ${responds(sql`x.score`, sql`baseline`)}) AS lost, last_week FROM resp WHERE fu IS NOT NULL
+  SELECT instrument, grp, list_filter(fu, lambda x: NOT ${responds(s, sql`x.score`, sql`baseline`)}) AS lost, last_week FROM resp WHERE fu IS NOT NULL
 )
 SELECT instrument, grp AS "group", coalesce(list_min(list_transform(lost, lambda x: x.w)), last_week) AS time, len(lost) > 0 AS event, count(*)::INTEGER AS n
 FROM r GROUP BY ALL

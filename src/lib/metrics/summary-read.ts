@@ -4,8 +4,8 @@
  * score counts per timepoint from the cube, and the exact distribution figures finished from them.
  */
 import { ident, join, sql, type Sql } from '../engine/sql';
-import type { Settings } from './definitions';
-import { perInstrumentCase } from './source';
+import { endWeek, type Settings } from './definitions';
+import { endColumns, perInstrumentCase } from './source';
 import type { SummaryScope } from './summaries';
 
 /** `sum_k`: the cells the filters keep, with their group label. */
@@ -42,8 +42,9 @@ export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeed
 				: null,
 		sql`c.plan_score`
 	);
-	const endScore = s.end === 'last' ? sql`last_score` : sql`planned_score`;
-	const endSession = s.end === 'last' ? sql`last_session` : sql`CASE WHEN planned_score IS NOT NULL THEN planned_session END`;
+	const k = endWeek(s.end);
+	// The week-k score from the series' follow-up list (the row path: max(score) at week k).
+	const weekScore = k === null ? sql`NULL::DOUBLE` : sql`list_max(list_transform(list_filter(c.fu, lambda x: x.w = ${k}), lambda x: x.score))`;
 	const plannedCols = planned
 		? sql`coalesce(coalesce(${fixed}, c.plan), p.seen_max) AS planned_session,
     CASE WHEN coalesce(${fixed}, c.plan) IS NOT NULL THEN ${ownPlanScore} WHEN c.last_session = p.seen_max THEN c.last_score END AS planned_score`
@@ -55,13 +56,13 @@ export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeed
 		: sql``;
 	return sql`WITH ${cellsCte(scope)},
 cs1 AS (
-  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week,${carried.length ? sql` ${join(carried)},` : sql``}
+  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, ${weekScore} AS week_score,${carried.length ? sql` ${join(carried)},` : sql``}
     ${plannedCols}
   FROM ${ident(S.cs)} c JOIN sum_k USING (cell) ${plannedJoin}
   WHERE ${scope.instrumentWhere}
 ),
 cs AS (
-  SELECT *, ${endScore} AS end_score, ${endSession} AS end_session FROM cs1
+  SELECT *, ${endColumns(s)} FROM cs1
 )`;
 }
 
