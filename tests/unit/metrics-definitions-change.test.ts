@@ -11,6 +11,11 @@ import { clientMarkers } from '../../src/lib/metrics/client';
 import type { MetricOptions } from '../../src/lib/metrics/source';
 import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
 import { loadCanonical, type Canon } from './metrics-fixtures';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/lib/cli/main';
+import type { Report } from '../../src/lib/metrics/report';
 
 /** One client-series: baseline, dosing-session scores (sessions 1, 2, …), follow-up scores by week. */
 function series(client_id: string, instrument: string, baseline: number, sessions: number[], followup: Record<number, number>): Canon[] {
@@ -107,5 +112,33 @@ describe('changed definitions on a hand-counted fixture (score rows and summarie
 		expect(rows.map((r) => [r.instrument, r.end_score, r.end_session, r.response, r.remission, r.response_definition])).toEqual([
 			['bdi2', 14, null, false, false, 'response.bdi2.pts6.week8@1']
 		]);
+	});
+});
+
+describe('kap-outcomes report --end weekK --response-points ID=K', () => {
+	it('prints the hand-counted week-8 figures (and rejects bad values with a usage message)', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'kap-defs-'));
+		const file = path.join(dir, 'fixture.csv');
+		const lines = ROWS.map((r) => [r.client_id, 1, 'iv', r.instrument, r.phase, r.session ?? '', r.week ?? '', r.score].join(','));
+		writeFileSync(file, ['client_id,series,route,instrument,phase,session,week,score', ...lines].join('\n'));
+		const run = async (args: string[]) => {
+			let out = '';
+			let err = '';
+			const code = await main(['report', file, '--json', '--group-by', 'none', '--min-cell', '0', ...args], { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+			return { code, out, err };
+		};
+		const { code, out, err } = await run(['--end', 'week8', '--response-points', 'bdi2=6']);
+		expect(err).toBe('');
+		expect(code).toBe(0);
+		const r = JSON.parse(out) as Report;
+		// As above: week 8, ≥ 6 points → BDI-II 1/3 (A); PHQ-9 A has no week-8 score → n = 0.
+		expect(r.response.map((x) => [x.instrument, x.count, x.n, x.definition])).toEqual([
+			['bdi2', 1, 3, 'response.bdi2.pts6.week8@1'],
+			['phq9', 0, 0, 'response.pct50.week8@1']
+		]);
+		expect((await run(['--end', 'week0'])).code).not.toBe(0);
+		const bad = await run(['--response-points', "bdi2=6;DROP"]);
+		expect(bad.code).not.toBe(0);
+		expect(bad.err).toMatch(/--response-points/);
 	});
 });

@@ -12,8 +12,8 @@ import { applySessionMapping, SessionMappingSchema, suggestSessionMapping, type 
 import { loadSessions } from '../import/sessions-load';
 import { buildSafetyReport, type SafetyReport } from '../metrics/safety-report';
 import { createDatasetViews } from '../metrics/views';
-import { isInstrumentId, type InstrumentId } from '../instruments/definitions';
-import type { SettingsInput } from '../metrics/definitions';
+import { INSTRUMENTS, isInstrumentId, type InstrumentId } from '../instruments/definitions';
+import { endWeek, type EndRule, type SettingsInput } from '../metrics/definitions';
 import { buildReport, type Report, type ReportOptions } from '../metrics/report';
 import type { MmrmRow } from '../metrics/mmrm';
 import type { SharedMmrm, SharedReport } from '../privacy/report';
@@ -21,9 +21,9 @@ import { parseArgs, type Command } from './main';
 
 const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--group-by COLUMN|none] [--instrument ID] [--json]
   [--model ml|reml|mmrm] [--last-session K] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
-  [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned] [--iapt] [--locf] [--min-cell N]`;
+  [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned|weekK] [--response-points ID=K,…] [--iapt] [--locf] [--min-cell N]`;
 
-const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'end', 'min-cell', 'sheet'];
+const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'response-points', 'end', 'min-cell', 'sheet'];
 
 /** `a=1,b=2` → { a: '1', b: '2' } (the value may itself contain '=' only after the first). */
 function pairs(text: string): Record<string, string> {
@@ -55,8 +55,22 @@ export function reportOptions(o: Record<string, string | true>): ReportOptions {
 		}
 		settings.reliability = rel;
 	}
-	const end = oneOf('end', ['last', 'planned'] as const);
-	if (end) settings.end = end;
+	if (str('response-points')) {
+		const pts: Partial<Record<InstrumentId, number>> = {};
+		for (const [id, v] of Object.entries(pairs(str('response-points')!))) {
+			const k = Number(v);
+			if (!isInstrumentId(id) || !INSTRUMENTS[id].remission || !/^\d{1,3}$/.test(v) || k < 1 || k > INSTRUMENTS[id].totalMax)
+				throw new Error(`--response-points: "${id}=${v}" needs a known outcome instrument and a whole number of points from 1 to its maximum`);
+			pts[id] = k;
+		}
+		settings.responsePoints = pts;
+	}
+	const endText = str('end')?.toLowerCase();
+	if (endText !== undefined) {
+		const week = endWeek(endText as EndRule);
+		if (endText !== 'last' && endText !== 'planned' && week === null) throw new Error('--end must be last, planned or weekK (follow-up week K, 1–520), e.g. week8');
+		settings.end = week === null ? (endText as 'last' | 'planned') : `week${week}`;
+	}
 	if (o.iapt) settings.pointRule = true;
 	if (o.locf) settings.locf = true;
 	const method = oneOf('model', ['ml', 'reml', 'mmrm'] as const);
