@@ -8,9 +8,10 @@ import { page } from '$app/state';
 import { goto } from '$app/navigation';
 import { app } from '$lib/data/app.svelte';
 import type { Connector } from '$lib/engine/connector';
-import { readFilters, toggleValue, writeFilters } from '$lib/data/url';
+import { readFilters, toggleValue, unknownColumnProblems, writeFilters } from '$lib/data/url';
 import { filterChoices, type FilterOption } from '$lib/metrics/options';
-import type { Filters } from '$lib/metrics/filters';
+import { describeColumns, type Filters } from '$lib/metrics/filters';
+import { ident } from '$lib/engine/sql';
 import { routeLabel } from './format';
 
 /** Show the view `params` describe (a navigation: Back undoes it). */
@@ -36,6 +37,10 @@ export class UrlFilters {
 	activeRoutes = $derived((this.filters.route as string[] | undefined) ?? []);
 	/** Values of each filterable column of the active data. */
 	options = $state<Record<string, FilterOption[]>>({});
+	/** Every column of the active data's scores (undefined until described): a filter on any other is ignored by the metrics. */
+	columns = $state<string[] | undefined>(undefined);
+	/** What was wrong with the link, including filters on columns these data lack (the metrics drop those). */
+	problems = $derived([...this.link.problems, ...unknownColumnProblems(this.filters, this.columns)]);
 
 	/**
 	 * `load` (re)computes the page's figures for the filters; it runs when they, the data, or any
@@ -52,7 +57,9 @@ export class UrlFilters {
 		$effect(() => {
 			const _v = app.version;
 			if (app.status !== 'ready' || !app.conn) return;
-			filterChoices(app.conn).then((o) => (this.options = o));
+			const conn = app.conn;
+			filterChoices(conn).then((o) => (this.options = o));
+			describeColumns(conn, ident('scores')).then((c) => (this.columns = c.map((x) => x.name)));
 		});
 	}
 

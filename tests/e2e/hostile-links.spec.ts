@@ -46,6 +46,7 @@ test('crafted links say what they ignored, break nothing, and the unfiltered ove
 	await expect(problems).toContainText('The link\'s filter "site" has a malformed value ("100%"); it was ignored.');
 	await expect(problems).toContainText('The link\'s filter "age_band" has a value longer than 200 characters; it was ignored.');
 	await expect(problems).toContainText('is not a column name; it was ignored.');
+	await expect(problems).toContainText('The link filters on "nosuchcolumn", a column these data do not have; that filter was ignored.');
 	await expect(problems).toContainText(`The link asks for instrument "bdi2' OR 1=1 --", which these data do not have; showing BDI-II.`);
 	await expect(problems).toContainText(`The link's series choice ${JSON.stringify(DROP)} is not one of all, first, boosters; all series are shown.`);
 	// (definitions say it inside the Definitions panel, which starts folded)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filtersFromParams, quoteForMessage, readFilters, toggleValue, URL_LIMITS, writeFilters } from '../../src/lib/data/url';
+import { filtersFromParams, quoteForMessage, readFilters, toggleValue, unknownColumnProblems, URL_LIMITS, writeFilters } from '../../src/lib/data/url';
 
 describe('URL view state', () => {
 	it('round-trips filters, including values with commas and spaces', () => {
@@ -60,6 +60,13 @@ describe('URL view state from a hostile link never throws', () => {
 
 	it('unknown keys are plain column filters (dropped later when the data lack the column); view keys and dotted keys are not filters', () => {
 		expect(read('nosuchcolumn=1&instrument=zzz&x.y=1&view=q').filters).toEqual({ nosuchcolumn: ['1'] });
+	});
+
+	it('a filter on a column the data lack is reported once the columns are known', () => {
+		const f = read('nosuchcolumn=1&site=A&series=first').filters;
+		expect(unknownColumnProblems(f, undefined)).toEqual([]);
+		expect(unknownColumnProblems(f, ['client_id', 'site', 'series'])).toEqual(['The link filters on "nosuchcolumn", a column these data do not have; that filter was ignored.']);
+		expect(unknownColumnProblems(f, ['client_id', 'site', 'nosuchcolumn'])).toEqual([]);
 	});
 
 	it('a bad series choice shows all series, with a message', () => {

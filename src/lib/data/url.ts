@@ -124,3 +124,11 @@ export function toggleValue(filters: Filters, column: string, value: string): Fi
 	const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
 	return { ...filters, [column]: next.length ? next : undefined };
 }
+
+/** One message per filter on a column the data lack (none until the columns are known). */
+export function unknownColumnProblems(filters: Filters, columns: string[] | undefined): string[] {
+	if (!columns) return [];
+	return Object.keys(filters)
+		.filter((c) => c !== 'series' && filters[c] !== undefined && !columns.includes(c))
+		.map((c) => `The link filters on ${quoteForMessage(c)}, a column these data do not have; that filter was ignored.`);
+}
