@@ -13,6 +13,7 @@ import { openNodeEngine } from '../../src/lib/engine/node';
 import { ident, list, sql } from '../../src/lib/engine/sql';
 import { importFile, loadRows, parseMapping } from '../../src/lib/import/index';
 import { buildReport, type ReportOptions } from '../../src/lib/metrics/report';
+import { main } from '../../src/lib/cli/main';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CASES: { name: string; file: string; mapping: string; opts: ReportOptions }[] = [
@@ -64,6 +65,32 @@ describe('native DuckDB vs duckdb-wasm', () => {
 				native.close();
 			}
 		});
+	}
+
+	// The command line end to end: each engine imports the file itself (DuckDB's CSV reader for BtheB and
+	// the demo-shaped fixture, the JavaScript reader for the .dat and .xlsx) and prints the same JSON.
+	const CLI_CASES: [string, string[]][] = [
+		...CASES.map((c): [string, string[]] => [c.name, [c.file, '--mapping', c.mapping, '--group-by', c.opts.groupBy!, '--min-cell', '0']]),
+		['BtheB, --model mmrm, cells under 11 withheld', ['tests/fixtures/refdata/btheb/BtheB.csv', '--mapping', 'mappings/btheb.json', '--group-by', 'treatment', '--model', 'mmrm', '--min-cell', '11']],
+		['a canonical long file, no mapping', ['tests/fixtures/import/canonical.csv']],
+		['dosing-session records (the safety section)', ['tests/fixtures/sessions/sessions.csv']]
+	];
+	for (const [name, args] of CLI_CASES) {
+		it(`report --engine native and --engine wasm print the same JSON: ${name}`, async () => {
+			const run = async (engine: string) => {
+				let out = '';
+				let err = '';
+				const code = await main(['report', ...args.map((a) => (a.includes('/') ? path.join(ROOT, a) : a)), '--json', '--engine', engine], { out: (t) => (out += t), err: (t) => (err += t) });
+				expect(err).toBe('');
+				expect(code).toBe(0);
+				const { sql: _s, ...r } = JSON.parse(out);
+				return r;
+			};
+			const wasm = await run('wasm');
+			const native = await run('native');
+			expect(wasm.response?.length ?? wasm.safety.counts.length).toBeGreaterThan(0);
+			expectSame(wasm, native);
+		}, 120_000);
 	}
 
 	it('reads CSV, Parquet and JSON by path itself, with hostile values bound', async () => {

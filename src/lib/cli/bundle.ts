@@ -42,7 +42,7 @@ export const bundle: Command = async (args, io) => {
 	const conn = await openEngine(engine);
 	try {
 		const mapping = values.mapping ? await readMapping(values.mapping) : undefined;
-		const accepted = await loadFile(conn, positionals[0], { mapping, sheet: values.sheet });
+		const accepted = await loadFile(conn, positionals[0], { mapping, sheet: values.sheet, engine });
 		if (!accepted) {
 			io.err(`no usable rows in ${positionals[0]} (run \`kap-outcomes validate ${positionals[0]}\` to see why)`);
 			return 1;

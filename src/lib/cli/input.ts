@@ -6,7 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Connector } from '../engine/connector';
-import { importFile, loadRows, parseMapping, type Mapping } from '../import/index';
+import { parseMapping, type Mapping } from '../import/index';
+import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource } from '../import/duck/index';
 
 export type EngineKind = 'native' | 'wasm';
 export type CliConnector = Connector & { close(): void };
@@ -29,10 +30,37 @@ export async function readMapping(file: string): Promise<Mapping> {
 	return m.mapping;
 }
 
-/** Import `file` into table `scores` of `conn`; returns the number of accepted rows. */
-export async function loadFile(conn: Connector, file: string, opts: { mapping?: Mapping; sheet?: string } = {}): Promise<number> {
+/**
+ * A Parquet file (by its magic bytes) that native DuckDB reads by path, so its rows never become
+ * JavaScript objects (a registry larger than a tab); undefined for any other file, on the wasm engine
+ * (whose parquet reader is an extension it cannot fetch offline), or when DuckDB refuses the file
+ * (the JavaScript reader then words why).
+ */
+export async function nativeParquet(conn: Connector, engine: EngineKind, file: string, bytes: Uint8Array): Promise<RawSource | undefined> {
+	const magic = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
+	if (engine !== 'native' || !magic.every((b, i) => bytes[i] === b)) return undefined;
+	try {
+		return await parquetSource(conn, path.resolve(file));
+	} catch (e) {
+		if (e instanceof UseJavaScript) return undefined;
+		throw e;
+	}
+}
+
+/**
+ * Import `file` (its `bytes`) into `opts.table` of `conn`: a Parquet file by path on native DuckDB,
+ * a delimited file through DuckDB's own CSV reader where it can read it (as the app does), anything
+ * else through the JavaScript importer. Same report either way.
+ */
+export async function importPath(conn: Connector, engine: EngineKind, file: string, bytes: Uint8Array, opts: { table: string; mapping?: Mapping; sheet?: string; source?: RawSource }): Promise<EngineImport> {
+	const source = opts.source ?? (await nativeParquet(conn, engine, file, bytes));
+	if (source) return importSource(conn, source, opts);
+	return importWithEngine(conn, bytes, path.basename(file), opts);
+}
+
+/** Import `file` into table `scores` of `conn` (see importPath); returns the number of accepted rows. */
+export async function loadFile(conn: Connector, file: string, opts: { mapping?: Mapping; sheet?: string; engine?: EngineKind } = {}): Promise<number> {
 	const bytes = new Uint8Array(await readFile(file));
-	const outcome = await importFile(bytes, path.basename(file), opts);
-	if (outcome.rows.length) await loadRows(conn, 'scores', outcome);
-	return outcome.rows.length;
+	const { report } = await importPath(conn, opts.engine ?? 'native', file, bytes, { table: 'scores', ...opts });
+	return report.rows_accepted;
 }

@@ -1,12 +1,14 @@
 /**
- * `kap-outcomes report <file> [options]`: import a file with the app's importer into the same
- * DuckDB engine, run `buildReport` (the app's metrics) and print JSON (--json) or tables.
+ * `kap-outcomes report <file> [options]`: import a file with the app's importer (DuckDB's own CSV
+ * reader where it can read the file, as in the browser) into native DuckDB — or, with `--engine wasm`,
+ * the browser's duckdb-wasm build, for parity checks — run `buildReport` (the app's metrics) and print
+ * JSON (--json) or tables.
  * Exit 0 on success, 1 when the file/mapping cannot be used, 2 on bad usage.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { openNodeEngine } from '../engine/node';
-import { importFile, loadRows, parseMapping, readTable, type Mapping } from '../import/index';
+import { parseMapping, readTable, type Mapping, type RawTable } from '../import/index';
+import { prepareDelimited } from '../import/duck/index';
 import { toArrowIPC } from '../import/arrow';
 import { applySessionMapping, SessionMappingSchema, suggestSessionMapping, type SessionMapping } from '../import/sessions';
 import { loadSessions } from '../import/sessions-load';
@@ -18,12 +20,14 @@ import { buildReport, type Report, type ReportOptions } from '../metrics/report'
 import type { MmrmRow } from '../metrics/mmrm';
 import type { SharedMmrm, SharedReport } from '../privacy/report';
 import { parseArgs, type Command } from './main';
+import { engineOption, importPath, nativeParquet, openEngine, type CliConnector, type EngineKind } from './input';
 
 const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--group-by COLUMN|none] [--instrument ID] [--json]
   [--model ml|reml|mmrm] [--last-session K] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
-  [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned|weekK] [--response-points ID=K,…] [--iapt] [--locf] [--min-cell N]`;
+  [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned|weekK] [--response-points ID=K,…] [--iapt] [--locf] [--min-cell N]
+  [--engine native|wasm]`;
 
-const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'response-points', 'end', 'min-cell', 'sheet'];
+const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'response-points', 'end', 'min-cell', 'sheet', 'engine'];
 
 /** `a=1,b=2` → { a: '1', b: '2' } (the value may itself contain '=' only after the first). */
 function pairs(text: string): Record<string, string> {
@@ -106,7 +110,9 @@ export const report: Command = async (args, io) => {
 	}
 	const file = parsed.positionals[0];
 	let opts: ReportOptions;
+	let engine: EngineKind;
 	try {
+		engine = engineOption(parsed.options.engine);
 		opts = reportOptions(parsed.options);
 	} catch (e) {
 		io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
@@ -134,22 +140,28 @@ export const report: Command = async (args, io) => {
 		io.err(`cannot read input: ${e instanceof Error ? e.message : String(e)}`);
 		return 1;
 	}
-	// A file of dosing-session records (recognised by its columns, or a session mapping) gets the safety section alone.
-	if (!mapping) {
-		const raw = await readTable(bytes, path.basename(file), { sheet });
-		sessionMapping ??= suggestSessionMapping(raw) ?? undefined;
-		if (sessionMapping) return sessionReport(raw, sessionMapping, file, opts, parsed.options.json === true, io);
-	}
-	const outcome = await importFile(bytes, path.basename(file), { mapping, sheet });
-	if (outcome.rows.length === 0) {
-		io.err(`no usable rows in ${file} (run \`kap-outcomes validate ${file}\` to see why)`);
-		return 1;
-	}
-	const conn = await openNodeEngine();
+	const name = path.basename(file);
+	const conn = await openEngine(engine);
 	try {
-		await loadRows(conn, 'dataset', outcome);
+		const source = await nativeParquet(conn, engine, file, bytes);
+		// A file of dosing-session records (recognised by its columns, or a session mapping) gets the safety
+		// section alone. Only the head is read here: the whole file goes to DuckDB's reader where it can.
+		if (!mapping) {
+			const prepared = source ? undefined : prepareDelimited(bytes, name);
+			const head: RawTable = source?.head ?? (prepared?.ok ? prepared.csv.head : await readTable(bytes, name, { sheet }));
+			sessionMapping ??= suggestSessionMapping(head) ?? undefined;
+			if (sessionMapping) {
+				const raw = source || prepared?.ok ? await readTable(bytes, name, { sheet }) : head;
+				return await sessionReport(conn, raw, sessionMapping, file, opts, parsed.options.json === true, io);
+			}
+		}
+		const imported = await importPath(conn, engine, file, bytes, { table: 'dataset', mapping, sheet, source });
+		if (imported.report.rows_accepted === 0) {
+			io.err(`no usable rows in ${file} (run \`kap-outcomes validate ${file}\` to see why)`);
+			return 1;
+		}
 		await createDatasetViews(conn, 'dataset', null);
-		const r = await buildReport(conn, { ...opts, file: path.basename(file) });
+		const r = await buildReport(conn, { ...opts, file: name });
 		const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
 		io.out(parsed.options.json ? JSON.stringify({ ...r, ...extra }, null, 2) : human(r) + safetyText(extra));
 	} finally {
@@ -159,26 +171,21 @@ export const report: Command = async (args, io) => {
 };
 
 /** `report` on a file of session records: import them, then print the safety section. */
-async function sessionReport(raw: Awaited<ReturnType<typeof readTable>>, m: SessionMapping, file: string, opts: ReportOptions, json: boolean, io: Parameters<Command>[1]): Promise<number> {
+async function sessionReport(conn: CliConnector, raw: RawTable, m: SessionMapping, file: string, opts: ReportOptions, json: boolean, io: Parameters<Command>[1]): Promise<number> {
 	const { rows, report } = applySessionMapping(raw, m);
 	if (rows.length === 0) {
 		io.err(`no usable session records in ${file}: ${report.errors.slice(0, 3).map((e) => `line ${e.line} ${e.column ?? ''}: ${e.reason}`).join('; ')}`);
 		return 1;
 	}
-	const conn = await openNodeEngine();
-	try {
-		await conn.insertArrowIPC('dataset', toArrowIPC({ rows: [], extraColumns: [] }), true);
-		await loadSessions(conn, 'dataset__sessions', rows);
-		await createDatasetViews(conn, 'dataset', 'dataset__sessions');
-		const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
-		const meta = { file: path.basename(file), kind: 'dosing-session records', rows_read: report.rows_read, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected, errors: report.errors };
-		if (json) io.out(JSON.stringify({ meta, ...extra }, null, 2));
-		else {
-			const rejected = report.rows_rejected ? `; rejected: ${report.errors.slice(0, 5).map((e) => `line ${e.line} ${e.column ?? ''} (${e.reason})`).join('; ')}${report.rows_rejected > 5 ? ' …' : ''}` : '';
-			io.out(`file ${meta.file}: dosing-session records; ${report.rows_accepted} of ${report.rows_read} rows accepted${rejected}${opts.minCell ? `; cells < ${opts.minCell} suppressed` : ''}\n` + safetyText(extra));
-		}
-	} finally {
-		conn.close();
+	await conn.insertArrowIPC('dataset', toArrowIPC({ rows: [], extraColumns: [] }), true);
+	await loadSessions(conn, 'dataset__sessions', rows);
+	await createDatasetViews(conn, 'dataset', 'dataset__sessions');
+	const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
+	const meta = { file: path.basename(file), kind: 'dosing-session records', rows_read: report.rows_read, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected, errors: report.errors };
+	if (json) io.out(JSON.stringify({ meta, ...extra }, null, 2));
+	else {
+		const rejected = report.rows_rejected ? `; rejected: ${report.errors.slice(0, 5).map((e) => `line ${e.line} ${e.column ?? ''} (${e.reason})`).join('; ')}${report.rows_rejected > 5 ? ' …' : ''}` : '';
+		io.out(`file ${meta.file}: dosing-session records; ${report.rows_accepted} of ${report.rows_read} rows accepted${rejected}${opts.minCell ? `; cells < ${opts.minCell} suppressed` : ''}\n` + safetyText(extra));
 	}
 	return 0;
 }

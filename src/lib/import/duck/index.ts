@@ -13,10 +13,12 @@ import { suggestMapping } from '../suggest';
 import type { RawTable } from '../types';
 import { UseJavaScript } from './dict';
 import { prepareDelimited, type PreparedCsv } from './prepare';
-import { importPreparedCsv, type EngineImport } from './run';
+import { importPreparedCsv, importRawSource, type EngineImport } from './run';
+import type { RawSource } from './source';
 
 export { prepareDelimited, type PreparedCsv, HEAD_ROWS } from './prepare';
 export { importPreparedCsv, type EngineImport } from './run';
+export { parquetSource, type RawSource } from './source';
 export { UseJavaScript } from './dict';
 export { duckdbNote, javascriptNote } from './notes';
 import { duckdbNote, javascriptNote } from './notes';
@@ -49,4 +51,11 @@ export async function importWithEngine(
 	await loadRows(conn, opts.table, outcome);
 	outcome.report.reader = { path: 'javascript', note: javascriptNote(reason) };
 	return { report: outcome.report, extraColumns: outcome.extraColumns, mapping: outcome.mapping, unknownLabels: outcome.unknownLabels, table: opts.table, raw };
+}
+
+/** Import a file DuckDB reads by path (a Parquet file on native DuckDB: `parquetSource`) into `table`. */
+export async function importSource(conn: Connector, source: RawSource, opts: { table: string; mapping?: Mapping }): Promise<EngineImport> {
+	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table);
+	out.report.reader = { path: 'duckdb', note: `read by DuckDB's ${source.format === 'parquet' ? 'Parquet' : 'CSV'} reader and checked in SQL` };
+	return out;
 }

@@ -1,8 +1,8 @@
 /**
- * Import a prepared delimited file through DuckDB: `read_csv` into a raw table of the cells the
- * mapping uses (all text, as read: each distinct text is cleaned once, in JavaScript, not each cell
- * in SQL; see `Cells`), one SELECT per measure (records.ts), duplicates by a
- * window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
+ * Import a prepared delimited file (or, on native DuckDB, a Parquet file: source.ts) through DuckDB:
+ * its own reader into a raw table of the cells the mapping uses (all text, as read: each distinct
+ * text is cleaned once, in JavaScript, not each cell in SQL; see `Cells`), one SELECT per measure
+ * (records.ts), duplicates by a window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
  * records and the warned rows come back to JavaScript, to be worded with their source lines: no
  * parsed row is ever a JavaScript object. Same report as `applyMapping` on the same file and mapping.
  */
@@ -16,6 +16,7 @@ import type { ImportReport } from '../types';
 import { createDictionary, distinctTexts, textFixes, UseJavaScript } from './dict';
 import { Dictionaries, type Cells } from './lookups';
 import type { PreparedCsv } from './prepare';
+import { csvSource, type RawSource } from './source';
 import { CODES, createDefinitions, LABEL, lookedUpColumns, measureSelect, plainColumns, REASON, sharedLookups } from './records';
 
 export interface EngineImport {
@@ -34,7 +35,12 @@ let imports = 0;
  * ImportError like `applyMapping` when the mapping names a missing column; throws UseJavaScript when
  * the file or mapping needs the JavaScript path (nothing is left behind then).
  */
-export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string): Promise<EngineImport> {
+export function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string): Promise<EngineImport> {
+	return importRawSource(conn, csvSource(csv), mapping, table);
+}
+
+/** The import of any `RawSource` (a delimited file's bytes, or a Parquet file on native DuckDB); see importPreparedCsv. */
+export async function importRawSource(conn: Connector, csv: RawSource, mapping: Mapping, table: string): Promise<EngineImport> {
 	const { ctx, identifiers, warnings, clientIdx, series, route, measures, attrs, extraColumns } = resolveMapping(csv.head, mapping);
 	if (attrs.some((a) => a.start || a.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or relative days)');
 	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])])
@@ -42,7 +48,6 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 	if (measures.some((m) => m.timepoint?.instanceIdx != null)) throw new UseJavaScript('the mapping takes timepoints from REDCap repeat instances');
 
 	const prefix = `imp_${Date.now().toString(36)}_${imports++}`;
-	const file = `${prefix}.csv`;
 	const made: string[] = [];
 	const t = (name: string) => ident(`${prefix}_${name}`);
 	const create = async (name: string, as: Sql) => {
@@ -50,11 +55,10 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		await conn.exec(sql`CREATE TABLE ${t(name)} AS ${as}`);
 	};
 	try {
-		await conn.registerFile(file, csv.bytes);
-		const reader = sql`read_csv(${file}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, all_varchar = true, strict_mode = true, null_padding = false)`;
+		const reader = await csv.open(conn, prefix);
 		let described: { column_name: string }[];
 		try {
-			described = await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader}`);
+			described = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${reader}`)).slice(1);
 		} catch (e) {
 			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 		}
@@ -66,12 +70,12 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		const used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
 		const r = (i: number) => ident(`r${i}`);
 		try {
-			await create('cells', sql`SELECT ordinality - 1 AS ord, ${join(used.map((i) => sql`${rawCol(i)} AS ${r(i)}`))} FROM ${reader} WITH ORDINALITY`);
+			await create('cells', sql`SELECT ord, ${join(used.map((i) => sql`${rawCol(i)} AS ${r(i)}`))} FROM ${reader}`);
 		} catch (e) {
 			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 		}
 		const [{ n }] = await conn.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${t('cells')}`);
-		if (n !== csv.lines.length) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.lines.length}`);
+		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
 		// The header, and the records with no text (which the JavaScript reader drops; the line scan found them).
 		if (csv.blank.length) {
 			made.push(`${prefix}_blank`);
@@ -131,9 +135,9 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		const unknown = new Map<string, Set<string>>();
 		const firstValueColumn = measures[0].score?.column ?? measures[0].items.find((i) => i)?.column ?? null;
 		for (const r of rejected) {
-			const line = csv.lines[r.ord];
+			const line = csv.lineOf(r.ord);
 			if (r.code === 0) {
-				errors.push({ line, column: null, reason: `exact duplicate of line ${csv.lines[r.first_ord!]} (same client, series, instrument, phase, session, week)` });
+				errors.push({ line, column: null, reason: `exact duplicate of line ${csv.lineOf(r.first_ord!)} (same client, series, instrument, phase, session, week)` });
 				continue;
 			}
 			if (r.mi === M) {
@@ -161,8 +165,8 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
 		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc} WHERE rn = 1 ORDER BY ord, mi`);
 
-		warnings.push(...(await rowWarnings(conn, acc, csv.lines)));
-		warnings.push(...(await tableWarnings(conn, acc, csv.lines)));
+		warnings.push(...(await rowWarnings(conn, acc, csv.lineOf)));
+		warnings.push(...(await tableWarnings(conn, acc, csv.lineOf)));
 		const [counts] = await conn.query<{ read: number; measured: number; rows_with: number; source: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
@@ -188,7 +192,7 @@ export async function importPreparedCsv(conn: Connector, csv: PreparedCsv, mappi
 		return { report, extraColumns, mapping, unknownLabels, table };
 	} finally {
 		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${ident(name)}`), sql`; `));
-		await conn.dropFile(file).catch(() => {});
+		await csv.close(conn, prefix);
 	}
 }
 
@@ -200,7 +204,7 @@ function typeOf(name: string): Sql {
 }
 
 /** Per-row warnings of accepted records (items vs total, REDCap Incomplete), in source order. */
-async function rowWarnings(conn: Connector, acc: Sql, lines: Int32Array): Promise<Warning[]> {
+async function rowWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
 	const rows = await conn.query<{ ord: number; client_id: string; short: string; item_total: number | null; score_num: number | null; prorated: boolean; note: boolean; incomplete: boolean }>(sql`
 		SELECT ord, client_id, short, item_total, score_num, answered < n_items AS prorated,
 		       coalesce(item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total, FALSE) AS note, incomplete
@@ -208,7 +212,7 @@ async function rowWarnings(conn: Connector, acc: Sql, lines: Int32Array): Promis
 		ORDER BY ord, mi`);
 	const out: Warning[] = [];
 	for (const r of rows) {
-		const line = lines[r.ord];
+		const line = lineOf(r.ord);
 		if (r.note) out.push({ line, client_id: r.client_id, reason: `${r.short} items ${r.prorated ? 'prorate' : 'sum'} to ${r.item_total} but the total column says ${r.score_num}; the items are used` });
 		if (r.incomplete) out.push({ line, client_id: r.client_id, reason: 'form marked Incomplete (0) in REDCap; imported anyway' });
 	}
@@ -216,7 +220,7 @@ async function rowWarnings(conn: Connector, acc: Sql, lines: Int32Array): Promis
 }
 
 /** checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps. */
-async function tableWarnings(conn: Connector, acc: Sql, lines: Int32Array): Promise<Warning[]> {
+async function tableWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
 	const ranked = sql`SELECT *, CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END AS s,
 			min(seq) OVER (PARTITION BY client_id) AS cfirst, min(seq) OVER (PARTITION BY client_id, series) AS sfirst,
 			min(seq) OVER (PARTITION BY client_id, series, instrument) AS ifirst,
@@ -232,11 +236,11 @@ async function tableWarnings(conn: Connector, acc: Sql, lines: Int32Array): Prom
 			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${ranked}))
 		WHERE a IS NOT NULL AND abs(s - a) > ${JUMP_SHARE} * jump ORDER BY cfirst, sfirst, ifirst, okey, seq`);
 	return [
-		...base.map((r) => ({ line: lines[r.ord], client_id: r.client_id, reason: 'client without a baseline score' })),
-		...sessions.map((r) => ({ line: lines[r.ord], client_id: r.client_id, reason: `series ${r.series} has no dosing-session score` })),
+		...base.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: 'client without a baseline score' })),
+		...sessions.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: `series ${r.series} has no dosing-session score` })),
 		...jumps.map((r) => {
 			const delta = r.b - r.a;
-			return { line: lines[r.ord], client_id: r.client_id, reason: `implausible jump: ${r.short} ${r.a} → ${r.b} (${delta > 0 ? '+' : ''}${delta}) between consecutive timepoints` };
+			return { line: lineOf(r.ord), client_id: r.client_id, reason: `implausible jump: ${r.short} ${r.a} → ${r.b} (${delta > 0 ? '+' : ''}${delta}) between consecutive timepoints` };
 		})
 	];
 }

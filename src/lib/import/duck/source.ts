@@ -1,0 +1,82 @@
+/**
+ * What the set-based import (run.ts) reads: the file's records as one relation of text cells, and
+ * how the report names a record's line. A delimited file is read by DuckDB's CSV reader from bytes
+ * registered with the engine (browser and Node); on native DuckDB (the command line) a Parquet file
+ * is read by path through its statically linked parquet reader, so a registry larger than a browser
+ * tab never becomes JavaScript rows.
+ */
+import type { Connector } from '../../engine/connector';
+import { ident, join, sql, type Sql } from '../../engine/sql';
+import type { RawTable } from '../types';
+import { HEAD_ROWS, type PreparedCsv } from './prepare';
+import { UseJavaScript } from './dict';
+
+export interface RawSource {
+	/** First data rows as the JavaScript reader would read them (mapping suggestion, identifier check). */
+	head: RawTable;
+	/** Columns of every record. */
+	width: number;
+	format: string;
+	/** Records the relation returns (a header record and blank records included). */
+	records: number;
+	/** Whether record 0 is the header (dropped before mapping). */
+	header: boolean;
+	/** Records with no text at all, dropped as the JavaScript reader drops them. */
+	blank: number[];
+	/** The line (or row number) the report gives record `ord`. */
+	lineOf(ord: number): number;
+	/** Make the records readable under `name`: a relation of `ord` (0-based) then `width` VARCHAR columns. */
+	open(conn: Connector, name: string): Promise<Sql>;
+	/** Release what `open` registered. */
+	close(conn: Connector, name: string): Promise<void>;
+}
+
+/** A prepared delimited file, read by `read_csv` from its registered bytes. */
+export function csvSource(csv: PreparedCsv): RawSource {
+	return {
+		head: csv.head,
+		width: csv.width,
+		format: csv.format,
+		records: csv.lines.length,
+		header: csv.header,
+		blank: csv.blank,
+		lineOf: (ord) => csv.lines[ord],
+		async open(conn, name) {
+			await conn.registerFile(`${name}.csv`, csv.bytes);
+			const reader = sql`read_csv(${`${name}.csv`}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, all_varchar = true, strict_mode = true, null_padding = false)`;
+			return sql`(SELECT ordinality - 1 AS ord, * EXCLUDE (ordinality) FROM ${reader} WITH ORDINALITY)`;
+		},
+		close: (conn, name) => conn.dropFile(`${name}.csv`).catch(() => {})
+	};
+}
+
+/**
+ * A Parquet file read by native DuckDB from `path` (its cells as text, as the JavaScript reader gives
+ * them; a row's line is its 1-based row number, as there). Throws UseJavaScript when DuckDB cannot read it.
+ */
+export async function parquetSource(conn: Connector, path: string): Promise<RawSource> {
+	const reader = sql`read_parquet(${path}, file_row_number = true)`;
+	let columns: string[];
+	let records: number;
+	try {
+		columns = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * EXCLUDE (file_row_number) FROM ${reader}`)).map((c) => c.column_name);
+		[{ records }] = await conn.query<{ records: number }>(sql`SELECT count(*)::BIGINT AS records FROM ${reader}`);
+	} catch (e) {
+		throw new UseJavaScript(`DuckDB's Parquet reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+	}
+	// Positional names: a column of the file may be called anything, `ord` included.
+	const relation = sql`(SELECT file_row_number AS ord, ${join(columns.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`))} FROM ${reader})`;
+	const headRows = await conn.query<Record<string, string | null>>(sql`SELECT * EXCLUDE (ord) FROM ${relation} ORDER BY ord LIMIT ${HEAD_ROWS}`);
+	const rows = headRows.map((r) => columns.map((_, i) => r[`c${i}`] ?? null));
+	return {
+		head: { columns, rows, lines: rows.map((_, i) => i + 1), format: 'parquet', header: true },
+		width: columns.length,
+		format: 'parquet',
+		records: Number(records),
+		header: false,
+		blank: [],
+		lineOf: (ord) => ord + 1,
+		open: async () => relation,
+		close: async () => {}
+	};
+}
