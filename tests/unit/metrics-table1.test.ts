@@ -71,6 +71,14 @@ describe('cohortTable1 (hand-computed)', () => {
 		expect(t.sql.text).toContain('UNION ALL');
 	});
 
+	it('the chosen band set decides the severity rows (HAM-A: c1’s baseline 25)', async () => {
+		// Matza 2010 (default): 24–56 severe; CamCOPS / MDCalc: 25–30 moderate–severe.
+		const byDefault = await cohortTable1(db, { a: A, b: B, instrument: 'hama' });
+		expect(pick(byDefault.rows, 'severity', 'IV')).toEqual({ 'severe (24–56)': 1 });
+		const chosen = await cohortTable1(db, { a: A, b: B, instrument: 'hama', bandSet: 'hama-17-24-30' });
+		expect(pick(chosen.rows, 'severity', 'IV')).toEqual({ 'moderate–severe (25–30)': 1 });
+	});
+
 	it('overlapping cohorts count a client in both; totals match compareCohorts', async () => {
 		const a = { label: 'MDD', filters: { diagnosis: ['MDD'] } };
 		const b = { label: 'women', filters: { sex: ['female'] } };

@@ -6,7 +6,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
-import { INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
+import { bandSet, INSTRUMENTS, isInstrumentId } from '../instruments/definitions';
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { SettingsInput } from './definitions';
 import { MISSING } from './filters';
@@ -42,6 +42,8 @@ export interface Table1Options {
 	b: Cohort;
 	instrument: string;
 	settings?: SettingsInput;
+	/** Band set of the baseline-severity rows (id from the instrument table; default its default set). */
+	bandSet?: string;
 }
 
 /** Attribute columns described first, in this order, when the data have them. */
@@ -87,7 +89,7 @@ export async function cohortTable1(conn: Connector, opts: Table1Options): Promis
 	// Attributes are per client-series; any_value because they are constant within one.
 	const attrSel = join(attrs.map((c) => sql`, any_value(${txt(c)}) AS ${ident(c)}`), sql``);
 	const def = isInstrumentId(opts.instrument) ? INSTRUMENTS[opts.instrument] : null;
-	const bands = def?.bandSets.find((s) => s.id === def.defaultBandSet)?.bands ?? [];
+	const bands = (def && bandSet(def, opts.bandSet)?.bands) ?? [];
 	const bandWhens = bands.map((b) => sql`WHEN baseline BETWEEN ${b.min} AND ${b.max} THEN ${`${b.label} (${b.min}–${b.max})`}`);
 	const band: Sql = bands.length ? sql`CASE ${join(bandWhens, sql` `)} ELSE ${MISSING} END` : sql`CAST(${MISSING} AS VARCHAR)`;
 	const ctes = sql`${summaryCtes(p)},
