@@ -8,6 +8,7 @@ import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { durability } from '../../src/lib/metrics/durability';
 import { remission, response } from '../../src/lib/metrics/rates';
 import { clientMarkers } from '../../src/lib/metrics/client';
+import { resolveSettings, responseDefinition } from '../../src/lib/metrics/definitions';
 import type { MetricOptions } from '../../src/lib/metrics/source';
 import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
 import { loadCanonical, type Canon } from './metrics-fixtures';
@@ -82,6 +83,9 @@ describe('changed definitions on a hand-counted fixture (score rows and summarie
 		// With a week-8 score and baseline > 0: A 9, C 5, E 14 (B has none; D's baseline is 0) → N = 3.
 		// ≥ 50 %: A 9 ≤ 10 yes · C 5 ≤ 5 yes · E 14 ≤ 8 no → 2/3.
 		expect(counts(await both(response, { instruments: ['bdi2'], settings: { end: 'week8' } }))).toEqual([['bdi2', 2, 3, 'response.pct50.week8@1']]);
+		expect(responseDefinition(resolveSettings({ end: 'week8' }), 'bdi2').text).toBe(
+			'A client-series responds when its score at follow-up week 8 (8 weeks after the last dosing session) is at least 50 % below its baseline score (clients with a baseline > 0 and a score at follow-up week 8; clients without one are not analysed at this end point).'
+		);
 		// ≥ 6 points: A 11 yes · C 5 no · E 2 no → 1/3.
 		expect(counts(await both(response, { instruments: ['bdi2'], settings: { end: 'week8', responsePoints: { bdi2: 6 } } }))).toEqual([
 			['bdi2', 1, 3, 'response.bdi2.pts6.week8@1']

@@ -40,7 +40,7 @@ export function endWeek(end: EndRule): number | null {
 /** The END_POINTS entry of `end`, with K filled in, and the code used in definition ids (`week8`). */
 export function endPoint(end: EndRule): { code: string; where: string; who: string } {
 	const k = endWeek(end);
-	if (k !== null) return { code: `week${k}`, where: END_POINTS.week.where.replace('K', String(k)), who: END_POINTS.week.who.replace('K', String(k)) };
+	if (k !== null) return { code: `week${k}`, where: END_POINTS.week.where.replaceAll('K', String(k)), who: END_POINTS.week.who.replaceAll('K', String(k)) };
 	return end === 'planned' ? END_POINTS.planned : END_POINTS.last;
 }
 
