@@ -17,6 +17,17 @@ const OBSERVED_WEEK = { as: 'observed-week', by: ['instrument', 'group', 'week']
 /** Client-series with a baseline and a score at a dosing session: attrition's with_baseline there, the MMRM's n. */
 const BASELINE_AND_SESSION = { as: 'baseline-and-session', by: ['instrument', 'group', 'session'] };
 
+/**
+ * Cohort size (the overview's tiles, rows of metrics/counts.ts): clients and client-series per
+ * instrument and over all of them; first series + boosters = client-series. Not additive across
+ * instruments (a client seen on two counts once in `(all)`), so no group slice.
+ */
+export const COUNTS: TableSpec = {
+	name: 'counts',
+	counts: ['clients', 'series', 'first_series', 'booster_series'],
+	slices: [{ kind: 'fields', parts: ['first_series', 'booster_series'], total: 'series' }]
+};
+
 /** Mean score per group × phase × session/week (observed cases share their n with attrition). */
 export const TRAJECTORIES: TableSpec = {
 	name: 'trajectories',
