@@ -40,3 +40,10 @@ export const RATE_CI_COLUMNS: Column[] = [
 	{ key: 'ci_low', label: 'CI low', format: (v) => pct(v as number | null) },
 	{ key: 'ci_high', label: 'CI high', format: (v) => pct(v as number | null) }
 ];
+
+/** What a chart prints in place of a count the privacy policy withheld (the board report). */
+export const withheldText = (minCell: number): string => `withheld (< ${minCell})`;
+
+/** A count as printed: "1,204", or the withheld label; `undefined` (nothing yet) → "—". */
+export const countText = (v: number | null | undefined, minCell: number): string =>
+	v === undefined ? '—' : v === null ? withheldText(minCell) : v.toLocaleString('en-US');

@@ -18,7 +18,10 @@ import type { RateRow } from '$lib/metrics/rates';
 import { ALL_GROUPS, type MetricResult } from '$lib/metrics/source';
 import { MIN_CELL } from '$lib/privacy/policy';
 import { protectSections } from '$lib/privacy/report';
+import type { Row } from '$lib/privacy/spec';
+import { COUNTS } from '$lib/privacy/tables';
 import type { TrajectoryRow } from '$lib/metrics/trajectories';
+import { shownSum, type Shown } from './printed';
 import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
 
 /** Loaders for every figure on the overview. */
@@ -43,9 +46,9 @@ export class OverviewData {
 	/** True once live results were requested (a prebuilt view arriving later is then ignored). */
 	live = false;
 
-	/** Every table of the page as the privacy policy lets it leave the app (the flow diagram too). */
+	/** Every table of the page as the privacy policy lets it leave the app (the flow diagram and the tiles' counts too). */
 	exported(minCell = MIN_CELL) {
-		return protectSections({
+		const e = protectSections({
 			trajectories: this.trajectories.rows,
 			response: this.response.rows,
 			remission: this.remission.rows,
@@ -54,7 +57,8 @@ export class OverviewData {
 			survival: this.survival.rows,
 			log_rank: this.logRank.rows,
 			flow: this.flow.rows
-		}, minCell);
+		}, minCell, [{ spec: COUNTS, rows: this.counts.rows as unknown as Row[] }]);
+		return { ...e, counts: e.more[0] };
 	}
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
@@ -79,8 +83,9 @@ export class OverviewData {
 /**
  * The instrument's total over routes from a rate result: its `(all)` row, or its only group's row
  * when one route is left (the metrics layer drops a total that would repeat a single group).
+ * Raw rows on screen, the export's in print (printed.ts).
  */
-export function totalRate(rows: RateRow[], instrument: string): RateRow | undefined {
+export function totalRate<T extends Pick<RateRow, 'instrument' | 'group'>>(rows: readonly T[], instrument: string): T | undefined {
 	const mine = rows.filter((r) => r.instrument === instrument);
 	return mine.find((r) => r.group === ALL_GROUPS) ?? (mine.length === 1 ? mine[0] : undefined);
 }
@@ -88,11 +93,12 @@ export function totalRate(rows: RateRow[], instrument: string): RateRow | undefi
 /**
  * Completed the planned series (each route's own planned length) over client-series with a
  * baseline, summed over routes; only completers with a baseline count, so the share is at most 1.
+ * In print a sum over a withheld route's count is withheld (`shownSum`), and the share with it.
  */
-export function completion(rows: AttritionRow[], instrument: string): { completed: number; baseline: number; share: number | null } {
+export function completion(rows: readonly Shown<AttritionRow>[], instrument: string): { completed: number | null; baseline: number | null; share: number | null } {
 	const mine = rows.filter((r) => r.instrument === instrument);
-	const sum = (phase: AttritionRow['phase']) => mine.filter((r) => r.phase === phase).reduce((a, r) => a + r.with_baseline, 0);
+	const sum = (phase: AttritionRow['phase']) => shownSum(mine.filter((r) => r.phase === phase).map((r) => r.with_baseline));
 	const completed = sum('completed');
 	const baseline = sum('baseline');
-	return { completed, baseline, share: baseline ? completed / baseline : null };
+	return { completed, baseline, share: completed !== null && baseline ? completed / baseline : null };
 }
