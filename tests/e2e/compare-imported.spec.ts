@@ -33,6 +33,8 @@ test('compare defaults on an imported dataset: its two arms, its own attributes,
 	await expect(results).not.toContainText(/\bNA\b/);
 	await expect(page.getByTestId('model')).toContainText('month');
 	await expect(page.getByTestId('model')).not.toContainText('fitting…');
+	// BtheB has no dosing-session records: the tolerability card says so in words
+	await expect(page.getByTestId('tolerability-none')).toContainText('no dosing-session records');
 	await page.screenshot({ path: 'test-results/compare-btheb.png', fullPage: true });
 
 	// A cohort that exists in no row: n = 0 in words, the model says why it was not fitted.

@@ -140,3 +140,50 @@ test('switching the instrument recomputes every card for HAM-A', async ({ page }
 	await expect(page.getByTestId('results-text')).toContainText(`Response: ${iv.responders}/${iv.respondersN}`, { timeout: 30_000 });
 	await expect(page.getByTestId('methods-text')).toContainText('HAM-A');
 });
+
+/**
+ * Expected tolerability of one route, read here from data/demo-sessions.csv (no app code): session
+ * records, distinct clients, and sessions at ≥ 180/110 after dosing (peak or end) among those with
+ * any post-dose reading.
+ */
+function sessionsOf(route: string) {
+	const lines = readFileSync(path.resolve('data/demo-sessions.csv'), 'utf8').trim().split(/\r?\n/);
+	const head = lines[0].split(',');
+	const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])));
+	const mine = rows.filter((r) => r.route === route);
+	const num = (v: string) => (v === '' ? null : Number(v));
+	const post = mine.filter((r) => ['sbp_peak', 'sbp_end', 'dbp_peak', 'dbp_end'].some((c) => num(r[c]) !== null));
+	const high = post.filter((r) => Math.max(num(r.sbp_peak) ?? 0, num(r.sbp_end) ?? 0) >= 180 || Math.max(num(r.dbp_peak) ?? 0, num(r.dbp_end) ?? 0) >= 110);
+	return { sessions: mine.length, clients: new Set(mine.map((r) => r.client_id)).size, high: high.length, post: post.length };
+}
+
+test('tolerability beside efficacy: sessions, clients and ≥ 180/110 sessions per cohort match the session file', async ({ page }) => {
+	await page.goto('/compare');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
+	const card = page.getByTestId('tolerability');
+	const summary = card.getByTestId('tolerability-summary');
+	const [iv, sl] = [sessionsOf('iv'), sessionsOf('sublingual')];
+	await expect(summary.locator('tbody tr').first()).toHaveText(`Sessions (clients)${iv.sessions} (${iv.clients})${sl.sessions} (${sl.clients})`, { timeout: 60_000 });
+	const high = summary.locator('tbody tr', { hasText: 'BP ≥ 180/110 after dosing, sessions' });
+	await expect(high.locator('td').nth(0)).toContainText(`· ${iv.high}/${iv.post}`);
+	await expect(high.locator('td').nth(1)).toContainText(`· ${sl.high}/${sl.post}`);
+	// the difference is of the client shares, in percentage points, on the line below
+	await expect(summary.locator('tbody tr.sub').first().locator('td').nth(2)).toContainText('pp');
+	await expect(summary).toContainText('Minutes to ready, median (IQR)');
+	// the forest plot draws A, B and A − B for each of the three shares
+	await expect(card.locator('g.interval')).toHaveCount(9);
+	// the CSV is the page's one export: no count of 1–10 in it
+	const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'CSV' }).click()]);
+	const csv = readFileSync(await download.path(), 'utf8');
+	expect(csv).toContain('BP ≥ 180/110 after dosing');
+	const head = csv.split(/\r?\n/)[0].split(',');
+	for (const line of csv.trim().split(/\r?\n/).slice(1)) {
+		const cells = line.split(',');
+		for (const k of ['sessions', 'clients', 'count', 'n']) {
+			const v = cells[head.indexOf(k)];
+			if (v !== '' && v !== undefined && /^\d+$/.test(v)) expect(Number(v) === 0 || Number(v) >= 11).toBe(true);
+		}
+	}
+	await card.scrollIntoViewIfNeeded();
+	await card.screenshot({ path: `${SHOTS}/compare-tolerability.png` });
+});

@@ -324,3 +324,48 @@ export function recovered(a: Attacker, minCell: number): Finding[] {
 		return guarded && f.lo === f.hi;
 	});
 }
+
+/**
+ * What a reader of the /compare tolerability card knows, from its rows (the truth and as shown, in
+ * the same order; fields stat, kind, cohort, key, unit, sessions, clients, count, n, value): per
+ * cohort its sessions and clients; per rate count + the rest = n, and count = rate × n once n is
+ * known; a rate, mean or minutes n equal to the cohort's session (client) count is that count (the
+ * reader assumes so whenever the values agree); a difference's n is the two cohorts' client n.
+ */
+export function readTolerability(a: Attacker, truth: readonly R[], shown: readonly R[]): Attacker {
+	const totals = new Map<string, R>();
+	truth.forEach((r, i) => {
+		if (r.stat !== 'counts') return;
+		a.cell(`tol:sessions:${r.cohort}`, r.sessions as number, shown[i].sessions);
+		a.cell(`tol:clients:${r.cohort}`, r.clients as number, shown[i].clients);
+		totals.set(r.cohort as string, r);
+	});
+	const sameAsTotal = (name: string, r: R, unit: string) => {
+		const t = totals.get(r.cohort as string);
+		if (t && t[unit] === r.n) a.sum([name], `tol:${unit}:${r.cohort}`);
+	};
+	truth.forEach((r, i) => {
+		const s = shown[i];
+		if (r.stat === 'rate' && r.kind === 'cohort') {
+			const k = `tol:${r.key}:${r.unit}:${r.cohort}`;
+			a.cell(`${k}:n`, r.n as number, s.n);
+			a.cell(`${k}:count`, r.count as number, s.count);
+			a.hidden(`${k}:rest`, (r.n as number) - (r.count as number));
+			a.sum([`${k}:count`, `${k}:rest`], `${k}:n`);
+			a.recover(`${k}:count`, s.value, `${k}:n`);
+			sameAsTotal(`${k}:n`, r, r.unit as string);
+		} else if (r.stat === 'mean' || r.stat === 'minutes') {
+			const k = `tol:${r.key}:${r.cohort}:n`;
+			a.cell(k, r.n as number, s.n);
+			sameAsTotal(k, r, 'sessions');
+		}
+	});
+	truth.forEach((r, i) => {
+		if (r.kind !== 'contrast') return;
+		const k = `tol:${r.key}:contrast`;
+		a.cell(k, r.n as number, shown[i].n);
+		const sides = truth.filter((x) => x.stat === 'rate' && x.kind === 'cohort' && x.key === r.key && x.unit === 'clients');
+		a.sum(sides.map((x) => `tol:${r.key}:clients:${x.cohort}:n`), k);
+	});
+	return a;
+}

@@ -19,7 +19,9 @@ import { changeRows, hedgesRows, protectComparePage, rateRows, subgroupRows } fr
 import { protectFlow } from '../../src/lib/privacy/flow';
 import { protect } from '../../src/lib/privacy/policy';
 import { COHORT_RATES, ESTIMATES, SUBGROUPS, table1Spec } from '../../src/lib/privacy/tables';
-import { Attacker, recovered } from './privacy-attacker';
+import { Attacker, readTolerability, recovered } from './privacy-attacker';
+import type { Tolerability } from '../../src/lib/metrics/compare-safety';
+import { tolerabilityRows } from '../../src/lib/privacy/compare-safety';
 import { readFlow } from './privacy-flow.test';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 
@@ -173,4 +175,70 @@ describe('/compare: every card in one export', () => {
 		// the same cohorts, cards protected one by one: some give a withheld count back
 		expect(leaksOneByOne).toBeGreaterThan(0);
 	}, 600_000);
+});
+
+/** A cohort's session records as the tolerability card counts them (synthetic: the policy needs only the counts). */
+type TolCohort = { sessions: number; clients: number; events: number[]; eventClients: number[]; sessionN: number[]; clientN: number[]; meanN: number; minutesN: number };
+const KEYS = ['hypertensive_post', 'any_side_effect_moderate', 'serious_ae'];
+
+function tolerability(a: TolCohort, b: TolCohort): Tolerability {
+	const both: [string, TolCohort][] = [['Oral', a], ['IV', b]];
+	const rate = (group: string, key: string, unit: 'sessions' | 'clients', count: number, n: number) => ({ group, key, name: key, unit, count, n, rate: n ? count / n : null, ci_low: null, ci_high: null, definition: key });
+	const rates = both.flatMap(([g, c]) => KEYS.flatMap((k, j) => [rate(g, k, 'sessions', c.events[j], c.sessionN[j]), rate(g, k, 'clients', c.eventClients[j], c.clientN[j])]));
+	const clientRate = (g: string, k: string) => rates.find((r) => r.group === g && r.key === k && r.unit === 'clients')!;
+	return {
+		cohorts: ['Oral', 'IV'],
+		hasSessions: true,
+		counts: both.map(([group, c]) => ({ group, sessions: c.sessions, clients: c.clients, definition: 'counts' })),
+		rates,
+		means: both.map(([group, c]) => ({ group, key: 'sbp_rise', name: 'SBP rise', n: c.meanN, mean: 20, sd: 8, ci_low: 15, ci_high: 25, definition: 'rise' })),
+		minutes: both.map(([group, c]) => ({ group, n: c.minutesN, median: 60, q1: 50, q3: 70, definition: 'minutes' })),
+		differences: KEYS.filter((k) => clientRate('Oral', k).n > 0 && clientRate('IV', k).n > 0).map((k) => {
+			const [x, y] = [clientRate('Oral', k), clientRate('IV', k)];
+			return { key: k, name: k, a: x, b: y, diff: x.rate! - y.rate!, low: -1, high: 1, definition: 'Newcombe method 10' };
+		}),
+		sql: []
+	};
+}
+
+/** Every rate recorded at every session (client). */
+const everywhere = (sessions: number, clients: number, events: number[], eventClients: number[]): TolCohort => ({ sessions, clients, events, eventClients, sessionN: events.map(() => sessions), clientN: events.map(() => clients), meanN: sessions, minutesN: sessions });
+
+describe('/compare: the tolerability card in the page export', () => {
+	const shownBy = (t: Tolerability, rows: readonly Record<string, unknown>[]) => recovered(readTolerability(new Attacker(), tolerabilityRows(t), rows), MIN);
+
+	it('8 clients in one cohort: the difference n (8 + 20) beside the other cohort n 20 would give it back; one export gives nothing', () => {
+		const t = tolerability(everywhere(30, 8, [3, 12, 0], [2, 6, 0]), everywhere(60, 20, [4, 15, 1], [3, 12, 1]));
+		// the card's table protected on its own, as a flat table of counts: the 8 comes back from 28 − 20
+		const flat = protect(tolerabilityRows(t), { name: 'flat', counts: ['sessions', 'clients', 'count', 'n'], derived: [{ fields: ['value', 'low', 'high'], from: ['count', 'n'] }] }, MIN).rows;
+		expect(shownBy(t, flat).map((f) => f.truth)).toContain(8);
+		const e = protectComparePage({ instrument: 'phq9', tolerability: t }, MIN).tolerability.rows;
+		expect(e.find((r) => r.stat === 'counts' && r.cohort === 'Oral')?.clients).toBeNull();
+		// 28 − 20 = 8: the difference's n or IV's 20 clients goes too (here IV's, the smaller)
+		const ivClients = e.find((r) => r.stat === 'counts' && r.cohort === 'IV')?.clients;
+		expect([ivClients, ...e.filter((r) => r.kind === 'contrast').map((r) => r.n)]).toContain(null);
+		expect(shownBy(t, e)).toEqual([]);
+		// nothing derived from a withheld count is printed beside it
+		for (const r of e) if (r.n === null || r.count === null) expect(r.value).toBeNull();
+	});
+
+	it('random cohorts (fast-check, fixed seed): nothing withheld comes back from the tolerability rows', () => {
+		const cohort = fc
+			.record({ sessions: fc.integer({ min: 0, max: 60 }), c: fc.integer({ min: 0, max: 100 }), e: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 3, maxLength: 3 }), m: fc.array(fc.integer({ min: 70, max: 100 }), { minLength: 3, maxLength: 3 }) })
+			.map(({ sessions, c, e, m }): TolCohort => {
+				const clients = Math.min(sessions, Math.round((sessions * c) / 100));
+				// some rates recorded at every session, some at most
+				const sessionN = m.map((p) => (p > 85 ? sessions : Math.round((sessions * p) / 100)));
+				const clientN = sessionN.map((n) => Math.min(clients, n));
+				const events = e.map((p, j) => Math.round((sessionN[j] * p) / 100));
+				return { sessions, clients, events, eventClients: events.map((x, j) => Math.min(x, clientN[j])), sessionN, clientN, meanN: sessionN[0], minutesN: sessionN[1] };
+			});
+		fc.assert(
+			fc.property(cohort, cohort, (a, b) => {
+				const t = tolerability(a, b);
+				expect(shownBy(t, protectComparePage({ instrument: 'phq9', tolerability: t }, MIN).tolerability.rows)).toEqual([]);
+			}),
+			{ seed: 20261202, numRuns: 150 }
+		);
+	});
 });

@@ -6,7 +6,7 @@
  * ≥ 140/90 before dosing stage-2 hypertension, as used by the esketamine REMS monitoring guidance
  * and KAP clinic protocols (product-anchors.md); SpO₂ < 90 % is the usual desaturation threshold.
  */
-import { ident, sql, type Sql } from '../engine/sql';
+import { ident, join, sql, type Sql } from '../engine/sql';
 import { SIDE_EFFECTS } from '../model/sessions';
 import type { Definition } from './definitions';
 
@@ -19,7 +19,9 @@ export interface RateDefinition extends Definition {
 	measured: Sql;
 }
 
-const HIGH_SBP = 180, HIGH_DBP = 110, PRE_SBP = 140, PRE_DBP = 90, LOW_SPO2 = 90, DEEP_SEDATION = 3;
+/** The thresholds the rates count (mmHg, %, MOAA/S); the client page flags one session's crossing with the same numbers. */
+export const SAFETY_THRESHOLDS = { postSbp: 180, postDbp: 110, preSbp: 140, preDbp: 90, lowSpo2: 90, deepSedation: 3 } as const;
+const { postSbp: HIGH_SBP, postDbp: HIGH_DBP, preSbp: PRE_SBP, preDbp: PRE_DBP, lowSpo2: LOW_SPO2, deepSedation: DEEP_SEDATION } = SAFETY_THRESHOLDS;
 
 const post = (sys: number, dia: number) =>
 	sql`(coalesce(greatest(sbp_peak, sbp_end) >= ${sys}, FALSE) OR coalesce(greatest(dbp_peak, dbp_end) >= ${dia}, FALSE))`;
@@ -79,6 +81,26 @@ export const SAFETY_RATES: RateDefinition[] = [
 		event: sql`serious_ae = ${1}`,
 		measured: sql`serious_ae IS NOT NULL`
 	}
+];
+
+/**
+ * Any side effect graded moderate or worse at a session (the worst of the graded effects ≥ 2), among
+ * sessions with at least one effect recorded: the one tolerability figure /compare sets beside efficacy.
+ */
+export const ANY_SIDE_EFFECT_MODERATE: RateDefinition = {
+	key: 'any_side_effect_moderate',
+	id: 'safety.side-effects.any-moderate@1',
+	name: 'Any side effect, moderate or worse',
+	text: `Sessions with any of ${SIDE_EFFECTS.join(', ')} graded moderate or severe (≥ 2), among sessions with at least one of them recorded.`,
+	event: sql`coalesce(greatest(${join(SIDE_EFFECTS.map((e) => ident(e)))}) >= ${2}, FALSE)`,
+	measured: sql`coalesce(${join(SIDE_EFFECTS.map((e) => ident(e)))}) IS NOT NULL`
+};
+
+/** The rates of the /compare tolerability card, per cohort. */
+export const TOLERABILITY_RATES: RateDefinition[] = [
+	SAFETY_RATES.find((d) => d.key === 'hypertensive_post')!,
+	ANY_SIDE_EFFECT_MODERATE,
+	SAFETY_RATES.find((d) => d.key === 'serious_ae')!
 ];
 
 /** Means with a t-based 95 % CI. */

@@ -9,7 +9,7 @@ import { ident, join, list, sql, type Sql } from '../engine/sql';
 import { tInterval } from '../stats/effect';
 import { wilsonInterval } from '../stats/proportions';
 import { MISSING, whereSql, type Filters } from './filters';
-import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
+import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES, type RateDefinition } from './safety-definitions';
 import { ALL_GROUPS } from './source';
 import type { TableSpec } from '../privacy/spec';
 
@@ -17,8 +17,14 @@ export interface SafetyOptions {
 	filters?: Filters;
 	/** Column to group by (route, dose_band, site, …); null → one group `all`. Default `route`. */
 	groupBy?: string | null;
-	/** Relation of session records (default `safety_sessions`). */
-	relation?: string;
+	/** Relation of session records (default `safety_sessions`): a name, or a parenthesised subquery. */
+	relation?: string | Sql;
+	/** Add the row over every group (`(all)`); default true. Off where the groups may overlap (/compare's cohorts). */
+	total?: boolean;
+	/** The rates to count (default SAFETY_RATES). */
+	rates?: RateDefinition[];
+	/** The means to compute (default SAFETY_MEANS). */
+	means?: typeof SAFETY_MEANS;
 	/** Relation of safety/experience scores (default `acute_scores`). */
 	acuteRelation?: string;
 }
@@ -30,25 +36,30 @@ export interface MinutesRow { group: string; n: number; median: number | null; q
 export interface DissociationRow { instrument: string; group: string; session: number; n: number; mean: number | null; ci_low: number | null; ci_high: number | null; definition: string }
 
 /** Column names of a relation. */
-async function columnsOf(conn: Connector, relation: string): Promise<string[]> {
-	return (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${ident(relation)}`)).map((r) => r.column_name);
+async function columnsOf(conn: Connector, relation: string | Sql): Promise<string[]> {
+	return (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${rel(relation)}`)).map((r) => r.column_name);
+}
+
+function rel(relation: string | Sql): Sql {
+	return typeof relation === 'string' ? ident(relation) : relation;
 }
 
 interface Base {
 	from: Sql;
 	grouped: boolean;
+	total: boolean;
 }
 
 /** `SELECT *, grp FROM relation WHERE filters` as a CTE body, and whether a total row is wanted. */
-async function base(conn: Connector, relation: string, opts: SafetyOptions): Promise<Base> {
+async function base(conn: Connector, relation: string | Sql, opts: SafetyOptions): Promise<Base> {
 	const columns = await columnsOf(conn, relation);
 	const g = opts.groupBy === undefined ? 'route' : opts.groupBy;
 	if (g && !columns.includes(g)) throw new Error(`no column "${g}" to group by (columns: ${columns.join(', ')})`);
 	const grp = g ? sql`coalesce(CAST(${ident(g)} AS VARCHAR), ${MISSING})` : sql`${'all'}`;
-	return { from: sql`SELECT *, ${grp} AS grp FROM ${ident(relation)} WHERE ${whereSql(opts.filters, columns)}`, grouped: !!g };
+	return { from: sql`SELECT *, ${grp} AS grp FROM ${rel(relation)} WHERE ${whereSql(opts.filters, columns)}`, grouped: !!g, total: opts.total ?? true };
 }
 
-const groupingSets = (b: Base) => (b.grouped ? sql`GROUP BY GROUPING SETS ((grp), ())` : sql`GROUP BY grp`);
+const groupingSets = (b: Base) => (b.grouped && b.total ? sql`GROUP BY GROUPING SETS ((grp), ())` : sql`GROUP BY grp`);
 const label = (g: string | null) => g ?? ALL_GROUPS;
 
 /** The t interval (src/lib/stats/effect.ts) as the rows name its ends. */
@@ -60,7 +71,8 @@ function tCiFields(n: number, mean: number | null, sd: number | null) {
 /** Sessions and clients, the rates of SAFETY_RATES per session and per client, and the SQL run. */
 export async function safetyRates(conn: Connector, opts: SafetyOptions = {}) {
 	const b = await base(conn, opts.relation ?? 'safety_sessions', opts);
-	const cols = SAFETY_RATES.flatMap((d) => [
+	const defs = opts.rates ?? SAFETY_RATES;
+	const cols = defs.flatMap((d) => [
 		sql`count(*) FILTER (WHERE ${d.event})::INT AS ${ident(`${d.key}__sc`)}`,
 		sql`count(*) FILTER (WHERE ${d.measured})::INT AS ${ident(`${d.key}__sn`)}`,
 		sql`count(DISTINCT client_id) FILTER (WHERE ${d.event})::INT AS ${ident(`${d.key}__cc`)}`,
@@ -72,7 +84,7 @@ FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
 	const raw = await conn.query<Record<string, number | string | null>>(q);
 	const counts: SafetyCountRow[] = raw.map((r) => ({ group: label(r.grp as string | null), sessions: r.sessions as number, clients: r.clients as number, definition: SAFETY_DEFINITIONS.counts.id }));
 	const rates: SafetyRateRow[] = [];
-	for (const d of SAFETY_RATES)
+	for (const d of defs)
 		for (const r of raw)
 			for (const [unit, c, n] of [['sessions', '__sc', '__sn'], ['clients', '__cc', '__cn']] as const) {
 				const count = r[d.key + c] as number, total = r[d.key + n] as number;
@@ -85,7 +97,8 @@ FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
 /** Mean rises and mean sedation with t-based CIs. */
 export async function safetyMeans(conn: Connector, opts: SafetyOptions = {}) {
 	const b = await base(conn, opts.relation ?? 'safety_sessions', opts);
-	const cols = SAFETY_MEANS.flatMap((d) => [
+	const defs = opts.means ?? SAFETY_MEANS;
+	const cols = defs.flatMap((d) => [
 		sql`count(${d.value})::INT AS ${ident(`${d.key}__n`)}`,
 		sql`avg(${d.value}) AS ${ident(`${d.key}__mean`)}`,
 		sql`stddev_samp(${d.value}) AS ${ident(`${d.key}__sd`)}`
@@ -93,7 +106,7 @@ export async function safetyMeans(conn: Connector, opts: SafetyOptions = {}) {
 	const q = sql`WITH base AS (${b.from}) SELECT grp, ${join(cols)} FROM base ${groupingSets(b)} ORDER BY grp NULLS LAST`;
 	const raw = await conn.query<Record<string, number | string | null>>(q);
 	const rows: SafetyMeanRow[] = [];
-	for (const d of SAFETY_MEANS)
+	for (const d of defs)
 		for (const r of raw) {
 			const n = r[`${d.key}__n`] as number, mean = r[`${d.key}__mean`] as number | null, sd = r[`${d.key}__sd`] as number | null;
 			rows.push({ group: label(r.grp as string | null), key: d.key, name: d.name, n, mean, sd, ...tCiFields(n, mean, sd), definition: d.id });

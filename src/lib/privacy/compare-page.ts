@@ -2,8 +2,8 @@
  * The /compare page as it may leave the app, in ONE export: every card's table (Table 1, change
  * from baseline and Hedges' g, response/remission and their differences, both cohorts'
  * trajectories, the Kaplan–Meier life table with its summary and log-rank counts, both cohorts'
- * flow diagrams, the MMRM least-squares means) and the copied methods/results text go through one
- * `protectTables` call. Counts that are the same cell on several cards are declared as such: a
+ * flow diagrams, the MMRM least-squares means, the tolerability card's session-record figures) and
+ * the copied methods/results text go through one `protectTables` call. Counts that are the same cell on several cards are declared as such: a
  * cohort's analysed client-series are the flow's end-of-series n, the change n, the remission n and
  * Table 1's "analysed" row; its client-series with a baseline are Table 1's population n, the
  * flow's first box and the trajectory's session-0 n. So a count one card withholds (beside a small
@@ -16,6 +16,8 @@ import type { MmrmRow } from '../metrics/mmrm';
 import type { SubgroupResult } from '../metrics/subgroups';
 import { POPULATION, type Table1Row } from '../metrics/table1';
 import type { TrajectoryRow } from '../metrics/trajectories';
+import type { Tolerability } from '../metrics/compare-safety';
+import { TOLERABILITY, tolerabilityRows } from './compare-safety';
 import { flowRows } from './flow';
 import { MIN_CELL, protectTables, select, type Exported, type Protected } from './policy';
 import { lifeTable, mmrmMeanRows, protectMmrm, protectModel, type SharedMmrm } from './report';
@@ -32,6 +34,8 @@ export interface ComparePage {
 	flow?: readonly FlowStep[];
 	mmrm?: MmrmRow | null;
 	subgroups?: SubgroupResult | null;
+	/** The tolerability card (session records of each cohort). */
+	tolerability?: Tolerability | null;
 }
 
 type Out = Exported<Protected<Row>>;
@@ -52,6 +56,8 @@ export interface ComparePageExport {
 	/** The two subgroup cards (response difference, adjusted change difference). */
 	subgroups: Record<SubgroupMeasure, Out>;
 	text: { methods: string; results: string[] } | null;
+	/** The tolerability card's table (privacy/compare-safety.ts). */
+	tolerability: Out;
 }
 
 export const HEDGES_LABEL = "Hedges' g (A − B)";
@@ -139,7 +145,7 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 	const traj = (p.trajectories ?? []).filter((r) => r.phase !== 'followup' && r.session !== null) as unknown as Row[];
 	const survival = c ? c.survival.rows : [];
 	const mmrm = p.mmrm && !p.mmrm.error ? p.mmrm : null;
-	const [table1, est, rat, trajectories, surv, life, , flow, means, subResponse, subChange] = protectTables(
+	const [table1, est, rat, trajectories, surv, life, , flow, means, subResponse, subChange, tolerability] = protectTables(
 		[
 			{ spec: PAGE_TABLE1, rows: t1 },
 			{ spec: PAGE_ESTIMATES, rows: estimates },
@@ -151,7 +157,8 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 			{ spec: PAGE_FLOW, rows: flowRows(p.flow ?? []) },
 			{ spec: MMRM_MEANS, rows: mmrm ? mmrmMeanRows([mmrm], minCell) : [] },
 			{ spec: subgroupSpec('response'), rows: subgroupRows(p.subgroups, 'response', p.instrument) },
-			{ spec: subgroupSpec('change'), rows: subgroupRows(p.subgroups, 'change', p.instrument) }
+			{ spec: subgroupSpec('change'), rows: subgroupRows(p.subgroups, 'change', p.instrument) },
+			{ spec: TOLERABILITY, rows: tolerabilityRows(p.tolerability) }
 		],
 		minCell
 	);
@@ -167,6 +174,7 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 		mmrm: means,
 		mmrmShared,
 		subgroups: { response: subResponse, change: subChange },
+		tolerability,
 		text: c ? { methods: c.methods, results: resultsText(sharedFrom(c, est.rows, rat.rows, surv.rows, minCell)) } : null
 	};
 }
