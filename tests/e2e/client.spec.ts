@@ -154,3 +154,55 @@ test('an unknown client id says so in place; /clients?id= opens the client', asy
 	await expect(page).toHaveURL(new RegExp(`/clients/${quiet}$`));
 	await expect(page.getByTestId('client-course').locator('circle.point').first()).toBeVisible();
 });
+
+/**
+ * The session strip, checked against data/demo-sessions.csv and data/demo-acute.csv read here: a
+ * client with a session at ≥ 180/110 after dosing; one tile per session (record or CADSS), the
+ * flags each session should carry by the thresholds, CADSS where scored.
+ */
+function sessionsOf() {
+	const read = (f: string) => {
+		const lines = readFileSync(path.resolve(f), 'utf8').trim().split(/\r?\n/);
+		const head = lines[0].split(',');
+		return lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [head[i], v])) as Rec);
+	};
+	const recs = read('data/demo-sessions.csv');
+	const acute = read('data/demo-acute.csv').filter((r) => r.instrument === 'cadss' || r.instrument === 'cadss6');
+	const n = (v: string) => (v === '' ? null : Number(v));
+	const flagsOf = (r: Rec) => [
+		...(Math.max(n(r.sbp_peak) ?? 0, n(r.sbp_end) ?? 0) >= 180 || Math.max(n(r.dbp_peak) ?? 0, n(r.dbp_end) ?? 0) >= 110 ? ['hypertensive_post'] : []),
+		...((n(r.sbp_pre) ?? 0) >= 140 || (n(r.dbp_pre) ?? 0) >= 90 ? ['hypertensive_pre'] : []),
+		...(n(r.spo2_min) !== null && n(r.spo2_min)! < 90 ? ['spo2_low'] : []),
+		...(r.serious_ae === '1' ? ['serious_ae'] : [])
+	];
+	const client = recs.find((r) => flagsOf(r).includes('hypertensive_post') && acute.some((a) => a.client_id === r.client_id))!.client_id;
+	const mine = recs.filter((r) => r.client_id === client);
+	const keys = new Set([...mine, ...acute.filter((a) => a.client_id === client)].map((r) => `${r.series}-${r.session}`));
+	return { client, mine, tiles: keys.size, flagsOf, cadss: acute.filter((a) => a.client_id === client) };
+}
+
+test('the session strip: BP, SpO₂, CADSS and side effects per session, flags where a threshold was crossed, readable at 390 px', async ({ page }) => {
+	const s = sessionsOf();
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto(`/clients/${s.client}`);
+	await ready(page);
+	const strip = page.getByTestId('session-strip');
+	const tiles = strip.getByTestId('session-tile');
+	await expect(tiles).toHaveCount(s.tiles, { timeout: 30_000 });
+	for (const r of s.mine) {
+		const tile = strip.locator(`[data-testid="session-tile"][data-series="${r.series}"][data-session="${r.session}"]`);
+		await expect(tile).toContainText(`${r.sbp_pre}/${r.dbp_pre} → ${r.sbp_peak}/${r.dbp_peak}`);
+		await expect(tile).toContainText(`SpO₂ min ${r.spo2_min} %`);
+		await expect(tile.getByTestId('session-flag')).toHaveCount(s.flagsOf(r).length);
+		for (const f of s.flagsOf(r)) await expect(tile.locator(`[data-flag="${f}"]`)).toBeVisible();
+		const cadss = s.cadss.find((a) => a.series === r.series && a.session === r.session);
+		if (cadss) await expect(tile).toContainText(`CADSS ${cadss.score}`);
+	}
+	// no sideways scrolling of the page at phone width, and the strip inside it
+	const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, view: window.innerWidth }));
+	expect(widths.doc).toBeLessThanOrEqual(widths.view);
+	const box = await strip.boundingBox();
+	expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+	await strip.scrollIntoViewIfNeeded();
+	await page.screenshot({ path: `${process.env.SHOT_DIR ?? 'test-results'}/client-sessions-390.png`, fullPage: true });
+});
