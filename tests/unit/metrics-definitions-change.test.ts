@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { durability } from '../../src/lib/metrics/durability';
+import { compareCohorts } from '../../src/lib/metrics/compare';
 import { remission, response } from '../../src/lib/metrics/rates';
 import { clientMarkers } from '../../src/lib/metrics/client';
 import { resolveSettings, responseDefinition } from '../../src/lib/metrics/definitions';
@@ -108,6 +109,22 @@ describe('changed definitions on a hand-counted fixture (score rows and summarie
 		const rows = await both(durability, { instruments: ['bdi2'], settings: { end: 'week8', responsePoints: { bdi2: 6 } } });
 		const w8 = (rows as { week: number; responders_n: number; still_responding_n: number }[]).find((r) => r.week === 8)!;
 		expect([w8.responders_n, w8.still_responding_n]).toEqual([2, 1]);
+		expect((rows as { definition: string }[]).every((r) => r.definition === 'durability.loss-of-response.bdi2.pts6.km@1')).toBe(true);
+	});
+
+	it('the /compare methods paragraph states the point rule and the end point', async () => {
+		const c = await compareCohorts(db, {
+			a: { label: 'ABC', filters: { client_id: ['A', 'B', 'C'] } },
+			b: { label: 'DE', filters: { client_id: ['D', 'E'] } },
+			instrument: 'bdi2',
+			model: false,
+			settings: { end: 'week8', responsePoints: { bdi2: 6 } }
+		});
+		expect(c.methods).toContain('score at follow-up week 8 (8 weeks after the last dosing session) is at least 6 points below its baseline BDI-II score');
+		expect(c.methods).toContain('[response.bdi2.pts6.week8@1]');
+		expect(c.methods).toContain('end = the score at follow-up week 8');
+		// Week 8, ≥ 6 points: ABC → A responds (11 points), C does not (5), B has no week 8: 1/2; DE → E (2 points): 0/1 (D's baseline is 0).
+		expect([c.response?.a.count, c.response?.a.n, c.response?.b.count, c.response?.b.n]).toEqual([1, 2, 0, 1]);
 	});
 
 	it('a client’s markers follow the end point and rule', async () => {

@@ -11,7 +11,7 @@ import { normalCdf } from '../stats/distributions';
 import { hedgesG, summarize, type HedgesG } from '../stats/effect';
 import { newcombeDifference } from '../stats/proportions';
 import { ols, type OlsResult } from '../stats/regression';
-import { endPoint, responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type SettingsInput } from './definitions';
+import { durabilityDefinition, endPoint, responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type SettingsInput } from './definitions';
 import { survival, type LogRankRow, type SurvivalRow } from './durability';
 import { describeColumns, whereSql, type Filters } from './filters';
 import { mixedModels, type ModelOptions, type ModelRow } from './models';
@@ -227,7 +227,7 @@ function methodsText(c: Comparison, s: ReturnType<typeof resolveSettings>): stri
 			? `All observed ${m.scores === 'post' ? 'post-baseline' : 'baseline and later'} scores were analysed with a linear mixed model (${m.formula}, time in ${unit}s, ${m.method}, ${m.random === 'slope' ? 'correlated random intercept and slope' : 'random intercept'} per client-series; lme4's profiled deviance); the time × cohort term is reported with a Wald 95 % CI and p${m.lrt ? ', and the cohort terms together were tested with a likelihood-ratio test of ML fits' : ''} [${DEFINITIONS.lmm.id}].`
 			: '',
 		c.survival.rows.some((r) => r.n > 0)
-			? `${DEFINITIONS.durability.text} Curves are Kaplan–Meier estimates with Greenwood standard errors and log-log 95 % intervals${c.survival.logRank ? ', compared with the log-rank test' : ''} [${DEFINITIONS.durability.id}].`
+			? `${durabilityDefinition(s, c.instrument).text} Curves are Kaplan–Meier estimates with Greenwood standard errors and log-log 95 % intervals${c.survival.logRank ? ', compared with the log-rank test' : ''} [${durabilityDefinition(s, c.instrument).id}].`
 			: ''
 	]
 		.filter(Boolean)

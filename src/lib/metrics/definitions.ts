@@ -212,6 +212,21 @@ export function responseDefinition(settings: Settings, instrument?: string): Def
 	};
 }
 
+/**
+ * The durability definition in force for `instrument`: the default, or, under a point rule, loss of
+ * response = the first follow-up score no longer at least that many points below baseline.
+ */
+export function durabilityDefinition(settings: Settings, instrument?: string): Definition {
+	const points = instrument === undefined ? null : responsePointsOf(settings, instrument);
+	if (points === null) return DEFINITIONS.durability;
+	const name = INSTRUMENTS[instrument as InstrumentId].shortName;
+	return {
+		id: `durability.loss-of-response.${instrument}.pts${points}.km@1`,
+		name: DEFINITIONS.durability.name,
+		text: `Among end-of-series responders (${name} at least ${points} points below baseline), loss of response is the first follow-up score that is no longer at least ${points} points below baseline; time is the follow-up week; a responder without loss is censored at the last observed follow-up week; responders without follow-up are left out.`
+	};
+}
+
 /** The reliable-change definition in force for `instrument` (point rule only where one exists). */
 export function reliableDefinition(instrument: string, settings: Settings): Definition {
 	const usePoints = settings.pointRule && isInstrumentId(instrument) && !!INSTRUMENTS[instrument].reliableChange?.pointRule;

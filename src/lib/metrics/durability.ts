@@ -3,14 +3,16 @@
  *
  * Definition (durability.loss-of-response.km@1): among end-of-series responders (≥ 50 % below
  * baseline at end of series), loss of response is the first follow-up score that is no longer a
- * ≥ 50 % reduction from baseline (score > ½·baseline); time = that follow-up week. A responder who
+ * ≥ 50 % reduction from baseline (score > ½·baseline); time = that follow-up week. Under an
+ * instrument's point rule (settings.responsePoints) both use "at least k points below baseline"
+ * instead (durabilityDefinition). A responder who
  * never loses response is censored at the last observed follow-up week; responders with no
  * follow-up score contribute no time at risk and are left out.
  */
 import type { Connector } from '../engine/connector';
 import { sql, type Sql } from '../engine/sql';
 import { logRank, kaplanMeier, type KmPoint } from '../stats/survival';
-import { DEFINITIONS, type Settings } from './definitions';
+import { durabilityDefinition, type Definition, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, responds, sampleSdSql, summarySource, type DerivedTable, type MetricOptions, type MetricResult } from './source';
 import { summaryDurability, summaryLossOfResponse } from './summary-metrics';
 import { tInterval } from '../stats/effect';
@@ -61,6 +63,12 @@ export interface LogRankRow {
 const respondersCte = (s: Settings) => sql`resp AS (SELECT * FROM cs WHERE eos_score IS NOT NULL AND ${responds(s, sql`eos_score`, sql`baseline`)}),
 fu AS (SELECT instrument, grp, client_id, series, week, score FROM base WHERE phase = 'followup')`;
 
+/** The durability definitions of the instruments in `rows` (one when they agree). */
+function definitionsOf(s: Settings, rows: { instrument: string }[]): Definition | Definition[] {
+	const defs = [...new Map([...new Set(rows.map((r) => r.instrument))].map((i) => durabilityDefinition(s, i)).map((d) => [d.id, d])).values()];
+	return defs.length === 1 ? defs[0] : defs.length ? defs : durabilityDefinition(s);
+}
+
 /** Per follow-up week: everyone's n/mean/CI, and the responders still responding. */
 export async function durability(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<DurabilityRow>> {
 	const p = await prepare(conn, opts);
@@ -90,10 +98,10 @@ ORDER BY fu.instrument, ${GROUP_ORDER}, fu.week`;
 			ci_low: ci.low,
 			ci_high: ci.high,
 			still_responding: r.responders_n ? r.still_responding_n / r.responders_n : null,
-			definition: DEFINITIONS.durability.id
+			definition: durabilityDefinition(p.settings, r.instrument).id
 		};
 	});
-	return { rows, sql: q, also, derived, definition: DEFINITIONS.durability, path: p.path };
+	return { rows, sql: q, also, derived, definition: definitionsOf(p.settings, rows), path: p.path };
 }
 
 /** Per responder: time (weeks) and whether response was lost (the KM input), from SQL. */
@@ -145,7 +153,7 @@ export async function survival(
 			median_low: km.medianLow,
 			median_high: km.medianHigh,
 			points: km.points,
-			definition: DEFINITIONS.durability.id
+			definition: durabilityDefinition(p.settings, g.instrument).id
 		};
 	});
 	const tests: LogRankRow[] = [];
@@ -155,5 +163,5 @@ export async function survival(
 		const lr = logRank(gs.map((g) => ({ times: g.times, events: g.events })));
 		tests.push({ instrument, groups: gs.map((g) => g.group), ...lr });
 	}
-	return { rows, sql: q, derived, definition: DEFINITIONS.durability, logRank: tests, path: p.path };
+	return { rows, sql: q, derived, definition: definitionsOf(p.settings, rows), logRank: tests, path: p.path };
 }
