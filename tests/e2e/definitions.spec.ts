@@ -69,4 +69,7 @@ test('the band set from the link draws the client course’s bands and is named 
 	await page.goto('/clients/C00001?instrument=hama');
 	await expect(card).toContainText('Bands: Matza et al. 2010', { timeout: 120_000 });
 	await expect(card.locator('[data-band="moderate"]')).toHaveCount(1, { timeout: 90_000 });
+	// The end point from the link moves the markers and is named on the card.
+	await page.goto('/clients/C00001?instrument=hama&def.end=week8');
+	await expect(card).toContainText('Markers sit on the end-point score (score at follow-up week 8', { timeout: 120_000 });
 });

@@ -11,7 +11,7 @@ import { normalCdf } from '../stats/distributions';
 import { hedgesG, summarize, type HedgesG } from '../stats/effect';
 import { newcombeDifference } from '../stats/proportions';
 import { ols, type OlsResult } from '../stats/regression';
-import { durabilityDefinition, endPoint, responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type SettingsInput } from './definitions';
+import { durabilityDefinition, endPoint, responseDefinition, remissionDefinition, resolveSettings, DEFINITIONS, type Definition, type SettingsInput } from './definitions';
 import { survival, type LogRankRow, type SurvivalRow } from './durability';
 import { describeColumns, whereSql, type Filters } from './filters';
 import { mixedModels, type ModelOptions, type ModelRow } from './models';
@@ -85,6 +85,8 @@ export interface Comparison {
 	survival: { rows: SurvivalRow[]; logRank: LogRankRow | null };
 	methods: string;
 	results: string[];
+	/** The response and durability definitions in force (for the cards' texts; the methods paragraph states them too). */
+	definitions?: { response: Definition; durability: Definition };
 	/** Every SQL statement run, in order (text with `$n` placeholders and the bound values). */
 	sql: Sql[];
 	/** Temporary tables those statements read (the shared client-series summary), each once. */
@@ -194,7 +196,8 @@ export async function compareCohorts(conn: Connector, opts: CompareOptions): Pro
 		methods: '',
 		results: [],
 		sql: ran,
-		derived: [...derived.values()]
+		derived: [...derived.values()],
+		definitions: { response: responseDefinition(settings, opts.instrument), durability: durabilityDefinition(settings, opts.instrument) }
 	};
 	out.methods = methodsText(out, settings);
 	out.results = resultsText(out);
