@@ -56,6 +56,8 @@ test('board report: in print every card draws the export — no count of 1–10,
 	await expect(bars.locator('g.bar[data-key="intranasal"]')).toHaveCount(0);
 	await expect(bars.locator('text.no-value[data-key="intranasal"]')).toHaveText('withheld (< 11)');
 	await expect(page.getByTestId('remission-by-route').locator('text.no-value[data-key="intranasal"]')).toHaveText('withheld (< 11)');
+	// 5 intranasal series in all: none of its trajectory points is drawn, and the legend says so
+	await expect(page.getByTestId('trajectory-bdi2').locator('.legend')).toContainText('Intranasal (withheld)');
 	const texts = await printedTexts(page);
 	const counts = countsIn(texts);
 	expect(counts.length).toBeGreaterThan(10);
@@ -68,6 +70,7 @@ test('board report: in print every card draws the export — no count of 1–10,
 	await page.emulateMedia({ media: 'screen' });
 	await expect(bars.locator('g.bar[data-key="intranasal"] text')).toHaveText(`n = ${nasal.n}`);
 	await expect(bars.locator('text.no-value')).toHaveCount(0);
+	await expect(page.getByTestId('trajectory-bdi2').locator('.legend')).not.toContainText('withheld');
 	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf(keep)));
 	await expect(page.getByTestId('tile-clients')).toContainText(clientsOf(keep).toLocaleString('en-US'));
 });
