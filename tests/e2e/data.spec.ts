@@ -94,3 +94,32 @@ test('a file over the size limit is refused up front with the limit stated', asy
 	});
 	await expect(page.getByTestId('import-error')).toContainText('up to 512 MB');
 });
+
+test('a file of dosing-session records is recognised without a mapping; an out-of-range SBP is rejected with line, column and reason; /safety shows its records', async ({ page }) => {
+	test.setTimeout(240_000);
+	await page.goto('/data');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+	// tests/fixtures/sessions/sessions.csv: 9 records of 4 clients; line 10 (c4 session 2) has sbp_peak 275
+	await page.getByTestId('file-input').setInputFiles(fixture('sessions', 'sessions.csv'));
+	await expect(page.getByTestId('sessions-recognised')).toContainText('dosing-session records');
+	await page.getByTestId('dataset-name').fill('Session records');
+	await page.getByTestId('run-import').click();
+	await expect(page.getByTestId('rows-read')).toHaveText('9');
+	await expect(page.getByTestId('rows-accepted')).toHaveText('8');
+	await expect(page.getByTestId('rows-rejected')).toHaveText('1');
+	const bad = page.getByTestId('import-report').locator('tr', { hasText: 'sbp_peak out of range' });
+	await expect(bad).toContainText('10');
+	await expect(bad).toContainText('260');
+	await expect(page.getByTestId('reason-groups')).toContainText('a session measurement outside what can be measured');
+	await expect(page.getByTestId('import-reader')).toContainText('read by the JavaScript importer');
+	await page.screenshot({ path: 'test-results/data-sessions.png', fullPage: true });
+	await page.getByTestId('keep-import').click();
+	await expect(page.getByTestId('engine-status')).toContainText('Session records');
+	// /safety reads that dataset's 8 records: 4 clients, the one serious AE (c2 session 2)
+	await page.getByRole('link', { name: 'Safety' }).click();
+	const tiles = page.getByTestId('safety-tiles');
+	await expect(tiles).toContainText(/8\s*dosing sessions recorded/, { timeout: 60_000 });
+	await expect(tiles).toContainText(/4\s*clients/);
+	await expect(page.getByTestId('serious-ae')).toContainText(/^1\s*serious adverse event/);
+	await page.screenshot({ path: 'test-results/safety-imported-sessions.png', fullPage: true });
+});

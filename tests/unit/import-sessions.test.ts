@@ -67,3 +67,13 @@ describe('dosing-session records', () => {
 		expect(SessionMappingSchema.safeParse({ ...m, fields: { bp: 'x' } }).success).toBe(false);
 	});
 });
+
+describe('rejections of session records, grouped', () => {
+	it('an out-of-range vital names the record, not the questionnaire', async () => {
+		const { groupReasons, describeGroup } = await import('../../src/lib/import/reasons');
+		const [g] = groupReasons([{ line: 10, column: 'sbp_peak', reason: 'sbp_peak out of range: 275 mmHg is outside 60–260 (a measured blood pressure outside this range is a typing or unit error)' }]);
+		expect(describeGroup(g)).toContain('a session measurement outside what can be measured');
+		const [q] = groupReasons([{ line: 3, column: 'score', reason: 'score out of range: 99 (bdi2 0–63)' }]);
+		expect(describeGroup(q)).toContain('questionnaire');
+	});
+});

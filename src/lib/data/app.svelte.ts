@@ -19,6 +19,8 @@ import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type Stor
 import { buildSummaries, dropSummaries, useSummaries, type Summaries } from '../metrics/summaries';
 import { createDatasetViews, outcomeScores } from '../metrics/views';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
+import { createTableSql } from '../model/schema';
+import { loadSessionIPC } from '../import/sessions-load';
 
 export interface DatasetInfo {
 	id: string;
@@ -254,6 +256,24 @@ class AppState {
 		const ds = this.datasets.find((d) => d.id === meta.id);
 		if (ds && stored) ds.stored = stored;
 		return { kept: !!stored, error };
+	}
+
+	/**
+	 * Add a file of dosing-session records alone (no scores) as a dataset for this session: an empty
+	 * scores table and the records in `<table>__sessions`, then active (/safety reads its records).
+	 * Not kept in the browser: a kept dataset is one scores file (store.ts), so it says so instead.
+	 */
+	async addImportedSessions(meta: NewMeta, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
+		const conn = await this.ready();
+		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
+		// an empty canonical table by SQL: Arrow's builders compile code (eval), which the page's CSP forbids
+		await conn.exec(createTableSql(table));
+		await loadSessionIPC(conn, `${table}__sessions`, ipc.slice());
+		this.loaded.add(meta.id);
+		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, sessionsTable: `${table}__sessions`, ...(await describe(conn, ident(table))), rows: meta.rows, clients: meta.clients };
+		this.datasets = [...this.datasets, info];
+		await this.activate(meta.id);
+		return { kept: false, error: 'session records alone are not kept in the browser yet, so this dataset lasts until the page is closed' };
 	}
 
 	/**

@@ -9,7 +9,8 @@
  * mapping needs what the SQL path does not do, the worker's JavaScript importer runs as before.
  */
 import type { Mapping } from '../import/mapping';
-import type { ApplyResult, FileSummary, PreviewResult, WorkerRequest, WorkerResponse } from '../import/worker-protocol';
+import type { ApplyResult, FileSummary, PreviewResult, SessionApplyResult, WorkerRequest, WorkerResponse } from '../import/worker-protocol';
+import type { SessionMapping } from '../import/sessions';
 import type { PreparedCsv } from '../import/duck/prepare';
 import { sql, ident } from '../engine/sql';
 
@@ -88,6 +89,11 @@ export class ImportSession {
 			}
 		}
 		return this.call<ApplyResult>('apply', { mapping: plain(mapping), note } satisfies Payload<'apply'>, onProgress);
+	}
+
+	/** Map and validate a file of dosing-session records (in the worker). */
+	applySessions(mapping: SessionMapping): Promise<SessionApplyResult> {
+		return this.call<SessionApplyResult>('apply-sessions', { mapping: JSON.parse(JSON.stringify(mapping)) } satisfies Payload<'apply-sessions'>);
 	}
 
 	/** The staging table of a result was kept (renamed): no longer this session's to drop. */

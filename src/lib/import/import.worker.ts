@@ -11,10 +11,12 @@ import { detectIdentifiers } from './deid';
 import { startApply } from './apply';
 import { rejectedRowsCsv } from './csvout';
 import { toArrowIPC } from './arrow';
+import { applySessionMapping, suggestSessionMapping } from './sessions';
+import { sessionsToArrowIPC } from './sessions-load';
 import type { ImportReport, RawTable } from './types';
 import { prepareDelimited, type PreparedCsv } from './duck/prepare';
 import { duckdbNote, javascriptNote } from './duck/notes';
-import type { FileSummary, PreviewResult, ApplyResult, WorkerRequest, WorkerResponse } from './worker-protocol';
+import type { FileSummary, PreviewResult, ApplyResult, SessionApplyResult, WorkerRequest, WorkerResponse } from './worker-protocol';
 
 /** What the page previews: the whole file (JavaScript path), or its first rows (DuckDB path). */
 let raw: RawTable | null = null;
@@ -51,6 +53,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 				rowCount: prepared ? prepared.records : table.rows.length,
 				head: table.rows.slice(0, 12).map((cells, i) => ({ line: table.lines[i], cells })),
 				suggested: suggestMapping(table),
+				sessions: suggestSessionMapping(table),
 				identifierColumns: detectIdentifiers(table),
 				engine: p.ok ? { ok: true, note: duckdbNote(p.csv) } : { ok: false, note: javascriptNote(p.reason) }
 			};
@@ -84,6 +87,13 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 			post({ id: req.id, kind: 'progress', fraction: 0.92 });
 			const ipc = toArrowIPC(out);
 			const result: ApplyResult = { report: out.report, unknownLabels: out.unknownLabels, extraColumns: out.extraColumns, ipc, mapping: out.mapping };
+			post({ id: req.id, kind: 'done', result }, [ipc.buffer]);
+		} else if (req.kind === 'apply-sessions') {
+			const out = applySessionMapping(await whole(), req.mapping);
+			out.report.reader = { path: 'javascript', note: 'read by the JavaScript importer, which checks dosing-session records' };
+			lastReport = out.report;
+			const ipc = sessionsToArrowIPC(out.rows);
+			const result: SessionApplyResult = { report: out.report, ipc, mapping: out.mapping };
 			post({ id: req.id, kind: 'done', result }, [ipc.buffer]);
 		} else if (req.kind === 'rejected-csv') {
 			post({ id: req.id, kind: 'done', result: rejectedRowsCsv(await whole(), req.report ?? lastReport ?? emptyReport()) });

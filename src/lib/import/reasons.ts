@@ -4,6 +4,7 @@
  * " of line").
  */
 import type { ImportReport } from './types';
+import { SESSION_FIELDS } from '../model/sessions';
 
 export interface ReasonGroup {
 	kind: string;
@@ -24,6 +25,8 @@ const FIXES: [RegExp, string][] = [
 	[/^unknown route/, 'route labels we do not know — choose what each means above'],
 	[/^missing client id/, 'no client id — choose the client id column above'],
 	[/^non-numeric value/, 'text where a number belongs — is the score (or time) column the right one?'],
+	// a dosing-session record's measurement (e.g. "sbp_peak out of range: 275 mmHg …"), before the questionnaire rule
+	[new RegExp(`^(${SESSION_FIELDS.map((f) => f.name).join('|')}) out of range`), 'a session measurement outside what can be measured — a typing or unit error in the record?'],
 	[/out of range|outside/, 'values outside the questionnaire’s range — is the questionnaire (or the score column) right?'],
 	[/^no score/, 'no score in the row — choose the score column(s) above'],
 	[/^phase\/index mismatch|^negative/, 'the time does not fit the phase — check the time column and what its values mean']

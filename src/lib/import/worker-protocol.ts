@@ -5,11 +5,13 @@
 import type { Mapping } from './mapping';
 import type { Cell, ImportReport } from './types';
 import type { PreparedCsv } from './duck/prepare';
+import type { SessionMapping } from './sessions';
 
 export type WorkerRequest =
 	| { id: number; kind: 'read'; bytes: Uint8Array; fileName: string; sheet?: string }
 	| { id: number; kind: 'preview'; mapping: Mapping; rows: number }
 	| { id: number; kind: 'apply'; mapping: Mapping; note?: string }
+	| { id: number; kind: 'apply-sessions'; mapping: SessionMapping }
 	| { id: number; kind: 'prepared' }
 	| { id: number; kind: 'rejected-csv'; report?: ImportReport };
 
@@ -28,6 +30,8 @@ export interface FileSummary {
 	head: { line: number; cells: Cell[] }[];
 	suggested: Mapping;
 	identifierColumns: { column: string; reason: string }[];
+	/** Set when the columns are the dosing-session record's (model/sessions.ts): imported without a mapping step. */
+	sessions?: SessionMapping | null;
 	/** Whether DuckDB's own reader can import this file (else the JavaScript importer will), and why. */
 	engine: { ok: boolean; note: string };
 }
@@ -50,7 +54,14 @@ export interface ApplyResult {
 	mapping: Mapping;
 }
 
+/** Dosing-session records mapped and validated: the report and the accepted rows as Arrow IPC. */
+export interface SessionApplyResult {
+	report: ImportReport;
+	ipc: Uint8Array;
+	mapping: SessionMapping;
+}
+
 export type WorkerResponse =
 	| { id: number; kind: 'progress'; fraction: number }
-	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | PreparedCsv | string }
+	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | SessionApplyResult | PreparedCsv | string }
 	| { id: number; kind: 'error'; message: string; name: string };
