@@ -73,3 +73,25 @@ test('the band set from the link draws the client course’s bands and is named 
 	await page.goto('/clients/C00001?instrument=hama&def.end=week8');
 	await expect(card).toContainText('Markers sit on the end-point score (score at follow-up week 8', { timeout: 120_000 });
 });
+
+test('the definitions form writes a points rule and a follow-up-week end point to the URL', async ({ page }) => {
+	const want = responseAtWeek(4, 5);
+	await page.goto('/?instrument=bdi2');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+	const defs = page.getByTestId('definitions');
+	await defs.locator('summary').click();
+	await page.getByTestId('def-end').selectOption('week');
+	await page.getByTestId('def-week').fill('4');
+	await page.getByTestId('def-response').selectOption('points');
+	await page.getByTestId('def-points').fill('5');
+	await page.getByTestId('def-apply').click();
+	await expect(page).toHaveURL(/def\.end=week4/);
+	await expect(page).toHaveURL(/def\.resp=bdi2%3Apts5/);
+	const card = page.getByTestId('response-by-route');
+	await expect(card).toContainText('at least 5 points below its baseline BDI-II score', { timeout: 90_000 });
+	await card.getByRole('button', { name: 'Table' }).click();
+	const all = card.locator('tr', { hasText: 'All routes' });
+	await expect(all.locator('td').nth(1)).toHaveText(want.count.toLocaleString('en-US'), { timeout: 90_000 });
+	await expect(all.locator('td').nth(2)).toHaveText(want.n.toLocaleString('en-US'));
+	await defs.screenshot({ path: `${SHOTS}/definitions-form.png` });
+});
