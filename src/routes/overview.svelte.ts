@@ -4,7 +4,8 @@
  * the rate tiles read the `(all)` rows of the same response/remission results the bars draw, and
  * the completion tile sums the attrition rows the funnel draws, so no route is queried alone.
  * `exported()` runs the privacy policy over every table of the page at once (the flow diagram's
- * drawing and every CSV), so a count withheld in one download is not printed in another.
+ * drawing and every CSV), so a count withheld in one download is not printed in another;
+ * `exportedOffThread()` gives the same in a worker, for the page's eager use after each load.
  */
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
@@ -17,7 +18,8 @@ import type { SettingsInput } from '$lib/metrics/definitions';
 import type { RateRow } from '$lib/metrics/rates';
 import { ALL_GROUPS, type MetricResult } from '$lib/metrics/source';
 import { MIN_CELL } from '$lib/privacy/policy';
-import { protectSections } from '$lib/privacy/report';
+import { protectSections, type Sections } from '$lib/privacy/report';
+import { protectSectionsOffThread } from '$lib/privacy/offthread';
 import type { Row } from '$lib/privacy/spec';
 import { COUNTS } from '$lib/privacy/tables';
 import type { TrajectoryRow } from '$lib/metrics/trajectories';
@@ -46,19 +48,44 @@ export class OverviewData {
 	/** True once live results were requested (a prebuilt view arriving later is then ignored). */
 	live = false;
 
+	/** The page's sections as they are now (reactive rows), and the tiles' counts as one more table of the export. */
+	private sections(): { sections: Sections; more: { spec: typeof COUNTS; rows: Row[] }[] } {
+		return {
+			sections: {
+				trajectories: this.trajectories.rows,
+				response: this.response.rows,
+				remission: this.remission.rows,
+				durability: this.durability.rows,
+				attrition: this.attrition.rows,
+				survival: this.survival.rows,
+				log_rank: this.logRank.rows,
+				flow: this.flow.rows
+			},
+			more: [{ spec: COUNTS, rows: this.counts.rows as unknown as Row[] }]
+		};
+	}
+
 	/** Every table of the page as the privacy policy lets it leave the app (the flow diagram and the tiles' counts too). */
 	exported(minCell = MIN_CELL) {
-		const e = protectSections({
-			trajectories: this.trajectories.rows,
-			response: this.response.rows,
-			remission: this.remission.rows,
-			durability: this.durability.rows,
-			attrition: this.attrition.rows,
-			survival: this.survival.rows,
-			log_rank: this.logRank.rows,
-			flow: this.flow.rows
-		}, minCell, [{ spec: COUNTS, rows: this.counts.rows as unknown as Row[] }]);
+		const { sections, more } = this.sections();
+		const e = protectSections(sections, minCell, more);
 		return { ...e, counts: e.more[0] };
+	}
+
+	/**
+	 * The same export worked out off the main thread (privacy/offthread.ts), for the page's eager use
+	 * after each load; `rows` are the row arrays it was computed from (compare with `rowsNow()`).
+	 */
+	async exportedOffThread(minCell = MIN_CELL): Promise<{ rows: unknown[][]; result: ReturnType<OverviewData['exported']> }> {
+		const rows = this.rowsNow();
+		const { sections, more } = $state.snapshot(this.sections()) as ReturnType<OverviewData['sections']>;
+		const e = await protectSectionsOffThread(sections, minCell, more);
+		return { rows, result: { ...e, counts: e.more[0] } };
+	}
+
+	/** Identity of the rows every table of the export holds now: an export computed from other rows is stale. */
+	rowsNow(): unknown[][] {
+		return [this.trajectories.rows, this.response.rows, this.remission.rows, this.durability.rows, this.attrition.rows, this.survival.rows, this.logRank.rows, this.flow.rows, this.counts.rows];
 	}
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
