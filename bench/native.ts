@@ -9,6 +9,8 @@ import type { Connector, Value } from '../src/lib/engine/connector';
 import { ident, Sql, sql, type Statement } from '../src/lib/engine/sql';
 import { readCsvTyped } from '../src/lib/data/demo-table';
 import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
+import { buildSummaries, summaryTables } from '../src/lib/metrics/summaries';
+import { createDatasetViews, outcomeScores } from '../src/lib/metrics/views';
 
 export { NativeConnector } from '../src/lib/engine/native';
 
@@ -19,6 +21,40 @@ export { NativeConnector } from '../src/lib/engine/native';
 export async function loadCanonicalCsv(conn: Connector, path: string, table: string, header: string[]): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
+}
+
+/**
+ * The dataset table whose summary tables (`<table>__cells`, `__cs`, `__cube` …, metrics/summaries.ts)
+ * the logged statements read, or null when they read the score rows only. The browser names them
+ * after the active dataset's table (`ds_<id>`); the benchmark finds the name in the SQL it logged.
+ */
+export function summarisedTable(statements: Statement[]): string | null {
+	const suffixes = Object.keys(summaryTables('x')).join('|');
+	for (const s of statements) {
+		const m = new RegExp(`"?(ds_[A-Za-z0-9_]+?)__(?:${suffixes})\\b`).exec(s.text);
+		if (m) return m[1];
+	}
+	return null;
+}
+
+/**
+ * Native DuckDB as the browser had it when it logged `statements`: the canonical CSV at `path` as the
+ * dataset's table (named as in the browser), the app's views over it, and — when the statements read
+ * them — the dataset's summaries built by the app's own `buildSummaries`, under the browser's names.
+ * Without the summaries the replay of every summary-reading statement fails (the ratio went unmeasured).
+ */
+export async function loadAsBrowser(conn: Connector, path: string, header: string[], statements: Statement[]): Promise<{ table: string; summariesMs: number | null }> {
+	const table = summarisedTable(statements);
+	if (!table) {
+		await loadCanonicalCsv(conn, path, 'ds_bench', header);
+		return { table: 'ds_bench', summariesMs: null };
+	}
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
+	await createDatasetViews(conn, table, null);
+	const t0 = performance.now();
+	const s = await buildSummaries(conn, table, outcomeScores(ident(table)));
+	if (s.problem) throw new Error(`native summaries not usable: ${s.problem}`);
+	return { table, summariesMs: performance.now() - t0 };
 }
 
 /**
