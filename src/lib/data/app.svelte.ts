@@ -10,6 +10,7 @@
  */
 import emptyDatabaseUrl from './empty.duckdb?url';
 import { CachingConnector } from './cached';
+import { chartsSettled } from './drawn';
 import { DEMO_ID, DEMO_NAME, loadDemo } from './demo';
 import { attachDatabaseFile, detachDatabaseFile, keptTable, writeDatabaseFile } from './keep';
 import type { Connector } from '../engine/connector';
@@ -169,8 +170,10 @@ class AppState {
 		this.activeId = id;
 		writeActive(id);
 		this.version++;
+		// Built once the page's first charts are in (chartsSettled): its statements would otherwise
+		// interleave with the first view's queries on the one engine worker and hold them up.
 		if (!this.built.has(id))
-			void this.summariesOf(ds).then((s) => {
+			void chartsSettled().then(() => (this.loaded.has(id) ? this.summariesOf(ds) : null)).then((s) => {
 				this.built.set(id, s);
 				if (s && this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
 			});

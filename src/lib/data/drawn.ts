@@ -15,6 +15,20 @@ export const CHART_DRAWN = 'chart-drawn';
 
 let inFlight = 0;
 let round = 0;
+let settled: (() => void)[] = [];
+
+/**
+ * Resolves once no chart request is in flight — after the page has had a turn to start its
+ * requests — or after `maxMs` at the latest. Work the page's charts do not need (a dataset's
+ * summaries) waits for it, so the one engine worker runs the first view's queries first.
+ */
+export function chartsSettled(maxMs = 5000): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(resolve, maxMs);
+		const done = () => (clearTimeout(timer), resolve());
+		setTimeout(() => (inFlight === 0 ? done() : settled.push(done)), 0);
+	});
+}
 
 /** A loader started a request. */
 export function requestStarted(): void {
@@ -25,6 +39,11 @@ export function requestStarted(): void {
 /** A loader's request finished (current or superseded); marks when it was the last one. */
 export function requestFinished(): void {
 	inFlight = Math.max(0, inFlight - 1);
+	if (inFlight === 0 && settled.length) {
+		const waiting = settled;
+		settled = [];
+		for (const w of waiting) w();
+	}
 	if (typeof performance === 'undefined' || typeof requestAnimationFrame === 'undefined') return;
 	tick().then(() => requestAnimationFrame(() => performance.mark(CHART_DRAWN)));
 	if (inFlight > 0) return;

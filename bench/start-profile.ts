@@ -1,0 +1,105 @@
+/**
+ * `tsx bench/start-profile.ts [BUILD_DIR] [--reps N] [--port P] [--path /]` — where the time of a
+ * start goes: a fresh browser context per repetition opens `path?bench` on a build served by
+ * scripts/serve.js and reports, in ms after navigation start, the engine start (wasm fetch +
+ * compile + open, `engineTimings`), the app ready (the active dataset loaded), the first chart, the
+ * first live chart and every chart live, with the main thread's long tasks (≥ 50 ms) until then and
+ * the resource timings of the wasm, the demo files and the prebuilt view. A development aid for
+ * issue 11's start-up figures; `npm run bench` is the measurement of record.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { chromium } from '@playwright/test';
+
+const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
+const ROOT = resolve(import.meta.dirname, '..');
+const build = resolve(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : join('build'));
+const reps = Number(arg('--reps', '3'));
+const port = Number(arg('--port', '4222'));
+const paths = arg('--path', '/').split(',');
+
+function join(...p: string[]) {
+	return resolve(ROOT, ...p);
+}
+
+async function serve(): Promise<ChildProcess> {
+	const child = spawn(process.execPath, ['scripts/serve.js', build], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
+	for (let i = 0; i < 100; i++) {
+		try {
+			if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
+		} catch {
+			/* not up yet */
+		}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error('server did not start');
+}
+
+async function main() {
+	const server = await serve();
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+	});
+	try {
+		for (let i = 0; i < reps * paths.length; i++) {
+			const path = paths[i % paths.length];
+			const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+			await ctx.addInitScript(`globalThis.__name = (f) => f;
+				globalThis.__tasks = [];
+				new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask' });`);
+			const page = await ctx.newPage();
+			page.on('pageerror', (e) => console.log('page error:', e.message));
+			const cpu = process.argv.includes('--cpu') ? await ctx.newCDPSession(page) : null;
+			if (cpu) {
+				await cpu.send('Profiler.enable');
+				await cpu.send('Profiler.setSamplingInterval', { interval: 500 });
+				await cpu.send('Profiler.start');
+			}
+			await page.goto(`http://127.0.0.1:${port}${path}${path.includes('?') ? '&' : '?'}bench`);
+			await page.waitForFunction(() => !!window.__kapBench, null, { timeout: 60_000 });
+			const r = await page.evaluate(async () => {
+				const ready = await window.__kapBench!.ready();
+				const readyAt = performance.now();
+				const live = () => performance.getEntriesByName('chart-drawn', 'mark').find((m) => !(m as PerformanceMark).detail?.prebuilt);
+				for (let t = 0; t < 600 && !performance.getEntriesByName('charts-drawn', 'mark').length; t++) await new Promise((r) => setTimeout(r, 50));
+				await new Promise((r) => setTimeout(r, 1500)); // what runs after the last chart (summaries, export)
+				const g = globalThis as unknown as { __tasks: [number, number][] };
+				const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+				const pick = (re: RegExp) => res.filter((e) => re.test(e.name)).map((e) => `${e.name.split('/').pop()!.slice(0, 24)} ${Math.round(e.startTime)}→${Math.round(e.responseEnd)}`);
+				return {
+					engineMs: Math.round(ready.engineMs),
+					readyAt: Math.round(readyAt),
+					first: Math.round(performance.getEntriesByName('chart-drawn', 'mark')[0]?.startTime ?? -1),
+					firstLive: Math.round(live()?.startTime ?? -1),
+					allDrawn: Math.round(performance.getEntriesByName('charts-drawn', 'mark')[0]?.startTime ?? -1),
+					marks: performance.getEntriesByType('mark').filter((m) => m.name.startsWith('kap:')).map((m) => `${m.name} ${Math.round(m.startTime)}`),
+					tasks: g.__tasks,
+					res: [...pick(/\.wasm$/), ...pick(/\.csv$/), ...pick(/prebuilt/)]
+				};
+			});
+			console.log(path, JSON.stringify(r));
+			if (cpu) {
+				// main-thread self time by function (and script), until every chart was live
+				const { profile } = (await cpu.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+				const self = new Map<string, number>();
+				const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+				profile.samples.forEach((id, i) => {
+					const f = byId.get(id)!.callFrame;
+					const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+					self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+				});
+				for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${Math.round(ms).toString().padStart(6)} ms  ${k}`);
+			}
+			await ctx.close();
+		}
+	} finally {
+		await browser.close();
+		if (server.pid) process.kill(-server.pid, 'SIGTERM');
+	}
+}
+
+main().catch((e: unknown) => {
+	console.error(e instanceof Error ? e.stack : String(e));
+	process.exit(1);
+});
