@@ -149,3 +149,60 @@ test('every chart has a legend, axis titles, tooltips with n and the shared tool
 	await page.setViewportSize({ width: 1280, height: 800 });
 	await page.screenshot({ path: 'test-results/overview-fold.png' });
 });
+
+/** Per route, from the CSV alone: baseline, last dosing-session score, planned last session's score, follow-up scores by week. */
+function seriesOf(instrument: string) {
+	const out = new Map<string, { route: string; base: number | null; last: number | null; lastSession: number; plan: number; planScore: number | null; fu: Map<number, number> }>();
+	for (const r of CSV) {
+		if (r.instrument !== instrument || r.score === '') continue;
+		const k = `${r.client_id}/${r.series}`;
+		const s = out.get(k) ?? out.set(k, { route: r.route, base: null, last: null, lastSession: -1, plan: Number(r.planned_sessions), planScore: null, fu: new Map() }).get(k)!;
+		const v = Number(r.score);
+		if (r.phase === 'baseline') s.base = v;
+		else if (r.phase === 'session') {
+			if (Number(r.session) > s.lastSession) [s.lastSession, s.last] = [Number(r.session), v];
+			if (Number(r.session) === s.plan) s.planScore = v;
+		} else if (r.phase === 'followup') s.fu.set(Number(r.week), v);
+	}
+	return [...out.values()];
+}
+
+test('one answer per question: completion per questionnaire, the durability headline (Kaplan–Meier and observed), the funnel', async ({ page }) => {
+	await ready(page);
+	// completion, counted per questionnaire: a score at the series' planned last session (planned_sessions) over series with a baseline
+	for (const inst of ['bdi2', 'hama']) {
+		const withBase = seriesOf(inst).filter((s) => s.base !== null);
+		const done = withBase.filter((s) => s.planScore !== null).length;
+		const tile = page.getByTestId(`tile-completed-${inst}`);
+		await expect(tile).toContainText(`${((100 * done) / withBase.length).toFixed(0)} %`);
+		await expect(tile).toContainText(`${done.toLocaleString('en-US')} / ${withBase.length.toLocaleString('en-US')}`);
+		await expect(tile).toContainText('counted per questionnaire');
+	}
+	// durability at week 8 (BDI-II): responders = ≥ 50 % below a positive baseline at the last dosing session
+	const card = page.getByTestId('durability');
+	for (const route of ['iv', 'sublingual']) {
+		const resp = seriesOf('bdi2').filter((s) => s.route === route && s.base !== null && s.base > 0 && s.last !== null && s.last <= 0.5 * s.base);
+		const base = (s: (typeof resp)[number]) => s.base as number;
+		// observed: responders with a week-8 score, and those of them still ≥ 50 % below baseline
+		const seen = resp.filter((s) => s.fu.has(8));
+		const still = seen.filter((s) => s.fu.get(8)! <= 0.5 * base(s)).length;
+		// Kaplan–Meier: time = first follow-up week no longer responding (event), else the last follow-up week (censored)
+		const times = resp.filter((s) => s.fu.size).map((s) => {
+			const weeks = [...s.fu.keys()].sort((a, b) => a - b);
+			const lost = weeks.find((w) => s.fu.get(w)! > 0.5 * base(s));
+			return { t: lost ?? weeks[weeks.length - 1], event: lost !== undefined };
+		});
+		let S = 1;
+		for (const t of [...new Set(times.filter((x) => x.event).map((x) => x.t))].sort((a, b) => a - b).filter((t) => t <= 8))
+			S *= 1 - times.filter((x) => x.event && x.t === t).length / times.filter((x) => x.t >= t).length;
+		const line = card.getByTestId(`durability-headline-${route}`);
+		await expect(line).toContainText(`${(100 * S).toFixed(1)} % of`);
+		await expect(line).toContainText('still responding at week 8');
+		await expect(line).toContainText('Kaplan–Meier estimate');
+		await expect(line).toContainText(`observed at week 8: ${((100 * still) / seen.length).toFixed(1)} %`);
+		await expect(line).toContainText(`${still} / ${seen.length} responders seen that week`);
+	}
+	const funnel = page.getByTestId('attrition');
+	await expect(funnel).toContainText('Planned lengths differ');
+	await expect(funnel).toContainText('Reached planned last session');
+});
