@@ -95,3 +95,14 @@ test('the definitions form writes a points rule and a follow-up-week end point t
 	await expect(all.locator('td').nth(2)).toHaveText(want.n.toLocaleString('en-US'));
 	await defs.screenshot({ path: `${SHOTS}/definitions-form.png` });
 });
+
+test('/compare: the band set from the link decides Table 1’s severity rows and is named', async ({ page }) => {
+	// HAM-A baselines of IV client-series at 25–30: "moderate–severe (25–30)" exists only in the CamCOPS / MDCalc set.
+	const ivSeries = new Set(CSV.filter((r) => r.instrument === 'hama' && r.phase === 'baseline' && r.route === 'iv' && Number(r.score) >= 25 && Number(r.score) <= 30).map((r) => `${r.client_id}/${r.series}`));
+	expect(ivSeries.size).toBeGreaterThan(10);
+	await page.goto('/compare?a.route=iv&b.route=sublingual&instrument=hama&def.bands=hama:hama-17-24-30');
+	const card = page.getByTestId('table1');
+	await expect(card).toContainText('Severity bands: CamCOPS / MDCalc', { timeout: 120_000 });
+	await expect(card).toContainText('moderate–severe (25–30)', { timeout: 90_000 });
+	await expect(card).not.toContainText('none/minimal');
+});
