@@ -9,7 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type BrowserContext } from '@playwright/test';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,15 +41,18 @@ async function main() {
 		executablePath: '/usr/bin/chromium',
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 	});
+	let shared: BrowserContext | null = null;
 	try {
 		for (let i = 0; i < reps * paths.length; i++) {
 			const path = paths[i % paths.length];
-			const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
-			await ctx.addInitScript(`globalThis.__name = (f) => f;
+			const same = process.argv.includes('--same-context'); // warm HTTP and wasm code caches after the first
+			const ctx: BrowserContext = same && shared ? shared : await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+			if (same) shared = ctx;
+			if (!same || i === 0) await ctx.addInitScript(`globalThis.__name = (f) => f;
 				globalThis.__tasks = [];
 				new PerformanceObserver((l) => { for (const e of l.getEntries()) globalThis.__tasks.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask' });`);
 			const page = await ctx.newPage();
-			page.on('pageerror', (e) => console.log('page error:', e.message));
+			page.on('pageerror', (e: Error) => console.log('page error:', e.message));
 			const cpu = process.argv.includes('--cpu') ? await ctx.newCDPSession(page) : null;
 			if (cpu) {
 				await cpu.send('Profiler.enable');
@@ -91,7 +94,8 @@ async function main() {
 				});
 				for (const [k, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${Math.round(ms).toString().padStart(6)} ms  ${k}`);
 			}
-			await ctx.close();
+			await page.close();
+			if (!same) await ctx.close();
 		}
 	} finally {
 		await browser.close();
