@@ -271,7 +271,12 @@ describe('hostile input through every metric', () => {
 				seed: SEED,
 				numRuns: 16,
 				// Found by CI (seed 809342431): a dataset named with '|' — the test's own checksum split on it.
-				examples: [["|*/|'--", ["x'*/; DROP TABLE scores; --", "*/'--", 'a\nb', "*/ '--", '\u000e'], ["x'*/; DROP TABLE scores; --", '/*', "*/'--", '"'], "*/'--", false]]
+				examples: [
+					["|*/|'--", ["x'*/; DROP TABLE scores; --", "*/'--", 'a\nb', "*/ '--", '\u000e'], ["x'*/; DROP TABLE scores; --", '/*', "*/'--", '"'], "*/'--", false],
+					// names an object's own machinery uses: as labels and column names they must stay plain data
+					['__proto__', ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'], ['__proto__', 'constructor', 'toString', 'valueOf'], '__proto__', false],
+					['__proto__', ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'], ['__proto__', 'constructor', 'toString', 'valueOf'], '__proto__', true]
+				]
 			}
 		);
 		expect(await db.query(sql`SELECT x FROM canary`)).toEqual([{ x: 42 }]);

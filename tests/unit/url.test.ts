@@ -62,6 +62,13 @@ describe('URL view state from a hostile link never throws', () => {
 		expect(read('nosuchcolumn=1&instrument=zzz&x.y=1&view=q').filters).toEqual({ nosuchcolumn: ['1'] });
 	});
 
+	it('a key such as __proto__ is a plain filter (an own property), not the object\'s prototype', () => {
+		const r = read('__proto__=a&constructor=b&route=iv');
+		expect(Object.getPrototypeOf(r.filters)).toBe(Object.prototype);
+		expect(Object.entries(r.filters)).toEqual([['__proto__', ['a']], ['constructor', ['b']], ['route', ['iv']]]);
+		expect(readFilters(writeFilters(new URLSearchParams(), r.filters)).filters).toEqual(r.filters);
+	});
+
 	it('a filter on a column the data lack is reported once the columns are known', () => {
 		const f = read('nosuchcolumn=1&site=A&series=first').filters;
 		expect(unknownColumnProblems(f, undefined)).toEqual([]);

@@ -93,7 +93,9 @@ export function readFilters(params: URLSearchParams, prefix = ''): ReadFilters {
 			continue;
 		}
 		const values = [...new Set(decoded as string[])].filter((d) => d !== '');
-		if (values.length) f[name] = values;
+		// An own property even for a key like `__proto__`: a plain assignment would set the object's
+		// prototype instead (found by the hostile-input property test, seed 20261202).
+		if (values.length) Object.defineProperty(f, name, { value: values, enumerable: true, writable: true, configurable: true });
 	}
 	return { filters: f, problems };
 }

@@ -9,6 +9,7 @@
  * definition, proration flagged), or both (items win; totals are cross-checked).
  */
 import { z } from 'zod';
+import { ownRecord } from './own-record';
 import { PHASES } from '../model/schema';
 
 const Scalar = z.union([z.string(), z.number(), z.null()]);
@@ -20,7 +21,7 @@ export const ValueSourceSchema = z.union([
 		.object({
 			column: z.string().min(1),
 			/** Recode raw values (after trimming) to canonical ones, e.g. {"0": "reactive"}. */
-			labels: z.record(z.string(), Scalar).optional(),
+			labels: ownRecord(Scalar).optional(),
 			/** Take the first non-empty value of the client and use it on all the client's rows. */
 			by_client: z.boolean().optional()
 		})
@@ -28,7 +29,7 @@ export const ValueSourceSchema = z.union([
 	z
 		.object({
 			/** Checkbox columns (`route___1` …) → the value used when that box is checked ("1"). */
-			checkboxes: z.record(z.string(), z.string()),
+			checkboxes: ownRecord(z.string()),
 			by_client: z.boolean().optional()
 		})
 		.strict()
@@ -65,7 +66,7 @@ export const TimepointSchema = z
 	.object({
 		column: z.string().min(1),
 		means: z.enum(TIME_MEANINGS).optional(),
-		labels: z.record(z.string(), TimepointValueSchema).optional(),
+		labels: ownRecord(TimepointValueSchema).optional(),
 		instance_column: z.string().optional()
 	})
 	.strict();
@@ -95,7 +96,7 @@ export const AttributeSchema = z
 		column: z.string().min(1),
 		/** Target name: a known attribute (site, age_band, sex, diagnosis, dose_mg) or an extra column. */
 		as: z.string().min(1),
-		labels: z.record(z.string(), Scalar).optional(),
+		labels: ownRecord(Scalar).optional(),
 		/**
 		 * age_band: age → "18–29", …, "80–89", "90+"; age_cap: exact age, over 89 → "90+";
 		 * relative_days: a date → days since the client's first date in this column (per series).

@@ -4,6 +4,7 @@
  * row has line, column and reason; rows read = accepted + rejected.
  */
 import { z } from 'zod';
+import { ownRecord } from './own-record';
 import { BP_PAIRS, SESSION_FIELDS, SessionRowSchema, type SessionRow } from '../model/sessions';
 import { ValueSourceSchema } from './mapping';
 import { routeOf } from './record';
@@ -22,7 +23,7 @@ export const SessionMappingSchema = z
 		/** Column holding the dosing-session number (1, 2, …). */
 		session: z.string().min(1),
 		/** Canonical field (sbp_pre, nausea, …) → source column. */
-		fields: z.record(z.string(), z.string().min(1)),
+		fields: ownRecord(z.string().min(1)),
 		format: z.object({ missing: z.array(z.string()).optional(), decimal_comma: z.boolean().optional() }).strict().optional()
 	})
 	.strict()

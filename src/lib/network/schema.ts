@@ -4,6 +4,7 @@
  * bundle is refused with a message instead of being pooled. Field meanings: docs/network.md.
  */
 import { z } from 'zod';
+import { ownRecord } from '../import/own-record';
 
 export const BUNDLE_FORMAT = 'kap-outcomes/site-bundle';
 export const BUNDLE_VERSION = 1;
@@ -40,7 +41,7 @@ export const CellSchema = z.object({
 	instrument: label,
 	route: label,
 	/** Levels of the `--by` attributes, if any. */
-	by: z.record(label, label),
+	by: ownRecord(label, label),
 	series: z.object({
 		/** Client-series with a baseline score. */
 		with_baseline: count,
