@@ -50,6 +50,8 @@ function read(t: SafetyTables, shown: SafetyTables): Attacker {
 		// measured at every session of the group: the same count (the reader is told which are)
 		if (r.n === t.counts[i].sessions) a.sum([`bp:${r.group}`], `sessions:${r.group}`);
 	});
+	// a group where every client had one session: its clients with an event are its sessions with one
+	for (const r of t.counts) if (r.sessions === r.clients) a.sum([`ev-sessions:${r.group}`], `ev-clients:${r.group}`);
 	for (const p of ['sessions', 'clients', 'ev-sessions', 'ev-clients', 'bp']) a.sum(groups.map((g) => `${p}:${g}`), `${p}:(all)`);
 	return a;
 }
@@ -67,7 +69,9 @@ const group = fc
 	.map(({ sessions, c, e, ec, b }): G => {
 		const clients = Math.min(sessions, Math.round((sessions * c) / 100));
 		const events = Math.round((sessions * e) / 100);
-		return { sessions, clients, events, eventClients: Math.min(clients, events, Math.round((clients * ec) / 100)), bp: Math.round((sessions * b) / 100) };
+		// one session per client (clients = sessions): the clients with an event are the sessions with one
+		const eventClients = clients === sessions ? events : Math.min(clients, events, Math.round((clients * ec) / 100));
+		return { sessions, clients, events, eventClients, bp: Math.round((sessions * b) / 100) };
 	});
 
 describe('safety tables: one export', () => {
@@ -83,5 +87,23 @@ describe('safety tables: one export', () => {
 		);
 		// the test would catch a return to one protect call per table
 		expect(leaked).toBeGreaterThan(0);
+	});
+
+	it('a group whose clients each had one session: its session and client event counts are one count', () => {
+		// IV: 14 sessions of 14 clients, 6 with an event (6 sessions, 6 clients); IM and sublingual larger.
+		// Before, the clients' 6 was withheld but the sessions' 6 printed (a rate of 6 / 14 per session).
+		const one = (sessions: number, events: number): G => ({ sessions, clients: sessions, events, eventClients: events, bp: sessions });
+		const t = tables({ iv: one(14, 6), im: { sessions: 60, clients: 30, events: 20, eventClients: 15, bp: 60 }, sublingual: { sessions: 90, clients: 40, events: 25, eventClients: 18, bp: 90 } });
+		const shown = sharedSafety(t, 11);
+		const iv = (unit: string) => shown.rates.find((r) => r.group === 'iv' && r.unit === unit)!;
+		expect([iv('sessions').count, iv('clients').count]).toEqual([null, null]);
+		expect(recovered(read(t, shown), 11)).toEqual([]);
+		fc.assert(
+			fc.property(fc.record({ iv: group.map((g): G => ({ ...g, clients: g.sessions, eventClients: g.events })), im: group, sublingual: group }), (groups) => {
+				const t = tables(groups);
+				expect(recovered(read(t, sharedSafety(t, 11)), 11)).toEqual([]);
+			}),
+			{ seed: 20261202, numRuns: 150 }
+		);
 	});
 });

@@ -168,7 +168,10 @@ export const SAFETY_TABLES = {
 		// measured at every session (or for every client): n is the session (client) count
 		same: [
 			{ field: 'n', where: { unit: 'sessions' }, as: 'safety-sessions', by: ['group'] },
-			{ field: 'n', where: { unit: 'clients' }, as: 'safety-clients', by: ['group'] }
+			{ field: 'n', where: { unit: 'clients' }, as: 'safety-clients', by: ['group'] },
+			// where every client of a group had one session, its sessions with an event are its clients with
+			// one: the same count (joined only when the values agree, so otherwise nothing changes)
+			{ field: 'count', as: 'safety-events', by: ['group', 'key'] }
 		]
 	},
 	means: {

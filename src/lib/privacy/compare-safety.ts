@@ -42,6 +42,9 @@ export const TOLERABILITY: TableSpec = {
 		{ field: 'sessions', where: { stat: 'counts' }, ...SESSIONS },
 		{ field: 'clients', where: { stat: 'counts' }, ...CLIENTS },
 		{ field: 'n', where: { kind: 'cohort', unit: 'sessions' }, ...SESSIONS },
-		{ field: 'n', where: { kind: 'cohort', unit: 'clients' }, ...CLIENTS }
+		{ field: 'n', where: { kind: 'cohort', unit: 'clients' }, ...CLIENTS },
+		// a cohort whose clients each had one session: its sessions with an event are its clients with one
+		// (one cell; joined only when the two values agree)
+		{ field: 'count', where: { stat: 'rate', kind: 'cohort' }, as: 'tolerability-events', by: ['cohort', 'key'] }
 	]
 };
