@@ -21,7 +21,7 @@ type Key = 'instrument' | 'group' | 'phase' | 'session' | 'week' | 'time' | 'met
 export type Shown<T> = { [K in keyof T]: K extends Key ? T[K] : T[K] | null } & { suppressed_fields?: readonly string[] };
 
 export type ShownSurvival = Shown<Omit<SurvivalRow, 'points'>> & { points: Shown<SurvivalRow['points'][number]>[] };
-export type ShownLogRank = Omit<LogRankRow, 'observed' | 'expected'> & { observed: (number | null)[]; expected: (number | null)[] | null };
+export type ShownLogRank = Omit<LogRankRow, 'observed' | 'expected' | 'chi2' | 'p'> & { chi2: number | null; p: number | null; observed: (number | null)[]; expected: (number | null)[] | null };
 
 /** Every row the overview's cards draw. */
 export interface OverviewRows {

@@ -60,6 +60,19 @@ describe('report --min-cell 11 on the demo cohort (CLI)', () => {
 			if (t.observed.some((o) => o === null)) expect(t.expected).toBeNull();
 		}
 	});
+
+	it('log-rank χ² and p are withheld with its observed counts ((O − E)² / V gives |O − E| back from published life tables)', async () => {
+		// at 11 the demo withholds no observed count; at 150 some are (asserted below)
+		const high = await cli(['report', DEMO, '--json', '--min-cell', '150', '--instrument', 'bdi2']);
+		expect(high.code).toBe(0);
+		const tests = [...(shared.log_rank as never[]), ...JSON.parse(high.out).log_rank] as { observed: (number | null)[]; chi2: number | null; p: number | null }[];
+		expect(tests.some((t) => t.observed.some((o) => o === null))).toBe(true);
+		expect(tests.some((t) => t.observed.every((o) => o !== null))).toBe(true);
+		for (const t of tests) {
+			const hidden = t.observed.some((o) => o === null);
+			expect([t.chi2 === null, t.p === null]).toEqual([hidden, hidden]);
+		}
+	}, 120_000);
 });
 
 /** A random clinic: 2–4 routes, 1–30 client-series each, PHQ-9 at baseline, sessions 1–4 and follow-up weeks. */

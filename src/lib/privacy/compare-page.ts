@@ -145,7 +145,7 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 	const traj = (p.trajectories ?? []).filter((r) => r.phase !== 'followup' && r.session !== null) as unknown as Row[];
 	const survival = c ? c.survival.rows : [];
 	const mmrm = p.mmrm && !p.mmrm.error ? p.mmrm : null;
-	const [table1, est, rat, trajectories, surv, life, , flow, means, subResponse, subChange, tolerability] = protectTables(
+	const [table1, est, rat, trajectories, surv, life, logRankRows, flow, means, subResponse, subChange, tolerability] = protectTables(
 		[
 			{ spec: PAGE_TABLE1, rows: t1 },
 			{ spec: PAGE_ESTIMATES, rows: estimates },
@@ -175,12 +175,12 @@ export function protectComparePage(p: ComparePage, minCell = MIN_CELL): CompareP
 		mmrmShared,
 		subgroups: { response: subResponse, change: subChange },
 		tolerability,
-		text: c ? { methods: c.methods, results: resultsText(sharedFrom(c, est.rows, rat.rows, surv.rows, minCell)) } : null
+		text: c ? { methods: c.methods, results: resultsText(sharedFrom(c, est.rows, rat.rows, surv.rows, minCell, logRankRows.rows.some((r) => r.observed === null))) } : null
 	};
 }
 
 /** `c` with the numbers of the exported rows (withheld: null, which the text prints "withheld"). */
-function sharedFrom(c: Comparison, est: readonly Protected<Row>[], rat: readonly Protected<Row>[], surv: readonly Protected<Row>[], minCell: number): Comparison {
+function sharedFrom(c: Comparison, est: readonly Protected<Row>[], rat: readonly Protected<Row>[], surv: readonly Protected<Row>[], minCell: number, logRankWithheld: boolean): Comparison {
 	const [A, B] = c.cohorts;
 	const anc = 'cohortEffect' in c.ancova ? c.ancova : null;
 	const cohort = (l: string) => est.find((r) => r.kind === 'cohort' && r.group === l)!;
@@ -208,7 +208,8 @@ function sharedFrom(c: Comparison, est: readonly Protected<Row>[], rat: readonly
 		remission: diff('Remission', c.remission),
 		lmm: model,
 		lmmSlope: model?.suppressed ? null : c.lmmSlope,
-		survival: { rows: surv.map((s) => ({ ...s, points: [] })), logRank: c.survival.logRank ? { ...c.survival.logRank, observed: [], expected: [] } : null },
+		survival: { rows: surv.map((s) => ({ ...s, points: [] })), // χ² and p are (O − E)² / V of the observed counts: withheld with any of them (the text then leaves the test out)
+		logRank: c.survival.logRank ? { ...c.survival.logRank, chi2: logRankWithheld ? NaN : c.survival.logRank.chi2, p: logRankWithheld ? NaN : c.survival.logRank.p, observed: [], expected: [] } : null },
 		cohorts: [A, B]
 	} as unknown as Comparison;
 }

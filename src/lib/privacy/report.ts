@@ -34,7 +34,7 @@ export type SharedModel = Omit<ModelRow, 'fixed' | 'variance' | 'lrt' | 'group_n
 /** The report with small cells withheld: the same sections, nullable where the policy withheld. */
 export type SharedReport = Omit<Report, Section | 'survival' | 'log_rank' | 'models'> & { [K in Section]: Protected<Report[K][number]>[] } & {
 	survival: (Protected<Omit<SurvivalRow, 'points'>> & { points: Protected<SurvivalRow['points'][number]>[] })[];
-	log_rank: (Omit<LogRankRow, 'observed' | 'expected'> & { observed: (number | null)[]; expected: (number | null)[] | null; suppressed: boolean })[];
+	log_rank: (Omit<LogRankRow, 'observed' | 'expected' | 'chi2' | 'p'> & { chi2: number | null; p: number | null; observed: (number | null)[]; expected: (number | null)[] | null; suppressed: boolean })[];
 	models: (SharedModel | SharedMmrm)[];
 };
 
@@ -133,12 +133,14 @@ export function sharedSections(e: ReturnType<typeof protectSections>, logRank: L
 				suppressed_fields: (suppressed_fields as string[]).map((f) => (f === 'at_risk' ? 'atRisk' : f))
 			}))
 		})) as never,
-		// Σ expected = Σ observed: expected is withheld with any observed count of its test
+		// Σ expected = Σ observed: expected is withheld with any observed count of its test, and so are
+		// χ² and p, which are (O − E)² / V of those counts (with E and V from published life tables, a
+		// printed χ² would give |O − E| back)
 		log_rank: logRank.map((t) => {
 			const mine = lr.filter((x) => x.instrument === t.instrument);
 			const observed = t.groups.map((g) => (mine.find((x) => x.group === g)?.observed ?? null) as number | null);
 			const hidden = observed.some((o) => o === null);
-			return { ...t, observed, expected: hidden ? null : t.expected, suppressed: hidden };
+			return { ...t, observed, expected: hidden ? null : t.expected, chi2: hidden ? null : t.chi2, p: hidden ? null : t.p, suppressed: hidden };
 		})
 	};
 }
