@@ -12,8 +12,8 @@ import { logistic, logisticLrt, nestedF } from '../stats/logistic';
 import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
 import { ols } from '../stats/regression';
 import { COHORT, cohortRelation, type Cohort } from './compare';
-import { resolveSettings, type Definition, type SettingsInput } from './definitions';
-import { MISSING } from './filters';
+import type { Definition, SettingsInput } from './definitions';
+import { describeColumns, MISSING } from './filters';
 import { clientSummary, type DerivedTable } from './source';
 
 export const SUBGROUP_COLUMNS = ['site', 'sex', 'age_band', 'diagnosis'] as const;
@@ -160,8 +160,7 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	const table = opts.table ?? 'scores';
 	const relation = await cohortRelation(conn, table, opts.a, opts.b);
 	const summary = await clientSummary(conn, { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings });
-	resolveSettings(opts.settings);
-	const cols = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${ident(table)}`)).map((c) => c.column_name);
+	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
 	const attrs = SUBGROUP_COLUMNS.filter((c) => cols.includes(c));
 	const hasDose = cols.includes('dose_mg');
 	// Attributes are per client-series (any_value: constant within one); dose = the series' mean.
