@@ -9,9 +9,8 @@ import { goto } from '$app/navigation';
 import { app } from '$lib/data/app.svelte';
 import type { Connector } from '$lib/engine/connector';
 import { readFilters, toggleValue, unknownColumnProblems, writeFilters } from '$lib/data/url';
-import { filterChoices, type FilterOption } from '$lib/metrics/options';
-import { describeColumns, type Filters } from '$lib/metrics/filters';
-import { ident } from '$lib/engine/sql';
+import { filterChoicesAndColumns, type FilterOption } from '$lib/metrics/options';
+import type { Filters } from '$lib/metrics/filters';
 import { routeLabel } from './format';
 
 /** Show the view `params` describe (a navigation: Back undoes it). */
@@ -57,9 +56,10 @@ export class UrlFilters {
 		$effect(() => {
 			const _v = app.version;
 			if (app.status !== 'ready' || !app.conn) return;
-			const conn = app.conn;
-			filterChoices(conn).then((o) => (this.options = o));
-			describeColumns(conn, ident('scores')).then((c) => (this.columns = c.map((x) => x.name)));
+			filterChoicesAndColumns(app.conn).then(({ options, columns }) => {
+				this.options = options;
+				this.columns = columns;
+			});
 		});
 	}
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openNodeEngine } from '../../src/lib/engine/node';
-import { filterChoices } from '../../src/lib/metrics/options';
+import { filterChoices, filterChoicesAndColumns } from '../../src/lib/metrics/options';
 import { loadCanonical } from './metrics-fixtures';
 
 describe('filterChoices', () => {
@@ -24,5 +24,9 @@ describe('filterChoices', () => {
 		expect(choices.route).toEqual([{ value: 'iv', clients: 2 }, { value: 'sublingual', clients: 1 }]);
 		expect(choices.arm).toEqual([{ value: 'PA', clients: 2 }, { value: 'TAU', clients: 1 }]);
 		expect(choices.site).toEqual([{ value: '(missing)', clients: 1 }, { value: 'n', clients: 1 }, { value: 's', clients: 1 }]);
+		// the same choices and every column (instrument, series, score … and the file's own arm), from one DESCRIBE
+		const both = await filterChoicesAndColumns(db);
+		expect(both.options).toEqual(choices);
+		expect(both.columns).toEqual(expect.arrayContaining(['client_id', 'instrument', 'series', 'score', 'arm', 'site']));
 	});
 });

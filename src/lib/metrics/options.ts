@@ -4,7 +4,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, sql } from '../engine/sql';
-import { MISSING } from './filters';
+import { describeColumns, MISSING } from './filters';
 
 export interface FilterOption {
 	value: string;
@@ -43,6 +43,12 @@ export async function filterOptions(conn: Connector, columns: string[], table = 
  * have their own control (instrument, series), with its values and client counts.
  */
 export async function filterChoices(conn: Connector, table = 'scores'): Promise<Record<string, FilterOption[]>> {
-	const cols = await categoricalColumns(conn, table);
-	return filterOptions(conn, cols.filter((c) => c !== 'instrument' && c !== 'series'), table);
+	return (await filterChoicesAndColumns(conn, table)).options;
+}
+
+/** `filterChoices`, and every column of `table` (a link's filter on any other is ignored), from one DESCRIBE. */
+export async function filterChoicesAndColumns(conn: Connector, table = 'scores'): Promise<{ options: Record<string, FilterOption[]>; columns: string[] }> {
+	const described = await describeColumns(conn, ident(table));
+	const categorical = described.filter((c) => isCategorical(c.name, c.type) && c.name !== 'instrument' && c.name !== 'series').map((c) => c.name);
+	return { options: await filterOptions(conn, categorical, table), columns: described.map((c) => c.name) };
 }
