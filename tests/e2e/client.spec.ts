@@ -43,8 +43,13 @@ test('search a client, read their course, markers and item-9 prompt; Back return
 	await ready(page);
 	const box = page.getByRole('combobox', { name: 'Client id' });
 	await box.click();
-	await box.pressSequentially(responder.slice(0, -1)); // e.g. "C0002" for C00027
-	const options = page.getByTestId('client-suggestions').getByRole('option');
+	const prefix = responder.slice(0, -1); // e.g. "C0002" for C00027
+	await box.pressSequentially(prefix);
+	const list = page.getByTestId('client-suggestions');
+	const options = list.getByRole('option');
+	// the suggestions for the whole prefix, not an earlier keystroke's list still on screen
+	await expect(list).toHaveAttribute('aria-busy', 'false');
+	await expect(options.first()).toContainText(prefix);
 	await expect(options).toHaveCount(10);
 	// keyboard: ArrowDown until the responder is highlighted, then Enter
 	const index = Number(responder.slice(-1));
@@ -101,8 +106,8 @@ test('search a client, read their course, markers and item-9 prompt; Back return
 
 	// another client via the search box on the client page: no endorsement → no prompt
 	const other = page.getByRole('combobox', { name: 'Another client' });
-	await other.fill(quiet);
-	await expect(page.getByTestId('client-suggestions').getByRole('option').first()).toContainText(quiet);
+	// typed and Enter at once, before the suggestions arrive: the Enter waits for them and opens the exact match
+	await other.pressSequentially(quiet);
 	await other.press('Enter');
 	await expect(page).toHaveURL(new RegExp(`/clients/${quiet}$`));
 	await expect(page.getByTestId('review-none')).toContainText('not answered above 0');
