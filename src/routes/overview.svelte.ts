@@ -10,6 +10,7 @@
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
 import type { AttritionRow } from '$lib/metrics/attrition';
+import type { CompletionRow } from '$lib/metrics/completion';
 import type { CountRow } from '$lib/metrics/counts';
 import type { FlowStep } from '$lib/metrics/flow';
 import type { DurabilityRow, LogRankRow, SurvivalRow } from '$lib/metrics/durability';
@@ -20,8 +21,8 @@ import { ALL_GROUPS, type MetricResult } from '$lib/metrics/source';
 import { MIN_CELL } from '$lib/privacy/policy';
 import { protectSections, type Sections } from '$lib/privacy/report';
 import { protectSectionsOffThread } from '$lib/privacy/offthread';
-import type { Row } from '$lib/privacy/spec';
-import { COUNTS } from '$lib/privacy/tables';
+import type { Row, TableSpec } from '$lib/privacy/spec';
+import { COMPLETION, COUNTS } from '$lib/privacy/tables';
 import type { TrajectoryRow } from '$lib/metrics/trajectories';
 import { shownSum, type Shown } from './printed';
 import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
@@ -36,6 +37,7 @@ export class OverviewData {
 	survival = new MetricLoader<SurvivalRow>();
 	logRank = new MetricLoader<LogRankRow>();
 	attrition = new MetricLoader<AttritionRow>();
+	completion = new MetricLoader<CompletionRow>();
 	flow = new MetricLoader<FlowStep>();
 
 	/** True while the figures show the demo's results computed at build time, not live ones. */
@@ -48,8 +50,8 @@ export class OverviewData {
 	/** True once live results were requested (a prebuilt view arriving later is then ignored). */
 	live = false;
 
-	/** The page's sections as they are now (reactive rows), and the tiles' counts as one more table of the export. */
-	private sections(): { sections: Sections; more: { spec: typeof COUNTS; rows: Row[] }[] } {
+	/** The page's sections as they are now (reactive rows), and the tiles' counts and completion as more tables of the export. */
+	private sections(): { sections: Sections; more: { spec: TableSpec; rows: Row[] }[] } {
 		return {
 			sections: {
 				trajectories: this.trajectories.rows,
@@ -61,7 +63,10 @@ export class OverviewData {
 				log_rank: this.logRank.rows,
 				flow: this.flow.rows
 			},
-			more: [{ spec: COUNTS, rows: this.counts.rows as unknown as Row[] }]
+			more: [
+				{ spec: COUNTS, rows: this.counts.rows as unknown as Row[] },
+				{ spec: COMPLETION, rows: this.completion.rows as unknown as Row[] }
+			]
 		};
 	}
 
@@ -69,7 +74,7 @@ export class OverviewData {
 	exported(minCell = MIN_CELL) {
 		const { sections, more } = this.sections();
 		const e = protectSections(sections, minCell, more);
-		return { ...e, counts: e.more[0] };
+		return { ...e, counts: e.more[0], completion: e.more[1] };
 	}
 
 	/**
@@ -80,12 +85,12 @@ export class OverviewData {
 		const rows = this.rowsNow();
 		const { sections, more } = $state.snapshot(this.sections()) as ReturnType<OverviewData['sections']>;
 		const e = await protectSectionsOffThread(sections, minCell, more);
-		return { rows, result: { ...e, counts: e.more[0] } };
+		return { rows, result: { ...e, counts: e.more[0], completion: e.more[1] } };
 	}
 
 	/** Identity of the rows every table of the export holds now: an export computed from other rows is stale. */
 	rowsNow(): unknown[][] {
-		return [this.trajectories.rows, this.response.rows, this.remission.rows, this.durability.rows, this.attrition.rows, this.survival.rows, this.logRank.rows, this.flow.rows, this.counts.rows];
+		return [this.trajectories.rows, this.response.rows, this.remission.rows, this.durability.rows, this.attrition.rows, this.survival.rows, this.logRank.rows, this.flow.rows, this.counts.rows, this.completion.rows];
 	}
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */

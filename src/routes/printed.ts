@@ -7,6 +7,7 @@
  * same panels draw the raw rows, which are these types with nothing withheld.
  */
 import type { AttritionRow } from '$lib/metrics/attrition';
+import type { CompletionRow } from '$lib/metrics/completion';
 import type { CountRow } from '$lib/metrics/counts';
 import type { DurabilityRow, LogRankRow, SurvivalRow } from '$lib/metrics/durability';
 import type { RateRow } from '$lib/metrics/rates';
@@ -26,6 +27,7 @@ export type ShownLogRank = Omit<LogRankRow, 'observed' | 'expected' | 'chi2' | '
 /** Every row the overview's cards draw. */
 export interface OverviewRows {
 	counts: Shown<CountRow>[];
+	completion: Shown<CompletionRow>[];
 	response: Shown<RateRow>[];
 	remission: Shown<RateRow>[];
 	trajectories: Shown<TrajectoryRow>[];
@@ -48,6 +50,7 @@ export function printedRows(e: PageExport, logRank: readonly LogRankRow[]): Over
 	const s = sharedSections(e, [...logRank]);
 	return {
 		counts: e.counts.rows as unknown as Shown<CountRow>[],
+		completion: e.completion.rows as unknown as Shown<CompletionRow>[],
 		response: s.response as unknown as Shown<RateRow>[],
 		remission: s.remission as unknown as Shown<RateRow>[],
 		trajectories: s.trajectories as unknown as Shown<TrajectoryRow>[],

@@ -178,6 +178,21 @@ test('one answer per question: completion per questionnaire, the durability head
 		await expect(tile).toContainText(`${done.toLocaleString('en-US')} / ${withBase.length.toLocaleString('en-US')}`);
 		await expect(tile).toContainText('counted per questionnaire');
 	}
+	// and one figure per client-series, whatever questionnaire: a baseline on any, a score at the planned last session on any
+	const perSeries = new Map<string, { base: boolean; done: boolean }>();
+	for (const r of CSV) {
+		if (r.score === '') continue;
+		const s = perSeries.get(`${r.client_id}/${r.series}`) ?? perSeries.set(`${r.client_id}/${r.series}`, { base: false, done: false }).get(`${r.client_id}/${r.series}`)!;
+		if (r.phase === 'baseline') s.base = true;
+		if (r.phase === 'session' && r.session === r.planned_sessions) s.done = true;
+	}
+	const based = [...perSeries.values()].filter((s) => s.base);
+	const completed = based.filter((s) => s.done).length;
+	const seriesTile = page.getByTestId('tile-completed-series');
+	await expect(seriesTile).toContainText(`${((100 * completed) / based.length).toFixed(0)} %`);
+	await expect(seriesTile).toContainText(`${completed.toLocaleString('en-US')} / ${based.length.toLocaleString('en-US')} client-series with a baseline`);
+	await seriesTile.getByText('How this is computed').click();
+	await expect(seriesTile).toContainText('completion.series.any-questionnaire@1');
 	// durability at week 8 (BDI-II): responders = ≥ 50 % below a positive baseline at the last dosing session
 	const card = page.getByTestId('durability');
 	for (const route of ['iv', 'sublingual']) {

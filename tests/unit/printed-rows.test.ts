@@ -14,7 +14,7 @@ import type { LogRankRow, SurvivalRow } from '../../src/lib/metrics/durability';
 import type { RateRow } from '../../src/lib/metrics/rates';
 import { protectSections } from '../../src/lib/privacy/report';
 import type { Row } from '../../src/lib/privacy/spec';
-import { COUNTS } from '../../src/lib/privacy/tables';
+import { COMPLETION, COUNTS } from '../../src/lib/privacy/tables';
 import { printedRows, shownSum, type PageExport } from '../../src/routes/printed';
 import { completion, totalRate } from '../../src/routes/overview.svelte';
 import { Attacker, recovered } from './privacy-attacker';
@@ -42,6 +42,12 @@ const COUNT_ROWS: CountRow[] = [
 	{ instrument: 'bdi2', clients: 140, series: 150, first_series: 147, booster_series: 3 }
 ];
 const att = (group: string, phase: AttritionRow['phase'], n: number): AttritionRow => ({ instrument: 'bdi2', group, phase, session: phase === 'completed' ? 6 : null, week: null, clients: n, with_baseline: n, share: null, definition: 'a' });
+// completion per client-series: intranasal 3 of 6 (both small), the (all) row would give them back from iv's
+const COMPLETION_ROWS = [
+	{ group: 'iv', with_baseline: 30, completed: 20, share: 20 / 30, definition: 'c' },
+	{ group: 'intranasal', with_baseline: 6, completed: 3, share: 0.5, definition: 'c' },
+	{ group: '(all)', with_baseline: 36, completed: 23, share: 23 / 36, definition: 'c' }
+];
 const ATTRITION = [att('iv', 'baseline', 30), att('intranasal', 'baseline', 6), att('iv', 'completed', 20), att('intranasal', 'completed', 3)];
 
 /** The page's export as OverviewData.exported builds it (every table at once, the tiles' counts in `more`). */
@@ -49,15 +55,29 @@ function pageExport(): PageExport {
 	const e = protectSections(
 		{ response: RESPONSE, remission: REMISSION, survival: [...SURVIVAL, ...SURVIVAL_SMALL], log_rank: [...LOG_RANK, ...LOG_RANK_SMALL], attrition: ATTRITION },
 		11,
-		[{ spec: COUNTS, rows: COUNT_ROWS as unknown as Row[] }]
+		[
+			{ spec: COUNTS, rows: COUNT_ROWS as unknown as Row[] },
+			{ spec: COMPLETION, rows: COMPLETION_ROWS as unknown as Row[] }
+		]
 	);
-	return { ...e, counts: e.more[0] };
+	return { ...e, counts: e.more[0], completion: e.more[1] };
 }
 
 const small = (v: unknown) => typeof v === 'number' && v > 0 && v < 11;
 
 describe('the board report draws the page export, never a small count', () => {
 	const drawn = printedRows(pageExport(), [...LOG_RANK, ...LOG_RANK_SMALL]);
+
+	it('completion per client-series: the small route and its share are withheld, and cannot come back from the total', () => {
+		const nasal = drawn.completion.find((r) => r.group === 'intranasal')!;
+		expect([nasal.with_baseline, nasal.completed, nasal.share]).toEqual([null, null, null]);
+		for (const r of drawn.completion) for (const f of ['with_baseline', 'completed'] as const) expect(small(r[f])).toBe(false);
+		// (all) − iv would give intranasal back: one of them is withheld too
+		const iv = drawn.completion.find((r) => r.group === 'iv')!;
+		const total = drawn.completion.find((r) => r.group === '(all)')!;
+		expect(iv.completed === null || total.completed === null).toBe(true);
+		expect(iv.with_baseline === null || total.with_baseline === null).toBe(true);
+	});
 
 	it('rate bars: the small route has no count, n, rate or CI; the (all) row cannot give its responders back', () => {
 		const nasal = drawn.response.find((r) => r.group === 'intranasal')!;

@@ -91,6 +91,11 @@ export const DEFINITIONS = {
 		name: 'Attrition',
 		text: 'Client-series with an observed score at baseline, at each dosing session, at end of series (any dosing-session score), at each follow-up week, and at the planned last session (completed the series).'
 	},
+	seriesCompletion: {
+		id: 'completion.series.any-questionnaire@1',
+		name: 'Completed the planned series (per client-series)',
+		text: 'Of the client-series with a baseline score on at least one questionnaire, the share with a score on at least one questionnaire at the planned last dosing session of that questionnaire (the series’ own planned length when the data give it, else the largest session seen on the route); each client-series counts once, whatever questionnaires it was scored on.'
+	},
 	lmm: {
 		id: 'lmm.time-by-group@1',
 		name: 'Linear mixed model',

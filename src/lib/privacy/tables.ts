@@ -28,6 +28,21 @@ export const COUNTS: TableSpec = {
 	slices: [{ kind: 'fields', parts: ['first_series', 'booster_series'], total: 'series' }]
 };
 
+/**
+ * Completion per client-series (the overview's headline, rows of metrics/completion.ts): per route
+ * and `(all)`, client-series with a baseline and those of them that completed (the rest did not).
+ * Routes add up to `(all)`: a client-series has one route.
+ */
+export const COMPLETION: TableSpec = {
+	name: 'completion',
+	counts: ['with_baseline', 'completed'],
+	derived: [{ fields: ['share'], from: ['with_baseline', 'completed'] }],
+	slices: [
+		{ kind: 'fields', parts: ['completed'], total: 'with_baseline', complete: false },
+		{ kind: 'groups', group: 'group', by: [] }
+	]
+};
+
 /** Mean score per group × phase × session/week (observed cases share their n with attrition). */
 export const TRAJECTORIES: TableSpec = {
 	name: 'trajectories',
