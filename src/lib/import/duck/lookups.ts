@@ -6,7 +6,7 @@
 import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../../instruments/definitions';
 import { parseItem } from '../../instruments/scoring';
 import type { Connector, Value } from '../../engine/connector';
-import { ident, list, sql, type Sql } from '../../engine/sql';
+import { ident, join, list, sql, type Sql } from '../../engine/sql';
 import type { TimeMeaning, TimepointValue } from '../mapping';
 import { readTime, routeOf } from '../record';
 import type { Ctx, Resolved } from '../sources';
@@ -101,6 +101,11 @@ export class Dictionaries {
 			joins: [sql`LEFT JOIN ${ident(this.name)} ${alias} ON ${alias}.dict = ${id} AND ${alias}.k = ${cell}${on}`],
 			get: (field) => (nullOut ? sql`CASE WHEN ${cell} IS NULL THEN ${literal(nullOut[field] ?? null, spec[field])} ELSE ${alias}.${ident(field)} END` : sql`${alias}.${ident(field)}`)
 		};
+	}
+
+	/** Column `idx`'s distinct raw texts and each as `cellText` reads it (same order). */
+	distinctOf(idx: number): { raw: string[]; clean: (string | null)[] } {
+		return this.keys(idx);
 	}
 
 	/** The distinct texts of a looked-up column, as `cellText` reads them (missing ones left out). */
@@ -207,4 +212,41 @@ export function item(k: number) {
 export function lookupItem(cells: Cells, idx: number, k: number, instrumentId: Sql): Lookup {
 	const f = item(k);
 	return cells.dict.add(cells, idx, itemSpec, (t, id) => f(t, id as InstrumentId), { values: [...INSTRUMENT_IDS], sql: instrumentId });
+}
+
+/** Above this many distinct texts an item column is joined to the dictionary rather than written as a CASE. */
+const ITEM_CASE_MAX = 256;
+const NAN = sql`CAST('NaN' AS DOUBLE)`;
+const itemLiteral = (v: number | null) => (v === null ? sql`CAST(NULL AS DOUBLE)` : Number.isNaN(v) ? NAN : sql`CAST(${v} AS DOUBLE)`);
+
+/**
+ * Item `k` held in column `idx` as one DOUBLE expression: the answer's value, NULL when missing, and
+ * NaN when `item(k)` rejects it (a parsed answer is always finite, so NaN marks exactly the
+ * rejections; the reason is worded from the cell later, for the few rejected rows). `ids`: the
+ * instruments the rows can name. Usually a CASE on the cell text, the outcome of each distinct text
+ * computed here once per instrument: a join per item column cost a hash probe per row each, about
+ * half of an import. A column with very many distinct texts is joined to the dictionary instead.
+ * `joins` receives the join clauses that path needs.
+ */
+export function itemValue(cells: Cells, idx: number, k: number, instrumentId: Sql, ids: InstrumentId[], joins: Sql[]): Sql {
+	const { raw, clean } = cells.dict.distinctOf(idx);
+	if (raw.length > ITEM_CASE_MAX) {
+		const look = lookupItem(cells, idx, k, instrumentId);
+		joins.push(...look.joins);
+		return sql`CASE WHEN ${look.get('err')} IS NOT NULL THEN ${NAN} ELSE ${look.get('val')} END`;
+	}
+	if (raw.length === 0 || ids.length === 0) return itemLiteral(null);
+	const f = item(k);
+	const outcome = (t: string | null, id: InstrumentId) => {
+		const o: { val?: number | null; err?: string } = f(t, id);
+		return o.err !== undefined ? NaN : (o.val ?? null);
+	};
+	const branches = raw.map((text, j) => {
+		const outs = ids.map((id) => outcome(clean[j], id));
+		const then = outs.every((o) => Object.is(o, outs[0]))
+			? itemLiteral(outs[0])
+			: sql`CASE ${instrumentId} ${join(ids.map((id, n) => sql`WHEN ${id} THEN ${itemLiteral(outs[n])}`), sql` `)} END`;
+		return sql`WHEN ${text} THEN ${then}`;
+	});
+	return sql`CASE ${cells.raw(idx)} ${join(branches, sql` `)} END`;
 }

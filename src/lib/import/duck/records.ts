@@ -158,18 +158,15 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	}
 
 	// Items: value (null when missing or beyond the instrument) and the first rejection in item order.
-	if (m.items.some((i) => i !== null)) {
-		const ids = m.instrument.kind === 'const' ? [L.instrument(m.instrument.value).id] : cells.dict.texts(m.instrument.kind === 'col' ? m.instrument.idx : -1).map((t) => L.instrument(labelled(m.instrument, t)).id);
-		if (ids.some((id) => id && INSTRUMENTS[id as InstrumentId].scoring.rule !== 'sum' && INSTRUMENTS[id as InstrumentId].scoring.rule !== 'mean'))
-			throw new UseJavaScript('item scoring by the highest item of each group (QIDS-SR16)');
-	}
-	const items: { k: number; v: Sql; err: Sql }[] = [];
+	if (m.items.some((i) => i !== null) && instrumentIds(cells, m.instrument).some((id) => INSTRUMENTS[id].scoring.rule !== 'sum' && INSTRUMENTS[id].scoring.rule !== 'mean'))
+		throw new UseJavaScript('item scoring by the highest item of each group (QIDS-SR16)');
+	const presentIds = [...new Set(instrumentIds(cells, m.instrument))];
+	// Each item as one expression (NaN = rejected; see L.itemValue), summed and checked a level up.
+	const items: { k: number; idx: number; v: Sql }[] = [];
 	for (let k = 0; k < m.items.length; k++) {
 		const it = m.items[k];
 		if (!it) continue;
-		const look = L.lookupItem(cells, it.idx, k, id);
-		joins.push(...look.joins);
-		items.push({ k, v: look.get('val'), err: look.get('err') });
+		items.push({ k, idx: it.idx, v: L.itemValue(cells, it.idx, k, id, presentIds, joins) });
 	}
 	const score = m.score ? cells.dict.add(cells, m.score.idx, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'any')) : null;
 	if (score) joins.push(...score.joins);
@@ -180,10 +177,6 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	const valueCells = [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)];
 	Object.assign(f, {
 		client_id: s.client, instrument: id, inst_txt: inst.get('txt'),
-		item_err: items.length ? sql`coalesce(${join(items.map((i) => i.err))})` : NULL_TEXT,
-		item_err_k: items.length ? sql`CASE ${join(items.map((i) => sql`WHEN ${i.err} IS NOT NULL THEN ${i.k}`), sql` `)} END` : sql`CAST(NULL AS INTEGER)`,
-		answered: items.length ? join(items.map((i) => sql`(${i.v} IS NOT NULL)::INTEGER`), sql` + `) : sql`0`,
-		item_sum: items.length ? join(items.map((i) => sql`coalesce(${i.v}, 0)`), sql` + `) : sql`0`,
 		score_t: score ? score.get('txt') : NULL_TEXT,
 		score_num: score ? score.get('num') : sql`CAST(NULL AS DOUBLE)`,
 		score_nan: score ? score.get('nan') : sql`FALSE`,
@@ -195,19 +188,39 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	});
 	for (let k = 0; k < MAX_ITEMS; k++) f[`item_${k + 1}`] = items.find((i) => i.k === k)?.v ?? sql`CAST(NULL AS DOUBLE)`;
 	s.attrs.forEach((a, j) => (f[`a_${j}`] = a.look.get('v')));
+	// The item cells as read, for wording a rejected item (dropped before `rec` is kept).
+	items.forEach((i) => (f[`item_raw_${i.k}`] = cells.raw(i.idx)));
 
 	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
 	const hasValue = valueCells.length ? join(valueCells.map((i) => cells.dict.present(cells, i)), sql` OR `) : sql`FALSE`;
 	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${ident(cells.table)} c ${join(joins, sql` `)} WHERE ${hasValue}`;
+	const v = (i: { k: number }) => sql`b.${ident(`item_${i.k + 1}`)}`;
+	const itemFields = items.length
+		? sql`CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN ${i.k}`), sql` `)} END AS item_err_k,
+			CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN b.${ident(`item_raw_${i.k}`)}`), sql` `)} END AS item_err_raw,
+			${join(items.map((i) => sql`(${v(i)} IS NOT NULL)::INTEGER`), sql` + `)} AS answered,
+			${join(items.map((i) => sql`coalesce(${v(i)}, 0)`), sql` + `)} AS item_sum`
+		: sql`CAST(NULL AS INTEGER) AS item_err_k, ${NULL_TEXT} AS item_err_raw, 0 AS answered, 0 AS item_sum`;
+	const rawItems = items.length ? sql` EXCLUDE (${join(items.map((i) => ident(`item_raw_${i.k}`)))})` : sql``;
+	const stage1b = sql`SELECT b.*${rawItems}, ${itemFields} FROM (${stage1}) b`;
 	// totalFromItems for the `sum` and `mean` rules (max-within-groups goes to JavaScript, above).
 	const stage2 = sql`SELECT b.*, d.n_items, d.max_missing, d.short, d.range, d.jump, d.tmin, d.tmax,
 		CASE WHEN b.answered = 0 OR d.n_items - b.answered > d.max_missing THEN NULL
 		     WHEN d.rule = 'mean' THEN b.item_sum::DOUBLE / b.answered
 		     WHEN b.answered = d.n_items THEN b.item_sum
 		     ELSE floor(b.item_sum::DOUBLE / b.answered * d.n_items + 0.5) END AS item_total
-		FROM (${stage1}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
+		FROM (${stage1b}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
 	return sql`SELECT r.*, ${CODE} AS code FROM (${stage2}) r`;
 }
+
+/** The instruments a measure's rows can name (known ones only). */
+function instrumentIds(cells: L.Cells, src: Resolved): InstrumentId[] {
+	const ids = src.kind === 'const' ? [L.instrument(src.value).id] : src.kind === 'col' ? cells.dict.texts(src.idx).map((t) => L.instrument(labelled(src, t)).id) : [];
+	return ids.filter((id): id is InstrumentId => id !== null);
+}
+
+/** The code of a rejected item answer (its reason is worded in JavaScript from the cell: run.ts). */
+export const ITEM_CODE = 15;
 
 /** The first failing rule, in the order `apply.ts` and `record.ts` check them (see CODES). */
 const CODE = sql`CASE
@@ -225,7 +238,7 @@ const CODE = sql`CASE
 	WHEN r.phase = 'session' AND (r.session IS NULL OR r.session < 1) THEN 11
 	WHEN r.phase = 'followup' AND r.week IS NULL THEN 12
 	WHEN r.phase <> 'followup' AND r.week IS NOT NULL THEN 13
-	WHEN r.item_err IS NOT NULL THEN 15
+	WHEN r.item_err_k IS NOT NULL THEN 15
 	WHEN r.score_nan THEN 16
 	WHEN r.score_num < r.tmin OR r.score_num > r.tmax THEN 17
 	WHEN r.item_total IS NULL AND r.score_num IS NULL AND r.answered > 0 THEN 18
@@ -250,7 +263,6 @@ export const REASON = sql`CASE code
 	WHEN 11 THEN 'phase/index mismatch: a dosing-session row needs session ≥ 1'
 	WHEN 12 THEN 'phase/index mismatch: a follow-up row needs a week'
 	WHEN 13 THEN 'phase/index mismatch: only follow-up rows have a week (this is ' || phase || ')'
-	WHEN 15 THEN item_err
 	WHEN 16 THEN 'non-numeric value: total "' || score_t || '" is not a number'
 	WHEN 17 THEN 'total out of range: ' || score_fmt || ' is outside ' || range
 	WHEN 18 THEN 'too many missing items: ' || (n_items - answered) || ' of ' || n_items || ' ' || short || ' items missing (at most ' || max_missing || ' can be prorated)'

@@ -14,10 +14,12 @@ import type { Mapping } from '../mapping';
 import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
 import { createDictionary, distinctTexts, textFixes, UseJavaScript } from './dict';
-import { Dictionaries, type Cells } from './lookups';
+import { Dictionaries, item, type Cells } from './lookups';
 import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
-import { CODES, createDefinitions, LABEL, lookedUpColumns, measureSelect, plainColumns, REASON, sharedLookups } from './records';
+import { CODES, createDefinitions, ITEM_CODE, LABEL, lookedUpColumns, measureSelect, plainColumns, REASON, sharedLookups } from './records';
+import { cellText } from '../values';
+import type { InstrumentId } from '../../instruments/definitions';
 
 export interface EngineImport {
 	report: ImportReport;
@@ -126,10 +128,10 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// Rejections: rule failures, duplicates, and rows with no value for any measure.
 		const valueCells = measures.flatMap((m) => [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)]);
 		const anyValue = valueCells.length ? join(valueCells.map((i) => dict.present(cells, i)), sql` OR `) : sql`FALSE`;
-		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; first_ord: number | null }>(sql`
-			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, NULL AS first_ord FROM ${t('rec')} WHERE code IS NOT NULL
-			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, first_ord FROM ${t('dup')}
-			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL FROM ${t('cells')} c WHERE NOT (${anyValue})
+		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
+			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code IS NOT NULL
+			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
+			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL FROM ${t('cells')} c WHERE NOT (${anyValue})
 			ORDER BY ord, mi`);
 		const errors: ImportReport['errors'] = [];
 		const unknown = new Map<string, Set<string>>();
@@ -145,7 +147,9 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 				continue;
 			}
 			const column = CODES[r.code](measures[r.mi], mapping.client_id, route, series, r.k);
-			errors.push({ line, column, reason: r.reason! });
+			// A rejected item is worded here, from its cell, by the function that rejected it (itemValue).
+			const reason = r.code === ITEM_CODE ? item(r.k!)(cellText(r.raw, ctx.missing), r.instrument as InstrumentId).err! : r.reason!;
+			errors.push({ line, column, reason });
 			if (column !== null && r.label !== null) {
 				if (!unknown.has(column)) unknown.set(column, new Set());
 				unknown.get(column)!.add(r.label);
