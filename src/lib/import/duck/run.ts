@@ -121,15 +121,16 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
 			FROM ${t('rec')} WHERE code IS NULL
 			WINDOW w AS (PARTITION BY client_id, series, instrument, phase, session, week ORDER BY ord, mi)) WHERE rn > 1`);
-		// The records that passed every rule, `rn` = 1 for the first of its key (the accepted ones).
-		const acc = sql`(SELECT r.*, r.ord * ${M} + r.mi AS seq, coalesce(d.rn, 1) AS rn
-			FROM ${t('rec')} r LEFT JOIN ${t('dup')} d ON d.ord = r.ord AND d.mi = r.mi WHERE r.code IS NULL)`;
+		// Duplicates get code 0 in `rec`, so the accepted records are a filter on it, not a join each time
+		// they are read (the table, the warnings and the counts read them six times).
+		await conn.exec(sql`UPDATE ${t('rec')} AS r SET code = 0 FROM ${t('dup')} d WHERE r.ord = d.ord AND r.mi = d.mi`);
+		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${t('rec')} WHERE code IS NULL)`;
 
 		// Rejections: rule failures, duplicates, and rows with no value for any measure.
 		const valueCells = measures.flatMap((m) => [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)]);
 		const anyValue = valueCells.length ? join(valueCells.map((i) => dict.present(cells, i)), sql` OR `) : sql`FALSE`;
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
-			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code IS NOT NULL
+			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code <> 0
 			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
 			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL FROM ${t('cells')} c WHERE NOT (${anyValue})
 			ORDER BY ord, mi`);
@@ -167,17 +168,18 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
 		});
 		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
-		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc} WHERE rn = 1 ORDER BY ord, mi`);
+		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc} ORDER BY ord, mi`);
 
 		warnings.push(...(await rowWarnings(conn, acc, csv.lineOf)));
-		warnings.push(...(await tableWarnings(conn, acc, csv.lineOf)));
+		made.push(`${prefix}_groups`);
+		warnings.push(...(await tableWarnings(conn, acc, t('groups'), csv.lineOf)));
 		const [counts] = await conn.query<{ read: number; measured: number; rows_with: number; source: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
 			       (SELECT count(*) FROM ${t('cells')})::INTEGER AS source,
-			       (SELECT count(DISTINCT client_id) FROM ${acc} WHERE rn = 1)::INTEGER AS clients,
-			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc} WHERE rn = 1) AS instruments,
-			       (SELECT count(*) FROM ${acc} WHERE rn = 1)::INTEGER AS accepted`);
+			       (SELECT count(DISTINCT client_id) FROM ${acc})::INTEGER AS clients,
+			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc}) AS instruments,
+			       (SELECT count(*) FROM ${acc})::INTEGER AS accepted`);
 		const noScore = rejected.filter((r) => r.mi === M).length;
 		const report: ImportReport = {
 			rows_read: counts.measured + noScore,
@@ -212,7 +214,7 @@ async function rowWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => n
 	const rows = await conn.query<{ ord: number; client_id: string; short: string; item_total: number | null; score_num: number | null; prorated: boolean; note: boolean; incomplete: boolean }>(sql`
 		SELECT ord, client_id, short, item_total, score_num, answered < n_items AS prorated,
 		       coalesce(item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total, FALSE) AS note, incomplete
-		FROM ${acc} WHERE rn = 1 AND (incomplete OR item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total)
+		FROM ${acc} WHERE (incomplete OR item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total)
 		ORDER BY ord, mi`);
 	const out: Warning[] = [];
 	for (const r of rows) {
@@ -223,22 +225,29 @@ async function rowWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => n
 	return out;
 }
 
-/** checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps. */
-async function tableWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
-	const ranked = sql`SELECT *, CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END AS s,
-			min(seq) OVER (PARTITION BY client_id) AS cfirst, min(seq) OVER (PARTITION BY client_id, series) AS sfirst,
-			min(seq) OVER (PARTITION BY client_id, series, instrument) AS ifirst,
-			(CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(session, 0) * 1e3 + coalesce(week, 0) AS okey
-		FROM ${acc} WHERE rn = 1`;
+/**
+ * checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps. `groups`
+ * names a table to create (and the caller to drop) of one row per client × series × instrument: the
+ * baseline and session rules and the warnings' order read it, not the records. (Windows over every
+ * column of the accepted records cost seconds at a million rows.)
+ */
+async function tableWarnings(conn: Connector, acc: Sql, groups: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
+	await conn.exec(sql`CREATE TABLE ${groups} AS SELECT client_id, series, instrument, min(seq) AS ifirst, arg_min(ord, seq) AS ord,
+		bool_or(phase = 'baseline') AS baseline, bool_or(phase = 'session') AS session FROM ${acc} GROUP BY client_id, series, instrument`);
+	const firsts = sql`SELECT *, min(ifirst) OVER (PARTITION BY client_id, series) AS sfirst, min(ifirst) OVER (PARTITION BY client_id) AS cfirst FROM ${groups}`;
 	const base = await conn.query<{ ord: number; client_id: string }>(sql`
-		SELECT arg_min(ord, seq) AS ord, client_id FROM ${acc} WHERE rn = 1 GROUP BY client_id HAVING NOT bool_or(phase = 'baseline') ORDER BY min(seq)`);
+		SELECT arg_min(ord, ifirst) AS ord, client_id FROM ${groups} GROUP BY client_id HAVING NOT bool_or(baseline) ORDER BY min(ifirst)`);
 	const sessions = await conn.query<{ ord: number; client_id: string; series: number }>(sql`
-		SELECT arg_min(ord, seq) AS ord, client_id, series FROM (${ranked}) GROUP BY client_id, series
-		HAVING NOT bool_or(phase = 'session') ORDER BY min(cfirst), min(seq)`);
+		SELECT arg_min(ord, ifirst) AS ord, client_id, series FROM (${firsts}) GROUP BY client_id, series
+		HAVING NOT bool_or(session) ORDER BY min(cfirst), min(ifirst)`);
+	const scored = sql`SELECT ord, seq, client_id, series, instrument, short, jump, CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END AS s,
+			(CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(session, 0) * 1e3 + coalesce(week, 0) AS okey
+		FROM ${acc}`;
 	const jumps = await conn.query<{ ord: number; client_id: string; short: string; a: number; b: number }>(sql`
-		SELECT ord, client_id, short, a, s AS b FROM (
-			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${ranked}))
-		WHERE a IS NOT NULL AND abs(s - a) > ${JUMP_SHARE} * jump ORDER BY cfirst, sfirst, ifirst, okey, seq`);
+		SELECT j.ord, j.client_id, j.short, j.a, j.s AS b FROM (
+			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${scored})) j
+		JOIN (${firsts}) g ON g.client_id = j.client_id AND g.series = j.series AND g.instrument = j.instrument
+		WHERE j.a IS NOT NULL AND abs(j.s - j.a) > ${JUMP_SHARE} * j.jump ORDER BY g.cfirst, g.sfirst, g.ifirst, j.okey, j.seq`);
 	return [
 		...base.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: 'client without a baseline score' })),
 		...sessions.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: `series ${r.series} has no dosing-session score` })),
