@@ -9,7 +9,7 @@
  * mapping needs what the SQL path does not do, the worker's JavaScript importer runs as before.
  */
 import type { Mapping } from '../import/mapping';
-import type { ApplyResult, FileSummary, PreviewResult, SessionApplyResult, WorkerRequest, WorkerResponse } from '../import/worker-protocol';
+import type { ApplyResult, FileSummary, PreviewResult, SessionApplyResult, SessionPreviewResult, WorkerRequest, WorkerResponse } from '../import/worker-protocol';
 import type { SessionMapping } from '../import/sessions';
 import type { PreparedCsv } from '../import/duck/prepare';
 import { sql, ident } from '../engine/sql';
@@ -89,6 +89,11 @@ export class ImportSession {
 			}
 		}
 		return this.call<ApplyResult>('apply', { mapping: plain(mapping), note } satisfies Payload<'apply'>, onProgress);
+	}
+
+	/** Apply a session mapping to the first `rows` rows only, for the preview. */
+	previewSessions(mapping: SessionMapping, rows = 500): Promise<SessionPreviewResult> {
+		return this.call<SessionPreviewResult>('preview-sessions', { mapping: JSON.parse(JSON.stringify(mapping)), rows } satisfies Payload<'preview-sessions'>);
 	}
 
 	/** Map and validate a file of dosing-session records (in the worker). */

@@ -4,10 +4,12 @@
  *
  * Two layouts: *long* (a time column — or a phase column — says when each row is; every measure reads
  * it) and *wide* (each measure is a column with a fixed time point). Each measure is a score column
- * with a questionnaire (a constant, or a column holding it).
+ * with a questionnaire (a constant, or a column holding it). A session-record mapping (sessions.ts)
+ * names a column per measured field.
  */
 import type { Cell } from './types';
 import type { Mapping, Measure, TimeMeaning, ValueSource } from './mapping';
+import type { SessionMapping } from './sessions';
 
 export type Layout = 'long' | 'wide';
 
@@ -128,4 +130,24 @@ export function columnSamples(columns: string[], head: { cells: Cell[] }[], max 
 			return [c, seen.length ? `${c} — ${seen.slice(0, max).join(', ')}${more}` : `${c} — (empty)`];
 		})
 	);
+}
+
+/** A session-record mapping with `field` read from `column`, or not recorded (null). */
+export function setSessionField(m: SessionMapping, field: string, column: string | null): SessionMapping {
+	const { [field]: _old, ...rest } = m.fields;
+	return { ...m, fields: column ? { ...rest, [field]: column } : rest };
+}
+
+/** A session-record mapping with other client, series, route or session-number columns (undefined removes series / route). */
+export function setSessionKeys(m: SessionMapping, patch: { client_id?: string; series?: ValueSource; route?: ValueSource; session?: string }): SessionMapping {
+	const out: SessionMapping = { ...m, ...patch };
+	if ('series' in patch && !patch.series) delete out.series;
+	if ('route' in patch && !patch.route) delete out.route;
+	return out;
+}
+
+/** A session-record mapping with `value` of the route column meaning `route`. */
+export function setSessionRouteLabel(m: SessionMapping, value: string, route: string): SessionMapping {
+	if (!m.route || !('column' in m.route)) return m;
+	return { ...m, route: { ...m.route, labels: { ...(m.route.labels ?? {}), [value]: route } } };
 }

@@ -13,10 +13,11 @@ import { rejectedRowsCsv } from './csvout';
 import { toArrowIPC } from './arrow';
 import { applySessionMapping, suggestSessionMapping } from './sessions';
 import { sessionsToArrowIPC } from './sessions-load';
+import { suggestSessionFields } from './sessions-suggest';
 import type { ImportReport, RawTable } from './types';
 import { prepareDelimited, type PreparedCsv } from './duck/prepare';
 import { duckdbNote, javascriptNote } from './duck/notes';
-import type { FileSummary, PreviewResult, ApplyResult, SessionApplyResult, WorkerRequest, WorkerResponse } from './worker-protocol';
+import type { FileSummary, PreviewResult, ApplyResult, SessionApplyResult, SessionPreviewResult, WorkerRequest, WorkerResponse } from './worker-protocol';
 
 /** What the page previews: the whole file (JavaScript path), or its first rows (DuckDB path). */
 let raw: RawTable | null = null;
@@ -54,6 +55,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 				head: table.rows.slice(0, 12).map((cells, i) => ({ line: table.lines[i], cells })),
 				suggested: suggestMapping(table),
 				sessions: suggestSessionMapping(table),
+				sessionSuggestion: suggestSessionFields(table),
 				identifierColumns: detectIdentifiers(table),
 				engine: p.ok ? { ok: true, note: duckdbNote(p.csv) } : { ok: false, note: javascriptNote(p.reason) }
 			};
@@ -65,6 +67,12 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 			run.step(Infinity);
 			const out = run.finish();
 			const result: PreviewResult = { rows: out.rows.slice(0, 15), extraColumns: out.extraColumns, report: out.report, unknownLabels: out.unknownLabels };
+			post({ id: req.id, kind: 'done', result });
+		} else if (req.kind === 'preview-sessions') {
+			const table = need();
+			const sample: RawTable = { ...table, rows: table.rows.slice(0, req.rows), lines: table.lines.slice(0, req.rows) };
+			const out = applySessionMapping(sample, req.mapping);
+			const result: SessionPreviewResult = { rows: out.rows.slice(0, 15), report: out.report, unknownLabels: out.unknownLabels };
 			post({ id: req.id, kind: 'done', result });
 		} else if (req.kind === 'prepared') {
 			if (!prepared) throw new Error('this file is not one DuckDB reads');

@@ -34,6 +34,13 @@ export const SessionMappingSchema = z
 	});
 export type SessionMapping = z.infer<typeof SessionMappingSchema>;
 
+/** Validate parsed JSON as a session mapping (as parseMapping does for score mappings). */
+export function parseSessionMapping(json: unknown): { ok: true; mapping: SessionMapping } | { ok: false; error: string } {
+	const r = SessionMappingSchema.safeParse(json);
+	if (r.success) return { ok: true, mapping: r.data };
+	return { ok: false, error: r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
+}
+
 const norm = (c: string) => c.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
 /**
@@ -69,6 +76,8 @@ export interface SessionOutcome {
 	rows: SessionRow[];
 	report: ImportReport;
 	mapping: SessionMapping;
+	/** Route labels of the route column that are not recognised (for the user to map, as for scores). */
+	unknownLabels: { column: string; values: string[] }[];
 }
 
 /** Map and validate every row; never throws for a bad row (ImportError when the mapping names a missing column). */
@@ -87,6 +96,7 @@ export function applySessionMapping(raw: RawTable, mapping: SessionMapping): Ses
 	const rows: SessionRow[] = [];
 	const errors: ImportReport['errors'] = [];
 	const seen = new Map<string, number>();
+	const unknownRoutes = new Set<string>();
 
 	raw.rows.forEach((row, i) => {
 		const line = raw.lines[i];
@@ -102,7 +112,10 @@ export function applySessionMapping(raw: RawTable, mapping: SessionMapping): Ses
 		if (s === null || !Number.isInteger(s) || s < 1) return reject(sourceColumn(series), `series "${seriesText}" is not a whole number ≥ 1`);
 		const routeText = readValue(route, row, ctx, client);
 		const r = routeOf(routeText);
-		if (routeText !== null && r === null) return reject(sourceColumn(route), `unknown route: "${routeText}"`);
+		if (routeText !== null && r === null) {
+			unknownRoutes.add(routeText);
+			return reject(sourceColumn(route), `unknown route: "${routeText}"`);
+		}
 		const out: SessionRow = { client_id: client, series: s, route: r, session };
 		for (const f of fields) {
 			const v = cellNumber(row[f.idx], ctx.missing, ctx.decimalComma);
@@ -139,5 +152,7 @@ export function applySessionMapping(raw: RawTable, mapping: SessionMapping): Ses
 		source_rows: raw.rows.length,
 		empty_cells_skipped: 0
 	};
-	return { rows, report, mapping };
+	const routeColumn = sourceColumn(route);
+	const unknownLabels = routeColumn && unknownRoutes.size ? [{ column: routeColumn, values: [...unknownRoutes].sort() }] : [];
+	return { rows, report, mapping, unknownLabels };
 }

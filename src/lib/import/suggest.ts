@@ -12,7 +12,7 @@ import type { RawTable } from './types';
 import { DEFAULT_MISSING, cellNumber, cellText, normaliseInstrument } from './values';
 import { isTimeLike, isVisitDate, unitFromName, wideFamilies, type TimeGuess, type WideFamily } from './suggest-time';
 
-const CLIENT_NAMES = ['client_id', 'client', 'patient_id', 'patient', 'subject_id', 'subject', 'participant_id', 'participant', 'record_id', 'study_id', 'pid', 'id', 'rownames', 'case'];
+export const CLIENT_NAMES = ['client_id', 'client', 'patient_id', 'patient', 'subject_id', 'subject', 'participant_id', 'participant', 'record_id', 'study_id', 'pid', 'id', 'rownames', 'case'];
 const SHORT_TIMED = /^(bdi|phq|gad|hamd|hdrs|hrsd|madrs|hama)[._]?(\d+)[._](\d+|total|tot|sum|score)$/;
 const INSTR_PREFIX = /^(bdi_?ii|bdi2|bdi|phq_?9|phq|gad_?7|gad|ham_?d(?:_?17)?|hdrs|hrsd|madrs|ham_?a|hars)(.*)$/;
 

@@ -6,12 +6,14 @@ import type { Mapping } from './mapping';
 import type { Cell, ImportReport } from './types';
 import type { PreparedCsv } from './duck/prepare';
 import type { SessionMapping } from './sessions';
+import type { SessionSuggestion } from './sessions-suggest';
 
 export type WorkerRequest =
 	| { id: number; kind: 'read'; bytes: Uint8Array; fileName: string; sheet?: string }
 	| { id: number; kind: 'preview'; mapping: Mapping; rows: number }
 	| { id: number; kind: 'apply'; mapping: Mapping; note?: string }
 	| { id: number; kind: 'apply-sessions'; mapping: SessionMapping }
+	| { id: number; kind: 'preview-sessions'; mapping: SessionMapping; rows: number }
 	| { id: number; kind: 'prepared' }
 	| { id: number; kind: 'rejected-csv'; report?: ImportReport };
 
@@ -32,6 +34,8 @@ export interface FileSummary {
 	identifierColumns: { column: string; reason: string }[];
 	/** Set when the columns are the dosing-session record's (model/sessions.ts): imported without a mapping step. */
 	sessions?: SessionMapping | null;
+	/** Any other layout: the session mapping its column names suggest, and whether it looks like session records. */
+	sessionSuggestion: SessionSuggestion;
 	/** Whether DuckDB's own reader can import this file (else the JavaScript importer will), and why. */
 	engine: { ok: boolean; note: string };
 }
@@ -61,7 +65,14 @@ export interface SessionApplyResult {
 	mapping: SessionMapping;
 }
 
+/** A session mapping applied to the first rows: the first mapped records, the report, unknown route labels. */
+export interface SessionPreviewResult {
+	rows: Record<string, unknown>[];
+	report: ImportReport;
+	unknownLabels: { column: string; values: string[] }[];
+}
+
 export type WorkerResponse =
 	| { id: number; kind: 'progress'; fraction: number }
-	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | SessionApplyResult | PreparedCsv | string }
+	| { id: number; kind: 'done'; result: FileSummary | PreviewResult | ApplyResult | SessionApplyResult | SessionPreviewResult | PreparedCsv | string }
 	| { id: number; kind: 'error'; message: string; name: string };
