@@ -42,3 +42,43 @@ describe('kept datasets as DuckDB database files', () => {
 		expect(sql`ATTACH ${fileName('kept_3.duckdb')} AS ${ident('kept_3')}`.text).toBe(`ATTACH 'kept_3.duckdb' AS "kept_3"`);
 	});
 });
+
+describe('a kept dataset of session records alone', () => {
+	it('the database file holds the (empty) scores and the session records; attached again, the views read the records', async () => {
+		const { readTable } = await import('../../src/lib/import/read');
+		const { applySessionMapping, suggestSessionMapping } = await import('../../src/lib/import/sessions');
+		const { loadSessions } = await import('../../src/lib/import/sessions-load');
+		const { createTableSql } = await import('../../src/lib/model/schema');
+		const { createDatasetViews } = await import('../../src/lib/metrics/views');
+		const { describeSessions } = await import('../../src/lib/data/describe');
+		const { keptSessions, keptSessionsIn } = await import('../../src/lib/data/keep');
+		const csv = 'client_id,session,route,sbp_pre,sbp_peak,serious_ae\nc1,1,iv,120,150,0\nc1,2,iv,122,185,0\nc2,1,troche,118,130,1\n';
+		const raw = await readTable(new TextEncoder().encode(csv), 's.csv');
+		const { rows } = applySessionMapping(raw, suggestSessionMapping(raw)!);
+		const conn = await openNodeEngine();
+		await conn.exec(createTableSql('ds_x'));
+		await loadSessions(conn, 'ds_x__sessions', rows);
+		const template = new Uint8Array(readFileSync('src/lib/data/empty.duckdb'));
+		const file = await writeDatabaseFile(conn, 'ds_x', template, 'ds_x__sessions');
+
+		const reloaded = await openNodeEngine();
+		await attachDatabaseFile(reloaded, 'kept_1', file.bytes);
+		expect(await keptSessionsIn(reloaded, 'kept_1')).toBe(true);
+		expect(await describeSessions(reloaded, keptSessions('kept_1'))).toEqual({ rows: 3, clients: 2 });
+		await createDatasetViews(reloaded, keptTable('kept_1'), keptSessions('kept_1'));
+		const got = await reloaded.query<{ client_id: string; session: number; route: string; sbp_peak: number; serious_ae: number }>(
+			sql`SELECT client_id, session, route, sbp_peak, serious_ae FROM safety_sessions ORDER BY client_id, session`
+		);
+		expect(got).toEqual([
+			{ client_id: 'c1', session: 1, route: 'iv', sbp_peak: 150, serious_ae: 0 },
+			{ client_id: 'c1', session: 2, route: 'iv', sbp_peak: 185, serious_ae: 0 },
+			{ client_id: 'c2', session: 1, route: 'sublingual', sbp_peak: 130, serious_ae: 1 }
+		]);
+		expect(await reloaded.query(sql`SELECT count(*)::INT AS n FROM scores`)).toEqual([{ n: 0 }]);
+
+		// a file kept without session records says so
+		const plain = await writeDatabaseFile(conn, 'ds_x', template);
+		await attachDatabaseFile(reloaded, 'kept_2', plain.bytes);
+		expect(await keptSessionsIn(reloaded, 'kept_2')).toBe(false);
+	});
+});

@@ -12,10 +12,10 @@ import emptyDatabaseUrl from './empty.duckdb?url';
 import { CachingConnector } from './cached';
 import { chartsSettled } from './drawn';
 import { DEMO_ID, DEMO_NAME, loadDemo } from './demo';
-import { attachDatabaseFile, detachDatabaseFile, keptTable, writeDatabaseFile } from './keep';
+import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable, writeDatabaseFile } from './keep';
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
-import { describe } from './describe';
+import { describe, describeSessions } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { buildSummaries, dropSummaries, useSummaries, type Summaries } from '../metrics/summaries';
 import { createDatasetViews, outcomeScores } from '../metrics/views';
@@ -41,12 +41,19 @@ export interface DatasetInfo {
 	problem?: string;
 	/** Set while a kept database file is attached: its database name (app-generated). */
 	attached?: string;
-	/** DuckDB table of the dataset's dosing-session records, when it has any. */
+	/** DuckDB table of the dataset's dosing-session records, when it has any (in memory). */
 	sessionsTable?: string;
+	/** Set when the attached kept file holds the dataset's session records (its table `sessions`). */
+	attachedSessions?: boolean;
+	/** Dosing-session records of the dataset; known once it is loaded. */
+	sessionRecords?: number;
 }
 
 /** The rows of a dataset as a SQL relation: its table, or the table of its attached database file. */
 const relation = (ds: DatasetInfo): Sql => (ds.attached ? keptTable(ds.attached) : ident(ds.table));
+/** The dataset's session records as a SQL relation, or null when it has none. */
+const sessionsRelation = (ds: DatasetInfo): Sql | null =>
+	ds.attached && ds.attachedSessions ? keptSessions(ds.attached) : ds.sessionsTable ? ident(ds.sessionsTable) : null;
 let attachments = 0;
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
@@ -139,14 +146,22 @@ class AppState {
 					await attachDatabaseFile(this.conn, alias, await this.store!.load(ds.stored!)).catch((e) => {
 						throw new Error(`stored dataset ${ds.id} could not be opened by the database (${e instanceof Error ? e.message : e}); delete it and import the file again`);
 					});
+					const withSessions = await keptSessionsIn(this.conn, alias);
 					if ((ds.stored!.schema ?? 1) < SCHEMA_VERSION) {
 						// Kept before the current schema: the attached file is read-only, so its rows are copied
 						// into memory and brought up to date there (and the file rewritten in the background).
 						await this.conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.table)} AS SELECT * FROM ${keptTable(alias)}`);
+						if (withSessions) {
+							ds.sessionsTable = `${ds.table}__sessions`;
+							await this.conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.sessionsTable)} AS SELECT * FROM ${keptSessions(alias)}`);
+						}
 						await detachDatabaseFile(this.conn, alias);
 						await upgradeScoresTable(this.conn, ds.table);
 						migrate = true;
-					} else ds.attached = alias;
+					} else {
+						ds.attached = alias;
+						ds.attachedSessions = withSessions;
+					}
 				} else {
 					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
 					// Kept before the current schema (e.g. 21 item columns): add what is missing.
@@ -159,8 +174,15 @@ class AppState {
 			}
 			this.loaded.add(id);
 			Object.assign(ds, await describe(this.conn, relation(ds)));
+			const sessions = sessionsRelation(ds);
+			if (sessions) {
+				const counted = await describeSessions(this.conn, sessions);
+				ds.sessionRecords = counted.rows;
+				// A dataset of session records alone: its clients are those of the records.
+				if (ds.rows === 0) ds.clients = counted.clients;
+			}
 		}
-		await createDatasetViews(this.conn, relation(ds), ds.sessionsTable ?? null);
+		await createDatasetViews(this.conn, relation(ds), sessionsRelation(ds));
 		// The first view reads the rows while the dataset's summaries are built (once, in the
 		// background, and kept for later activations); every query after that reads them. The figures
 		// already drawn are not asked for again when they arrive (no version bump): both paths give the
@@ -198,7 +220,7 @@ class AppState {
 	private async migrate(ds: DatasetInfo): Promise<void> {
 		if (!this.store || !this.engine || !ds.stored) return;
 		try {
-			const file = await writeDatabaseFile(this.engine, ds.table, await this.template());
+			const file = await writeDatabaseFile(this.engine, ds.table, await this.template(), ds.sessionsTable);
 			ds.stored = await this.store.migrate({ ...ds.stored, schema: SCHEMA_VERSION }, file.bytes, file.engine);
 		} catch {
 			/* kept in format 1; tried again next start */
@@ -262,9 +284,9 @@ class AppState {
 	}
 
 	/**
-	 * Add a file of dosing-session records alone (no scores) as a dataset for this session: an empty
-	 * scores table and the records in `<table>__sessions`, then active (/safety reads its records).
-	 * Not kept in the browser: a kept dataset is one scores file (store.ts), so it says so instead.
+	 * Add a file of dosing-session records alone (no scores) as a dataset: an empty scores table and
+	 * the records in `<table>__sessions`, then active (/safety reads its records), and kept in the
+	 * browser as one database file holding both tables (keep.ts), so it opens again after a reload.
 	 */
 	async addImportedSessions(meta: NewMeta, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
@@ -273,20 +295,26 @@ class AppState {
 		await conn.exec(createTableSql(table));
 		await loadSessionIPC(conn, `${table}__sessions`, ipc.slice());
 		this.loaded.add(meta.id);
-		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, sessionsTable: `${table}__sessions`, ...(await describe(conn, ident(table))), rows: meta.rows, clients: meta.clients };
+		const sessionsTable = `${table}__sessions`;
+		const counted = await describeSessions(conn, ident(sessionsTable));
+		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, sessionsTable, ...(await describe(conn, ident(table))), clients: counted.clients, sessionRecords: counted.rows };
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
-		return { kept: false, error: 'session records alone are not kept in the browser yet, so this dataset lasts until the page is closed' };
+		const { stored, error } = await this.keep(meta, table, sessionsTable);
+		const ds = this.datasets.find((d) => d.id === meta.id);
+		if (ds && stored) ds.stored = stored;
+		return { kept: !!stored, error };
 	}
 
 	/**
-	 * Keep loaded table `table` in the browser as a DuckDB database file. Never throws: when keeping
-	 * fails (no storage, quota), the dataset still serves this session and `error` says why.
+	 * Keep loaded table `table` (and its session records, `sessionsTable`) in the browser as a DuckDB
+	 * database file. Never throws: when keeping fails (no storage, quota), the dataset still serves
+	 * this session and `error` says why.
 	 */
-	async keep(meta: NewMeta, table: string): Promise<{ stored?: StoredMeta; error?: string }> {
+	async keep(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
 		if (!this.store) return { error: 'this browser offers no private file storage, so the dataset lasts until the page is closed' };
 		try {
-			const file = await writeDatabaseFile(this.engine!, table, await this.template());
+			const file = await writeDatabaseFile(this.engine!, table, await this.template(), sessionsTable);
 			return { stored: await this.store.save({ ...meta, schema: SCHEMA_VERSION }, file.bytes, STORE_VERSION, file.engine) };
 		} catch (e) {
 			return { error: e instanceof Error ? e.message : String(e) };
@@ -300,6 +328,7 @@ class AppState {
 		if (this.activeId === id) await this.activate(DEMO_ID);
 		if (ds.attached) await detachDatabaseFile(this.conn, ds.attached);
 		else await this.conn.exec(sql`DROP TABLE IF EXISTS ${ident(ds.table)}`);
+		if (ds.sessionsTable) await this.conn.exec(sql`DROP TABLE IF EXISTS ${ident(ds.sessionsTable)}`);
 		ds.attached = undefined;
 		if (this.summaries.has(id)) await dropSummaries(this.conn, ds.table);
 		this.summaries.delete(id);

@@ -11,8 +11,10 @@
 import type { Connector } from '../engine/connector';
 import { fileName, ident, sql, type Sql } from '../engine/sql';
 
-/** The one table of a kept database file. */
+/** The score table of a kept database file. */
 const KEPT_TABLE = 'scores';
+/** The dataset's dosing-session records (model/sessions.ts), when it has any: a second table of the same file. */
+const KEPT_SESSIONS = 'sessions';
 let files = 0;
 
 export interface DatabaseFile {
@@ -22,14 +24,14 @@ export interface DatabaseFile {
 }
 
 /**
- * Write table `table` into a new DuckDB database file (one table `scores`, rows in the table's
- * order) and return its bytes. `template` is an empty database file (`empty.duckdb`, made by
+ * Write table `table` into a new DuckDB database file (table `scores`, rows in the table's order;
+ * with `sessionsTable`, its dosing-session records as table `sessions`) and return its bytes. `template` is an empty database file (`empty.duckdb`, made by
  * duckdb-wasm 1.32.0 / DuckDB v1.4.3 with `ATTACH 'empty.duckdb'; DETACH`): duckdb-wasm's browser
  * file system cannot create a new database file (an empty registered buffer is "not a valid DuckDB
  * database file"), but it writes into a registered valid one. Run on the engine itself, not through the result cache: ATTACH /
  * DETACH must not clear the cached results and derived tables of the page being drawn.
  */
-export async function writeDatabaseFile(conn: Connector, table: string, template: Uint8Array): Promise<DatabaseFile> {
+export async function writeDatabaseFile(conn: Connector, table: string, template: Uint8Array, sessionsTable?: string): Promise<DatabaseFile> {
 	if (!conn.readFile) throw new Error('this engine cannot write database files');
 	const alias = `keep_out_${++files}`;
 	const file = `${alias}.duckdb`;
@@ -39,6 +41,7 @@ export async function writeDatabaseFile(conn: Connector, table: string, template
 		await conn.exec(sql`ATTACH ${fileName(file)} AS ${ident(alias)}`);
 		try {
 			await conn.exec(sql`CREATE TABLE ${ident(alias)}.${ident(KEPT_TABLE)} AS SELECT * FROM ${ident(table)}`);
+			if (sessionsTable) await conn.exec(sql`CREATE TABLE ${ident(alias)}.${ident(KEPT_SESSIONS)} AS SELECT * FROM ${ident(sessionsTable)}`);
 		} finally {
 			// Closing the database checkpoints it: everything in the write-ahead log moves into the file.
 			await conn.exec(sql`DETACH ${ident(alias)}`);
@@ -78,3 +81,14 @@ export async function detachDatabaseFile(conn: Connector, alias: string): Promis
 
 /** The rows of an attached kept file, as a relation for SQL. */
 export const keptTable = (alias: string): Sql => sql`${ident(alias)}.${ident(KEPT_TABLE)}`;
+
+/** The session records of an attached kept file, as a relation for SQL (see keptSessionsIn). */
+export const keptSessions = (alias: string): Sql => sql`${ident(alias)}.${ident(KEPT_SESSIONS)}`;
+
+/** Whether the attached kept file holds session records (files kept before they existed do not). */
+export async function keptSessionsIn(conn: Connector, alias: string): Promise<boolean> {
+	const [{ n }] = await conn.query<{ n: number }>(
+		sql`SELECT count(*)::INT AS n FROM duckdb_tables() WHERE database_name = ${alias} AND table_name = ${KEPT_SESSIONS}`
+	);
+	return n > 0;
+}

@@ -27,9 +27,9 @@ export function outcomeScores(t: Sql): Sql {
 
 /**
  * Create (or replace) the views over `scoresTable` (a table name, or a relation such as an attached
- * kept file's table) and, when given, `sessionsTable`.
+ * kept file's table) and, when given, `sessionsTable` (the same).
  */
-export async function createDatasetViews(conn: Connector, scoresTable: string | Sql, sessionsTable: string | null): Promise<void> {
+export async function createDatasetViews(conn: Connector, scoresTable: string | Sql, sessionsTable: string | Sql | null): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE instrument_kinds (instrument VARCHAR, kind VARCHAR)`);
 	const rows = join(INSTRUMENT_IDS.map((id) => sql`(${id}, ${INSTRUMENTS[id].kind})`));
 	await conn.exec(sql`INSERT INTO instrument_kinds VALUES ${rows}`);
@@ -37,7 +37,7 @@ export async function createDatasetViews(conn: Connector, scoresTable: string | 
 	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS ${outcomeScores(t)}`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW acute_scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind <> 'outcome')`);
 	let sessions: Sql;
-	if (sessionsTable) sessions = ident(sessionsTable);
+	if (sessionsTable) sessions = typeof sessionsTable === 'string' ? ident(sessionsTable) : sessionsTable;
 	else {
 		const cols = join(SESSION_COLUMNS.map((c) => sql`${ident(c)} ${TYPE[SESSION_SQL_TYPES[c]]}`));
 		await conn.exec(sql`CREATE OR REPLACE TABLE no_dosing_sessions (${cols})`);
