@@ -80,6 +80,28 @@ describe('MEQ-30 (Barrett et al. 2015)', () => {
 		for (const i of mystical) v[i - 1] = 5;
 		expect(meetsCriterion('meq30', v)).toBe(false);
 	});
+	it('hand-scored: each factor sums its own items (item n answered n mod 6)', () => {
+		// items 1–30 answered 1 2 3 4 5 0 1 2 3 4 5 0 …; sums by hand from the MEQ30 key:
+		// mystical  4 5 6 9 14 15 16 18 20 21 23 24 25 26 28 → 4+5+0+3+2+3+4+0+2+3+5+0+1+2+4 = 38 of 75
+		// positive mood 2 8 12 17 27 30 → 2+2+0+5+3+0 = 12 of 30
+		// transcendence 1 7 11 13 19 22 → 1+1+5+1+1+4 = 13 of 30
+		// ineffability 3 10 29 → 3+4+5 = 12 of 15; total 5 × (0+1+2+3+4+5) = 75
+		const v = Array.from({ length: 30 }, (_, i) => (i + 1) % 6);
+		expect(subscaleScores('meq30', v).map((s) => [s.id, s.score, s.max])).toEqual([
+			['mystical', 38, 75],
+			['positive_mood', 12, 30],
+			['transcendence', 13, 30],
+			['ineffability', 12, 15]
+		]);
+		expect(totalFromItems('meq30', v).total).toBe(75);
+		// 38/75 = 51 %, 12/30 = 40 %, 13/30 = 43 %: not complete, although ineffability is at 80 %
+		expect(meetsCriterion('meq30', v)).toBe(false);
+		// the criterion is inclusive at 60 %: mystical 45/75, positive 18/30, transcendence 18/30, ineffability 9/15
+		expect(meetsCriterion('meq30', Array(30).fill(3))).toBe(true);
+		const justBelow = Array(30).fill(3);
+		justBelow[28] = 2; // item 29 (ineffability): 8/15 = 53 %
+		expect(meetsCriterion('meq30', justBelow)).toBe(false);
+	});
 	it('not computable with a missing item in a subscale', () => {
 		const v: (number | null)[] = Array(30).fill(4);
 		v[0] = null;
