@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openNodeEngine } from '../../src/lib/engine/node';
-import { flow } from '../../src/lib/metrics/flow';
+import { sql } from '../../src/lib/engine/sql';
+import { flow, flowSteps } from '../../src/lib/metrics/flow';
+import { clientSummary, type MetricOptions } from '../../src/lib/metrics/source';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 
 const s = (client_id: string, session: number, score: number): Canon => ({ client_id, instrument: 'phq9', phase: session === 0 ? 'baseline' : 'session', session, score });
@@ -36,4 +40,34 @@ describe('flow of client-series', () => {
 		expect(rows.every((r) => r.group === 'all' && r.instrument === 'phq9')).toBe(true);
 		db.close();
 	});
+});
+
+describe('flow counted in SQL = flow from one row per client-series', () => {
+	// The flow is counted from client-series grouped by what it looks at; the steps must be those of
+	// `flowSteps` over every client-series row (`clientSummary`), the definition it had before.
+	it('demo cohort, several groupings and end rules', async () => {
+		const db = await openNodeEngine();
+		await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
+		await db.exec(sql`CREATE TABLE scores AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
+  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
+FROM read_csv('demo.csv', header = true)`);
+		const states: MetricOptions[] = [
+			{},
+			{ groupBy: 'route' },
+			{ filters: { site: ['north'] }, groupBy: 'sex', instruments: ['bdi2'] },
+			{ groupBy: 'route', settings: { end: 'planned' } },
+			{ groupBy: 'route', settings: { end: 'planned', plannedSessions: { bdi2: 4 } } },
+			{ settings: { end: 'week4' } }
+		];
+		for (const opts of states) {
+			const summary = await clientSummary(db, opts);
+			const keys = [...new Map(summary.rows.map((r) => [`${r.instrument}\u0001${r.group}`, [r.instrument, r.group] as const])).values()];
+			const endRule = opts.settings?.end === 'planned' ? 'planned' : 'last';
+			const expected = keys.flatMap(([i, g]) => flowSteps(summary.rows, i, g, endRule));
+			const { rows } = await flow(db, opts);
+			expect(rows.length, JSON.stringify(opts)).toBeGreaterThan(5);
+			expect(rows, JSON.stringify(opts)).toEqual(expected);
+		}
+		db.close();
+	}, 120_000);
 });

@@ -19,11 +19,12 @@ import { cohortCounts } from '../../src/lib/metrics/counts';
 import { durability, survival } from '../../src/lib/metrics/durability';
 import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
 import { clientSummary, type MetricOptions } from '../../src/lib/metrics/source';
+import { flow } from '../../src/lib/metrics/flow';
 import { trajectories } from '../../src/lib/metrics/trajectories';
 import { buildSummaries, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
 import { loadCanonical, loadRefdata, type Canon } from './metrics-fixtures';
 
-const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, clientSummary } as const;
+const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, clientSummary, flow } as const;
 
 /** Build the summaries of `scores`' table and let metrics use them. */
 async function summarise(db: NodeConnector, table = 'scores'): Promise<Summaries> {
