@@ -11,6 +11,7 @@ import { parseMapping, readTable, type Mapping, type RawTable } from '../import/
 import { prepareDelimited } from '../import/duck/index';
 import { toArrowIPC } from '../import/arrow';
 import { applySessionMapping, SessionMappingSchema, suggestSessionMapping, type SessionMapping } from '../import/sessions';
+import { suggestSessionFields } from '../import/sessions-suggest';
 import { loadSessions } from '../import/sessions-load';
 import { buildSafetyReport, type SafetyReport } from '../metrics/safety-report';
 import { createDatasetViews } from '../metrics/views';
@@ -146,6 +147,8 @@ export const report: Command = async (args, io) => {
 		const source = await nativeParquet(conn, engine, file, bytes);
 		// A file of dosing-session records (recognised by its columns, or a session mapping) gets the safety
 		// section alone. Only the head is read here: the whole file goes to DuckDB's reader where it can.
+		/** Session records in another layout: the mapping their names suggest, offered when nothing imports as scores. */
+		let sessionHint: SessionMapping | null = null;
 		if (!mapping) {
 			const prepared = source ? undefined : prepareDelimited(bytes, name);
 			const head: RawTable = source?.head ?? (prepared?.ok ? prepared.csv.head : await readTable(bytes, name, { sheet }));
@@ -154,10 +157,18 @@ export const report: Command = async (args, io) => {
 				const raw = source || prepared?.ok ? await readTable(bytes, name, { sheet }) : head;
 				return await sessionReport(conn, raw, sessionMapping, file, opts, parsed.options.json === true, io);
 			}
+			const suggested = suggestSessionFields(head);
+			if (suggested.likely) sessionHint = suggested.mapping;
 		}
 		const imported = await importPath(conn, engine, file, bytes, { table: 'dataset', mapping, sheet, source });
 		if (imported.report.rows_accepted === 0) {
 			io.err(`no usable rows in ${file} (run \`kap-outcomes validate ${file}\` to see why)`);
+			if (sessionHint)
+				io.err(
+					'Its columns look like dosing-session records in another layout. Check the mapping on the Data page ' +
+						'("This file holds: dosing-session records"), save it, and pass it with --mapping. The mapping its column names suggest:\n' +
+						JSON.stringify(sessionHint, null, 2)
+				);
 			return 1;
 		}
 		await createDatasetViews(conn, 'dataset', null);
