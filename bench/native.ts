@@ -11,6 +11,7 @@ import { readCsvTyped } from '../src/lib/data/demo-table';
 import { CANONICAL_SQL_TYPES } from '../src/lib/model/schema';
 import { buildSummaries, summaryTables } from '../src/lib/metrics/summaries';
 import { createDatasetViews, outcomeScores } from '../src/lib/metrics/views';
+import { keptTable } from '../src/lib/data/keep';
 
 export { NativeConnector } from '../src/lib/engine/native';
 
@@ -38,21 +39,43 @@ export function summarisedTable(statements: Statement[]): string | null {
 }
 
 /**
+ * The alias of the kept dataset's attached database file (`kept_<n>`, app.svelte.ts) whose table the
+ * logged statements read (`"kept_1"."scores"`, keep.ts), or null when they read no attached file.
+ */
+export function attachedAlias(statements: Statement[]): string | null {
+	for (const s of statements) {
+		const m = /"(kept_\d+)"\."scores"/.exec(s.text); // keptTable(alias); tests/unit/bench-replay.test.ts ties the two
+		if (m) return m[1];
+	}
+	return null;
+}
+
+/**
  * Native DuckDB as the browser had it when it logged `statements`: the canonical CSV at `path` as the
- * dataset's table (named as in the browser), the app's views over it, and — when the statements read
- * them — the dataset's summaries built by the app's own `buildSummaries`, under the browser's names.
- * Without the summaries the replay of every summary-reading statement fails (the ratio went unmeasured).
+ * dataset's rows, under the browser's names — the dataset's table (`ds_<id>`), or, for a kept dataset
+ * the browser attached as a database file, that file's table (`kept_<n>.scores`, an in-memory database
+ * attached under the same alias) — the app's views over them, and, when the statements read them, the
+ * dataset's summaries built by the app's own `buildSummaries` under the browser's names. Without
+ * these the replay of every statement reading them fails (the ratio went unmeasured).
  */
 export async function loadAsBrowser(conn: Connector, path: string, header: string[], statements: Statement[]): Promise<{ table: string; summariesMs: number | null }> {
 	const table = summarisedTable(statements);
-	if (!table) {
+	const alias = attachedAlias(statements);
+	if (!table && !alias) {
 		await loadCanonicalCsv(conn, path, 'ds_bench', header);
 		return { table: 'ds_bench', summariesMs: null };
 	}
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
-	await createDatasetViews(conn, table, null);
+	let rows: Sql = ident(table ?? 'ds_bench');
+	if (alias) {
+		// an app-generated alias (kept_<digits>); ATTACH takes no parameter
+		await conn.exec(sql`ATTACH ':memory:' AS ${ident(alias)}`);
+		rows = keptTable(alias);
+	}
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${rows} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
+	await createDatasetViews(conn, rows, null);
+	if (!table) return { table: rows.text, summariesMs: null };
 	const t0 = performance.now();
-	const s = await buildSummaries(conn, table, outcomeScores(ident(table)));
+	const s = await buildSummaries(conn, table, outcomeScores(rows));
 	if (s.problem) throw new Error(`native summaries not usable: ${s.problem}`);
 	return { table, summariesMs: performance.now() - t0 };
 }

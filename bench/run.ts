@@ -390,8 +390,8 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 			for (let q = 0; q < replay.length; q++)
 				log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${replay[q].text.replace(/\s+/g, ' ').slice(0, 90)}`);
 		} catch (e) {
-			// Not a reason to skip /compare: the overview's statements read the browser's summary tables,
-			// which native DuckDB (loaded from the CSV alone) does not have.
+			// Not a reason to skip /compare: a statement native DuckDB cannot replay (loadAsBrowser makes
+			// the browser's names — the attached kept table, the summaries, the views — from the CSV).
 			const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
 			log(`  wasm/native ratio not measured: ${msg}`);
 			notes.push(`wasm/native ratio not measured: ${msg}`);
