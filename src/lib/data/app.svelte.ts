@@ -11,7 +11,8 @@
 import emptyDatabaseUrl from './empty.duckdb?url';
 import { CachingConnector } from './cached';
 import { chartsSettled } from './drawn';
-import { DEMO_ID, DEMO_NAME, loadDemo } from './demo';
+import { DEMO_ID, DEMO_NAME, fetchDemo, loadDemo } from './demo';
+import type { DemoFiles } from './demo-table';
 import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable, writeDatabaseFile } from './keep';
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
@@ -22,6 +23,7 @@ import { createDatasetViews, outcomeScores } from '../metrics/views';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 import { createTableSql } from '../model/schema';
 import { loadSessionIPC } from '../import/sessions-load';
+import { startMark } from '../engine/marks';
 
 export interface DatasetInfo {
 	id: string;
@@ -82,6 +84,8 @@ class AppState {
 	/** The summaries already built, by dataset id. */
 	private built = new Map<string, Summaries | null>();
 	private starting: Promise<CachingConnector> | null = null;
+	/** The demo's files, fetched while the engine starts when the demo is shown first (used once). */
+	private demoFiles: Promise<DemoFiles> | null = null;
 
 	get active(): DatasetInfo | undefined {
 		return this.datasets.find((d) => d.id === this.activeId);
@@ -101,6 +105,11 @@ class AppState {
 	private async start(): Promise<CachingConnector> {
 		this.status = 'starting';
 		this.message = 'Starting the in-browser database…';
+		if (startsWithDemo()) {
+			// fetched while the engine starts rather than after it (a failure is reported when they are loaded)
+			this.demoFiles = fetchDemo();
+			this.demoFiles.catch(() => {});
+		}
 		const { getEngine } = await import('../engine/browser');
 		this.engine = await getEngine();
 		this.conn = new CachingConnector(this.engine);
@@ -117,6 +126,7 @@ class AppState {
 		}
 		this.status = 'ready';
 		this.message = '';
+		startMark('app-ready');
 		return this.conn;
 	}
 
@@ -140,7 +150,11 @@ class AppState {
 		let migrate = false;
 		if (!this.loaded.has(id)) {
 			try {
-				if (ds.builtin) ds.sessionsTable = (await loadDemo(this.conn, ds.table)).sessionsTable;
+				if (ds.builtin) {
+					const files = this.demoFiles ?? undefined;
+					this.demoFiles = null;
+					ds.sessionsTable = (await loadDemo(this.conn, ds.table, files)).sessionsTable;
+				}
 				else if (ds.stored!.version === 2) {
 					const alias = `kept_${++attachments}`;
 					await attachDatabaseFile(this.conn, alias, await this.store!.load(ds.stored!)).catch((e) => {

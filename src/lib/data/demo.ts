@@ -6,7 +6,8 @@ import demoUrl from '../../../data/demo-cohort.csv?url';
 import acuteUrl from '../../../data/demo-acute.csv?url';
 import sessionsUrl from '../../../data/demo-sessions.csv?url';
 import type { Connector } from '../engine/connector';
-import { createDemoTables } from './demo-table';
+import { startMark } from '../engine/marks';
+import { createDemoTables, type DemoFiles } from './demo-table';
 
 export const DEMO_ID = 'demo';
 export const DEMO_NAME = 'Demo cohort (synthetic)';
@@ -19,8 +20,16 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 	return new Uint8Array(await res.arrayBuffer());
 }
 
-/** Fetch the demo CSVs and create `table` (all scores) and `<table>__sessions` (session records). */
-export async function loadDemo(conn: Connector, table: string): Promise<{ sessionsTable: string }> {
+/** The demo's CSV files, fetched. */
+export async function fetchDemo(): Promise<DemoFiles> {
 	const [scores, acute, sessions] = await Promise.all([fetchBytes(demoUrl), fetchBytes(acuteUrl), fetchBytes(sessionsUrl)]);
-	return createDemoTables(conn, table, { scores, acute, sessions });
+	startMark('demo-fetched');
+	return { scores, acute, sessions };
+}
+
+/** Create `table` (all scores) and `<table>__sessions` (session records) from the demo CSVs (`files`: fetched already). */
+export async function loadDemo(conn: Connector, table: string, files: Promise<DemoFiles> = fetchDemo()): Promise<{ sessionsTable: string }> {
+	const made = await createDemoTables(conn, table, await files);
+	startMark('demo-loaded');
+	return made;
 }

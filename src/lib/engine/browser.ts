@@ -12,6 +12,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { sql, type Sql } from './sql';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+import { startMark } from './marks';
 
 const BUNDLES: duckdb.DuckDBBundles = {
 	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -34,14 +35,17 @@ export function getEngine(): Promise<BrowserConnector> {
 
 async function start(): Promise<BrowserConnector> {
 	const t0 = performance.now();
+	startMark('engine-begin');
 	const bundle = await duckdb.selectBundle(BUNDLES);
 	const worker = new Worker(bundle.mainWorker!);
 	const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
 	await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+	startMark('engine-instantiated'); // wasm fetched and compiled in the worker
 	await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
 	const conn = await db.connect();
 	await conn.query(OFFLINE_SETTINGS.text);
 	engineTimings.startMs = performance.now() - t0;
+	startMark('engine-ready');
 	return new BrowserConnector(db, conn);
 }
 
