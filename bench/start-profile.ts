@@ -4,7 +4,8 @@
  * scripts/serve.js and reports, in ms after navigation start, the engine start (wasm fetch +
  * compile + open, `engineTimings`), the app ready (the active dataset loaded), the first chart, the
  * first live chart and every chart live, with the main thread's long tasks (≥ 50 ms) until then and
- * the resource timings of the wasm, the demo files and the prebuilt view. A development aid for
+ * the resource timings of the wasm, the demo files and the prebuilt view. `--sw` lets the app's
+ * service worker register and install as on a real first visit (blocked otherwise). A development aid for
  * issue 11's start-up figures; `npm run bench` is the measurement of record.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -46,7 +47,7 @@ async function main() {
 		for (let i = 0; i < reps * paths.length; i++) {
 			const path = paths[i % paths.length];
 			const same = process.argv.includes('--same-context'); // warm HTTP and wasm code caches after the first
-			const ctx: BrowserContext = same && shared ? shared : await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+			const ctx: BrowserContext = same && shared ? shared : await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: process.argv.includes('--sw') ? 'allow' : 'block' });
 			if (same) shared = ctx;
 			if (!same || i === 0) await ctx.addInitScript(`globalThis.__name = (f) => f;
 				globalThis.__tasks = [];

@@ -8,8 +8,8 @@
  * cache first, and a page navigation with the network off gets the cached app shell (the app renders
  * on the client, so the shell serves every route). Only same-origin GETs are touched, so nothing can
  * leave the origin through it (the CSP's worker-src 'self' covers this file). A new build installs a
- * new cache and deletes the old one. The app registers it only once the engine is ready
- * (`registerOffline`), so caching the 34 MB wasm never competes with the first chart.
+ * new cache and deletes the old one. The app registers it only once the engine is ready and the
+ * first view's charts are drawn (`registerOffline`), so caching the 34 MB wasm never competes with them.
  */
 import { build, files, prerendered, version } from '$service-worker';
 

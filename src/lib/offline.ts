@@ -1,7 +1,7 @@
 /**
  * Registers the service worker (src/service-worker.ts) that keeps the app usable offline after one
- * visit. Called once the engine is ready, so its install (fetching every asset, DuckDB's wasm
- * included) never competes with the first chart; SvelteKit's own registration at start is off
+ * visit. Called once the engine is ready and the first view's charts are in (+layout.svelte), so its
+ * install (fetching every asset, DuckDB's wasm included) never competes with them; SvelteKit's own registration at start is off
  * (svelte.config.js). Where service workers are unavailable (a non-secure origin, a browser setting),
  * the app works as before, online only.
  */
