@@ -25,7 +25,7 @@ export interface RawSource {
 	blank: number[];
 	/** The line (or row number) the report gives record `ord`. */
 	lineOf(ord: number): number;
-	/** Make the records readable under `name`: a relation of `ord` (0-based) then `width` VARCHAR columns. */
+	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>`. */
 	open(conn: Connector, name: string): Promise<Sql>;
 	/** Release what `open` registered. */
 	close(conn: Connector, name: string): Promise<void>;
@@ -43,7 +43,10 @@ export function csvSource(csv: PreparedCsv): RawSource {
 		lineOf: (ord) => csv.lines[ord],
 		async open(conn, name) {
 			await conn.registerFile(`${name}.csv`, csv.bytes);
-			const reader = sql`read_csv(${`${name}.csv`}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, all_varchar = true, strict_mode = true, null_padding = false)`;
+			// Every column named and typed: no sniffing pass over the file (the line scan knows its width,
+			// and a record of another width is an error in strict mode).
+			const columns = join(Array.from({ length: csv.width }, (_, i) => sql`${ident(`c${i}`)}: 'VARCHAR'`));
+			const reader = sql`read_csv(${`${name}.csv`}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, auto_detect = false, columns = {${columns}}, strict_mode = true, null_padding = false)`;
 			return sql`(SELECT ordinality - 1 AS ord, * EXCLUDE (ordinality) FROM ${reader} WITH ORDINALITY)`;
 		},
 		close: (conn, name) => conn.dropFile(`${name}.csv`).catch(() => {})
