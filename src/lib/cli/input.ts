@@ -12,9 +12,16 @@ import { importSource, importWithEngine, parquetSource, UseJavaScript, type Engi
 export type EngineKind = 'native' | 'wasm';
 export type CliConnector = Connector & { close(): void };
 
+/**
+ * DuckDB's share of memory on the native engine (`KAP_MEMORY_LIMIT` overrides it, in DuckDB's syntax):
+ * past it DuckDB spills to a temporary directory, so a registry of tens of millions of rows runs in
+ * bounded memory. The JavaScript side adds a few hundred MB.
+ */
+export const NATIVE_MEMORY_LIMIT = '4GB';
+
 export async function openEngine(kind: EngineKind = 'native'): Promise<CliConnector> {
 	if (kind === 'wasm') return (await import('../engine/node')).openNodeEngine();
-	return (await import('../engine/native')).NativeConnector.open();
+	return (await import('../engine/native')).NativeConnector.open({ memoryLimit: process.env.KAP_MEMORY_LIMIT || NATIVE_MEMORY_LIMIT });
 }
 
 export function engineOption(v: string | true | undefined): EngineKind {

@@ -6,6 +6,10 @@
  * everywhere), so it reads CSV, Parquet and JSON files by path itself. It uses every core.
  * Never imported by browser code.
  */
+import { mkdtemp } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { tableFromIPC, Type, type DataType } from 'apache-arrow';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
@@ -14,15 +18,26 @@ import { ident, join, sql, type Sql } from './sql';
 export class NativeConnector implements Connector {
 	private files = new Map<string, Uint8Array>();
 
-	private constructor(private conn: DuckDBConnection) {}
+	private constructor(
+		private conn: DuckDBConnection,
+		private spill: string | null
+	) {}
 
-	/** Open an in-memory database; `threads` defaults to DuckDB's own choice (all cores). */
+	/**
+	 * Open an in-memory database; `threads` defaults to DuckDB's own choice (all cores). With
+	 * `memoryLimit` (DuckDB's syntax, '4GB') DuckDB spills what does not fit to a temporary directory
+	 * of this connector's own, removed on close.
+	 */
 	static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeConnector> {
 		const config: Record<string, string> = {};
 		if (options.threads) config.threads = String(options.threads);
-		if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+		const spill = options.memoryLimit ? await mkdtemp(path.join(tmpdir(), 'kap-outcomes-duckdb-')) : null;
+		if (options.memoryLimit && spill) {
+			config.memory_limit = options.memoryLimit;
+			config.temp_directory = spill;
+		}
 		const instance = await DuckDBInstance.create(':memory:', config);
-		const c = new NativeConnector(await instance.connect());
+		const c = new NativeConnector(await instance.connect(), spill);
 		await c.exec(OFFLINE_SETTINGS);
 		return c;
 	}
@@ -73,6 +88,7 @@ export class NativeConnector implements Connector {
 
 	close(): void {
 		this.conn.closeSync();
+		if (this.spill) rmSync(this.spill, { recursive: true, force: true });
 	}
 }
 
