@@ -1,0 +1,67 @@
+/**
+ * Axis and rule labels that never collide: text widths measured with the chart's font (a canvas
+ * 2D context in the browser, an estimate when prerendering), labels wrapped to the room they have,
+ * and, where they still overlap, the less important ones left out (their ticks stay).
+ */
+
+/** The font chart text is drawn with (ChartFrame's svg font). */
+export const CHART_FONT = '11px system-ui, sans-serif';
+
+let ctx: CanvasRenderingContext2D | null | undefined;
+
+/** Width in pixels of `text` drawn in `font` (CSS shorthand with a px size). */
+export function textWidth(text: string, font = CHART_FONT): number {
+	if (ctx === undefined) ctx = typeof document === 'undefined' ? null : (document.createElement('canvas').getContext('2d') ?? null);
+	if (ctx) {
+		ctx.font = font;
+		return ctx.measureText(text).width;
+	}
+	// no canvas (prerendering): about 0.58 em per character in a sans-serif face
+	const px = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 11);
+	return text.length * px * 0.58;
+}
+
+/** A label to place: its anchor (centre) x, width in pixels, and importance (lower is kept first). */
+export interface Placed {
+	x: number;
+	width: number;
+	priority?: number;
+}
+
+/**
+ * Indices of the labels to draw so that no two overlap (with `gap` pixels between them): the most
+ * important first (ties: left to right), each kept when it clears every label already kept and
+ * lies within [`min`, `max`] when given.
+ */
+export function keepLabels(labels: readonly Placed[], gap = 4, min = -Infinity, max = Infinity): Set<number> {
+	const order = labels.map((_, i) => i).sort((a, b) => (labels[a].priority ?? 0) - (labels[b].priority ?? 0) || a - b);
+	const kept: [number, number][] = [];
+	const out = new Set<number>();
+	for (const i of order) {
+		const l = labels[i];
+		const lo = l.x - l.width / 2;
+		const hi = l.x + l.width / 2;
+		if (lo < min || hi > max) continue;
+		if (kept.some(([a, b]) => lo < b + gap && hi > a - gap)) continue;
+		kept.push([lo, hi]);
+		out.add(i);
+	}
+	return out;
+}
+
+/** `text` broken at spaces into lines no wider than `width` (a word wider than that gets its own line). */
+export function wrapText(text: string, width: number, font = CHART_FONT): string[] {
+	const words = text.split(/\s+/).filter(Boolean);
+	const lines: string[] = [];
+	for (const w of words) {
+		const last = lines[lines.length - 1];
+		if (last !== undefined && textWidth(`${last} ${w}`, font) <= width) lines[lines.length - 1] = `${last} ${w}`;
+		else lines.push(w);
+	}
+	return lines.length ? lines : [''];
+}
+
+/** The first of `options` (longest first) that fits in `width`, or null when none does. */
+export function fitting(options: readonly string[], width: number, font = CHART_FONT): string | null {
+	return options.find((o) => textWidth(o, font) <= width) ?? null;
+}
