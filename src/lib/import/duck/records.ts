@@ -210,8 +210,14 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 		     WHEN b.answered = d.n_items THEN b.item_sum
 		     ELSE floor(b.item_sum::DOUBLE / b.answered * d.n_items + 0.5) END AS item_total
 		FROM (${stage1b}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
-	return sql`SELECT r.*, ${CODE} AS code FROM (${stage2}) r`;
+	// The texts that only word a rejection are kept for rejected records alone: written out for every
+	// accepted record too, they cost more than computing the whole SELECT.
+	const kept = sql`${join(MESSAGE_ONLY.map((c) => sql`CASE WHEN q.code IS NULL THEN NULL ELSE q.${ident(c)} END AS ${ident(c)}`))}`;
+	return sql`SELECT q.* REPLACE (${kept}) FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
 }
+
+/** Columns of a record read only by REASON and LABEL (and the item wording in run.ts). */
+const MESSAGE_ONLY = ['inst_txt', 'sfmt', 'wfmt', 'tp_err', 'tp_label', 'phase_txt', 'sess_txt', 'week_txt', 'score_t', 'score_fmt', 'route_txt', 'series_txt', 'range', 'item_err_raw'];
 
 /** The instruments a measure's rows can name (known ones only). */
 function instrumentIds(cells: L.Cells, src: Resolved): InstrumentId[] {
