@@ -61,3 +61,38 @@ describe('Parquet by path on native DuckDB', () => {
 		}, 60_000);
 	}
 });
+
+/*
+ * A CSV on native DuckDB goes through DuckDB's own CSV reader (the registered file is written to the
+ * connector's own directory, DuckDB's file search path), not silently through the JavaScript
+ * importer, and its report is the hand-written expectation's.
+ */
+describe('CSV through DuckDB\'s reader on native DuckDB', () => {
+	let native: NativeConnector;
+	beforeAll(async () => {
+		native = await NativeConnector.open({ threads: 2 });
+	});
+	afterAll(() => native.close());
+
+	for (const name of CASES) {
+		it(`${name}: read by DuckDB, the report of the hand-written expectation`, async () => {
+			const file = path.join(ROOT, 'tests/fixtures/bad-files', `${name}.csv`);
+			const expected = JSON.parse(await readFile(path.join(ROOT, 'tests/fixtures/bad-files', `${name}.expected.json`), 'utf8'));
+			const table = `c_${name.replaceAll('-', '_')}`;
+			const r = await importPath(native, 'native', file, new Uint8Array(await readFile(file)), { table });
+			expect(r.report.reader?.path).toBe('duckdb');
+			expect(r.report).toMatchObject({ rows_read: expected.rows_read, rows_accepted: expected.rows_accepted, rows_rejected: expected.rows_rejected });
+			expect(r.report.errors).toEqual(expected.errors);
+		}, 60_000);
+	}
+
+	it('a registered file name is a name, never a path', async () => {
+		for (const bad of ['../escape.csv', '/etc/passwd', 'a/b.csv', '..', '.', '', 'x\0.csv']) {
+			await expect(native.registerFile(bad, new Uint8Array([1]))).rejects.toThrow(/not a file name/);
+		}
+		await native.registerFile('ok.csv', new TextEncoder().encode('a,b\n1,2\n'));
+		expect(await native.query<{ a: number }>(sql`SELECT a::INTEGER AS a FROM read_csv(${'ok.csv'})`)).toEqual([{ a: 1 }]);
+		await native.dropFile('ok.csv');
+		await expect(native.query(sql`SELECT * FROM read_csv(${'ok.csv'})`)).rejects.toThrow();
+	});
+});

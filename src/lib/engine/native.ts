@@ -6,7 +6,7 @@
  * everywhere), so it reads CSV, Parquet and JSON files by path itself. It uses every core.
  * Never imported by browser code.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,28 +16,34 @@ import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } fr
 import { ident, join, sql, type Sql } from './sql';
 
 export class NativeConnector implements Connector {
-	private files = new Map<string, Uint8Array>();
-
 	private constructor(
 		private conn: DuckDBConnection,
-		private spill: string | null
+		/** This connector's own directory: `files/` (registered files), `spill/` (DuckDB's temp files). */
+		private home: string
 	) {}
+
+	private get filesDir(): string {
+		return path.join(this.home, 'files');
+	}
 
 	/**
 	 * Open an in-memory database; `threads` defaults to DuckDB's own choice (all cores). With
-	 * `memoryLimit` (DuckDB's syntax, '4GB') DuckDB spills what does not fit to a temporary directory
-	 * of this connector's own, removed on close.
+	 * `memoryLimit` (DuckDB's syntax, '4GB') DuckDB spills what does not fit to a temporary directory.
+	 * Registered files and spill live in a directory of this connector's own, removed on close.
 	 */
 	static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeConnector> {
 		const config: Record<string, string> = {};
 		if (options.threads) config.threads = String(options.threads);
-		const spill = options.memoryLimit ? await mkdtemp(path.join(tmpdir(), 'kap-outcomes-duckdb-')) : null;
-		if (options.memoryLimit && spill) {
+		const home = await mkdtemp(path.join(tmpdir(), 'kap-outcomes-duckdb-'));
+		await mkdir(path.join(home, 'files'));
+		// A registered file's bare name resolves here, as it does in duckdb-wasm's virtual file system.
+		config.file_search_path = path.join(home, 'files');
+		if (options.memoryLimit) {
 			config.memory_limit = options.memoryLimit;
-			config.temp_directory = spill;
+			config.temp_directory = path.join(home, 'spill');
 		}
 		const instance = await DuckDBInstance.create(':memory:', config);
-		const c = new NativeConnector(await instance.connect(), spill);
+		const c = new NativeConnector(await instance.connect(), home);
 		await c.exec(OFFLINE_SETTINGS);
 		return c;
 	}
@@ -53,15 +59,21 @@ export class NativeConnector implements Connector {
 	}
 
 	/**
-	 * Native DuckDB reads files by path; bytes handed over (as the importer does for formats it
-	 * parses in JavaScript) are kept for `insertArrowIPC` only.
+	 * Make `bytes` readable by DuckDB's readers under the bare `name` (the importer's
+	 * `read_csv('<name>')`), as duckdb-wasm's registered files are: written into this connector's
+	 * files directory, which is DuckDB's file search path. `name` is a file name, never a path.
 	 */
 	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
-		this.files.set(name, bytes);
+		await writeFile(this.registeredPath(name), bytes);
 	}
 
 	async dropFile(name: string): Promise<void> {
-		this.files.delete(name);
+		await rm(this.registeredPath(name), { force: true });
+	}
+
+	private registeredPath(name: string): string {
+		if (!name || name !== path.basename(name) || name === '.' || name === '..' || name.includes('\0')) throw new Error(`not a file name: ${JSON.stringify(name)}`);
+		return path.join(this.filesDir, name);
 	}
 
 	/**
@@ -88,7 +100,7 @@ export class NativeConnector implements Connector {
 
 	close(): void {
 		this.conn.closeSync();
-		if (this.spill) rmSync(this.spill, { recursive: true, force: true });
+		rmSync(this.home, { recursive: true, force: true });
 	}
 }
 
