@@ -71,7 +71,10 @@ export class BrowserConnector implements Connector {
 		try {
 			return await stmt.query(...params);
 		} finally {
-			await stmt.close();
+			// Not awaited: the close is queued on the worker behind every query sent meanwhile, so
+			// awaiting it held each result until the page's whole batch of queries had run (every
+			// card then drew at once, after the last one). Closing is only freeing; nothing waits on it.
+			stmt.close().catch(() => {});
 		}
 	}
 
