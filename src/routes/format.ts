@@ -44,6 +44,13 @@ export const RATE_CI_COLUMNS: Column[] = [
 /** What a chart prints in place of a count the privacy policy withheld (the board report). */
 export const withheldText = (minCell: number): string => `withheld (< ${minCell})`;
 
+/**
+ * One formatter for every count. `toLocaleString('en-US')` gives the same text but builds a new
+ * formatter on each call: with the panels re-deriving their labels as each result arrives, that was
+ * a fifth of a filter interaction's main-thread time at 1M score rows.
+ */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 /** A count as printed: "1,204", or the withheld label; `undefined` (nothing yet) → "—". */
 export const countText = (v: number | null | undefined, minCell: number): string =>
-	v === undefined ? '—' : v === null ? withheldText(minCell) : v.toLocaleString('en-US');
+	v === undefined ? '—' : v === null ? withheldText(minCell) : COUNT_FORMAT.format(v);
