@@ -78,6 +78,8 @@ test.describe('locked-down origin', () => {
 	});
 
 	test('every view, an import and an export: nothing leaves the origin, downloads are safe', async ({ page }) => {
+		// five views, an import and an export in one test: about a minute on a busy 2-core machine
+		test.setTimeout(180_000);
 		const firstClient = readFileSync(path.resolve('data/demo-cohort.csv'), 'utf8').split(/\r?\n/)[1].split(',')[0];
 		const views = ['/', '/compare', '/clients', `/clients/${firstClient}`, '/data'].filter((v) => {
 			// adapt to the routes that exist in this checkout (views are added by other work)
