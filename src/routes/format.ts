@@ -3,11 +3,11 @@ import type { Column } from '$lib/components/columns';
 import { ROUTE_LABELS, ROUTES, type Route } from '$lib/model/schema';
 import { ALL_GROUPS } from '$lib/metrics/source';
 
-/** The route's full label (e.g. "Sublingual (troche/lozenge)"); unknown values as they are. */
+/**
+ * The route's label (e.g. "Sublingual (troche/lozenge)"), the same in every chart, legend, table
+ * and sentence (axes wrap it); unknown values as they are.
+ */
 export const routeLabel = (g: string): string => ROUTE_LABELS[g as Route] ?? g;
-
-/** A short route label for axes and legends ("Sublingual"). */
-export const shortRoute = (g: string): string => routeLabel(g).replace(/ \(.*\)$/, '');
 
 /** Groups in the canonical route order (then any others alphabetically), so every chart lists routes alike. */
 export function routeOrder(groups: Iterable<string>): string[] {

@@ -46,6 +46,9 @@ test('tiles and rate bars match response counts computed from the CSV', async ({
 	const im = responseOf((r) => r.route === 'im');
 	const card = page.getByTestId('response-by-route');
 	await expect(card.locator('g.bar[data-key="im"] text')).toHaveText(`n = ${im.n}`);
+	// its value printed on the bar, and the route named as everywhere else
+	await expect(card.locator('text.bar-value[data-key="im"]')).toHaveText(`${((100 * im.count) / im.n).toFixed(1)} %`);
+	await expect(card.locator('.axis text.tick-label', { hasText: 'Sublingual' })).toHaveText('Sublingual(troche/lozenge)');
 	await card.getByRole('button', { name: 'Table' }).click();
 	const row = card.locator('tr', { hasText: 'IM injection' });
 	await expect(row.locator('td').nth(1)).toHaveText(String(im.count));
