@@ -29,6 +29,8 @@ async function visit(page: Page, path: string) {
 }
 
 test('axe-core: no serious or critical violation on any page', async ({ page }) => {
+	// every page in turn, each settled and scanned: 44 s on a quiet machine, more beside other work
+	test.setTimeout(180_000);
 	await page.goto('/');
 	await settle(page);
 	const found: string[] = [];
