@@ -31,6 +31,9 @@ const responder = ids.find((id) => {
 // a client with BDI-II data who never endorsed item 9
 const quiet = ids.find((id) => byClient.get(id)!.some((r) => r.instrument === 'bdi2') && endorsed(id) === 0)!;
 
+// each test opens one or two client pages with every card; 44-50 s beside other work on 2 cores
+test.describe.configure({ timeout: 150_000 });
+
 async function ready(page: import('@playwright/test').Page) {
 	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
 }
