@@ -6,7 +6,7 @@
  */
 import type { Connector } from '../lib/engine/connector';
 import { attrition } from '../lib/metrics/attrition';
-import { seriesCompletion } from '../lib/metrics/completion';
+import { completionLinks, seriesCompletion } from '../lib/metrics/completion';
 import { cohortCounts } from '../lib/metrics/counts';
 import { durability, survival } from '../lib/metrics/durability';
 import { flow } from '../lib/metrics/flow';
@@ -32,6 +32,8 @@ export function overviewMetrics(conn: Connector, filters: Filters, instrument: s
 		logRank: () => kmOnce().then((r) => ({ rows: r.logRank, sql: r.sql, derived: r.derived })),
 		attrition: () => attrition(conn, byRoute),
 		completion: () => seriesCompletion(conn, byRoute),
+		// never drawn: what ties completion to attrition's counts for the privacy policy (privacy/tables.ts)
+		completionLinks: () => completionLinks(conn, byRoute),
 		flow: () => flow(conn, { filters, settings, instruments: one.instruments })
 	};
 }
@@ -39,7 +41,7 @@ export function overviewMetrics(conn: Connector, filters: Filters, instrument: s
 export type OverviewMetrics = ReturnType<typeof overviewMetrics>;
 export type OverviewKey = keyof OverviewMetrics;
 /** The figures in the order they are requested: the first chart (rates) before the slower cards. */
-export const OVERVIEW_ORDER: OverviewKey[] = ['counts', 'response', 'remission', 'trajectories', 'durability', 'survival', 'logRank', 'attrition', 'completion', 'flow'];
+export const OVERVIEW_ORDER: OverviewKey[] = ['counts', 'response', 'remission', 'trajectories', 'durability', 'survival', 'logRank', 'attrition', 'completion', 'completionLinks', 'flow'];
 
 /** The demo's first view computed at build time (build/prebuilt/demo-overview.json). */
 export interface PrebuiltOverview {

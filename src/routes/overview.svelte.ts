@@ -10,7 +10,7 @@
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
 import type { AttritionRow } from '$lib/metrics/attrition';
-import type { CompletionRow } from '$lib/metrics/completion';
+import type { CompletionLinkRow, CompletionRow } from '$lib/metrics/completion';
 import type { CountRow } from '$lib/metrics/counts';
 import type { FlowStep } from '$lib/metrics/flow';
 import type { DurabilityRow, LogRankRow, SurvivalRow } from '$lib/metrics/durability';
@@ -22,7 +22,7 @@ import { MIN_CELL } from '$lib/privacy/policy';
 import { protectSections, type Sections } from '$lib/privacy/report';
 import { protectSectionsOffThread } from '$lib/privacy/offthread';
 import type { Row, TableSpec } from '$lib/privacy/spec';
-import { COMPLETION, COUNTS } from '$lib/privacy/tables';
+import { COMPLETION, COMPLETION_LINKS, COUNTS } from '$lib/privacy/tables';
 import type { TrajectoryRow } from '$lib/metrics/trajectories';
 import { shownSum, type Shown } from './printed';
 import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
@@ -38,6 +38,8 @@ export class OverviewData {
 	logRank = new MetricLoader<LogRankRow>();
 	attrition = new MetricLoader<AttritionRow>();
 	completion = new MetricLoader<CompletionRow>();
+	/** Not drawn: the privacy policy's links between completion and attrition (COMPLETION_LINKS). */
+	completionLinks = new MetricLoader<CompletionLinkRow>();
 	flow = new MetricLoader<FlowStep>();
 
 	/** True while the figures show the demo's results computed at build time, not live ones. */
@@ -65,7 +67,8 @@ export class OverviewData {
 			},
 			more: [
 				{ spec: COUNTS, rows: this.counts.rows as unknown as Row[] },
-				{ spec: COMPLETION, rows: this.completion.rows as unknown as Row[] }
+				{ spec: COMPLETION, rows: this.completion.rows as unknown as Row[] },
+				{ spec: COMPLETION_LINKS, rows: this.completionLinks.rows as unknown as Row[] }
 			]
 		};
 	}
@@ -90,7 +93,7 @@ export class OverviewData {
 
 	/** Identity of the rows every table of the export holds now: an export computed from other rows is stale. */
 	rowsNow(): unknown[][] {
-		return [this.trajectories.rows, this.response.rows, this.remission.rows, this.durability.rows, this.attrition.rows, this.survival.rows, this.logRank.rows, this.flow.rows, this.counts.rows, this.completion.rows];
+		return [this.trajectories.rows, this.response.rows, this.remission.rows, this.durability.rows, this.attrition.rows, this.survival.rows, this.logRank.rows, this.flow.rows, this.counts.rows, this.completion.rows, this.completionLinks.rows];
 	}
 
 	/** Recompute everything for `filters`; durability and survival for `instrument` only. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import { attrition } from '../../src/lib/metrics/attrition';
-import { seriesCompletion } from '../../src/lib/metrics/completion';
+import { completionLinks, seriesCompletion } from '../../src/lib/metrics/completion';
+import { protectSections, type Sections } from '../../src/lib/privacy/report';
+import type { Row } from '../../src/lib/privacy/spec';
+import { COMPLETION, COMPLETION_LINKS } from '../../src/lib/privacy/tables';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 
 /*
@@ -85,5 +88,65 @@ describe('completion per client-series (independent of questionnaire)', () => {
 		const done = (await attrition(db)).rows.find((r) => r.phase === 'completed')!;
 		expect([done.with_baseline, done.share]).toEqual([1, 0.5]);
 		db.close();
+	});
+});
+
+/*
+ * The attack the links close: beside attrition's per-questionnaire baseline counts, completion's
+ * per-series denominator gives away by subtraction how many client-series have a baseline on one
+ * questionnaire and not on another. Fixture (by hand): route iv has 30 client-series with a PHQ-9
+ * and a GAD-7 baseline (both reaching S2) and 3 with a GAD-7 baseline only; route sl 30 with a
+ * PHQ-9 baseline only. Printed raw: completion iv 33 with a baseline, attrition PHQ-9 iv 30 and
+ * GAD-7 iv 33 → 33 − 30 = 3 client-series with a GAD-7 baseline only, a count under 11.
+ */
+describe('completion per client-series: no count under the threshold by subtraction from attrition', () => {
+	function linked(): Canon[] {
+		const rows: Canon[] = [];
+		const add = (client_id: string, route: string, instrument: string) =>
+			(['BL', 1, 2] as const).forEach((t) => rows.push({ client_id, series: 1, route, instrument, phase: t === 'BL' ? 'baseline' : 'session', session: t === 'BL' ? 0 : t, score: 10 }));
+		for (let i = 0; i < 30; i++) {
+			add(`B${i}`, 'iv', 'phq9');
+			add(`B${i}`, 'iv', 'gad7');
+			add(`S${i}`, 'sl', 'phq9');
+		}
+		for (let i = 0; i < 3; i++) add(`G${i}`, 'iv', 'gad7');
+		return rows;
+	}
+
+	it('the links tie the counts; with them the policy withholds what gives the 3 away', async () => {
+		const db = await openNodeEngine();
+		await loadCanonical(db, linked());
+		const att = (await attrition(db, { groupBy: 'route' })).rows;
+		const comp = (await seriesCompletion(db, { groupBy: 'route' })).rows;
+		const links = (await completionLinks(db, { groupBy: 'route' })).rows;
+		db.close();
+		const base = (rows: readonly Row[], inst: string, group: string) => rows.find((r) => r.instrument === inst && r.group === group && r.phase === 'baseline')?.with_baseline as number | null | undefined;
+		const denom = (rows: readonly Row[], group: string) => rows.find((r) => r.group === group)?.with_baseline as number | null | undefined;
+		// the leak, in the raw rows
+		expect([denom(comp as unknown as Row[], 'iv'), base(att as unknown as Row[], 'phq9', 'iv'), base(att as unknown as Row[], 'gad7', 'iv')]).toEqual([33, 30, 33]);
+		// the links (hand-counted): iv patterns [phq9,gad7 | both reached] × 30 and [gad7 | gad7] × 3; sl [phq9 | phq9] × 30
+		const pats = [...new Map(links.map((l) => [`${l.group} ${l.pattern}`, l.n])).entries()].sort();
+		expect(pats).toEqual([
+			['iv [["gad7","phq9"],["gad7","phq9"]]', 30],
+			['iv [["gad7"],["gad7"]]', 3],
+			['sl [["phq9"],["phq9"]]', 30]
+		]);
+
+		const sections = { attrition: att as unknown as Row[] } as unknown as Sections;
+		const withoutLinks = protectSections(sections, 11, [{ spec: COMPLETION, rows: comp as unknown as Row[] }]);
+		// without the links the policy sees nothing to withhold: the 3 is recoverable
+		expect(denom(withoutLinks.more[0].rows, 'iv')! - base(withoutLinks.attrition.rows, 'phq9', 'iv')!).toBe(3);
+
+		const e = protectSections(sections, 11, [
+			{ spec: COMPLETION, rows: comp as unknown as Row[] },
+			{ spec: COMPLETION_LINKS, rows: links as unknown as Row[] }
+		]);
+		const printed = [denom(e.more[0].rows, 'iv'), base(e.attrition.rows, 'phq9', 'iv'), base(e.attrition.rows, 'gad7', 'iv')];
+		// at least one of the three is withheld, so neither difference can be taken
+		expect(printed.some((v) => v === null)).toBe(true);
+		expect(printed[0] === null || (printed[1] === null && printed[2] === null) || printed[1] === null).toBe(true);
+		// and the withheld iv denominator is not the total minus the other route
+		const [all, sl] = [denom(e.more[0].rows, '(all)'), denom(e.more[0].rows, 'sl')];
+		if (printed[0] === null) expect(all === null || sl === null).toBe(true);
 	});
 });

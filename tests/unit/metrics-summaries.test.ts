@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { ident, sql } from '../../src/lib/engine/sql';
 import { attrition } from '../../src/lib/metrics/attrition';
-import { seriesCompletion } from '../../src/lib/metrics/completion';
+import { completionLinks, seriesCompletion } from '../../src/lib/metrics/completion';
 import { cohortCounts } from '../../src/lib/metrics/counts';
 import { durability, survival } from '../../src/lib/metrics/durability';
 import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
@@ -24,7 +24,7 @@ import { trajectories } from '../../src/lib/metrics/trajectories';
 import { buildSummaries, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
 import { loadCanonical, loadRefdata, type Canon } from './metrics-fixtures';
 
-const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, clientSummary, flow } as const;
+const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, completionLinks, clientSummary, flow } as const;
 
 /** Build the summaries of `scores`' table and let metrics use them. */
 async function summarise(db: NodeConnector, table = 'scores'): Promise<Summaries> {

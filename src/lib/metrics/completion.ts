@@ -48,3 +48,57 @@ ORDER BY ${GROUP_ORDER}`;
 	const rows = raw.map((r) => ({ ...r, share: r.with_baseline ? r.completed / r.with_baseline : null, definition: DEFINITIONS.seriesCompletion.id }));
 	return { rows, sql: q, derived: src.derived, definition: DEFINITIONS.seriesCompletion, path: p.path };
 }
+
+/** One pattern's count under one kind of printed count it adds to (privacy/tables.ts COMPLETION_LINKS). */
+export interface CompletionLinkRow {
+	group: string;
+	/** Which questionnaires the pattern's client-series have a baseline on and reach their planned last session on. */
+	pattern: string;
+	kind: 'baseline' | 'planned' | 'both' | 'any-baseline' | 'any-completed';
+	/** The questionnaire of a per-questionnaire kind; null for the any-… kinds. */
+	instrument: string | null;
+	/** Client-series of the group with this pattern. */
+	n: number;
+	/** The printed count this kind adds up to: the sum of `n` over the group's patterns of this kind and questionnaire. */
+	total: number;
+}
+
+/**
+ * The breakdown that ties completion per client-series to attrition's per-questionnaire counts,
+ * for the privacy policy only (never shown): client-series per group by the set of questionnaires
+ * with a baseline and the set reaching the planned last session, expanded to one row per printed
+ * count each pattern adds to. Same client-series summary and planned end as `seriesCompletion`.
+ */
+export async function completionLinks(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CompletionLinkRow>> {
+	const p = await prepare(conn, opts);
+	const src = await summarySource(conn, p, { planned: true });
+	const q = sql`${src.ctes},
+per_series AS (
+  SELECT grp, client_id, series,
+    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE baseline IS NOT NULL), '') AS b,
+    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE planned_score IS NOT NULL), '') AS p
+  FROM cs GROUP BY grp, client_id, series
+)
+SELECT grp AS "group", b, p, count(*)::INTEGER AS n
+FROM per_series WHERE b <> '' OR p <> ''
+GROUP BY ALL ORDER BY ALL`;
+	// the questionnaire sets as text (instrument ids are the registry's: no commas)
+	const patterns = await conn.query<{ group: string; b: string; p: string; n: number }>(q);
+	const rows: CompletionLinkRow[] = [];
+	for (const { group, n, ...sets } of patterns) {
+		const b = sets.b ? sets.b.split(',') : [];
+		const reached = sets.p ? sets.p.split(',') : [];
+		const pattern = JSON.stringify([b, reached]);
+		const add = (kind: CompletionLinkRow['kind'], instrument: string | null) => rows.push({ group, pattern, kind, instrument, n, total: 0 });
+		for (const i of b) add('baseline', i);
+		for (const i of reached) add('planned', i);
+		for (const i of b) if (reached.includes(i)) add('both', i);
+		if (b.length) add('any-baseline', null);
+		if (b.length && reached.length) add('any-completed', null);
+	}
+	const key = (r: CompletionLinkRow) => JSON.stringify([r.group, r.kind, r.instrument]);
+	const totals = new Map<string, number>();
+	for (const r of rows) totals.set(key(r), (totals.get(key(r)) ?? 0) + r.n);
+	for (const r of rows) r.total = totals.get(key(r))!;
+	return { rows, sql: q, derived: src.derived, path: p.path };
+}

@@ -54,10 +54,14 @@ export function buildGraph(tables: { spec: TableSpec; rows: Row[] }[]): Graph {
 				const id = same ? `${same.as}\u0001${keyOf(r, same.by)}` : null;
 				let c = id === null ? undefined : byId.get(id);
 				if (c === undefined || cells[c].value !== v) {
-					c = newCell(v, true);
+					c = newCell(v, !spec.implied);
 					if (id !== null && !byId.has(id)) byId.set(id, c);
 				}
-				cells[c].at.push({ table: t, row: i, field: f });
+				// an implied table's count is printed only where a printed table shares it
+				if (!spec.implied) {
+					cells[c].published = true;
+					cells[c].at.push({ table: t, row: i, field: f });
+				}
 				at.set(loc(t, i, f), c);
 			}
 		});

@@ -65,6 +65,13 @@ export interface Same {
 export interface TableSpec {
 	/** Shown in messages; unique within one export. */
 	name: string;
+	/**
+	 * Never printed: a breakdown a reader does not see but that ties printed counts of other tables
+	 * together (which questionnaires a client-series has a baseline on links per-questionnaire counts
+	 * to per-series ones). Its counts are unknowns of the equations, protected like any implied cell;
+	 * a count it shares (`same`) with a printed table is that table's cell.
+	 */
+	implied?: boolean;
 	/** Fields holding whole client counts. */
 	counts: string[];
 	derived?: Derived[];

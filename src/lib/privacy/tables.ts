@@ -16,6 +16,13 @@ const OBSERVED_SESSION = { as: 'observed-session', by: ['instrument', 'group', '
 const OBSERVED_WEEK = { as: 'observed-week', by: ['instrument', 'group', 'week'] };
 /** Client-series with a baseline and a score at a dosing session: attrition's with_baseline there, the MMRM's n. */
 const BASELINE_AND_SESSION = { as: 'baseline-and-session', by: ['instrument', 'group', 'session'] };
+/** Per questionnaire × group: client-series with a baseline, reaching the planned last session, both (attrition's rows, completion's links). */
+const WITH_BASELINE = { as: 'series-with-baseline', by: ['instrument', 'group'] };
+const REACHED_PLANNED = { as: 'series-reached-planned', by: ['instrument', 'group'] };
+const REACHED_WITH_BASELINE = { as: 'series-reached-planned-with-baseline', by: ['instrument', 'group'] };
+/** Per group, over every questionnaire: completion's denominator and numerator. */
+const ANY_BASELINE = { as: 'series-any-baseline', by: ['group'] };
+const ANY_COMPLETED = { as: 'series-any-completed', by: ['group'] };
 
 /**
  * Cohort size (the overview's tiles, rows of metrics/counts.ts): clients and client-series per
@@ -40,6 +47,36 @@ export const COMPLETION: TableSpec = {
 	slices: [
 		{ kind: 'fields', parts: ['completed'], total: 'with_baseline', complete: false },
 		{ kind: 'groups', group: 'group', by: [] }
+	],
+	same: [
+		{ field: 'with_baseline', ...ANY_BASELINE },
+		{ field: 'completed', ...ANY_COMPLETED }
+	]
+};
+
+/**
+ * Completion's links to the per-questionnaire counts (rows of metrics/completion.ts
+ * `completionLinks`; never printed). A client-series counts in completion when it has a baseline
+ * on any questionnaire, in attrition per questionnaire: beside each other the two give away, by
+ * subtraction, how many client-series have a baseline on one questionnaire and not on another
+ * (per-series 33 − PHQ-9 30 = 3 with a GAD-7 baseline only). Each link row is one pattern (which
+ * questionnaires a group's client-series have a baseline on, and reach their planned last session
+ * on) under one `kind` of printed count it adds to: `baseline`, `planned` and `both` per
+ * questionnaire (attrition), `any-baseline` and `any-completed` (completion). The patterns'
+ * counts are the unknowns; each printed count is the sum of its patterns.
+ */
+export const COMPLETION_LINKS: TableSpec = {
+	name: 'completion-links',
+	implied: true,
+	counts: ['n', 'total'],
+	slices: [{ kind: 'rows', by: ['group', 'kind', 'instrument'], count: 'n', total: 'total' }],
+	same: [
+		{ field: 'n', as: 'series-pattern', by: ['group', 'pattern'] },
+		{ field: 'total', where: { kind: 'baseline' }, ...WITH_BASELINE },
+		{ field: 'total', where: { kind: 'planned' }, ...REACHED_PLANNED },
+		{ field: 'total', where: { kind: 'both' }, ...REACHED_WITH_BASELINE },
+		{ field: 'total', where: { kind: 'any-baseline' }, ...ANY_BASELINE },
+		{ field: 'total', where: { kind: 'any-completed' }, ...ANY_COMPLETED }
 	]
 };
 
@@ -70,7 +107,10 @@ export const ATTRITION: TableSpec = {
 	same: [
 		{ field: 'clients', where: { phase: ['baseline', 'session'] }, ...OBSERVED_SESSION },
 		{ field: 'clients', where: { phase: 'followup' }, ...OBSERVED_WEEK },
-		{ field: 'with_baseline', where: { phase: 'session' }, ...BASELINE_AND_SESSION }
+		{ field: 'with_baseline', where: { phase: 'session' }, ...BASELINE_AND_SESSION },
+		{ field: 'with_baseline', where: { phase: 'baseline' }, ...WITH_BASELINE },
+		{ field: 'clients', where: { phase: 'completed' }, ...REACHED_PLANNED },
+		{ field: 'with_baseline', where: { phase: 'completed' }, ...REACHED_WITH_BASELINE }
 	]
 };
 
