@@ -4,7 +4,8 @@ import { attrition } from '../../src/lib/metrics/attrition';
 import { completionLinks, seriesCompletion } from '../../src/lib/metrics/completion';
 import { protectSections, type Sections } from '../../src/lib/privacy/report';
 import type { Row } from '../../src/lib/privacy/spec';
-import { COMPLETION, COMPLETION_LINKS } from '../../src/lib/privacy/tables';
+import { COMPLETION, COMPLETION_LINKS, COUNTS } from '../../src/lib/privacy/tables';
+import { cohortCounts } from '../../src/lib/metrics/counts';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 
 /*
@@ -124,12 +125,12 @@ describe('completion per client-series: no count under the threshold by subtract
 		const denom = (rows: readonly Row[], group: string) => rows.find((r) => r.group === group)?.with_baseline as number | null | undefined;
 		// the leak, in the raw rows
 		expect([denom(comp as unknown as Row[], 'iv'), base(att as unknown as Row[], 'phq9', 'iv'), base(att as unknown as Row[], 'gad7', 'iv')]).toEqual([33, 30, 33]);
-		// the links (hand-counted): iv patterns [phq9,gad7 | both reached] × 30 and [gad7 | gad7] × 3; sl [phq9 | phq9] × 30
-		const pats = [...new Map(links.map((l) => [`${l.group} ${l.pattern}`, l.n])).entries()].sort();
+		// the links (hand-counted; scored | baseline | reached): iv [gad7,phq9] on all three × 30, [gad7] × 3; sl [phq9] × 30
+		const pats = [...new Map(links.map((l) => [`${l.origin} ${l.pattern}`, l.n])).entries()].sort();
 		expect(pats).toEqual([
-			['iv [["gad7","phq9"],["gad7","phq9"]]', 30],
-			['iv [["gad7"],["gad7"]]', 3],
-			['sl [["phq9"],["phq9"]]', 30]
+			['iv [["gad7","phq9"],["gad7","phq9"],["gad7","phq9"]]', 30],
+			['iv [["gad7"],["gad7"],["gad7"]]', 3],
+			['sl [["phq9"],["phq9"],["phq9"]]', 30]
 		]);
 
 		const sections = { attrition: att as unknown as Row[] } as unknown as Sections;
@@ -148,5 +149,40 @@ describe('completion per client-series: no count under the threshold by subtract
 		// and the withheld iv denominator is not the total minus the other route
 		const [all, sl] = [denom(e.more[0].rows, '(all)'), denom(e.more[0].rows, 'sl')];
 		if (printed[0] === null) expect(all === null || sl === null).toBe(true);
+	});
+});
+
+/*
+ * The cohort counts beside attrition: the tiles print client-series with a PHQ-9 score (not by
+ * route), attrition the PHQ-9 baselines per route, which add up to a known total. Fixture (by
+ * hand): 30 client-series with a PHQ-9 baseline and sessions on each of iv and sl, and 4 more on
+ * iv with PHQ-9 session scores but no baseline: 64 − (30 + 30) = 4 client-series without a
+ * baseline, a count under 11.
+ */
+describe('the cohort counts tied to attrition: no client-series without a baseline by subtraction', () => {
+	it('withholds what gives the 4 away, and only with the links', async () => {
+		const rows: Canon[] = [];
+		const add = (client_id: string, route: string, times: readonly (number | 'BL')[]) =>
+			times.forEach((t) => rows.push({ client_id, series: 1, route, instrument: 'phq9', phase: t === 'BL' ? 'baseline' : 'session', session: t === 'BL' ? 0 : t, score: 10 }));
+		for (let i = 0; i < 30; i++) {
+			add(`I${i}`, 'iv', ['BL', 1, 2]);
+			add(`S${i}`, 'sl', ['BL', 1, 2]);
+		}
+		for (let i = 0; i < 4; i++) add(`N${i}`, 'iv', [1, 2]);
+		const db = await openNodeEngine();
+		await loadCanonical(db, rows);
+		const counts = (await cohortCounts(db, {})).rows as unknown as Row[];
+		const att = (await attrition(db, { groupBy: 'route' })).rows as unknown as Row[];
+		const comp = (await seriesCompletion(db, { groupBy: 'route' })).rows as unknown as Row[];
+		const links = (await completionLinks(db, { groupBy: 'route' })).rows as unknown as Row[];
+		db.close();
+		const series = (t: readonly Row[]) => t.find((r) => r.instrument === 'phq9')?.series as number | null;
+		const base = (t: readonly Row[], g: string) => t.find((r) => r.instrument === 'phq9' && r.group === g && r.phase === 'baseline')?.with_baseline as number | null;
+		expect([series(counts), base(att, 'iv'), base(att, 'sl')]).toEqual([64, 30, 30]);
+		const sections = { attrition: att } as unknown as Sections;
+		const plain = protectSections(sections, 11, [{ spec: COUNTS, rows: counts }, { spec: COMPLETION, rows: comp }]);
+		expect(series(plain.more[0].rows)! - base(plain.attrition.rows, 'iv')! - base(plain.attrition.rows, 'sl')!).toBe(4);
+		const e = protectSections(sections, 11, [{ spec: COUNTS, rows: counts }, { spec: COMPLETION, rows: comp }, { spec: COMPLETION_LINKS, rows: links }]);
+		expect([series(e.more[0].rows), base(e.attrition.rows, 'iv'), base(e.attrition.rows, 'sl')]).toContain(null);
 	});
 });

@@ -51,10 +51,13 @@ ORDER BY ${GROUP_ORDER}`;
 
 /** One pattern's count under one kind of printed count it adds to (privacy/tables.ts COMPLETION_LINKS). */
 export interface CompletionLinkRow {
+	/** The group of the printed count: the pattern's own, or `(all)` for the cohort counts (counts.ts: not by group). */
 	group: string;
-	/** Which questionnaires the pattern's client-series have a baseline on and reach their planned last session on. */
+	/** The pattern's group. */
+	origin: string;
+	/** Which questionnaires the pattern's client-series have a score on, a baseline on, and reach their planned last session on. */
 	pattern: string;
-	kind: 'baseline' | 'planned' | 'both' | 'any-baseline' | 'any-completed';
+	kind: 'baseline' | 'planned' | 'both' | 'any-baseline' | 'any-completed' | 'scored' | 'any-scored';
 	/** The questionnaire of a per-questionnaire kind; null for the any-… kinds. */
 	instrument: string | null;
 	/** Client-series of the group with this pattern. */
@@ -76,20 +79,24 @@ export async function completionLinks(conn: Connector, opts: MetricOptions = {})
 per_series AS (
   SELECT grp, client_id, series,
     coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE baseline IS NOT NULL), '') AS b,
-    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE planned_score IS NOT NULL), '') AS p
+    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE planned_score IS NOT NULL), '') AS p,
+    string_agg(instrument, ',' ORDER BY instrument) AS s
   FROM cs GROUP BY grp, client_id, series
 )
-SELECT grp AS "group", b, p, count(*)::INTEGER AS n
-FROM per_series WHERE b <> '' OR p <> ''
+SELECT grp AS "group", b, p, s, count(*)::INTEGER AS n
+FROM per_series
 GROUP BY ALL ORDER BY ALL`;
 	// the questionnaire sets as text (instrument ids are the registry's: no commas)
-	const patterns = await conn.query<{ group: string; b: string; p: string; n: number }>(q);
+	const patterns = await conn.query<{ group: string; b: string; p: string; s: string; n: number }>(q);
 	const rows: CompletionLinkRow[] = [];
+	const list = (x: string) => (x ? x.split(',') : []);
 	for (const { group, n, ...sets } of patterns) {
-		const b = sets.b ? sets.b.split(',') : [];
-		const reached = sets.p ? sets.p.split(',') : [];
-		const pattern = JSON.stringify([b, reached]);
-		const add = (kind: CompletionLinkRow['kind'], instrument: string | null) => rows.push({ group, pattern, kind, instrument, n, total: 0 });
+		const [b, reached, scored] = [list(sets.b), list(sets.p), list(sets.s)];
+		const pattern = JSON.stringify([scored, b, reached]);
+		const add = (kind: CompletionLinkRow['kind'], instrument: string | null, scope = group) => rows.push({ group: scope, origin: group, pattern, kind, instrument, n, total: 0 });
+		// the cohort counts (counts.ts) are not by group: client-series with a score, per questionnaire and on any
+		for (const i of scored) add('scored', i, ALL_GROUPS);
+		add('any-scored', null, ALL_GROUPS);
 		for (const i of b) add('baseline', i);
 		for (const i of reached) add('planned', i);
 		for (const i of b) if (reached.includes(i)) add('both', i);

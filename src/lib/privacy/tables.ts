@@ -8,6 +8,7 @@
  * analysed client-series are the remission and reliable-change n; responders with follow-up and
  * their losses are the Kaplan–Meier n / events and the log-rank observed counts.
  */
+import { ALL_GROUPS } from '../metrics/source';
 import type { TableSpec } from './spec';
 
 const DIST = ['mean', 'sd', 'ci_low', 'ci_high', 'median', 'q1', 'q3', 'min', 'max'];
@@ -23,6 +24,9 @@ const REACHED_WITH_BASELINE = { as: 'series-reached-planned-with-baseline', by: 
 /** Per group, over every questionnaire: completion's denominator and numerator. */
 const ANY_BASELINE = { as: 'series-any-baseline', by: ['group'] };
 const ANY_COMPLETED = { as: 'series-any-completed', by: ['group'] };
+/** The cohort counts (not by group): client-series with a score per questionnaire, and on any. */
+const SCORED = { as: 'series-scored', by: ['instrument'] };
+const ANY_SCORED = { as: 'series-any-scored', by: [] };
 
 /**
  * Cohort size (the overview's tiles, rows of metrics/counts.ts): clients and client-series per
@@ -32,7 +36,11 @@ const ANY_COMPLETED = { as: 'series-any-completed', by: ['group'] };
 export const COUNTS: TableSpec = {
 	name: 'counts',
 	counts: ['clients', 'series', 'first_series', 'booster_series'],
-	slices: [{ kind: 'fields', parts: ['first_series', 'booster_series'], total: 'series' }]
+	slices: [{ kind: 'fields', parts: ['first_series', 'booster_series'], total: 'series' }],
+	same: [
+		{ field: 'series', where: { instrument: ALL_GROUPS }, ...ANY_SCORED },
+		{ field: 'series', ...SCORED }
+	]
 };
 
 /**
@@ -71,7 +79,9 @@ export const COMPLETION_LINKS: TableSpec = {
 	counts: ['n', 'total'],
 	slices: [{ kind: 'rows', by: ['group', 'kind', 'instrument'], count: 'n', total: 'total' }],
 	same: [
-		{ field: 'n', as: 'series-pattern', by: ['group', 'pattern'] },
+		{ field: 'n', as: 'series-pattern', by: ['origin', 'pattern'] },
+		{ field: 'total', where: { kind: 'scored' }, ...SCORED },
+		{ field: 'total', where: { kind: 'any-scored' }, ...ANY_SCORED },
 		{ field: 'total', where: { kind: 'baseline' }, ...WITH_BASELINE },
 		{ field: 'total', where: { kind: 'planned' }, ...REACHED_PLANNED },
 		{ field: 'total', where: { kind: 'both' }, ...REACHED_WITH_BASELINE },
