@@ -30,6 +30,9 @@ test('the demo overview paints prebuilt figures while the engine starts, then th
 	await expect(page.getByTestId('prebuilt-note')).toContainText('loading live data');
 	await expect(page.getByTestId('engine-status')).not.toHaveAttribute('data-status', 'ready');
 	await expect(page.locator('svg').first()).toBeVisible();
+	// the flow card draws from the page's one export, worked out in a worker once the prebuilt figures are in:
+	// read the figures once it is drawn too (read earlier, the flow was missing from "before" in one CI run)
+	await expect(page.getByTestId('flow').getByTestId('flow-n').first()).toContainText('n = ', { timeout: 60_000 });
 	const before = await figures(page);
 	expect(before).toMatch(/\d/);
 	await page.screenshot({ path: 'test-results/prebuilt-overview.png', fullPage: true });
