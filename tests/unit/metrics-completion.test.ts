@@ -7,6 +7,7 @@ import type { Row } from '../../src/lib/privacy/spec';
 import { COMPLETION, COMPLETION_LINKS, COUNTS } from '../../src/lib/privacy/tables';
 import { cohortCounts } from '../../src/lib/metrics/counts';
 import { loadCanonical, type Canon } from './metrics-fixtures';
+import { CachingConnector } from '../../src/lib/data/cached';
 
 /*
  * Completion per client-series, hand-computed. Two routes, two questionnaires, no planned_sessions
@@ -67,6 +68,18 @@ describe('completion per client-series (independent of questionnaire)', () => {
 		const sum = (inst: string, phase: string) => per.filter((r) => r.instrument === inst && r.phase === phase).reduce((a, r) => a + r.with_baseline, 0);
 		expect([sum('phq9', 'completed'), sum('phq9', 'baseline')]).toEqual([2, 6]);
 		expect([sum('gad7', 'completed'), sum('gad7', 'baseline')]).toEqual([2, 3]);
+		db.close();
+	});
+
+	it('completion and its privacy links are one statement per filter state', async () => {
+		const db = await openNodeEngine();
+		await loadCanonical(db, fixture());
+		const cached = new CachingConnector(db);
+		await seriesCompletion(cached, { groupBy: 'route' });
+		const before = cached.misses;
+		const links = await completionLinks(cached, { groupBy: 'route' });
+		expect(cached.misses).toBe(before); // the links read the cached result of completion's statement
+		expect(links.rows.length).toBeGreaterThan(0);
 		db.close();
 	});
 

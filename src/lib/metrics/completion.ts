@@ -8,7 +8,7 @@
 import type { Connector } from '../engine/connector';
 import { sql } from '../engine/sql';
 import { DEFINITIONS } from './definitions';
-import { ALL_GROUPS, GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult } from './source';
+import { ALL_GROUPS, prepare, summarySource, type MetricOptions, type MetricResult } from './source';
 
 export interface CompletionRow {
 	/** A group (route by default on the overview), or `(all)`: every client-series under the filters. */
@@ -26,27 +26,57 @@ export interface CompletionRow {
  * Client-series with a baseline and, of them, those that reached their planned last session, per
  * group and in total (`(all)`, also when there is one group: the tile reads it). The planned end
  * is found per questionnaire × group (a route's protocol), then the questionnaires of a
- * client-series are pooled.
+ * client-series are pooled. Counted from the same statement as `completionLinks` (identical text,
+ * so the result cache runs it once for both): a client-series has a baseline when its baseline set
+ * is not empty, and completed when it also reaches a planned last session on any questionnaire.
  */
 export async function seriesCompletion(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CompletionRow>> {
-	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p, { planned: true });
+	const { q, patterns, derived, path } = await completionPatterns(conn, opts);
+	const counts = new Map<string, { with_baseline: number; completed: number }>();
+	const add = (group: string, baseline: boolean, completed: boolean, n: number) => {
+		const c = counts.get(group) ?? { with_baseline: 0, completed: 0 };
+		if (baseline) c.with_baseline += n;
+		if (completed) c.completed += n;
+		counts.set(group, c);
+	};
+	add(ALL_GROUPS, false, false, 0);
+	for (const { group, b, p: reached, n } of patterns) {
+		for (const g of [group, ALL_GROUPS]) add(g, b !== '', b !== '' && reached !== '', n);
+	}
+	const order = [...counts.keys()].filter((g) => g !== ALL_GROUPS).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+	const rows = [...order, ALL_GROUPS].map((group) => {
+		const { with_baseline, completed } = counts.get(group)!;
+		return { group, with_baseline, completed, share: with_baseline ? completed / with_baseline : null, definition: DEFINITIONS.seriesCompletion.id };
+	});
+	return { rows, sql: q, derived, definition: DEFINITIONS.seriesCompletion, path };
+}
+
+/** Client-series per group by questionnaire sets: scored (`s`), with a baseline (`b`), reaching the planned last session (`p`). */
+interface CompletionPattern {
+	group: string;
+	b: string;
+	p: string;
+	s: string;
+	n: number;
+}
+
+async function completionPatterns(conn: Connector, opts: MetricOptions) {
+	const prep = await prepare(conn, opts);
+	const src = await summarySource(conn, prep, { planned: true });
 	const q = sql`${src.ctes},
 per_series AS (
   SELECT grp, client_id, series,
-    bool_or(baseline IS NOT NULL) AS has_baseline,
-    bool_or(planned_score IS NOT NULL) AS reached_planned
+    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE baseline IS NOT NULL), '') AS b,
+    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE planned_score IS NOT NULL), '') AS p,
+    string_agg(instrument, ',' ORDER BY instrument) AS s
   FROM cs GROUP BY grp, client_id, series
 )
-SELECT coalesce(grp, ${ALL_GROUPS}) AS "group",
-  count(*) FILTER (WHERE has_baseline)::INTEGER AS with_baseline,
-  count(*) FILTER (WHERE has_baseline AND reached_planned)::INTEGER AS completed
+SELECT grp AS "group", b, p, s, count(*)::INTEGER AS n
 FROM per_series
-GROUP BY GROUPING SETS ((grp), ())
-ORDER BY ${GROUP_ORDER}`;
-	const raw = await conn.query<Omit<CompletionRow, 'share' | 'definition'>>(q);
-	const rows = raw.map((r) => ({ ...r, share: r.with_baseline ? r.completed / r.with_baseline : null, definition: DEFINITIONS.seriesCompletion.id }));
-	return { rows, sql: q, derived: src.derived, definition: DEFINITIONS.seriesCompletion, path: p.path };
+GROUP BY ALL ORDER BY ALL`;
+	// the questionnaire sets as text (instrument ids are the registry's: no commas)
+	const patterns = await conn.query<CompletionPattern>(q);
+	return { q, patterns, derived: src.derived, path: prep.path };
 }
 
 /** One pattern's count under one kind of printed count it adds to (privacy/tables.ts COMPLETION_LINKS). */
@@ -73,21 +103,7 @@ export interface CompletionLinkRow {
  * count each pattern adds to. Same client-series summary and planned end as `seriesCompletion`.
  */
 export async function completionLinks(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CompletionLinkRow>> {
-	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p, { planned: true });
-	const q = sql`${src.ctes},
-per_series AS (
-  SELECT grp, client_id, series,
-    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE baseline IS NOT NULL), '') AS b,
-    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE planned_score IS NOT NULL), '') AS p,
-    string_agg(instrument, ',' ORDER BY instrument) AS s
-  FROM cs GROUP BY grp, client_id, series
-)
-SELECT grp AS "group", b, p, s, count(*)::INTEGER AS n
-FROM per_series
-GROUP BY ALL ORDER BY ALL`;
-	// the questionnaire sets as text (instrument ids are the registry's: no commas)
-	const patterns = await conn.query<{ group: string; b: string; p: string; s: string; n: number }>(q);
+	const { q, patterns, derived, path } = await completionPatterns(conn, opts);
 	const rows: CompletionLinkRow[] = [];
 	const list = (x: string) => (x ? x.split(',') : []);
 	for (const { group, n, ...sets } of patterns) {
@@ -107,5 +123,5 @@ GROUP BY ALL ORDER BY ALL`;
 	const totals = new Map<string, number>();
 	for (const r of rows) totals.set(key(r), (totals.get(key(r)) ?? 0) + r.n);
 	for (const r of rows) r.total = totals.get(key(r))!;
-	return { rows, sql: q, derived: src.derived, path: p.path };
+	return { rows, sql: q, derived, path };
 }
