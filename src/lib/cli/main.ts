@@ -15,7 +15,7 @@ const USAGE = `usage: kap-outcomes <command> [options]
 
 commands:
   validate <file> [--mapping mapping.json] [--json]     check a file and report every rejected row
-  report <file> [--mapping mapping.json] [--group-by COLUMN] [--instrument ID]
+  report <file> [--mapping mapping.json] [--sessions FILE [--session-mapping m.json]] [--group-by COLUMN] [--instrument ID]
          [--model ml|reml] [--random intercept|slope] [--json]   outcome statistics
   bundle <file> --site NAME --out FILE [--by COL,…] [--min-cell N] [--review FILE]
                                                         aggregates a clinic may share with a network

@@ -21,14 +21,15 @@ import { buildReport, type Report, type ReportOptions } from '../metrics/report'
 import type { MmrmRow } from '../metrics/mmrm';
 import type { SharedMmrm, SharedReport } from '../privacy/report';
 import { parseArgs, type Command } from './main';
+import { loadSessionFile, readSessionMapping, sessionFileText, type SessionFileMeta } from './sessions';
 import { engineOption, importPath, nativeParquet, openEngine, type CliConnector, type EngineKind } from './input';
 
-const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--group-by COLUMN|none] [--instrument ID] [--json]
+const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--sessions FILE [--session-mapping m.json]] [--group-by COLUMN|none] [--instrument ID] [--json]
   [--model ml|reml|mmrm] [--last-session K] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
   [--reference COL=LEVEL,…] [--reliability ID=R,…] [--end last|planned|weekK] [--response-points ID=K,…] [--iapt] [--locf] [--min-cell N]
   [--engine native|wasm]`;
 
-const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'response-points', 'end', 'min-cell', 'sheet', 'engine'];
+const VALUES = ['mapping', 'group-by', 'instrument', 'model', 'last-session', 'random', 'model-scores', 'covariates', 'reference', 'reliability', 'response-points', 'end', 'min-cell', 'sheet', 'engine', 'sessions', 'session-mapping'];
 
 /** `a=1,b=2` → { a: '1', b: '2' } (the value may itself contain '=' only after the first). */
 function pairs(text: string): Record<string, string> {
@@ -122,6 +123,13 @@ export const report: Command = async (args, io) => {
 	let bytes: Uint8Array;
 	let mapping: Mapping | undefined;
 	let sessionMapping: SessionMapping | undefined;
+	/** `--sessions`: the dataset's dosing-session records in a file of their own, and how to read it. */
+	const sessionsFile = typeof parsed.options.sessions === 'string' ? parsed.options.sessions : undefined;
+	let sessionsMapping: SessionMapping | undefined;
+	if (parsed.options['session-mapping'] !== undefined && !sessionsFile) {
+		io.err(`--session-mapping goes with --sessions FILE\n${USAGE}`);
+		return 2;
+	}
 	const sheet = typeof parsed.options.sheet === 'string' ? parsed.options.sheet : undefined;
 	try {
 		bytes = new Uint8Array(await readFile(file));
@@ -137,6 +145,8 @@ export const report: Command = async (args, io) => {
 				mapping = m.mapping;
 			}
 		}
+		if (typeof parsed.options['session-mapping'] === 'string') sessionsMapping = await readSessionMapping(parsed.options['session-mapping']);
+		if (sessionMapping && sessionsFile) throw new Error(`${file} was given a session mapping, so it holds session records; --sessions adds session records to a file of scores`);
 	} catch (e) {
 		io.err(`cannot read input: ${e instanceof Error ? e.message : String(e)}`);
 		return 1;
@@ -149,7 +159,7 @@ export const report: Command = async (args, io) => {
 		// section alone. Only the head is read here: the whole file goes to DuckDB's reader where it can.
 		/** Session records in another layout: the mapping their names suggest, offered when nothing imports as scores. */
 		let sessionHint: SessionMapping | null = null;
-		if (!mapping) {
+		if (!mapping && !sessionsFile) {
 			const prepared = source ? undefined : prepareDelimited(bytes, name);
 			const head: RawTable = source?.head ?? (prepared?.ok ? prepared.csv.head : await readTable(bytes, name, { sheet }));
 			sessionMapping ??= suggestSessionMapping(head) ?? undefined;
@@ -171,10 +181,20 @@ export const report: Command = async (args, io) => {
 				);
 			return 1;
 		}
-		await createDatasetViews(conn, 'dataset', null);
+		let sessions: SessionFileMeta | undefined;
+		if (sessionsFile) {
+			try {
+				sessions = await loadSessionFile(conn, sessionsFile, 'dataset', sessionsMapping);
+			} catch (e) {
+				io.err(`cannot use the session records: ${e instanceof Error ? e.message : String(e)}`);
+				return 1;
+			}
+		}
+		await createDatasetViews(conn, 'dataset', sessions ? 'dataset__sessions' : null);
 		const r = await buildReport(conn, { ...opts, file: name });
 		const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
-		io.out(parsed.options.json ? JSON.stringify({ ...r, ...extra }, null, 2) : human(r) + safetyText(extra));
+		const withSessions = sessions ? { ...r, meta: { ...r.meta, sessions } } : r;
+		io.out(parsed.options.json ? JSON.stringify({ ...withSessions, ...extra }, null, 2) : (sessions ? sessionFileText(sessions) : '') + human(r) + safetyText(extra));
 	} finally {
 		conn.close();
 	}
