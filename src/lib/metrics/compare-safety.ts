@@ -10,7 +10,7 @@
  */
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
-import { newcombeDifference } from '../stats/proportions';
+import { newcombeDifference, NEWCOMBE_METHOD } from '../stats/proportions';
 import { COHORT, type Cohort } from './compare';
 import { describeColumns, whereSql, type Filters } from './filters';
 import { minutesToReady, safetyMeans, safetyRates, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
@@ -85,7 +85,7 @@ export async function compareTolerability(conn: Connector, opts: { a: Cohort; b:
 		const [ra, rb] = cohorts.map((c) => rates.find((x) => x.key === d.key && x.unit === 'clients' && x.group === c));
 		if (!ra || !rb || !(ra.n > 0 && rb.n > 0)) continue;
 		const x = newcombeDifference(ra.count, ra.n, rb.count, rb.n);
-		differences.push({ key: d.key, name: d.name, a: ra, b: rb, diff: x.diff, low: x.low, high: x.high, definition: 'Newcombe method 10' });
+		differences.push({ key: d.key, name: d.name, a: ra, b: rb, diff: x.diff, low: x.low, high: x.high, definition: NEWCOMBE_METHOD });
 	}
 	return { cohorts, hasSessions: true, counts: inOrder(r.counts, cohorts), rates, means: inOrder(m.rows, cohorts), minutes: inOrder(t.rows, cohorts), differences, sql: [r.sql, m.sql, t.sql] };
 }

@@ -23,6 +23,7 @@ import { MIN_CELL, protectTables, select, type Exported, type Protected } from '
 import { lifeTable, mmrmMeanRows, protectMmrm, protectModel, type SharedMmrm } from './report';
 import type { Row, Same, TableSpec } from './spec';
 import { COHORT_RATES, ESTIMATES, FLOW, LIFE_TABLE, LOG_RANK, MMRM_MEANS, SUBGROUPS, SURVIVAL, TRAJECTORIES, table1Spec } from './tables';
+import { NEWCOMBE_METHOD } from '../stats/proportions';
 
 /** The raw tables of the page (any may be missing while it loads). */
 export interface ComparePage {
@@ -87,7 +88,7 @@ export function rateRows(c: Comparison | null | undefined): Row[] {
 	if (c.remission) outcomes.push(['Remission', c.remission]);
 	return outcomes.flatMap(([name, d]) => [
 		...[d.a, d.b].map((r, i) => ({ outcome: name, kind: 'cohort', instrument: c.instrument, group: c.cohorts[i], cohort: c.cohorts[i], count: r.count, n: r.n, value: r.rate, low: r.ci_low, high: r.ci_high, definition: r.definition })),
-		{ outcome: name, kind: 'contrast', cohort: 'A − B', count: null, n: d.a.n + d.b.n, value: d.diff, low: d.low, high: d.high, definition: 'Newcombe method 10' }
+		{ outcome: name, kind: 'contrast', cohort: 'A − B', count: null, n: d.a.n + d.b.n, value: d.diff, low: d.low, high: d.high, definition: NEWCOMBE_METHOD }
 	]);
 }
 

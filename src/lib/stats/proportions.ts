@@ -46,6 +46,9 @@ export function wilsonInterval(count: number, n: number, conf = 0.95): RateInter
 	};
 }
 
+/** The method name a difference from `newcombeDifference` carries as its definition in exports. */
+export const NEWCOMBE_METHOD = 'Newcombe method 10';
+
 /**
  * Difference of two independent proportions p1 − p2 with Newcombe's (1998) hybrid score
  * interval, method 10: combines the two Wilson intervals (l1, u1), (l2, u2) as
