@@ -1,12 +1,14 @@
 /**
  * The mixed model's input as sums computed in SQL (issue 11): the observations never leave DuckDB.
  * One statement gives the design's cross-products overall (XᵀX, Xᵀy, yᵀy) and one the per
- * client-series sums (ZᵢᵀZᵢ, ZᵢᵀXᵢ, Zᵢᵀy with Z = [1, t]); `fitLmmFromSums` needs nothing else,
- * so each deviance evaluation costs O(client-series) and the rows fetched are one per series.
+ * client-series sums (ZᵢᵀZᵢ, ZᵢᵀXᵢ, Zᵢᵀy with Z = [1, t]) pooled over the client-series that share
+ * ZᵢᵀZᵢ; `fitLmmFromSums` needs nothing else, so each deviance evaluation costs O(patterns) and the
+ * rows fetched are one per pattern, not one per client-series (stats/mixed-patterns.ts says why
+ * that is exact).
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
-import type { LmmSums } from '../stats/mixed';
+import type { LmmPatternSums } from '../stats/mixed';
 
 /** What the model reads: relation, filters, group expression, covariates, which scores. */
 export interface ModelSource {
@@ -61,16 +63,25 @@ export interface DesignColumn {
 	expr: Sql;
 }
 
-/** Cross-products of `columns` for one instrument: overall, and per client-series. */
+/**
+ * Cross-products of `columns` for one instrument: overall, and per pattern of a client-series'
+ * ZᵢᵀZᵢ (its number of scores n, Σt, Σt²) the sums of the outer products of its per-series sums
+ * u₀ = [Σx, Σy] and u₁ = [Σt·x, Σt·y] (stats/mixed-patterns.ts). The per-series sums stay inside the
+ * statement: the rows fetched are one per pattern (a few hundred), however many client-series there
+ * are. Also, per column, the client-series whose sum of it is positive, and those whose sums of the
+ * `zeroOf` columns are all 0 (the group dummies: client-series per group level).
+ */
 export async function designSums(
 	conn: Connector,
 	src: ModelSource,
 	instrument: string,
 	columns: DesignColumn[],
-	random: LmmSums['random'],
-	method: LmmSums['method']
-): Promise<{ sums: LmmSums; statements: Sql[] }> {
+	random: LmmPatternSums['random'],
+	method: LmmPatternSums['method'],
+	zeroOf: number[] = []
+): Promise<{ sums: LmmPatternSums; positive: number[]; zero: number; statements: Sql[] }> {
 	const p = columns.length;
+	const m = p + 1;
 	const x = (j: number) => columns[j].expr;
 	const cross: Sql[] = [];
 	for (let j = 0; j < p; j++) for (let k = 0; k <= j; k++) cross.push(sql`sum(${x(j)} * ${x(k)}) AS ${ident(`xx${j}_${k}`)}`);
@@ -78,16 +89,38 @@ export async function designSums(
 	const overall = sql`${usedCte(src)}
 SELECT count(*)::DOUBLE AS n, sum(score * score) AS yy, ${join([...cross, ...xy])}
 FROM used WHERE instrument = ${instrument}`;
-	const lin = columns.flatMap((_, j) => [sql`sum(${x(j)}) AS ${ident(`x${j}`)}`, sql`sum(time * ${x(j)}) AS ${ident(`tx${j}`)}`]);
-	const perSeries = sql`${usedCte(src)}
-SELECT count(*)::DOUBLE AS n, sum(time)::DOUBLE AS t, sum(time * time)::DOUBLE AS tt, sum(score) AS y, sum(time * score) AS ty, ${join(lin)}
-FROM used WHERE instrument = ${instrument}
-GROUP BY client_id, series`;
-	const [[o], groups] = await Promise.all([conn.query<Record<string, number>>(overall), conn.query<Record<string, number>>(perSeries)]);
+	// u₀ = [Σx_j, Σy], u₁ = [Σt·x_j, Σt·y] per client-series; y is column p.
+	const u = [...columns.map((c) => c.expr), sql`score`];
+	const lin = u.flatMap((e, j) => [sql`sum(${e})::DOUBLE AS ${ident(`a${j}`)}`, sql`sum(time * ${e})::DOUBLE AS ${ident(`b${j}`)}`]);
+	const outer: Sql[] = [];
+	for (let j = 0; j < m; j++)
+		for (let k = 0; k < m; k++) {
+			if (k <= j) outer.push(sql`sum(${ident(`a${j}`)} * ${ident(`a${k}`)}) AS ${ident(`s00_${j}_${k}`)}`, sql`sum(${ident(`b${j}`)} * ${ident(`b${k}`)}) AS ${ident(`s11_${j}_${k}`)}`);
+			outer.push(sql`sum(${ident(`a${j}`)} * ${ident(`b${k}`)}) AS ${ident(`s01_${j}_${k}`)}`);
+		}
+	const positive = columns.map((_, j) => sql`count(*) FILTER (WHERE ${ident(`a${j}`)} > 0)::DOUBLE AS ${ident(`pos${j}`)}`);
+	const zero = zeroOf.length ? join(zeroOf.map((j) => sql`${ident(`a${j}`)} = 0`), sql` AND `) : sql`TRUE`;
+	const perPattern = sql`${usedCte(src)},
+series AS (
+  SELECT count(*)::DOUBLE AS n, sum(time)::DOUBLE AS t, sum(time * time)::DOUBLE AS tt, ${join(lin)}
+  FROM used WHERE instrument = ${instrument}
+  GROUP BY client_id, series
+)
+SELECT n, t, tt, count(*)::DOUBLE AS count, count(*) FILTER (WHERE ${zero})::DOUBLE AS zero, ${join([...positive, ...outer])}
+FROM series
+GROUP BY n, t, tt
+ORDER BY n, t, tt`;
+	const [[o], rows] = await Promise.all([conn.query<Record<string, number>>(overall), conn.query<Record<string, number>>(perPattern)]);
 	const XtX = new Float64Array(p * p);
 	for (let j = 0; j < p; j++)
 		for (let k = 0; k <= j; k++) XtX[j * p + k] = XtX[k * p + j] = Number(o[`xx${j}_${k}`] ?? 0);
-	const sums: LmmSums = {
+	const square = (r: Record<string, number>, name: string, symmetric: boolean) => {
+		const out = new Float64Array(m * m);
+		for (let j = 0; j < m; j++)
+			for (let k = 0; k < m; k++) out[j * m + k] = Number(symmetric && k > j ? r[`${name}_${k}_${j}`] : r[`${name}_${j}_${k}`]);
+		return out;
+	};
+	const sums: LmmPatternSums = {
 		terms: columns.map((c) => c.term),
 		random,
 		method,
@@ -95,28 +128,12 @@ GROUP BY client_id, series`;
 		XtX,
 		Xty: columns.map((_, j) => Number(o[`xy${j}`] ?? 0)),
 		yty: Number(o.yy ?? 0),
-		groups: groups.map((g) => ({
-			n: g.n,
-			t: g.t,
-			tt: g.tt,
-			y: g.y,
-			ty: g.ty,
-			x: columns.map((_, j) => Number(g[`x${j}`])),
-			tx: columns.map((_, j) => Number(g[`tx${j}`]))
-		}))
+		patterns: rows.map((r) => ({ n: Number(r.n), t: Number(r.t), tt: Number(r.tt), count: Number(r.count), s00: square(r, 's00', true), s01: square(r, 's01', false), s11: square(r, 's11', true) }))
 	};
-	return { sums, statements: [overall, perSeries] };
-}
-
-/** The same sums restricted to the columns at `keep` (a nested model). */
-export function subsetSums(s: LmmSums, keep: number[], method: LmmSums['method']): LmmSums {
-	const p = s.terms.length;
 	return {
-		...s,
-		method,
-		terms: keep.map((j) => s.terms[j]),
-		XtX: keep.flatMap((j) => keep.map((k) => s.XtX[j * p + k])),
-		Xty: keep.map((j) => s.Xty[j]),
-		groups: s.groups.map((g) => ({ ...g, x: keep.map((j) => g.x[j]), tx: keep.map((j) => g.tx[j]) }))
+		sums,
+		positive: columns.map((_, j) => rows.reduce((t, r) => t + Number(r[`pos${j}`]), 0)),
+		zero: rows.reduce((t, r) => t + Number(r.zero), 0),
+		statements: [overall, perPattern]
 	};
 }

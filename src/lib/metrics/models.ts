@@ -11,7 +11,8 @@
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { fitLmmFromSums, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
-import { designSums, levelsSql, subsetSums, type DesignColumn, type ModelSource } from './model-sums';
+import { subsetPatternSums as subsetSums } from '../stats/mixed-patterns';
+import { designSums, levelsSql, type DesignColumn, type ModelSource } from './model-sums';
 import { DEFINITIONS } from './definitions';
 import { prepare, type MetricOptions, type MetricResult, type Prepared } from './source';
 
@@ -171,13 +172,12 @@ async function fitOne(
 	}
 	const covText = (opts.covariates ?? []).map((c) => ` + ${c}`).join('');
 	const formula = `score ~ time${multi ? ` * ${gName}` : ''}${covText} + (${random === 'slope' ? 'time' : '1'} | client)`;
-	const { sums, statements: made } = await designSums(conn, src, instrument, columns, random, method);
-	statements.push(...made);
 	// Client-series per group level, from the per-series sums of the group's dummy columns.
 	const dummies = groups.slice(1).map((g) => columns.findIndex((c) => c.term === `${gName}${g}`));
-	const groupN = groups.map(
-		(_, k) => sums.groups.filter((s) => (k === 0 ? dummies.every((j) => j < 0 || s.x[j] === 0) : dummies[k - 1] >= 0 && s.x[dummies[k - 1]] > 0)).length
-	);
+	const { sums, positive, zero, statements: made } = await designSums(conn, src, instrument, columns, random, method, dummies.filter((j) => j >= 0));
+	statements.push(...made);
+	const groupN = groups.map((_, k) => (k === 0 ? zero : dummies[k - 1] >= 0 ? positive[dummies[k - 1]] : 0));
+	const nClients = sums.patterns.reduce((t, g) => t + g.count, 0);
 	const base = { instrument, method, random, time: 'session' as const, scores, formula, groups, group_n: groupN, definition: DEFINITIONS.lmm.id };
 	try {
 		const fit = fitLmmFromSums(sums);
@@ -212,7 +212,7 @@ async function fitOne(
 			aic: NaN,
 			bic: NaN,
 			n_obs: sums.n,
-			n_clients: sums.groups.length,
+			n_clients: nClients,
 			converged: false,
 			singular: false,
 			lrt: null,

@@ -118,82 +118,6 @@ export function prepare(input: LmmInput): SuffStats {
 }
 
 /**
- * Cross-products of a model's design computed elsewhere (SQL): overall XᵀX, Xᵀy, yᵀy, and per group
- * (client-series) ZᵢᵀZᵢ, ZᵢᵀXᵢ and Zᵢᵀy, with Z = [1] (random intercept) or [1, t] (and slope).
- */
-export interface LmmSums {
-	terms: string[];
-	random: 'intercept' | 'slope';
-	method: 'ML' | 'REML';
-	/** Observations. */
-	n: number;
-	/** p×p row-major. */
-	XtX: ArrayLike<number>;
-	Xty: ArrayLike<number>;
-	yty: number;
-	/** Per group: n, Σt, Σt² (ZᵀZ); Σx_j and Σt·x_j (ZᵀX, p each); Σy and Σt·y (Zᵀy). */
-	groups: { n: number; t: number; tt: number; x: ArrayLike<number>; tx: ArrayLike<number>; y: number; ty: number }[];
-}
-
-/**
- * The sufficient statistics of `prepare` from sums: the same β₀ (OLS), and the residual
- * quantities rᵀr, Xᵀr, Zᵢᵀr derived from the cross-products (r = y − Xβ₀).
- */
-export function prepareFromSums(sums: LmmSums): SuffStats {
-	const p = sums.terms.length;
-	const q = sums.random === 'slope' ? 2 : 1;
-	const n = sums.n;
-	if (sums.XtX.length !== p * p || sums.Xty.length !== p) throw new Error('fitLmm: cross-products do not match the terms');
-	if (n <= p) throw new Error('fitLmm: need more observations than fixed-effect terms');
-	const all = [...Array.from(sums.XtX), ...Array.from(sums.Xty), sums.yty];
-	if (!all.every(Number.isFinite)) throw new Error('fitLmm: non-finite cross-product');
-	const XtX = Float64Array.from(sums.XtX);
-	const beta0 = solveSpd(XtX, p, Float64Array.from(sums.Xty));
-	if (!beta0) throw new Error('fitLmm: fixed-effects design matrix is rank deficient (collinear columns)');
-	const Xtr = new Float64Array(p);
-	let bXty = 0;
-	for (let j = 0; j < p; j++) {
-		let v = sums.Xty[j];
-		for (let k = 0; k < p; k++) v -= XtX[j * p + k] * beta0[k];
-		Xtr[j] = v;
-		bXty += beta0[j] * sums.Xty[j];
-	}
-	let bXtr = 0;
-	for (let j = 0; j < p; j++) bXtr += beta0[j] * Xtr[j];
-	// rᵀr = yᵀy − 2β₀ᵀXᵀy + β₀ᵀXᵀXβ₀ = yᵀy − β₀ᵀXᵀy − β₀ᵀXᵀr.
-	const rtr = sums.yty - bXty - bXtr;
-	const G = sums.groups.length;
-	const ztz = new Float64Array(G * (q === 2 ? 3 : 1));
-	const ztx = new Float64Array(G * q * p);
-	const ztr = new Float64Array(G * q);
-	sums.groups.forEach((g, i) => {
-		let xb = 0;
-		let txb = 0;
-		for (let j = 0; j < p; j++) {
-			xb += g.x[j] * beta0[j];
-			txb += g.tx[j] * beta0[j];
-		}
-		if (q === 1) {
-			ztz[i] = g.n;
-			ztr[i] = g.y - xb;
-			for (let j = 0; j < p; j++) ztx[i * p + j] = g.x[j];
-		} else {
-			ztz[3 * i] = g.n;
-			ztz[3 * i + 1] = g.t;
-			ztz[3 * i + 2] = g.tt;
-			ztr[2 * i] = g.y - xb;
-			ztr[2 * i + 1] = g.ty - txb;
-			const o = 2 * i * p;
-			for (let j = 0; j < p; j++) {
-				ztx[o + j] = g.x[j];
-				ztx[o + p + j] = g.tx[j];
-			}
-		}
-	});
-	return { n, p, q, G, ztz, ztx, ztr, XtX, rtr, Xtr, beta0 };
-}
-
-/**
  * Solves the penalised least squares problem at θ and returns the profiled deviance (ML) or
  * REML criterion, following lme4's eqs. (34) and (42). Per group i, with Λ the q×q factor:
  *   Lᵢ Lᵢᵀ = ΛᵀZᵢᵀZᵢΛ + I,  RZXᵢ = Lᵢ⁻¹ΛᵀZᵢᵀX,  cuᵢ = Lᵢ⁻¹ΛᵀZᵢᵀr,
@@ -252,6 +176,16 @@ export function pls(s: SuffStats, theta: number[], reml: boolean): PlsState | nu
 			}
 		}
 	}
+	return finishPls(A, rhs, cuSq, logDetL, s.rtr, n, p, reml);
+}
+
+/**
+ * The end of the penalised least squares solve, shared by `pls` and the pattern form
+ * (mixed-patterns.ts): given RXᵀRX before factoring (`A`, lower triangle), Xᵀr − Σ RZXᵢᵀcuᵢ (`rhs`),
+ * Σ‖cuᵢ‖² and Σ log det(LᵢLᵢᵀ), factor, solve for δ and return the profiled deviance (ML) or REML
+ * criterion. Returns null if RXᵀRX is not positive definite or r²(θ) ≤ 0.
+ */
+export function finishPls(A: Float64Array, rhs: Float64Array, cuSq: number, logDetL: number, rtr: number, n: number, p: number, reml: boolean): PlsState | null {
 	if (!choleskyInPlace(A, p)) return null;
 	const cb = Float64Array.from(rhs);
 	forwardSolveInPlace(A, p, cb);
@@ -259,7 +193,7 @@ export function pls(s: SuffStats, theta: number[], reml: boolean): PlsState | nu
 	for (let j = 0; j < p; j++) cbSq += cb[j] * cb[j];
 	const delta = Float64Array.from(cb);
 	backSolveTransposedInPlace(A, p, delta);
-	const pwrss = s.rtr - cuSq - cbSq;
+	const pwrss = rtr - cuSq - cbSq;
 	if (!(pwrss > 0)) return null;
 	// logDetL accumulated log det(LᵢLᵢᵀ) = log det Tᵢ, i.e. already the “2 log|Lθ|” of the paper.
 	const ldL2 = logDetL;

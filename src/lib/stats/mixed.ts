@@ -11,7 +11,8 @@
  * Pure functions, no Node/DOM APIs.
  */
 import { inverseFromCholesky } from './matrix';
-import { pls, prepare, prepareFromSums, type LmmSums, type SuffStats } from './mixed-pls';
+import { pls, prepare, type PlsState } from './mixed-pls';
+import { plsPatterns, prepareFromPatterns, type LmmPatternSums } from './mixed-patterns';
 import { nelderMead } from './optimize';
 import { chiSquareSf } from './distributions';
 
@@ -74,24 +75,36 @@ const SINGULAR_TOL = 1e-4;
  * rank-deficient X, n ≤ p). Handles boundary fits (a variance estimated as 0).
  */
 export function fitLmm(input: LmmInput): LmmFit {
-	return fitStats(prepare(input), input.terms, input.random, input.method);
+	const s = prepare(input);
+	return fitStats(s, (theta, reml) => pls(s, theta, reml), input.terms, input.random, input.method);
 }
 
-export type { LmmSums };
+export type { LmmPatternSums };
 
 /**
- * The same fit from sums computed elsewhere (in SQL): the design's cross-products overall and
- * ZᵢᵀZᵢ, ZᵢᵀXᵢ, Zᵢᵀy per group. Every deviance evaluation then costs O(groups), and the
- * observations never need to leave the database. Throws like `fitLmm`.
+ * The same fit from sums computed elsewhere (in SQL): the design's cross-products overall and,
+ * per pattern of ZᵢᵀZᵢ, the sums of the groups' ZᵢᵀXᵢ, Zᵢᵀy outer products (mixed-patterns.ts).
+ * Every deviance evaluation then costs O(patterns), and the observations never leave the
+ * database. Throws like `fitLmm`.
  */
-export function fitLmmFromSums(sums: LmmSums): LmmFit {
-	return fitStats(prepareFromSums(sums), sums.terms, sums.random, sums.method);
+export function fitLmmFromSums(sums: LmmPatternSums): LmmFit {
+	const s = prepareFromPatterns(sums);
+	return fitStats(s, (theta, reml) => plsPatterns(s, theta, reml), sums.terms, sums.random, sums.method);
 }
 
-function fitStats(s: SuffStats, terms: string[], random: LmmInput['random'], method: LmmInput['method']): LmmFit {
+/** The dimensions and OLS start a fit reports, whichever form its statistics take. */
+interface FitShape {
+	n: number;
+	p: number;
+	q: number;
+	G: number;
+	beta0: Float64Array;
+}
+
+function fitStats(s: FitShape, pls: (theta: number[], reml: boolean) => PlsState | null, terms: string[], random: LmmInput['random'], method: LmmInput['method']): LmmFit {
 	const reml = method === 'REML';
 	const nTheta = s.q === 1 ? 1 : 3;
-	const dev = (theta: number[]) => pls(s, theta, reml)?.deviance ?? Infinity;
+	const dev = (theta: number[]) => pls(theta, reml)?.deviance ?? Infinity;
 	// Why unconstrained: the deviance depends on θ only through ΛθΛθᵀ, which is unchanged by
 	// flipping the sign of any column of Λθ. So it is symmetric about the bounds θ_diag = 0 and
 	// we can minimise freely and fold the sign afterwards; a boundary optimum then is an
@@ -103,7 +116,7 @@ function fitStats(s: SuffStats, terms: string[], random: LmmInput['random'], met
 		const [a, b, c] = theta;
 		theta = a < 0 ? [-a, -b, Math.abs(c)] : [a, b, Math.abs(c)];
 	} else theta = [Math.abs(theta[0])];
-	const st = pls(s, theta, reml);
+	const st = pls(theta, reml);
 	if (!st) throw new Error('fitLmm: no valid fit (rank-deficient design or zero residual variance)');
 
 	const sigma2 = st.pwrss / (reml ? s.n - s.p : s.n);
