@@ -292,7 +292,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 	const notes: string[] = [];
 	const loadBefore = round(loadavg()[0]);
 	const engine: number[] = [];
-	const load: Record<string, number[]> = { csv_import: [], arrow_import: [], arrow_insert: [], opfs_reload: [], opfs_read: [] };
+	const load: Record<string, number[]> = { csv_import: [], arrow_import: [], arrow_insert: [], opfs_reload: [], opfs_read: [], summaries_restore: [] };
 	const ctx = await newContext(browser);
 	const page = await ctx.newPage();
 	page.on('pageerror', (e) => log('page error:', e.message));
@@ -340,15 +340,23 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		}
 
 		phase = 'OPFS reload';
-		// Reload from the browser's store: make the demo active, reload (fresh engine), activate the kept one.
+		// As a user meets it: the kept dataset is the active one, the page is reloaded (a fresh engine),
+		// and the app opens that dataset while it starts. Measured from the engine being ready to the app
+		// being ready (the kept file read from OPFS, its SHA-256 checked, attached, described), on the
+		// page's own marks; the engine start itself is the separate "engine start" column.
+		await page.evaluate(({ id }) => window.__kapBench!.activate(id), { id });
 		for (let i = 0; i < spec.reps.opfs; i++) {
-			await page.evaluate(() => window.__kapBench!.activate('demo'));
 			engine.push(await open(page, base, '/'));
-			await firstDrawn(page, 120_000); // the demo's charts first, so the load does not queue behind their queries
-			const ms = await page.evaluate(({ id }) => window.__kapBench!.activate(id), { id });
+			const ms = await page.evaluate(() => {
+				const at = (name: string) => performance.getEntriesByName(`kap:${name}`).at(-1)?.startTime ?? NaN;
+				return at('app-ready') - at('engine-ready');
+			});
 			load.opfs_reload.push(ms);
+			await firstDrawn(page, 120_000); // its charts first, so the read below does not queue behind their queries
 			load.opfs_read.push(await page.evaluate(({ id }) => window.__kapBench!.storeLoadMs(id), { id }));
-			log(`  OPFS reload ${i + 1}/${spec.reps.opfs}: ${Math.round(ms)} ms (read+verify alone ${Math.round(load.opfs_read.at(-1)!)} ms)`);
+			const summaries = await page.evaluate(({ id }) => window.__kapBench!.summaries(id), { id });
+			if (summaries?.kept) load.summaries_restore.push(summaries.ms);
+			log(`  OPFS reload ${i + 1}/${spec.reps.opfs}: ${Math.round(ms)} ms from engine ready to the kept dataset active (read+verify alone ${Math.round(load.opfs_read.at(-1)!)} ms; summaries ${summaries ? `${summaries.kept ? 'copied from the kept copy' : 'built'} in ${Math.round(summaries.ms)} ms` : 'not built yet'})`);
 		}
 		rows = await page.evaluate(({ id }) => window.__kapBench!.datasets().find((d) => d.id === id)?.rows ?? 0, { id });
 		phase = 'refresh /';

@@ -56,6 +56,32 @@ const meta = (id: string) => ({
 const bytes = (n: number) => new Uint8Array(n).map((_, i) => i % 251);
 
 describe('DatasetStore', () => {
+	it('a cache derived from a dataset is used only while it belongs to that data file, and never stops it opening', async () => {
+		const faults = { written: 0, quotaAfterBytes: undefined as number | undefined };
+		const root = new MemDir(faults);
+		const store = new DatasetStore(async () => root);
+		const saved = await store.save(meta('d'), bytes(100));
+		expect(await store.loadDerived(saved)).toBeNull(); // none yet
+		await store.saveDerived(saved, bytes(40), { format: 1 });
+		expect(await new DatasetStore(async () => root).loadDerived(saved)).toEqual({ bytes: bytes(40), info: { format: 1 } });
+		// of other data (the data file was rewritten since, e.g. migrated): not used
+		expect(await store.loadDerived({ ...saved, sha256: 'ab'.repeat(32) })).toBeNull();
+		// damaged: not used, and the dataset itself still loads
+		const dir = (await root.getDirectoryHandle('datasets')).dirs.get('d')!;
+		const flipped = bytes(40);
+		flipped[3] ^= 0xff;
+		dir.files.set('summaries.duckdb', flipped);
+		expect(await store.loadDerived(saved)).toBeNull();
+		expect(await store.load(saved)).toEqual(bytes(100));
+		// a write that fails midway (quota) leaves no cache that could be taken for whole, and the dataset as it was
+		await store.saveDerived(saved, bytes(40), { format: 1 });
+		faults.quotaAfterBytes = faults.written + 10;
+		await expect(store.saveDerived(saved, bytes(60), { format: 2 })).rejects.toThrow(StorageFullError);
+		expect(await store.loadDerived(saved)).toBeNull();
+		expect((await store.list()).datasets.map((d) => d.id)).toEqual(['d']);
+		expect(await store.load(saved)).toEqual(bytes(100));
+	});
+
 	it('keeps a dataset across "reloads" and returns the same bytes', async () => {
 		const root = new MemDir();
 		await new DatasetStore(async () => root).save(meta('a'), bytes(1000));

@@ -13,6 +13,7 @@ import { CachingConnector } from './cached';
 import { chartsSettled } from './drawn';
 import { DEMO_ID, DEMO_NAME, fetchDemo, loadDemo } from './demo';
 import type { DemoFiles } from './demo-table';
+import { keepSummaries, restoreKeptSummaries } from './kept-summaries';
 import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable, writeDatabaseFile } from './keep';
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
@@ -83,6 +84,8 @@ class AppState {
 	private summaries = new Map<string, Promise<Summaries | null>>();
 	/** The summaries already built, by dataset id. */
 	private built = new Map<string, Summaries | null>();
+	/** Datasets whose summaries were copied from the copy kept beside them (kept-summaries.ts). */
+	private keptSummaries = new Set<string>();
 	private starting: Promise<CachingConnector> | null = null;
 	/** The demo's files, fetched while the engine starts when the demo is shown first (used once). */
 	private demoFiles: Promise<DemoFiles> | null = null;
@@ -175,6 +178,8 @@ class AppState {
 					} else {
 						ds.attached = alias;
 						ds.attachedSessions = withSessions;
+						const kept = await restoreKeptSummaries(this.conn, this.store!, ds.stored!, ds.table);
+						if (kept) this.summaries.set(id, Promise.resolve(kept)), this.built.set(id, kept), this.keptSummaries.add(id);
 					}
 				} else {
 					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
@@ -209,11 +214,22 @@ class AppState {
 		// Built once the page's first charts are in (chartsSettled): its statements would otherwise
 		// interleave with the first view's queries on the one engine worker and hold them up.
 		if (!this.built.has(id))
-			void chartsSettled().then(() => (this.loaded.has(id) ? this.summariesOf(ds) : null)).then((s) => {
+			void chartsSettled().then(() => (this.loaded.has(id) ? this.summariesOf(ds) : null)).then(async (s) => {
 				this.built.set(id, s);
 				if (s && this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
+				// kept beside a kept dataset, so the next start copies them instead of building them
+				if (s && ds.stored?.version === 2 && this.store && this.engine) {
+					await chartsSettled();
+					await keepSummaries(this.engine, this.store, ds.stored, s, await this.template()).catch((e) => console.warn(`summaries of ${ds.name} not kept`, e));
+				}
 			});
 		if (migrate) this.migrations.push(this.migrate(ds));
+	}
+
+	/** How dataset `id`'s summaries came to be (for the benchmark); null until they exist. */
+	summaryTiming(id: string): { kept: boolean; ms: number } | null {
+		const s = this.built.get(id);
+		return s ? { kept: this.keptSummaries.has(id), ms: s.buildMs } : null;
 	}
 
 	/** An empty DuckDB database file to write kept datasets into (see keep.ts). */

@@ -39,6 +39,8 @@ export interface BenchHook {
 	activate(id: string): Promise<number>;
 	/** Time to read + verify dataset `id` from OPFS alone (no insert). */
 	storeLoadMs(id: string): Promise<number>;
+	/** How dataset `id`'s summaries came to be: copied from the kept copy (`kept`) or built, and in how many ms; null until they exist. */
+	summaries(id: string): { kept: boolean; ms: number } | null;
 	/** Datasets the app knows. */
 	datasets(): { id: string; name: string; rows: number; builtin: boolean }[];
 	/** Delete a kept dataset. */
@@ -191,6 +193,7 @@ export function installBenchHook(): void {
 			await app.store.load(ds.stored);
 			return performance.now() - t0;
 		},
+		summaries: (id) => app.summaryTiming(id),
 		datasets: () => app.datasets.map((d) => ({ id: d.id, name: d.name, rows: d.rows, builtin: d.builtin })),
 		remove: (id) => app.remove(id),
 		async refresh(timeoutMs) {

@@ -32,6 +32,16 @@ export interface DatabaseFile {
  * DETACH must not clear the cached results and derived tables of the page being drawn.
  */
 export async function writeDatabaseFile(conn: Connector, table: string, template: Uint8Array, sessionsTable?: string): Promise<DatabaseFile> {
+	const tables = [{ name: KEPT_TABLE, rows: ident(table) }];
+	if (sessionsTable) tables.push({ name: KEPT_SESSIONS, rows: ident(sessionsTable) });
+	return writeTablesFile(conn, tables, template);
+}
+
+/**
+ * Write each of `tables` (its name in the file, and the relation whose rows it gets, in their order)
+ * into a new DuckDB database file made from `template` (see writeDatabaseFile), and return its bytes.
+ */
+export async function writeTablesFile(conn: Connector, tables: { name: string; rows: Sql }[], template: Uint8Array): Promise<DatabaseFile> {
 	if (!conn.readFile) throw new Error('this engine cannot write database files');
 	const alias = `keep_out_${++files}`;
 	const file = `${alias}.duckdb`;
@@ -40,8 +50,7 @@ export async function writeDatabaseFile(conn: Connector, table: string, template
 	try {
 		await conn.exec(sql`ATTACH ${fileName(file)} AS ${ident(alias)}`);
 		try {
-			await conn.exec(sql`CREATE TABLE ${ident(alias)}.${ident(KEPT_TABLE)} AS SELECT * FROM ${ident(table)}`);
-			if (sessionsTable) await conn.exec(sql`CREATE TABLE ${ident(alias)}.${ident(KEPT_SESSIONS)} AS SELECT * FROM ${ident(sessionsTable)}`);
+			for (const t of tables) await conn.exec(sql`CREATE TABLE ${ident(alias)}.${ident(t.name)} AS SELECT * FROM ${t.rows}`);
 		} finally {
 			// Closing the database checkpoints it: everything in the write-ahead log moves into the file.
 			await conn.exec(sql`DETACH ${ident(alias)}`);
@@ -52,6 +61,23 @@ export async function writeDatabaseFile(conn: Connector, table: string, template
 	} finally {
 		await conn.dropFile(file).catch(() => {});
 		await conn.dropFile(`${file}.wal`).catch(() => {});
+	}
+}
+
+/**
+ * Run `use` with database file `bytes` attached read-only (under an app-generated name, passed to `use`
+ * as a relation prefix and as the name `duckdb_tables()` lists it by); detached and released afterwards, whatever `use` did.
+ */
+export async function withAttachedFile<T>(conn: Connector, bytes: Uint8Array, use: (db: Sql, alias: string) => Promise<T>): Promise<T> {
+	const alias = `read_in_${++files}`;
+	const file = `${alias}.duckdb`;
+	await conn.registerFile(file, bytes);
+	try {
+		await conn.exec(sql`ATTACH ${fileName(file)} AS ${ident(alias)} (READ_ONLY)`);
+		return await use(ident(alias), alias);
+	} finally {
+		await conn.exec(sql`DETACH DATABASE IF EXISTS ${ident(alias)}`).catch(() => {});
+		await conn.dropFile(file).catch(() => {});
 	}
 }
 

@@ -6,6 +6,9 @@
  * nothing is re-inserted on reload. Datasets kept before format 2 hold an Arrow IPC stream
  * (`data.arrow`, format 1); they still open (inserted as before) and are then migrated in place.
  *
+ * A folder may also hold a cache derived from the data file (`summaries.duckdb` + `derived.json`, see
+ * `saveDerived`); it is never needed to open the dataset.
+ *
  * The meta file is written last and is the commit mark: a folder without it is an interrupted
  * import and is discarded on the next start. It records the data file's name, format, size and
  * SHA-256, and the DuckDB version that wrote it. A damaged file is detected by the checksum before
@@ -42,6 +45,16 @@ export type StoredVersion = 1 | 2;
 export const STORE_VERSION = 2;
 /** Name of the data file of each format. */
 export const DATA_FILE: Record<StoredVersion, string> = { 1: 'data.arrow', 2: 'data.duckdb' };
+/** A cache derived from a dataset's data file (its summary tables), kept beside it: file and commit mark. */
+const DERIVED_FILE = 'summaries.duckdb';
+const DERIVED_META = 'derived.json';
+interface DerivedMeta {
+	/** SHA-256 of the data file the cache was derived from. */
+	dataSha256: string;
+	bytes: number;
+	sha256: string;
+	info: unknown;
+}
 /** What `save` needs: the meta without what the store fills in. */
 export type NewMeta = Omit<StoredMeta, 'bytes' | 'sha256' | 'version' | 'engine'>;
 
@@ -207,6 +220,46 @@ export class DatasetStore {
 		if (bytes.byteLength !== meta.bytes) throw new DamagedDatasetError(meta.id, `size ${bytes.byteLength} instead of ${meta.bytes} bytes`);
 		if ((await sha256(bytes)) !== meta.sha256) throw new DamagedDatasetError(meta.id, 'its checksum does not match');
 		return bytes;
+	}
+
+	/**
+	 * Keep `data` beside dataset `meta.id` as a cache derived from its data file (the dataset's summary
+	 * tables), with `info` describing it. Never needed to open the dataset: the cache's own commit mark
+	 * (`derived.json`, written last) records the checksum of the data file it was derived from, so a cache
+	 * of other data, or a half-written one, is never used. Failures throw and leave the dataset as it was.
+	 */
+	async saveDerived(meta: StoredMeta, data: Uint8Array, info: unknown): Promise<void> {
+		const run = async () => {
+			const sub = await (await this.folder()).getDirectoryHandle(meta.id);
+			await sub.removeEntry(DERIVED_META).catch(() => {}); // the old cache is void before its file is overwritten
+			const mark: DerivedMeta = { dataSha256: meta.sha256, bytes: data.byteLength, sha256: await sha256(data), info };
+			try {
+				await writeFile(sub, DERIVED_FILE, data);
+				await writeFile(sub, DERIVED_META, JSON.stringify(mark));
+			} catch (e) {
+				await sub.removeEntry(DERIVED_FILE).catch(() => {});
+				if (isQuotaError(e)) throw new StorageFullError(data.byteLength);
+				throw e;
+			}
+		};
+		return this.locks ? this.locks.request(lockName(meta.id), run) : run();
+	}
+
+	/**
+	 * The cache kept beside dataset `meta` by `saveDerived`, verified, or null when there is none that
+	 * belongs to this data file (absent, derived from other data, damaged): then the caller derives it again.
+	 */
+	async loadDerived(meta: StoredMeta): Promise<{ bytes: Uint8Array; info: unknown } | null> {
+		try {
+			const sub = await (await this.folder()).getDirectoryHandle(meta.id);
+			const mark = JSON.parse(await (await (await sub.getFileHandle(DERIVED_META)).getFile()).text()) as DerivedMeta;
+			if (mark.dataSha256 !== meta.sha256) return null;
+			const bytes = new Uint8Array(await (await (await sub.getFileHandle(DERIVED_FILE)).getFile()).arrayBuffer());
+			if (bytes.byteLength !== mark.bytes || (await sha256(bytes)) !== mark.sha256) return null;
+			return { bytes, info: mark.info };
+		} catch {
+			return null;
+		}
 	}
 
 	/** Forget a dataset (data and description). */
