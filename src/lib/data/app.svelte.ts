@@ -179,7 +179,11 @@ class AppState {
 						ds.attached = alias;
 						ds.attachedSessions = withSessions;
 						const kept = await restoreKeptSummaries(this.conn, this.store!, ds.stored!, ds.table);
-						if (kept) this.summaries.set(id, Promise.resolve(kept)), this.built.set(id, kept), this.keptSummaries.add(id);
+						if (kept) {
+							this.summaries.set(id, Promise.resolve(kept));
+							this.built.set(id, kept);
+							this.keptSummaries.add(id);
+						}
 					}
 				} else {
 					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
