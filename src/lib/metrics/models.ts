@@ -75,7 +75,7 @@ const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL|
 
 /**
  * Fit the model per instrument present. The observations stay in DuckDB: SQL returns the design's
- * cross-products overall and per client-series (model-sums.ts), and the fit runs on those.
+ * cross-products overall and per pattern of ZᵢᵀZᵢ (model-sums.ts), and the fit runs on those.
  */
 export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Promise<MetricResult<ModelRow>> {
 	const p = await prepare(conn, opts);
