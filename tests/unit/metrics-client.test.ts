@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
-import { clientCourse, clientMarkers, clientSearch, followupOffset, itemChanges } from '../../src/lib/metrics/client';
+import { clientCourse, clientSearch, followupOffset, itemChanges } from '../../src/lib/metrics/client';
+import { clientMarkers } from '../../src/lib/metrics/client-markers';
 import { reliableChange } from '../../src/lib/metrics/rates';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 

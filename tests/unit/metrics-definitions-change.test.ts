@@ -8,7 +8,7 @@ import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { durability } from '../../src/lib/metrics/durability';
 import { compareCohorts } from '../../src/lib/metrics/compare';
 import { remission, response } from '../../src/lib/metrics/rates';
-import { clientMarkers } from '../../src/lib/metrics/client';
+import { clientMarkers } from '../../src/lib/metrics/client-markers';
 import { resolveSettings, responseDefinition } from '../../src/lib/metrics/definitions';
 import type { MetricOptions } from '../../src/lib/metrics/source';
 import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
