@@ -5,8 +5,8 @@ import { CSV } from './demo-figures';
 /*
  * Labels that never collide (issue 15, "any screen"): on the demo client with the most series, the
  * course's tick labels and booster titles, and the item heatmap's column labels and booster titles,
- * have bounding boxes that do not overlap, on a phone (390 px) and a wide screen (1920 px). The
- * heatmap keeps every column's label (it scrolls inside its card rather than squeezing them).
+ * have bounding boxes that do not overlap, on a phone (390 px) and a wide screen (1920 px). The heatmap keeps every column's label (it scrolls inside its card rather than
+ * squeezing them) and its axis title stays whole in the part of it shown.
  */
 const seriesOf = new Map<string, Set<string>>();
 for (const r of CSV) (seriesOf.get(r.client_id) ?? seriesOf.set(r.client_id, new Set()).get(r.client_id)!).add(r.series);
@@ -50,6 +50,7 @@ async function drawn(page: Page) {
 
 for (const width of [390, 1920]) {
 	test(`client ${client} (${most} series) at ${width} px: axis labels and booster titles never overlap`, async ({ page }) => {
+		test.setTimeout(150_000); // the client page's queries take 40-50 s at load 11-12 (see client.spec)
 		expect(most).toBeGreaterThanOrEqual(3); // the case the issue names
 		await page.setViewportSize({ width, height: 1000 });
 		const { course, heat } = await drawn(page);
@@ -75,6 +76,11 @@ for (const width of [390, 1920]) {
 			})
 		);
 		expect(cellText).toEqual([]);
+		// the heatmap scrolls inside its card: its axis title is whole within the part shown
+		const room = await heat.locator('.room').boundingBox();
+		const title = await heat.locator('text.title', { hasText: 'Administration' }).boundingBox();
+		expect(title!.x).toBeGreaterThanOrEqual(room!.x);
+		expect(title!.x + title!.width).toBeLessThanOrEqual(room!.x + room!.width + 0.5);
 
 		// and the page itself does not scroll sideways (the heatmap scrolls inside its card)
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);

@@ -19,6 +19,8 @@ export interface Frame {
 	readonly innerWidth: number;
 	readonly innerHeight: number;
 	readonly padding: Padding;
+	/** How much of the svg's width the card shows before scrolling: `width`, or less when the chart scrolls sideways in its card. */
+	readonly visibleWidth: number;
 	readonly x: PixelScale<any>;
 	readonly y: PixelScale<number>;
 	/** The tooltip state layers write to and the Tooltip layer reads. */
