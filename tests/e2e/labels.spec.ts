@@ -4,8 +4,9 @@ import { CSV } from './demo-figures';
 
 /*
  * Labels that never collide (issue 15, "any screen"): on the demo client with the most series, the
- * course's tick labels and booster titles, and the item heatmap's column labels and booster titles,
- * have bounding boxes that do not overlap, on a phone (390 px) and a wide screen (1920 px). The heatmap keeps every column's label (it scrolls inside its card rather than
+ * course's tick labels, booster titles and end-point marker words, and the item heatmap's column
+ * labels and booster titles, have bounding boxes that do not overlap, on a phone (390 px) and a wide
+ * screen (1920 px). The heatmap keeps every column's label (it scrolls inside its card rather than
  * squeezing them) and its axis title stays whole in the part of it shown.
  */
 const seriesOf = new Map<string, Set<string>>();
@@ -45,6 +46,10 @@ async function drawn(page: Page) {
 	await expect(course.locator('g.vrule')).toHaveCount(most - 1);
 	await expect(heat.locator('g.cell')).toHaveCount(items * (administrations + most));
 	await expect(heat.locator('g.vrule')).toHaveCount(most - 1);
+	// the markers' table has a row per series × instrument scored, and the course is no longer loading
+	const scored = new Set(CSV.filter((r) => r.client_id === client && r.score !== '').map((r) => `${r.instrument}:${r.series}`));
+	await expect(page.getByTestId('client-markers').locator('tr[data-testid^="markers-"]')).toHaveCount(scored.size);
+	await expect(course).toHaveAttribute('aria-busy', 'false');
 	return { course, heat };
 }
 
@@ -81,6 +86,17 @@ for (const width of [390, 1920]) {
 		const title = await heat.locator('text.title', { hasText: 'Administration' }).boundingBox();
 		expect(title!.x).toBeGreaterThanOrEqual(room!.x);
 		expect(title!.x + title!.width).toBeLessThanOrEqual(room!.x + room!.width + 0.5);
+
+		// the end-point markers' words (Response, Remission, Reliable ↓) stay inside the plot, clear of
+		// each other, of the axis labels and of the severity bands' names in the right margin
+		const plot = await course.locator('rect.band-bg').first().boundingBox();
+		const words = await boxes(course.locator('g.marker text'));
+		const bandNames = await boxes(course.locator('g.bands text'));
+		expect(overlaps([...words, ...courseTicks, ...courseRules, ...bandNames])).toEqual([]);
+		expect(words.filter((b) => b.x < plot!.x - 0.5 || b.x + b.width > plot!.x + plot!.width + 0.5).map((b) => b.text)).toEqual([]);
+		// on a wide screen every end point's stack of words is drawn
+		const worded = await course.locator('g.marker[data-kind="response"], g.marker[data-kind="remission"], g.marker[data-kind="improved"], g.marker[data-kind="deteriorated"]').count();
+		if (width >= 1920) expect(words).toHaveLength(worded);
 
 		// and the page itself does not scroll sideways (the heatmap scrolls inside its card)
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);

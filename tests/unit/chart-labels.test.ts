@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitting, keepLabels, textWidth, wrapText } from '../../src/lib/charts/labels';
+import { fitting, keepLabels, placeStacks, textWidth, wrapText } from '../../src/lib/charts/labels';
 
 // In Node there is no canvas: widths are the estimate 0.58 em per character (11 px → 6.38 px).
 describe('chart labels that never collide', () => {
@@ -26,5 +26,26 @@ describe('chart labels that never collide', () => {
 		expect(wrapText('Sublingual (troche/lozenge)', 200)).toEqual(['Sublingual (troche/lozenge)']);
 		expect(fitting(['Booster series 2', 'Booster 2', 'B2'], 70)).toBe('Booster 2'); // 57.4 px
 		expect(fitting(['Booster series 2', 'Booster 2', 'B2'], 10)).toBeNull();
+	});
+});
+
+describe('marker label stacks', () => {
+	it('go right of their symbol, else left, else are left out; never into another stack or symbol', () => {
+		const stack = (x: number, key: string) => ({ key, x, y0: 40, y1: 80, width: 50 });
+		// alone in a 300 px plot: right
+		expect(placeStacks([stack(100, 'a')], [], 0, 300)).toEqual(['right']);
+		// too close to the right edge (100 + 7 + 50 > 140): left
+		expect(placeStacks([stack(100, 'a')], [], 0, 140)).toEqual(['left']);
+		// a second stack 40 px on: its right side is free, the first took 107–157 on the right
+		expect(placeStacks([stack(100, 'a'), stack(140, 'b')], [], 0, 300)).toEqual(['right', null]);
+		// far enough (100 + 7 + 50 + 3 < 200 − 7 … right of b starts at 207): both right
+		expect(placeStacks([stack(100, 'a'), stack(200, 'b')], [], 0, 300)).toEqual(['right', 'right']);
+		// another point's symbol right of the first stack pushes it left; its own symbol does not
+		const symbol = (x: number, owner?: string) => ({ x0: x - 5, x1: x + 5, y0: 55, y1: 65, owner });
+		expect(placeStacks([stack(100, 'a')], [symbol(100, 'a'), symbol(130, 'b')], 0, 300)).toEqual(['left']);
+		// hemmed in on both sides: left out
+		expect(placeStacks([stack(100, 'a')], [symbol(70), symbol(130)], 0, 300)).toEqual([null]);
+		// a symbol above or below the stack's rows is not in the way
+		expect(placeStacks([stack(100, 'a')], [{ x0: 120, x1: 130, y0: 90, y1: 100 }], 0, 300)).toEqual(['right']);
 	});
 });

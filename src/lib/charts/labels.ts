@@ -65,3 +65,51 @@ export function wrapText(text: string, width: number, font = CHART_FONT): string
 export function fitting(options: readonly string[], width: number, font = CHART_FONT): string | null {
 	return options.find((o) => textWidth(o, font) <= width) ?? null;
 }
+
+/** A rectangle in pixels: [x0, x1] × [y0, y1]. */
+export interface Box {
+	x0: number;
+	x1: number;
+	y0: number;
+	y1: number;
+	/** The stack it belongs to (a stack's own symbols are not in its way). */
+	owner?: string;
+}
+
+/** A column of text labels beside one symbol (e.g. Response / Remission stacked above an end point). */
+export interface LabelStack {
+	/** The symbol's x. */
+	x: number;
+	/** Top and bottom of the stack's text, in pixels. */
+	y0: number;
+	y1: number;
+	/** Width of the stack's widest label. */
+	width: number;
+	key?: string;
+}
+
+const hits = (a: Box, b: Box, gap: number) => a.x0 < b.x1 + gap && a.x1 > b.x0 - gap && a.y0 < b.y1 && a.y1 > b.y0;
+
+/**
+ * Which side of its symbol each stack's labels go ('right', else 'left'), or null when neither side
+ * is free: a side is free when its box (starting `offset` px from the symbol) stays within
+ * [`min`, `max`] and clears every obstacle (symbols; a stack's own, `owner` = its `key`, excepted)
+ * and every stack already placed, in order.
+ * A stack is labelled whole or not at all, so the labels of one point never split across sides.
+ */
+export function placeStacks(stacks: readonly LabelStack[], obstacles: readonly Box[], min: number, max: number, offset = 7, gap = 3): ('right' | 'left' | null)[] {
+	const taken: Box[] = [...obstacles];
+	return stacks.map((s) => {
+		const sides = {
+			right: { x0: s.x + offset, x1: s.x + offset + s.width, y0: s.y0, y1: s.y1 },
+			left: { x0: s.x - offset - s.width, x1: s.x - offset, y0: s.y0, y1: s.y1 }
+		};
+		for (const side of ['right', 'left'] as const) {
+			const b = sides[side];
+			if (b.x0 < min || b.x1 > max || taken.some((t) => (t.owner === undefined || t.owner !== s.key) && hits(b, t, gap))) continue;
+			taken.push({ ...b, owner: undefined });
+			return side;
+		}
+		return null;
+	});
+}
