@@ -6,9 +6,18 @@
  * `completed` step, so a single-questionnaire dataset gives the same figure).
  */
 import type { Connector } from '../engine/connector';
-import { sql } from '../engine/sql';
+import { sql, type Sql } from '../engine/sql';
 import { DEFINITIONS } from './definitions';
-import { ALL_GROUPS, prepare, summarySource, type MetricOptions, type MetricResult } from './source';
+import { ALL_GROUPS, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
+
+/**
+ * The column naming a client in `cs`: the summaries' integer `client_no` (one per client_id, so
+ * grouping by it groups the same client-series; integer keys group several times faster in the
+ * wasm engine than text), else `client_id`.
+ */
+function clientKey(p: Prepared): Sql {
+	return p.summary ? sql`client_no` : sql`client_id`;
+}
 
 export interface CompletionRow {
 	/** A group (route by default on the overview), or `(all)`: every client-series under the filters. */
@@ -63,17 +72,27 @@ interface CompletionPattern {
 async function completionPatterns(conn: Connector, opts: MetricOptions) {
 	const prep = await prepare(conn, opts);
 	const src = await summarySource(conn, prep, { planned: true });
+	// Each questionnaire is a bit (in name order) and a client-series' sets are bit masks: grouping
+	// by three integers instead of building three sorted strings per client-series (3× less CPU at
+	// 1M rows); only the dozen patterns are spelled out as text. (Up to 63 questionnaires: a BIGINT.)
 	const q = sql`${src.ctes},
+bits AS (SELECT instrument, (row_number() OVER (ORDER BY instrument) - 1)::INTEGER AS bit FROM (SELECT DISTINCT instrument FROM cs)),
 per_series AS (
-  SELECT grp, client_id, series,
-    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE baseline IS NOT NULL), '') AS b,
-    coalesce(string_agg(instrument, ',' ORDER BY instrument) FILTER (WHERE planned_score IS NOT NULL), '') AS p,
-    string_agg(instrument, ',' ORDER BY instrument) AS s
-  FROM cs GROUP BY grp, client_id, series
+  SELECT grp, ${clientKey(prep)}, series,
+    coalesce(bit_or(1::BIGINT << bit) FILTER (WHERE baseline IS NOT NULL), 0) AS b,
+    coalesce(bit_or(1::BIGINT << bit) FILTER (WHERE planned_score IS NOT NULL), 0) AS p,
+    bit_or(1::BIGINT << bit) AS s
+  FROM cs JOIN bits USING (instrument) GROUP BY grp, ${clientKey(prep)}, series
+),
+patterns AS (SELECT grp, b, p, s, count(*)::INTEGER AS n FROM per_series GROUP BY ALL),
+named AS (
+  SELECT grp, n,
+    (SELECT coalesce(string_agg(instrument, ',' ORDER BY instrument), '') FROM bits WHERE (patterns.b >> bit) & 1 = 1) AS b,
+    (SELECT coalesce(string_agg(instrument, ',' ORDER BY instrument), '') FROM bits WHERE (patterns.p >> bit) & 1 = 1) AS p,
+    (SELECT string_agg(instrument, ',' ORDER BY instrument) FROM bits WHERE (patterns.s >> bit) & 1 = 1) AS s
+  FROM patterns
 )
-SELECT grp AS "group", b, p, s, count(*)::INTEGER AS n
-FROM per_series
-GROUP BY ALL ORDER BY ALL`;
+SELECT grp AS "group", b, p, s, n FROM named ORDER BY ALL`;
 	// the questionnaire sets as text (instrument ids are the registry's: no commas)
 	const patterns = await conn.query<CompletionPattern>(q);
 	return { q, patterns, derived: src.derived, path: prep.path };
