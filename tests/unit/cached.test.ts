@@ -39,6 +39,23 @@ describe('CachingConnector', () => {
 		expect(sent).toEqual(['q', 'q', 'q']);
 	});
 
+	it('keeps relations\' columns over forgetResults (a new filter state), not over a data change', async () => {
+		const { conn, sent } = fakeConnector();
+		const c = new CachingConnector(conn);
+		const describe = sql`DESCRIBE SELECT * FROM scores`;
+		await c.query(describe);
+		await c.query(sql`q`);
+		c.forgetResults();
+		await c.query(describe);
+		await c.query(sql`q`);
+		expect(sent).toEqual(['DESCRIBE SELECT * FROM scores', 'q', 'q']);
+		await c.exec(sql`create view scores as select 1`);
+		await c.query(describe);
+		c.clear();
+		await c.query(describe);
+		expect(sent).toEqual(['DESCRIBE SELECT * FROM scores', 'q', 'q', 'DESCRIBE SELECT * FROM scores', 'DESCRIBE SELECT * FROM scores']);
+	});
+
 	it('does not cache failures', async () => {
 		const { conn, sent } = fakeConnector();
 		const c = new CachingConnector(conn);

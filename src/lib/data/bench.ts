@@ -47,7 +47,7 @@ export interface BenchHook {
 	remove(id: string): Promise<void>;
 	/** Clear the result cache and re-run every query of the current page; ms to `charts-drawn`. */
 	refresh(timeoutMs?: number): Promise<number>;
-	/** Forget cached results (so the next interaction really queries). */
+	/** Forget cached results (so the next interaction really queries, as a new filter state does); relations' columns stay known until the data change. */
 	clearCache(): void;
 	/** Statements (text and bound values) sent to the engine since the last `clearSqlLog()`. */
 	sqlLog(): Statement[];
@@ -204,7 +204,7 @@ export function installBenchHook(): void {
 			app.version++;
 			return (await drawn) - t0;
 		},
-		clearCache: () => app.conn?.clear(),
+		clearCache: () => app.conn?.forgetResults(),
 		sqlLog: () => [...(app.conn?.log ?? [])],
 		clearSqlLog() {
 			if (app.conn?.log) app.conn.log.length = 0;
