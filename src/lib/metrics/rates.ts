@@ -54,17 +54,38 @@ export function withWilson<T extends { count: number; n: number }>(r: T): T & { 
 const TOTALS = sql`GROUP BY GROUPING SETS ((instrument, grp), (instrument))`;
 const GROUP_COL = sql`coalesce(grp, ${ALL_GROUPS}) AS "group"`;
 
+/**
+ * Response and remission counts per instrument × group and per instrument, in one statement over the
+ * client-series summary `cs` (after `ctes`): both rates are asked for together on a page, and the
+ * statement is the same text for both, so the connector's cache runs it once and each takes its
+ * columns. Response: baseline > 0 and an end score (n), responding at the end (count). Remission:
+ * baseline and end score (n), in remission at the end (count).
+ */
+function rateCountsSql(ctes: Sql, s: Settings): Sql {
+	return sql`${ctes}
+SELECT instrument, ${GROUP_COL},
+  count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS response_n,
+  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(s, sql`end_score`, sql`baseline`)})::INTEGER AS response_count,
+  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS remission_n,
+  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(s)}))::INTEGER AS remission_count
+FROM cs ${TOTALS}
+ORDER BY instrument, ${GROUP_ORDER}`;
+}
+
+/** One rate's (n, count) rows from the shared statement (`rateCountsSql`). */
+async function rateCounts(conn: Connector, ctes: Sql, s: Settings, rate: 'response' | 'remission') {
+	const q = rateCountsSql(ctes, s);
+	type Counted = { instrument: string; group: string; response_n: number; response_count: number; remission_n: number; remission_count: number };
+	const counted = await conn.query<Counted>(q);
+	const raw = counted.map((r) => ({ instrument: r.instrument, group: r.group, n: r[`${rate}_n`], count: r[`${rate}_count`] }));
+	return { q, raw };
+}
+
 /** Response: ≥ 50 % drop (or the instrument's point rule) from baseline to the end point (definition per instrument and `settings.end`). */
 export async function response(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
 	const src = await summarySource(conn, p);
-	const q = sql`${src.ctes}
-SELECT instrument, ${GROUP_COL},
-  count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS n,
-  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(p.settings, sql`end_score`, sql`baseline`)})::INTEGER AS count
-FROM cs ${TOTALS}
-ORDER BY instrument, ${GROUP_ORDER}`;
-	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(q);
+	const { q, raw } = await rateCounts(conn, src.ctes, p.settings, 'response');
 	const defs = new Map<string, ReturnType<typeof responseDefinition>>();
 	const rows = dropRedundantTotals(raw).map((r) => {
 		const d = defs.get(r.instrument) ?? responseDefinition(p.settings, r.instrument);
@@ -79,13 +100,7 @@ ORDER BY instrument, ${GROUP_ORDER}`;
 export async function remission(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
 	const src = await summarySource(conn, p);
-	const q = sql`${src.ctes}
-SELECT instrument, ${GROUP_COL},
-  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS n,
-  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(p.settings)}))::INTEGER AS count
-FROM cs ${TOTALS}
-ORDER BY instrument, ${GROUP_ORDER}`;
-	const raw = await conn.query<{ instrument: string; group: string; n: number; count: number }>(q);
+	const { q, raw } = await rateCounts(conn, src.ctes, p.settings, 'remission');
 	const defs = new Map<string, ReturnType<typeof remissionDefinition>>();
 	const rows = dropRedundantTotals(raw).map((r) => {
 		const d = defs.get(r.instrument) ?? remissionDefinition(r.instrument, p.settings);

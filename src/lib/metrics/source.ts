@@ -103,7 +103,7 @@ export async function prepare(conn: Connector, opts: MetricOptions): Promise<Pre
 	const allInstruments = whereSql(opts.filters ?? {}, names);
 	const instrumentWhere = opts.instruments?.length ? sql`instrument IN (${list(opts.instruments)})` : sql`TRUE`;
 	const where = opts.instruments?.length ? sql`${allInstruments} AND ${instrumentWhere}` : allInstruments;
-	const { summary, path } = resolveSummaries(conn, opts, names, { cellWhere: allInstruments, groupExpr, instrumentWhere });
+	const { summary, path } = resolveSummaries(conn, opts, names, { cellWhere: allInstruments, groupExpr, instrumentWhere, instruments: opts.instruments?.length ? opts.instruments : null });
 	return { relation, columns, where, allInstruments, instrumentWhere, groupExpr, settings: resolveSettings(opts.settings), summary, path };
 }
 

@@ -242,6 +242,8 @@ export interface SummaryScope {
 	groupExpr: Sql;
 	/** The instrument restriction, a condition over `instrument`. */
 	instrumentWhere: Sql;
+	/** The instruments it restricts to (null: all). */
+	instruments: string[] | null;
 }
 
 /**

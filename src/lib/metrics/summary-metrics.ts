@@ -22,20 +22,24 @@ const respondersCte = (s: Settings) => sql`resp AS (SELECT * FROM cs WHERE eos_s
 
 /**
  * Durability per follow-up week: everyone's n, mean and SD from the cube, the responders and those
- * still responding from the responders' follow-up lists.
+ * still responding from the responders' follow-up lists. Everyone's counts are the follow-up rows of
+ * the observed-case trajectories' statement (every instrument and phase; the same text, so a page
+ * asking for both runs it once); under LOCF the trajectories read other counts, so the statement
+ * then asks for this one's follow-up weeks only.
  */
 export async function summaryDurability(conn: Connector, scope: SummaryScope, s: Settings) {
-	const everyone = cubeCountsSql(scope, ['followup']);
+	const everyone = s.locf ? cubeCountsSql(scope, ['followup']) : cubeCountsSql({ ...scope, instrumentWhere: sql`TRUE`, instruments: null });
+	const wanted = (r: ScoreCount) => r.phase === 'followup' && (!scope.instruments || scope.instruments.includes(r.instrument));
 	const responders = sql`${clientSeriesCtes(scope, s, { fu: true })},
 ${respondersCte(s)},
 f AS (SELECT instrument, grp, baseline, unnest(fu) AS f FROM resp)
 SELECT instrument, grp AS "group", f.w AS week, count(*)::INTEGER AS responders_n,
   count(*) FILTER (WHERE ${responds(s, sql`f.score`, sql`baseline`)})::INTEGER AS still_responding_n
 FROM f GROUP BY instrument, grp, f.w`;
-	const [all, resp] = await Promise.all([conn.query<ScoreCount>(everyone), conn.query<{ instrument: string; group: string; week: number; responders_n: number; still_responding_n: number }>(responders)]);
+	const [counted, resp] = await Promise.all([conn.query<ScoreCount>(everyone), conn.query<{ instrument: string; group: string; week: number; responders_n: number; still_responding_n: number }>(responders)]);
 	const key = (r: { instrument: string; group: string; week: number | null }) => `${r.instrument}\u0001${r.group}\u0001${r.week}`;
 	const byKey = new Map(resp.map((r) => [key(r), r]));
-	const rows = distributions(all).map((d) => {
+	const rows = distributions(counted.filter(wanted)).map((d) => {
 		const r = byKey.get(key(d));
 		return { instrument: d.instrument, group: d.group, week: d.week as number, n: d.n, mean: d.mean, sd: d.sd, responders_n: r?.responders_n ?? 0, still_responding_n: r?.still_responding_n ?? 0 };
 	});

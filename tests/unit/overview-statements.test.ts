@@ -1,0 +1,54 @@
+/**
+ * How much the engine does per filter change on the overview (issue 11: the interaction at 1M rows).
+ * With the dataset's summaries every figure of the page comes from a handful of statements: the
+ * rates share one, durability reads the trajectories' cube statement, completion and its privacy
+ * links share one, and a new filter state does not describe `scores` again. (The numbers themselves
+ * are pinned by metrics-summaries.test.ts.)
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CachingConnector } from '../../src/lib/data/cached';
+import { openNodeEngine } from '../../src/lib/engine/node';
+import { ident, sql, type Statement } from '../../src/lib/engine/sql';
+import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
+import { OVERVIEW_ORDER, overviewMetrics } from '../../src/routes/overview-metrics';
+import type { Filters } from '../../src/lib/metrics/filters';
+
+describe('statements per filter change on the overview (demo cohort, summaries)', () => {
+	let conn: CachingConnector;
+	beforeAll(async () => {
+		const db = await openNodeEngine();
+		await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
+		await db.exec(sql`CREATE TABLE demo AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
+  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
+FROM read_csv('demo.csv', header = true)`);
+		await db.exec(sql`CREATE VIEW scores AS SELECT * FROM ${ident('demo')}`);
+		conn = new CachingConnector(db);
+		useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
+	}, 120_000);
+
+	/** Load every figure of the overview as the page does (all at once) and return the statements sent. */
+	async function load(filters: Filters, instrument: string): Promise<Statement[]> {
+		conn.log = [];
+		const m = overviewMetrics(conn, filters, instrument);
+		const results = await Promise.all(OVERVIEW_ORDER.map((k) => (m[k] as () => Promise<{ path?: { source: string } }>)()));
+		for (const r of results) if (r.path) expect(r.path.source).toBe('summaries');
+		return conn.log;
+	}
+
+	it('first view: 9 statements for 11 figures; a filter change: 8 (no DESCRIBE)', async () => {
+		const first = await load({}, 'bdi2');
+		expect(first.filter((s) => s.text.startsWith('DESCRIBE'))).toHaveLength(1);
+		expect(first).toHaveLength(9);
+		conn.forgetResults(); // as a new filter state: nothing cached answers it
+		const next = await load({ route: ['iv'], series: 'first' }, 'hama');
+		expect(next.filter((s) => s.text.startsWith('DESCRIBE'))).toHaveLength(0);
+		expect(next).toHaveLength(8);
+		// the rates share one statement, the cube is read once for trajectories and durability, and
+		// completion and its privacy links one client-series pattern statement
+		expect(next.filter((s) => s.text.includes('response_count'))).toHaveLength(1);
+		expect(next.filter((s) => s.text.includes('sum(n) AS n'))).toHaveLength(1);
+		expect(next.filter((s) => s.text.includes('per_series'))).toHaveLength(1);
+	}, 120_000);
+});
