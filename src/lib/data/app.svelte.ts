@@ -178,12 +178,6 @@ class AppState {
 					} else {
 						ds.attached = alias;
 						ds.attachedSessions = withSessions;
-						const kept = await restoreKeptSummaries(this.conn, this.store!, ds.stored!, ds.table);
-						if (kept) {
-							this.summaries.set(id, Promise.resolve(kept));
-							this.built.set(id, kept);
-							this.keptSummaries.add(id);
-						}
 					}
 				} else {
 					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
@@ -222,7 +216,7 @@ class AppState {
 				this.built.set(id, s);
 				if (s && this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
 				// kept beside a kept dataset, so the next start copies them instead of building them
-				if (s && ds.stored?.version === 2 && this.store && this.engine) {
+				if (s && !this.keptSummaries.has(id) && ds.stored?.version === 2 && this.store && this.engine) {
 					await chartsSettled();
 					await keepSummaries(this.engine, this.store, ds.stored, s, await this.template()).catch((e) => console.warn(`summaries of ${ds.name} not kept`, e));
 				}
@@ -262,18 +256,27 @@ class AppState {
 	}
 
 	/**
-	 * The dataset's summaries (metrics/summaries.ts), built the first time it is activated. If they
-	 * cannot be built the metrics read the score rows, as they would without them.
+	 * The dataset's summaries (metrics/summaries.ts), the first time it is activated: copied from the
+	 * copy kept beside a kept dataset, else built. If they cannot be had the metrics read the score
+	 * rows, as they would without them.
 	 */
 	private summariesOf(ds: DatasetInfo): Promise<Summaries | null> {
 		let made = this.summaries.get(ds.id);
 		if (!made) {
 			const conn = this.conn!;
-			// From the dataset's own rows, not the `scores` view: another dataset may become active meanwhile.
-			made = buildSummaries(conn, ds.table, outcomeScores(relation(ds))).catch((e) => {
-				console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
-				return null;
-			});
+			// A kept dataset's copy kept beside it first (a copy of small tables); else built from the
+			// dataset's own rows, not the `scores` view: another dataset may become active meanwhile.
+			const kept = ds.attached && ds.stored && this.store ? restoreKeptSummaries(conn, this.store, ds.stored, ds.table) : Promise.resolve(null);
+			made = kept
+				.then((s) => {
+					if (!s) return buildSummaries(conn, ds.table, outcomeScores(relation(ds)));
+					this.keptSummaries.add(ds.id);
+					return s;
+				})
+				.catch((e) => {
+					console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
+					return null;
+				});
 			this.summaries.set(ds.id, made);
 		}
 		return made;

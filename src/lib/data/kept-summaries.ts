@@ -1,8 +1,8 @@
 /**
  * A kept dataset's summaries (metrics/summaries.ts), kept beside it in the browser's storage
  * (store.ts saveDerived): built once, then restored on later starts by copying their small tables
- * from the kept file instead of a pass over every score row, so the first view after a reload reads
- * them too. A cache only: when it is missing, stale or damaged the summaries are built as before.
+ * from the kept file instead of a pass over every score row (after the first view, as a build
+ * would be: restoring before it delayed the first chart by the copy's time). A cache only: when it is missing, stale or damaged the summaries are built as before.
  */
 import type { Connector } from '../engine/connector';
 import { restoreSummaries, summaryInfo, summaryTableRows, type Summaries } from '../metrics/summaries';
