@@ -135,7 +135,25 @@ export function columnSamples(columns: string[], head: { cells: Cell[] }[], max 
 /** A session-record mapping with `field` read from `column`, or not recorded (null). */
 export function setSessionField(m: SessionMapping, field: string, column: string | null): SessionMapping {
 	const { [field]: _old, ...rest } = m.fields;
-	return { ...m, fields: column ? { ...rest, [field]: column } : rest };
+	const time = /^[sd]bp_(pre|peak|end)$/.exec(field)?.[1] as 'pre' | 'peak' | 'end' | undefined;
+	// a systolic or diastolic column of its own replaces a "120/80" column of that time point
+	const out = column && time ? setSessionBloodPressure(m, time, null) : m;
+	return { ...out, fields: column ? { ...rest, [field]: column } : rest };
+}
+
+/**
+ * A session-record mapping reading blood pressure at time `t` from one "120/80" column (null: not
+ * from one column); the systolic and diastolic fields of that time are then no longer mapped separately.
+ */
+export function setSessionBloodPressure(m: SessionMapping, t: 'pre' | 'peak' | 'end', column: string | null): SessionMapping {
+	const { [t]: _old, ...bp } = m.blood_pressure ?? {};
+	const next: SessionMapping = { ...m, blood_pressure: column ? { ...bp, [t]: column } : bp };
+	if (column) {
+		const { [`sbp_${t}`]: _s, [`dbp_${t}`]: _d, ...fields } = m.fields;
+		next.fields = fields;
+	}
+	if (!Object.keys(next.blood_pressure!).length) delete next.blood_pressure;
+	return next;
 }
 
 /** A session-record mapping with other client, series, route or session-number columns (undefined removes series / route). */

@@ -8,7 +8,7 @@
  */
 import { SESSION_FIELDS } from '../model/sessions';
 import { snake } from './deid';
-import type { SessionMapping } from './sessions';
+import { BP_TIMES, splitBloodPressure, type SessionMapping } from './sessions';
 import { CLIENT_NAMES } from './suggest';
 import type { RawTable } from './types';
 
@@ -33,10 +33,16 @@ const SESSION_RULES: string[][][] = [
 	[['session', 'sessions', 'sess', 'visit', 'treatment', 'tx', 'infusion', 'dosing']],
 	[['dose', 'dosing'], NUMBER]
 ];
+/** The words naming time point `t` of a vital sign, and the words of the other time points. */
+function timeWords(t: (typeof BP_TIMES)[number]): { when: string[]; other: string[] } {
+	return { when: t === 'pre' ? PRE : t === 'end' ? END : PEAK, other: t === 'pre' ? [...PEAK, ...END] : t === 'end' ? PRE : [...PRE, ...END] };
+}
+/** A blood-pressure column holding both values ("120/80"): named BP (or blood pressure) with a time word, not systolic or diastolic. */
+const BP_WORDS = ['bp', 'blood', 'pressure', 'nibp', 'rr'];
+
 const FIELD_RULES: Rule[] = [
-	...(['pre', 'peak', 'end'] as const).flatMap((t): Rule[] => {
-		const when = t === 'pre' ? PRE : t === 'end' ? END : PEAK;
-		const other = t === 'pre' ? [...PEAK, ...END] : t === 'end' ? PRE : [...PRE, ...END];
+	...BP_TIMES.flatMap((t): Rule[] => {
+		const { when, other } = timeWords(t);
 		return [
 			{ field: `sbp_${t}`, all: [SYSTOLIC, when], not: other },
 			{ field: `dbp_${t}`, all: [DIASTOLIC, when], not: other },
@@ -89,14 +95,25 @@ export function suggestSessionFields(raw: RawTable): SessionSuggestion {
 	const route = exact(ROUTE_NAMES);
 	let session: string | undefined;
 	for (const all of SESSION_RULES) session ??= take(cols.findIndex((_, i) => !used.has(i) && matches(words[i], all, ['date', 'time', 'minutes', 'mg'])));
+	// "120/80" columns first: most of their first values split into systolic and diastolic
+	const bloodPressure: NonNullable<SessionMapping['blood_pressure']> = {};
+	const splits = (i: number) => {
+		const texts = raw.rows.slice(0, 50).map((r) => r[i]).filter((c): c is string => typeof c === 'string' && c.trim() !== '');
+		return texts.length > 0 && texts.filter((c) => splitBloodPressure(c, false)).length >= 0.8 * texts.length;
+	};
+	for (const t of BP_TIMES) {
+		const { when, other } = timeWords(t);
+		const c = take(cols.findIndex((_, i) => !used.has(i) && matches(words[i], [BP_WORDS, when], [...SYSTOLIC, ...DIASTOLIC, ...other]) && splits(i)));
+		if (c) bloodPressure[t] = c;
+	}
 	const fields: Record<string, string> = {};
 	for (const r of FIELD_RULES) {
 		if (fields[r.field]) continue;
 		const c = take(cols.findIndex((_, i) => !used.has(i) && matches(words[i], r.all, r.not)));
 		if (c) fields[r.field] = c;
 	}
-	const measured = Object.keys(fields);
-	const others = cols.length - [client, series, route, session].filter(Boolean).length;
+	const measured = [...Object.keys(fields), ...Object.keys(bloodPressure).flatMap((t) => [`sbp_${t}`, `dbp_${t}`])];
+	const others = cols.length - [client, series, route, session].filter(Boolean).length + Object.keys(bloodPressure).length;
 	const scoreFile = cols.some((c) => ['instrument', 'score', 'questionnaire'].includes(snake(c)));
 	const likely = !!client && !!session && !scoreFile && measured.some((f) => f !== 'dose_mg') && measured.length >= 2 && measured.length * 2 >= others;
 	const fallback = (skip: (string | undefined)[]) => cols.find((c) => !skip.includes(c)) ?? cols[0];
@@ -110,7 +127,8 @@ export function suggestSessionFields(raw: RawTable): SessionSuggestion {
 			session: session ?? fallback([clientCol, series, route]),
 			...(series ? { series: { column: series } } : {}),
 			...(route ? { route: { column: route } } : {}),
-			fields
+			fields,
+			...(Object.keys(bloodPressure).length ? { blood_pressure: bloodPressure } : {})
 		}
 	};
 }

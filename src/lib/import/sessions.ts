@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ownRecord } from './own-record';
-import { BP_PAIRS, SESSION_FIELDS, SessionRowSchema, type SessionRow } from '../model/sessions';
+import { BP_PAIRS, SESSION_FIELDS, SessionRowSchema, type SessionField, type SessionRow } from '../model/sessions';
 import { ValueSourceSchema } from './mapping';
 import { routeOf } from './record';
 import { col, fillByClient, readValue, resolveSource, sourceColumn, type Ctx } from './sources';
@@ -24,6 +24,8 @@ export const SessionMappingSchema = z
 		session: z.string().min(1),
 		/** Canonical field (sbp_pre, nausea, …) → source column. */
 		fields: ownRecord(z.string().min(1)),
+		/** Blood pressure written as one column "120/80" (systolic/diastolic), per time point: split into sbp_ and dbp_. */
+		blood_pressure: z.object({ pre: z.string().min(1), peak: z.string().min(1), end: z.string().min(1) }).partial().strict().optional(),
 		format: z.object({ missing: z.array(z.string()).optional(), decimal_comma: z.boolean().optional() }).strict().optional()
 	})
 	.strict()
@@ -31,8 +33,26 @@ export const SessionMappingSchema = z
 		const known = new Set(SESSION_FIELDS.map((f) => f.name));
 		for (const k of Object.keys(m.fields))
 			if (!known.has(k)) ctx.addIssue({ code: 'custom', path: ['fields', k], message: `unknown session field "${k}" (known: ${[...known].join(', ')})` });
+		for (const t of Object.keys(m.blood_pressure ?? {}))
+			for (const f of [`sbp_${t}`, `dbp_${t}`])
+				if (m.fields[f]) ctx.addIssue({ code: 'custom', path: ['fields', f], message: `${f} is mapped twice: from column "${m.fields[f]}" and split from blood_pressure.${t}` });
 	});
 export type SessionMapping = z.infer<typeof SessionMappingSchema>;
+export const BP_TIMES = ['pre', 'peak', 'end'] as const;
+
+/** "120/80", "120 / 80", "120/80 mmHg": systolic and diastolic; null when the text is not one reading. */
+export function splitBloodPressure(text: string, decimalComma: boolean): [number, number] | null {
+	const m = /^(\d{1,3}(?:[.,]\d+)?)\s*\/\s*(\d{1,3}(?:[.,]\d+)?)\s*(?:mm\s*hg)?$/i.exec(text.trim());
+	if (!m || (!decimalComma && (m[1].includes(',') || m[2].includes(',')))) return null;
+	return [Number(m[1].replace(',', '.')), Number(m[2].replace(',', '.'))];
+}
+
+/** Why value `v` of field `f` is not accepted, or null. */
+function fieldProblem(f: SessionField, v: number): string | null {
+	if (v < f.min || v > f.max) return `${f.name} out of range: ${v}${f.unit ? ` ${f.unit}` : ''} is outside ${f.min}–${f.max} (${f.why})`;
+	if (f.type === 'integer' && !Number.isInteger(v)) return `${f.name}: ${v} is not a whole number (${f.why})`;
+	return null;
+}
 
 /** Validate parsed JSON as a session mapping (as parseMapping does for score mappings). */
 export function parseSessionMapping(json: unknown): { ok: true; mapping: SessionMapping } | { ok: false; error: string } {
@@ -93,6 +113,13 @@ export function applySessionMapping(raw: RawTable, mapping: SessionMapping): Ses
 	const route = resolveSource(ctx, mapping.route, null);
 	fillByClient(raw, ctx, clientIdx, [series, route]);
 	const fields = SESSION_FIELDS.filter((f) => mapping.fields[f.name]).map((f) => ({ ...f, column: mapping.fields[f.name], idx: col(ctx, mapping.fields[f.name]) }));
+	const field = (name: string) => SESSION_FIELDS.find((f) => f.name === name)!;
+	const bpColumns = BP_TIMES.filter((t) => mapping.blood_pressure?.[t]).map((t) => {
+		const column = mapping.blood_pressure![t]!;
+		return { column, idx: col(ctx, column), sys: field(`sbp_${t}`), dia: field(`dbp_${t}`) };
+	});
+	/** The column a canonical field was read from (its own, or a "120/80" column it was split from). */
+	const columnOf = (name: string) => mapping.fields[name] ?? bpColumns.find((b) => b.sys.name === name || b.dia.name === name)?.column ?? null;
 	const rows: SessionRow[] = [];
 	const errors: ImportReport['errors'] = [];
 	const seen = new Map<string, number>();
@@ -120,15 +147,28 @@ export function applySessionMapping(raw: RawTable, mapping: SessionMapping): Ses
 		for (const f of fields) {
 			const v = cellNumber(row[f.idx], ctx.missing, ctx.decimalComma);
 			if (v !== null && Number.isNaN(v)) return reject(f.column, `${f.name}: "${cellText(row[f.idx], ctx.missing)}" is not a number`);
-			if (v !== null && (v < f.min || v > f.max))
-				return reject(f.column, `${f.name} out of range: ${v}${f.unit ? ` ${f.unit}` : ''} is outside ${f.min}–${f.max} (${f.why})`);
-			if (v !== null && f.type === 'integer' && !Number.isInteger(v)) return reject(f.column, `${f.name}: ${v} is not a whole number (${f.why})`);
+			const problem = v === null ? null : fieldProblem(f, v);
+			if (problem) return reject(f.column, problem);
 			out[f.name] = v;
+		}
+		for (const b of bpColumns) {
+			const text = cellText(row[b.idx], ctx.missing);
+			if (text === null) {
+				[out[b.sys.name], out[b.dia.name]] = [null, null];
+				continue;
+			}
+			const bp = splitBloodPressure(text, ctx.decimalComma);
+			if (!bp) return reject(b.column, `blood pressure "${text}" is not one reading written systolic/diastolic (such as 120/80)`);
+			for (const [f, v] of [[b.sys, bp[0]], [b.dia, bp[1]]] as const) {
+				const problem = fieldProblem(f, v);
+				if (problem) return reject(b.column, problem);
+				out[f.name] = v;
+			}
 		}
 		for (const [sys, dia] of BP_PAIRS) {
 			const a = out[sys], b = out[dia];
 			if (typeof a === 'number' && typeof b === 'number' && b >= a)
-				return reject(mapping.fields[dia], `${dia} ${b} is not below ${sys} ${a}: diastolic must be lower than systolic`);
+				return reject(columnOf(dia), `${dia} ${b} is not below ${sys} ${a}: diastolic must be lower than systolic`);
 		}
 		const guard = SessionRowSchema.safeParse(out);
 		if (!guard.success) return reject(String(guard.error.issues[0].path[0] ?? '') || null, guard.error.issues[0].message);
