@@ -25,6 +25,7 @@ import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 import { createTableSql } from '../model/schema';
 import { loadSessionIPC } from '../import/sessions-load';
 import { startMark } from '../engine/marks';
+import { sessionLinks, type SessionLinks } from '../metrics/session-links';
 
 export interface DatasetInfo {
 	id: string;
@@ -289,7 +290,7 @@ class AppState {
 	 */
 	async addImported(meta: NewMeta, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
-		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
+		const table = tableOf(meta.id);
 		// DuckDB's worker takes ownership of the buffer it is given (transfer), so it gets a copy: the
 		// caller's stays usable (a retry after a failure).
 		await conn.insertArrowIPC(table, ipc.slice(), true);
@@ -308,16 +309,9 @@ class AppState {
 	 */
 	async addImportedTable(meta: NewMeta, staging: string): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
-		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
+		const table = tableOf(meta.id);
 		await conn.exec(sql`ALTER TABLE ${ident(staging)} RENAME TO ${ident(table)}`);
-		this.loaded.add(meta.id);
-		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, ...(await describe(conn, ident(table))) };
-		this.datasets = [...this.datasets, info];
-		await this.activate(meta.id);
-		const { stored, error } = await this.keep(meta, table);
-		const ds = this.datasets.find((d) => d.id === meta.id);
-		if (ds && stored) ds.stored = stored;
-		return { kept: !!stored, error };
+		return this.register(meta, table);
 	}
 
 	/**
@@ -327,14 +321,68 @@ class AppState {
 	 */
 	async addImportedSessions(meta: NewMeta, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
-		const table = `ds_${meta.id.replace(/\W/g, '_')}`;
+		const table = tableOf(meta.id);
 		// an empty canonical table by SQL: Arrow's builders compile code (eval), which the page's CSP forbids
 		await conn.exec(createTableSql(table));
 		await loadSessionIPC(conn, `${table}__sessions`, ipc.slice());
-		this.loaded.add(meta.id);
+		return this.register(meta, table, `${table}__sessions`);
+	}
+
+	/**
+	 * The loaded active dataset a second file can be added to: one of scores without session records
+	 * (`adding` 'sessions'), or one of session records without scores (`adding` 'scores'); else null.
+	 */
+	linkTarget(adding: 'scores' | 'sessions'): DatasetInfo | null {
+		const ds = this.active;
+		if (!ds || !this.loaded.has(ds.id) || ds.builtin) return null;
+		const hasSessions = !!sessionsRelation(ds);
+		return adding === 'sessions' ? (ds.rows > 0 && !hasSessions ? ds : null) : ds.rows === 0 && hasSessions ? ds : null;
+	}
+
+	/** How the staged rows of a second file (scores or session records) link to dataset `baseId`'s other part. */
+	async linksWith(baseId: string, staged: { scores?: string; sessions?: string }): Promise<SessionLinks> {
+		const base = this.datasets.find((d) => d.id === baseId);
+		const baseSessions = base && sessionsRelation(base);
+		if (!base || !this.conn || (!staged.sessions && !baseSessions)) throw new Error('the dataset to add to is not loaded');
+		return sessionLinks(this.conn, staged.scores ? ident(staged.scores) : relation(base), staged.sessions ? ident(staged.sessions) : baseSessions!);
+	}
+
+	/**
+	 * Add a dataset made of dataset `baseId` and a second file's accepted rows staged in the engine
+	 * (`staged.sessions`: session records added to a dataset of scores; `staged.scores`: scores added to
+	 * one of session records). The base's part is copied first, so a failure leaves the base and the
+	 * staged rows as they were; then the staged table is renamed, and the new dataset is made active
+	 * and kept like any other. The base dataset stays as it is.
+	 */
+	async addLinked(meta: NewMeta, baseId: string, staged: { scores?: string; sessions?: string }): Promise<{ kept: boolean; error?: string }> {
+		const conn = await this.ready();
+		const base = this.datasets.find((d) => d.id === baseId);
+		const baseSessions = base && sessionsRelation(base);
+		if (!base || !this.loaded.has(baseId) || (!staged.sessions && !baseSessions)) throw new Error('the dataset to add to is not loaded; choose it on this page first');
+		const table = tableOf(meta.id);
 		const sessionsTable = `${table}__sessions`;
-		const counted = await describeSessions(conn, ident(sessionsTable));
-		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, sessionsTable, ...(await describe(conn, ident(table))), clients: counted.clients, sessionRecords: counted.rows };
+		const copied = staged.scores ? sessionsTable : table;
+		try {
+			await conn.exec(sql`CREATE TABLE ${ident(copied)} AS SELECT * FROM ${staged.scores ? baseSessions! : relation(base)}`);
+			await conn.exec(sql`ALTER TABLE ${ident(staged.scores ?? staged.sessions!)} RENAME TO ${ident(staged.scores ? table : sessionsTable)}`);
+		} catch (e) {
+			await conn.exec(sql`DROP TABLE IF EXISTS ${ident(copied)}`).catch(() => {});
+			throw e;
+		}
+		return this.register(meta, table, sessionsTable);
+	}
+
+	/** List, activate and keep a dataset whose tables are loaded (`table`, and its session records). */
+	private async register(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ kept: boolean; error?: string }> {
+		const conn = this.conn!;
+		this.loaded.add(meta.id);
+		const counts = await describe(conn, ident(table));
+		const records = sessionsTable ? await describeSessions(conn, ident(sessionsTable)) : null;
+		const info: DatasetInfo = {
+			...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, ...counts,
+			// a dataset of session records alone: its clients are those of the records
+			...(records ? { sessionsTable, sessionRecords: records.rows, clients: counts.rows ? counts.clients : records.clients } : {})
+		};
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
 		const { stored, error } = await this.keep(meta, table, sessionsTable);
@@ -376,9 +424,12 @@ class AppState {
 	}
 }
 
+/** The DuckDB table of dataset `id` (its session records: `<table>__sessions`). */
+const tableOf = (id: string) => `ds_${id.replace(/\W/g, '_')}`;
+
 function fromMeta(m: StoredMeta): DatasetInfo {
 	return {
-		id: m.id, name: m.name, table: `ds_${m.id.replace(/\W/g, '_')}`, rows: m.rows, clients: m.clients,
+		id: m.id, name: m.name, table: tableOf(m.id), rows: m.rows, clients: m.clients,
 		instruments: m.instruments, importedAt: m.importedAt, builtin: false, stored: m
 	};
 }

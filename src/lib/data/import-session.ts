@@ -101,6 +101,21 @@ export class ImportSession {
 		return this.call<SessionApplyResult>('apply-sessions', { mapping: JSON.parse(JSON.stringify(mapping)) } satisfies Payload<'apply-sessions'>);
 	}
 
+	/**
+	 * Put accepted rows given as Arrow IPC (session records, or scores from the JavaScript importer)
+	 * into a new staging table of the engine, to link them to a loaded dataset before they are kept.
+	 * Dropped with the session unless kept.
+	 */
+	async stage(ipc: Uint8Array, holds: 'scores' | 'sessions'): Promise<string> {
+		const [{ getEngine }, { loadSessionIPC }] = await Promise.all([import('../engine/browser'), import('../import/sessions-load')]);
+		const engine = await getEngine();
+		const table = `staging_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+		this.staged.add(table);
+		if (holds === 'sessions') await loadSessionIPC(engine, table, ipc.slice());
+		else await engine.insertArrowIPC(table, ipc.slice(), true);
+		return table;
+	}
+
 	/** The staging table of a result was kept (renamed): no longer this session's to drop. */
 	kept(table: string): void {
 		this.staged.delete(table);

@@ -30,6 +30,8 @@ export interface StoredMeta {
 	sha256: string;
 	/** The mapping used (JSON), so the user can download and reuse it. */
 	mapping: unknown;
+	/** A dataset made of scores and session records from two files: the session records' mapping. */
+	sessionMapping?: unknown;
 	/** rows_read / rows_accepted / rows_rejected of the import. */
 	counts: { rows_read: number; rows_accepted: number; rows_rejected: number };
 	/** Format of the kept files: 1 = `data.arrow` (Arrow IPC stream), 2 = `data.duckdb` (DuckDB database, table `scores`). */
