@@ -56,3 +56,69 @@ test('safety page: tolerability per route from the demo session records, filters
 	await expect(bars).toContainText(`${under50.filter(post).length}/${under50.length}`, { timeout: 60_000 });
 	await page.screenshot({ path: 'test-results/safety-dose.png', fullPage: true });
 });
+
+/*
+ * The acute experience against later change, computed here from data/demo-cohort.csv and
+ * data/demo-acute.csv (no app code): per client-series the experience score at its first scored dosing
+ * session, against the % change of BDI-II from baseline to the last dosing session; Spearman's ρ =
+ * Pearson's r of the mid-ranks (R's cor(method = "spearman")).
+ */
+function readCsv(file: string): Rec[] {
+	const [h, ...ls] = readFileSync(file, 'utf8').trim().split('\n');
+	const cs = h.split(',');
+	return ls.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cs[i], v])));
+}
+function ranks(x: number[]): number[] {
+	const order = x.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+	const out = new Array<number>(x.length);
+	for (let i = 0; i < order.length; ) {
+		let j = i;
+		while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+		for (let k = i; k <= j; k++) out[order[k][1]] = (i + j) / 2 + 1;
+		i = j + 1;
+	}
+	return out;
+}
+function spearmanRho(x: number[], y: number[]): number {
+	const [rx, ry] = [ranks(x), ranks(y)];
+	const m = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+	const [mx, my] = [m(rx), m(ry)];
+	let sxy = 0, sxx = 0, syy = 0;
+	rx.forEach((_, i) => ((sxy += (rx[i] - mx) * (ry[i] - my)), (sxx += (rx[i] - mx) ** 2), (syy += (ry[i] - my) ** 2)));
+	return sxy / Math.sqrt(sxx * syy);
+}
+function experiencePairs(instrument: string): { experience: number; change: number }[] {
+	const outcome = new Map<string, { baseline?: number; endSession: number; end?: number }>();
+	for (const r of readCsv('data/demo-cohort.csv')) {
+		if (r.instrument !== 'bdi2' || r.score === '') continue;
+		const o = outcome.get(`${r.client_id}|${r.series}`) ?? outcome.set(`${r.client_id}|${r.series}`, { endSession: -1 }).get(`${r.client_id}|${r.series}`)!;
+		if (r.phase === 'baseline') o.baseline = Math.max(o.baseline ?? -Infinity, Number(r.score));
+		if (r.phase === 'session' && Number(r.session) > o.endSession) [o.endSession, o.end] = [Number(r.session), Number(r.score)];
+	}
+	const first = new Map<string, { session: number; score: number }>();
+	for (const r of readCsv('data/demo-acute.csv')) {
+		if (r.instrument !== instrument || r.phase !== 'session' || r.score === '') continue;
+		const k = `${r.client_id}|${r.series}`;
+		if (!first.has(k) || Number(r.session) < first.get(k)!.session) first.set(k, { session: Number(r.session), score: Number(r.score) });
+	}
+	return [...first].flatMap(([k, e]) => {
+		const o = outcome.get(k);
+		return o && o.baseline !== undefined && o.baseline > 0 && o.end !== undefined ? [{ experience: e.score, change: (100 * (o.end - o.baseline)) / o.baseline }] : [];
+	});
+}
+
+test('safety page: the acute experience (CADSS, MEQ-30, EBI) against the later % change of BDI-II', async ({ page }) => {
+	test.setTimeout(180_000);
+	await page.goto('/safety');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+	const card = page.getByTestId('safety-experience');
+	for (const [id, label] of [['cadss', 'CADSS'], ['meq30', 'MEQ-30'], ['ebi', 'EBI']] as const) {
+		const pairs = experiencePairs(id);
+		expect(pairs.length).toBeGreaterThanOrEqual(11);
+		const rho = spearmanRho(pairs.map((p) => p.experience), pairs.map((p) => p.change));
+		await expect(card).toContainText(`${label} (n ${pairs.length})`, { timeout: 90_000 });
+		await expect(card).toContainText(`ρ ${rho.toFixed(2).replace('-', '−')} (`);
+	}
+	await card.scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/safety-experience.png', fullPage: true });
+});

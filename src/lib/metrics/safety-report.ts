@@ -40,6 +40,9 @@ export interface SafetyReport {
 	experience: ExperienceSection | null;
 }
 
+/** The experience correlations as the privacy policy sees them: n is a count, the rest derive from it. */
+export const EXPERIENCE_TABLE: TableSpec = { name: 'experience', counts: ['n'], derived: [{ fields: ['rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high'], from: ['n'] }] };
+
 const strip = ({ event: _e, measured: _m, value: _v, key: _k, ...d }: Definition & { key: string; event?: unknown; measured?: unknown; value?: unknown }): Definition => d;
 
 /** Build both sections with `groupBy` (default route) and `filters`; suppression when minCell > 0. */
@@ -68,7 +71,7 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 	if (acute > 0) {
 		const e = await experienceVsChange(conn, { filters: opts.filters });
 		// A correlation over fewer than minCell client-series is withheld like any small cell.
-		const rows = s(e.rows, { name: 'experience', counts: ['n'], derived: [{ fields: ['rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high'], from: ['n'] }] });
+		const rows = s(e.rows, EXPERIENCE_TABLE);
 		if (rows.length && e.sql) experience = { rows, definitions: [SAFETY_DEFINITIONS.experience], sql: e.sql };
 	}
 	return { safety, experience };

@@ -6,6 +6,7 @@
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
 import type { Filters } from '$lib/metrics/filters';
+import { experienceVsChange, type ExperienceRow } from '$lib/metrics/experience';
 import { dissociationBySession, minutesToReady, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from '$lib/metrics/safety';
 
 /** Groupings offered on the page. */
@@ -21,6 +22,7 @@ export class SafetyData {
 	means = new MetricLoader<SafetyMeanRow>();
 	minutes = new MetricLoader<MinutesRow>();
 	dissociation = new MetricLoader<DissociationRow>();
+	experience = new MetricLoader<ExperienceRow>();
 
 	async load(conn: Connector, filters: Filters, groupBy: Grouping): Promise<void> {
 		const o = { filters, groupBy };
@@ -31,7 +33,9 @@ export class SafetyData {
 			this.means.run(() => safetyMeans(conn, o)),
 			this.minutes.run(() => minutesToReady(conn, o)),
 			// CADSS rows carry the route but no dose band: by dose band the curve is the total only.
-			this.dissociation.run(() => dissociationBySession(conn, { filters, groupBy: groupBy === 'route' ? 'route' : null }))
+			this.dissociation.run(() => dissociationBySession(conn, { filters, groupBy: groupBy === 'route' ? 'route' : null })),
+			// pooled over the groups: the pairs per route and dose band are too few to correlate
+			this.experience.run(() => experienceVsChange(conn, { filters }).then((e) => ({ rows: e.rows, sql: e.sql ? [e.sql] : [] })))
 		]);
 	}
 }
