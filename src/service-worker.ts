@@ -3,8 +3,9 @@
 /// <reference lib="esnext" />
 /// <reference lib="webworker" />
 /**
- * Offline after the first visit. At install the app shell, every built asset (DuckDB's wasm and its
- * worker included) and the static files are cached; requests to this origin are then answered from the
+ * Offline after the first visit. At install the app shell, every built asset the app loads (DuckDB's
+ * `eh` wasm and its worker included, not its unused `mvp` bundle: offline-assets.ts) and the static
+ * files are cached; requests to this origin are then answered from the
  * cache first, and a page navigation with the network off gets the cached app shell (the app renders
  * on the client, so the shell serves every route). Only same-origin GETs are touched, so nothing can
  * leave the origin through it (the CSP's worker-src 'self' covers this file). A new build installs a
@@ -12,12 +13,13 @@
  * first view's charts are drawn (`registerOffline`), so caching the 34 MB wasm never competes with them.
  */
 import { build, files, prerendered, version } from '$service-worker';
+import { offlineAssets } from '$lib/offline-assets';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = `kap-outcomes-${version}`;
 /** The shell for any route: the static adapter's fallback page, and `/`. */
 const SHELL = ['/200.html', '/'];
-const ASSETS = [...new Set([...build, ...files, ...prerendered, ...SHELL])];
+const ASSETS = offlineAssets([...new Set([...build, ...files, ...prerendered, ...SHELL])]);
 
 sw.addEventListener('install', (event) => {
 	event.waitUntil(

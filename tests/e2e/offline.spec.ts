@@ -20,6 +20,9 @@ test('after a first visit the app reopens and works with the network off', async
 		return urls;
 	});
 	expect(cached.some((u) => u.endsWith('.wasm')), 'the DuckDB wasm is cached').toBe(true);
+	// the bundle the engine runs (eh), not duckdb-wasm's unused mvp one (39 MB: src/lib/offline-assets.ts)
+	expect(cached.some((u) => /duckdb-eh\.[^/]*\.wasm$/.test(u)), 'the eh wasm is cached').toBe(true);
+	expect(cached.filter((u) => u.includes('duckdb-mvp') || u.includes('duckdb-browser-mvp')), 'the mvp bundle is not cached').toEqual([]);
 	expect(cached).toContain('/200.html');
 
 	// Requests the service worker answers bypass page.route, so the guard's origin check cannot see
