@@ -26,20 +26,46 @@ export const ciText = (low: number | null | undefined, high: number | null | und
 	low === null || low === undefined || high === null || high === undefined ? '—' : `${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)} %`;
 
 /** The route column of the overview's tables: the group key shown as the route's name. */
-export const ROUTE_COLUMN: Column = { key: 'group', label: 'Route', format: (v) => routeLabel(String(v)) };
+export const ROUTE_COLUMN: Column = { key: 'group', label: 'Route', kind: 'label', format: (v) => routeLabel(String(v)) };
 
 /** `groupLabel` that also names the `(all)` row: "All". */
 export const withAll = (groupLabel: (g: string) => string) => (g: string): string => (g === ALL_GROUPS ? 'All' : groupLabel(g));
 
 /** The group column of a table grouped by route or dose band, with the `(all)` row as "All". */
-export const groupColumn = (groupLabel: (g: string) => string): Column => ({ key: 'group', label: 'Group', format: (v) => withAll(groupLabel)(String(v)) });
+export const groupColumn = (groupLabel: (g: string) => string): Column => ({ key: 'group', label: 'Group', kind: 'label', format: (v) => withAll(groupLabel)(String(v)) });
+
+/** A share column: shown as "52.3 %", written to the CSV as 52.3 under a "(%)" header. */
+export const shareColumn = (key: string, label: string, digits = 1): Column => ({ key, label, kind: 'share', format: (v) => pct(v as number | null, digits) });
+
+/** A rate and its Wilson 95 % CI, as percentages. `label` names the rate ("Response rate"). */
+export const rateCiColumns = (label = 'Rate'): Column[] => [
+	shareColumn('rate', label),
+	shareColumn('ci_low', '95 % CI lower'),
+	shareColumn('ci_high', '95 % CI upper')
+];
 
 /** A rate and its Wilson 95 % CI, as percentages. */
-export const RATE_CI_COLUMNS: Column[] = [
-	{ key: 'rate', label: 'Rate', format: (v) => pct(v as number | null) },
-	{ key: 'ci_low', label: 'CI low', format: (v) => pct(v as number | null) },
-	{ key: 'ci_high', label: 'CI high', format: (v) => pct(v as number | null) }
+export const RATE_CI_COLUMNS: Column[] = rateCiColumns();
+
+/** The overview's response (remission) by route table and CSV: route names, counts, the rate and its CI. */
+export const rateByRouteColumns = (kind: 'response' | 'remission'): Column[] => [
+	{ key: 'group', label: 'Route', kind: 'label', format: (v) => (v === ALL_GROUPS ? 'All routes' : routeLabel(String(v))) },
+	{ key: 'count', label: kind === 'response' ? 'Responders' : 'In remission', kind: 'count' },
+	{ key: 'n', label: 'Client-series analysed', kind: 'count' },
+	...rateCiColumns(kind === 'response' ? 'Response rate' : 'Remission rate')
 ];
+
+/** The attrition funnel's stages in words (the rows' `phase` codes). */
+export const PHASE_WORDS: Record<string, string> = {
+	baseline: 'Baseline',
+	session: 'Dosing session',
+	end: 'Any dosing session',
+	completed: 'Reached planned last session',
+	followup: 'Follow-up'
+};
+
+/** A phase code in words; unknown values as they are. */
+export const phaseLabel = (p: string): string => PHASE_WORDS[p] ?? p;
 
 /** What a chart prints in place of a count the privacy policy withheld (the board report). */
 export const withheldText = (minCell: number): string => `withheld (< ${minCell})`;

@@ -179,7 +179,8 @@ test('tolerability beside efficacy: sessions, clients and ≥ 180/110 sessions p
 	const head = csv.split(/\r?\n/)[0].split(',');
 	for (const line of csv.trim().split(/\r?\n/).slice(1)) {
 		const cells = line.split(',');
-		for (const k of ['sessions', 'clients', 'count', 'n']) {
+		for (const k of ['Sessions', 'Clients', 'With event', 'n']) {
+			expect(head).toContain(k);
 			const v = cells[head.indexOf(k)];
 			if (v !== '' && v !== undefined && /^\d+$/.test(v)) expect(Number(v) === 0 || Number(v) >= 11).toBe(true);
 		}

@@ -84,6 +84,8 @@ test('clicking a route bar filters every chart; Back undoes it', async ({ page }
 });
 
 test('filter bar and instrument selector drive every chart through the URL', async ({ page }) => {
+	// three page loads, a filter, a download and an instrument switch: 60 s at load 10 (the default) was not enough
+	test.setTimeout(180_000);
 	await ready(page);
 	await page.getByTestId('filter-site').click();
 	await page.locator('details:has([data-testid="filter-site"]) label', { hasText: 'north' }).locator('input').check();
@@ -98,13 +100,17 @@ test('filter bar and instrument selector drive every chart through the URL', asy
 	const download = page.waitForEvent('download');
 	await page.getByTestId('response-by-route').getByRole('button', { name: 'CSV' }).click();
 	const csv = readFileSync(await (await download).path(), 'utf8').trim().split(/\r?\n/);
-	expect(csv[0]).toBe('group,count,n,rate,ci_low,ci_high,withheld');
+	// labelled for a reader (export/labelled.ts): route names, headers with units, shares to 0.1 %
+	expect(csv[0]).toBe('Route,Responders,Client-series analysed,Response rate (%),95 % CI lower (%),95 % CI upper (%),Withheld');
 	const cells = csv.slice(1).map((l) => l.split(','));
 	const small = (v: string) => v !== '' && Number(v) > 0 && Number(v) < 11;
 	expect(cells.flatMap((c) => [c[1], c[2]]).filter(small)).toEqual([]);
 	const ni = responseOf((r) => keep(r) && r.route === 'intranasal');
 	expect(ni.n).toBeLessThan(11); // the case the rule exists for: withheld, not shown
-	expect(cells.find((c) => c[0] === 'intranasal')?.slice(1, 3)).toEqual(['', '']);
+	expect(cells.find((c) => c[0] === 'Intranasal')?.slice(1, 3)).toEqual(['', '']);
+	expect(cells.find((c) => c[0] === 'Intranasal')?.at(-1)).toContain('Responders');
+	// a shown rate is a percentage to one decimal
+	for (const c of cells.filter((c) => c[3] !== '')) expect(c[3]).toMatch(/^\d{1,3}(\.\d)?$/);
 
 	// instrument: HAM-A for the rate bars, durability, KM and funnel; Back returns to BDI-II
 	await page.getByTestId('instrument').selectOption('hama');
