@@ -158,6 +158,8 @@ function sessionsOf(route: string) {
 }
 
 test('tolerability beside efficacy: sessions, clients and ≥ 180/110 sessions per cohort match the session file', async ({ page }) => {
+	// the engine start, the page's cards and a download: more than the 60 s default at load 10+
+	test.setTimeout(180_000);
 	await page.goto('/compare');
 	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 });
 	const card = page.getByTestId('tolerability');
