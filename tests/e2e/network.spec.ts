@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect } from './guard';
 
 /**
@@ -68,4 +69,21 @@ test('a coordinator drops the sites’ bundles and reads pooled rates, forest pl
 	await page.getByTestId('bundle-input').setInputFiles([badFile]);
 	await expect(page.getByTestId('bundle-list')).toContainText('inconsistent');
 	await expect(page.getByTestId('pool-summary')).toContainText(`Pooled over ${pooled.meta.sites.length} sites`);
+});
+
+test('with the bundles open: axe-core finds no serious or critical violation, and at 390 px the page does not scroll sideways', async ({ page }) => {
+	test.setTimeout(180_000);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/network');
+	await page.getByTestId('bundle-input').setInputFiles(bundles);
+	// the state scanned: every bundle listed, pooled, the forest plots and the pooled charts drawn
+	await expect(page.getByTestId('bundle-list').locator('li')).toHaveCount(bundles.length);
+	await expect(page.getByTestId('pool-summary')).toContainText(`Pooled over ${pooled.meta.sites.length} sites`);
+	await expect(page.getByTestId('forest-response-iv').locator('[data-row]')).toHaveCount(pooled.meta.sites.length + 2);
+	await expect(page.locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 60_000 });
+	const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+	const serious = r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+	expect(serious).toEqual([]);
+	expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+	await page.screenshot({ path: 'test-results/phone_network_pooled.png', fullPage: true });
 });
