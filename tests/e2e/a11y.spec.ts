@@ -122,3 +122,32 @@ test('keyboard: a skip link; one tab stop per chart, arrows among its marks; fil
 	await page.getByTestId('filter-series').focus();
 	await expect(details).not.toHaveAttribute('open', '');
 });
+
+test('/data with a file in the mapping step and its import report: no serious violation, no sideways scroll at 390 px', async ({ page }) => {
+	test.setTimeout(240_000);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/data');
+	await settle(page);
+	await page.getByTestId('file-input').setInputFiles(path.join('tests', 'fixtures', 'import', 'unfamiliar', 'clinic-export.csv'));
+	// the state scanned: mapped through the controls (the visit dates give the order) and previewed, 270 rows all accepted
+	await expect(page.getByTestId('map-route')).toHaveValue('col:Route');
+	await page.getByTestId('map-time').selectOption('Visit Date');
+	await page.getByTestId('map-time-means').selectOption('visit_order');
+	await expect(page.getByTestId('preview-counts')).toHaveText('270 read → 270 accepted, 0 rejected', { timeout: 60_000 });
+	const found: string[] = [];
+	const scan = async (where: string) => {
+		const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+		for (const v of r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
+			found.push(`${where}: ${v.id} (${v.impact}) ×${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+		const w = await page.evaluate(() => document.documentElement.scrollWidth);
+		if (w > 390) found.push(`${where}: the page is ${w} px wide`);
+	};
+	await scan('mapping step');
+	await page.screenshot({ path: 'test-results/phone_data_mapping.png', fullPage: true });
+	await page.getByTestId('dataset-name').fill('Clinic export');
+	await page.getByTestId('run-import').click();
+	await expect(page.getByTestId('rows-accepted')).toHaveText('270', { timeout: 60_000 });
+	await scan('import report');
+	await page.screenshot({ path: 'test-results/phone_data_report.png', fullPage: true });
+	expect(found).toEqual([]);
+});
