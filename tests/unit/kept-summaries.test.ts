@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadDemoTable } from './metrics-fixtures';
 import { describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
-import { ident, sql } from '../../src/lib/engine/sql';
+import { sql } from '../../src/lib/engine/sql';
 import { withAttachedFile, writeTablesFile } from '../../src/lib/data/keep';
 import { attrition } from '../../src/lib/metrics/attrition';
 import { cohortCounts } from '../../src/lib/metrics/counts';
@@ -21,11 +22,7 @@ const METRICS = { cohortCounts, response, trajectories, durability, attrition } 
 
 async function demoEngine(): Promise<NodeConnector> {
 	const db = await openNodeEngine();
-	await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
-	await db.exec(sql`CREATE TABLE demo AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
-  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
-FROM read_csv('demo.csv', header = true)`);
-	await db.exec(sql`CREATE VIEW scores AS SELECT * FROM ${ident('demo')}`);
+	await loadDemoTable(db);
 	return db;
 }
 

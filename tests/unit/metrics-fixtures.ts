@@ -24,6 +24,18 @@ export async function loadRefdata(conn: Connector, name: keyof typeof REF_FILES)
 	await loadRows(conn, 'scores', outcome);
 }
 
+/**
+ * The demo cohort's CSV as table `demo` with the app's column types where DuckDB's detection differs
+ * (scores and weeks are DOUBLE), and the view `scores` over it, as the app shows it.
+ */
+export async function loadDemoTable(db: Connector): Promise<void> {
+	await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
+	await db.exec(sql`CREATE TABLE demo AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
+  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
+FROM read_csv('demo.csv', header = true)`);
+	await db.exec(sql`CREATE VIEW scores AS SELECT * FROM ${ident('demo')}`);
+}
+
 export type Canon = {
 	client_id: string;
 	series?: number;

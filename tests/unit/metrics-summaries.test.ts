@@ -7,12 +7,11 @@
  *
  * Also: the summaries fall back to the rows, and say why, where they cannot answer exactly.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
-import { ident, sql } from '../../src/lib/engine/sql';
+
 import { attrition } from '../../src/lib/metrics/attrition';
 import { completionLinks, seriesCompletion } from '../../src/lib/metrics/completion';
 import { cohortCounts } from '../../src/lib/metrics/counts';
@@ -22,7 +21,7 @@ import { clientSummary, type MetricOptions } from '../../src/lib/metrics/source'
 import { flow } from '../../src/lib/metrics/flow';
 import { trajectories } from '../../src/lib/metrics/trajectories';
 import { buildSummaries, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
-import { loadCanonical, loadRefdata, type Canon } from './metrics-fixtures';
+import { loadCanonical, loadRefdata, type Canon, loadDemoTable } from './metrics-fixtures';
 
 const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, completionLinks, clientSummary, flow } as const;
 
@@ -50,12 +49,7 @@ describe('demo cohort: summaries = rows', () => {
 	let s: Summaries;
 	beforeAll(async () => {
 		db = await openNodeEngine();
-		await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
-		// The app's column types where DuckDB's detection differs (scores and weeks are DOUBLE).
-		await db.exec(sql`CREATE TABLE demo AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
-  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
-FROM read_csv('demo.csv', header = true)`);
-		await db.exec(sql`CREATE VIEW scores AS SELECT * FROM ${ident('demo')}`);
+		await loadDemoTable(db);
 		s = await summarise(db, 'demo');
 	}, 120_000);
 

@@ -5,25 +5,20 @@
  * links share one, and a new filter state does not describe `scores` again. (The numbers themselves
  * are pinned by metrics-summaries.test.ts.)
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CachingConnector } from '../../src/lib/data/cached';
 import { openNodeEngine } from '../../src/lib/engine/node';
-import { ident, sql, type Statement } from '../../src/lib/engine/sql';
+import type { Statement } from '../../src/lib/engine/sql';
 import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
 import { OVERVIEW_ORDER, overviewMetrics } from '../../src/routes/overview-metrics';
 import type { Filters } from '../../src/lib/metrics/filters';
+import { loadDemoTable } from './metrics-fixtures';
 
 describe('statements per filter change on the overview (demo cohort, summaries)', () => {
 	let conn: CachingConnector;
 	beforeAll(async () => {
 		const db = await openNodeEngine();
-		await db.registerFile('demo.csv', new Uint8Array(readFileSync(path.resolve(__dirname, '../../data/demo-cohort.csv'))));
-		await db.exec(sql`CREATE TABLE demo AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session,
-  CAST(week AS DOUBLE) AS week, CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions)
-FROM read_csv('demo.csv', header = true)`);
-		await db.exec(sql`CREATE VIEW scores AS SELECT * FROM ${ident('demo')}`);
+		await loadDemoTable(db);
 		conn = new CachingConnector(db);
 		useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
 	}, 120_000);
