@@ -31,7 +31,8 @@ export const METHODS = {
 	subgroups: 'Subgroups: the A − B estimate within each level; the interaction p tests whether the difference varies across levels (likelihood-ratio test of logistic regressions for response, F test of linear regressions for the adjusted end score).',
 	meta: 'Random-effects meta-analysis across sites: the between-site variance τ² is estimated by REML, each site weighted by 1 / (its variance + τ²); rates are pooled on the logit scale. The 95 % prediction interval is where a new site’s true value is expected to fall.',
 	table1: 'Counts and percentages of the client-series with a baseline score in each cohort; a client with series in both cohorts counts in both.',
-	individual: 'One client’s own records, as entered: nothing is estimated and nothing is withheld.'
+	individual: 'One client’s own records, as entered: nothing is estimated and nothing is withheld.',
+	spearman: 'Spearman rank correlation ρ (−1 to 1) with a Fisher-z 95 % confidence interval, standard error 1.06 / √(n − 3) (Fieller, Hartley & Pearson 1957); beside it, the ordinary-least-squares slope of the % change on the experience score with the baseline score as a covariate, with its t-based 95 % CI.'
 } as const;
 
 /** The privacy sentence every aggregate card ends its disclosure with. */
