@@ -14,7 +14,7 @@
  * Pure functions, no Node/DOM APIs.
  */
 import { solveSpd } from './matrix';
-import { finishPls, type PlsState } from './mixed-pls';
+import { factorSlope, finishPls, type PlsState } from './mixed-pls';
 
 /**
  * Cross-products of a model's design computed in SQL: overall XᵀX, Xᵀy, yᵀy, and per pattern of
@@ -165,6 +165,7 @@ export function plsPatterns(s: PatternStats, theta: number[], reml: boolean): Pl
 	// The augmented (p + 1)² sum: top-left p×p is Σ RZXᵢᵀRZXᵢ, last column Σ RZXᵢᵀcuᵢ, corner Σ‖cuᵢ‖².
 	const M = new Float64Array(m * m);
 	let logDetL = 0;
+	const L = new Float64Array(4); // factorSlope's result, reused across patterns
 	const a = theta[0];
 	const b = q === 2 ? theta[1] : 0;
 	const c = q === 2 ? theta[2] : 0;
@@ -176,14 +177,9 @@ export function plsPatterns(s: PatternStats, theta: number[], reml: boolean): Pl
 			const f2 = (a * a) / t00;
 			for (let i = 0; i < m * m; i++) M[i] += f2 * s00[o + i];
 		} else {
-			const m00 = pn[g], m01 = pt[g], m11 = ptt[g];
-			const t00 = a * a * m00 + 2 * a * b * m01 + b * b * m11 + 1;
-			const t01 = c * (a * m01 + b * m11);
-			const t11 = c * c * m11 + 1;
-			const l00 = Math.sqrt(t00);
-			const l10 = t01 / l00;
-			const l11 = Math.sqrt(t11 - l10 * l10);
-			logDetL += pcount[g] * Math.log(t00 * t11 - t01 * t01);
+			factorSlope(a, b, c, pn[g], pt[g], ptt[g], L);
+			const l00 = L[0], l10 = L[1], l11 = L[2];
+			logDetL += pcount[g] * L[3];
 			const al = a / l00, be = b / l00;
 			const ga = (-l10 * al) / l11, de = (c - l10 * be) / l11;
 			const k00 = al * al + ga * ga, k01 = al * be + ga * de, k11 = be * be + de * de;

@@ -134,6 +134,7 @@ export function pls(s: SuffStats, theta: number[], reml: boolean): PlsState | nu
 	const w1 = new Float64Array(p);
 	let cuSq = 0;
 	let logDetL = 0;
+	const L = new Float64Array(4); // factorSlope's result, reused across client-series
 	const a = theta[0];
 	const b = q === 2 ? theta[1] : 0;
 	const c = q === 2 ? theta[2] : 0;
@@ -152,15 +153,9 @@ export function pls(s: SuffStats, theta: number[], reml: boolean): PlsState | nu
 				for (let k = 0; k <= j; k++) A[j * p + k] -= w0[j] * w0[k];
 			}
 		} else {
-			const m00 = ztz[3 * g], m01 = ztz[3 * g + 1], m11 = ztz[3 * g + 2];
-			// ΛᵀMΛ + I for Λ = [[a, 0], [b, c]], then its 2×2 Cholesky factor.
-			const t00 = a * a * m00 + 2 * a * b * m01 + b * b * m11 + 1;
-			const t01 = c * (a * m01 + b * m11);
-			const t11 = c * c * m11 + 1;
-			const l00 = Math.sqrt(t00);
-			const l10 = t01 / l00;
-			const l11 = Math.sqrt(t11 - l10 * l10);
-			logDetL += Math.log(t00 * t11 - t01 * t01);
+			factorSlope(a, b, c, ztz[3 * g], ztz[3 * g + 1], ztz[3 * g + 2], L);
+			const l00 = L[0], l10 = L[1], l11 = L[2];
+			logDetL += L[3];
 			const r0 = ztr[2 * g], r1 = ztr[2 * g + 1];
 			const cu0 = (a * r0 + b * r1) / l00;
 			const cu1 = (c * r1 - l10 * cu0) / l11;
@@ -177,6 +172,24 @@ export function pls(s: SuffStats, theta: number[], reml: boolean): PlsState | nu
 		}
 	}
 	return finishPls(A, rhs, cuSq, logDetL, s.rtr, n, p, reml);
+}
+
+/**
+ * For a random intercept and slope, Λ = [[a, 0], [b, c]] and a client-series' ZᵢᵀZᵢ = [[m00, m01],
+ * [m01, m11]]: the 2×2 Cholesky factor L of ΛᵀZᵢᵀZᵢΛ + I, written to `out` as [l00, l10, l11,
+ * log det(LLᵀ)] (an out-array: this runs per client-series per deviance evaluation). Shared by `pls`
+ * and the pattern form (mixed-patterns.ts).
+ */
+export function factorSlope(a: number, b: number, c: number, m00: number, m01: number, m11: number, out: Float64Array): void {
+	const t00 = a * a * m00 + 2 * a * b * m01 + b * b * m11 + 1;
+	const t01 = c * (a * m01 + b * m11);
+	const t11 = c * c * m11 + 1;
+	const l00 = Math.sqrt(t00);
+	const l10 = t01 / l00;
+	out[0] = l00;
+	out[1] = l10;
+	out[2] = Math.sqrt(t11 - l10 * l10);
+	out[3] = Math.log(t00 * t11 - t01 * t01);
 }
 
 /**
