@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/lib/cli/main';
 import type { SafetyReport } from '../../src/lib/metrics/safety-report';
+import { valueFreeKind } from '../../src/lib/import/reasons';
 
 const FILE = path.resolve(__dirname, '../fixtures/sessions/sessions.csv');
 
@@ -37,6 +38,58 @@ describe('report on a session-record file', () => {
 		expect([post.count, post.n]).toEqual([1, 4]);
 		const small = JSON.parse((await run(['report', FILE, '--json', '--min-cell', '11'])).out) as SafetyReport;
 		expect(small.safety!.counts.every((c) => c.clients === null)).toBe(true);
+	}, 120_000);
+});
+
+describe('report on a session-record file --min-cell: the import accounting through the policy', () => {
+	// 30 rows: 16 clients with one IV session each and nothing out of the ordinary (accepted), 12 rows
+	// with a peak SBP of 275 and 2 without a client id (rejected). By hand, min cell 11: 2 is withheld;
+	// 14 rejected = 12 + 2 is printed, so 12 would give the 2 back by subtraction and is withheld too;
+	// 16 accepted (the safety section's 16 sessions) and 14 rejected are printed, and so is rows read
+	// (16 + 14 = 30, computed from the two).
+	const HEAD = 'client_id,series,route,session,dose_mg,sbp_pre,dbp_pre,sbp_peak,dbp_peak,sbp_end,dbp_end,spo2_min,sedation,minutes_to_ready,nausea,vomiting,headache,dizziness,anxiety,serious_ae';
+	const ok = (i: number) => `c${String(i).padStart(2, '0')},1,iv,1,35,120,80,140,85,125,80,97,3,60,0,0,0,0,0,0`;
+	const rows = [
+		...Array.from({ length: 16 }, (_, i) => ok(i + 1)),
+		...Array.from({ length: 12 }, (_, i) => `x${String(i + 1).padStart(2, '0')},1,iv,1,35,120,80,275,85,125,80,97,3,60,0,0,0,0,0,0`),
+		',1,iv,1,35,120,80,140,85,125,80,97,3,60,0,0,0,0,0,0',
+		',1,iv,2,35,120,80,140,85,125,80,97,3,60,0,0,0,0,0,0'
+	];
+	async function file(): Promise<string> {
+		const { mkdtemp, writeFile } = await import('node:fs/promises');
+		const dir = await mkdtemp(path.join((await import('node:os')).tmpdir(), 'kap-cli-'));
+		await writeFile(path.join(dir, 'records.csv'), [HEAD, ...rows].join('\n') + '\n');
+		return path.join(dir, 'records.csv');
+	}
+
+	it('a kind of rejection keeps none of the row: quoted text (even with a colon in it), numbers, lines', () => {
+		const reasons = [
+			'session "a:1" is not a dosing-session number (a whole number ≥ 1)',
+			'dbp_peak 90 is not below sbp_peak 80: diastolic must be lower than systolic',
+			'duplicate of line 4: client c1, series 1, session 2 already recorded',
+			'spo2_min out of range: 101 %'
+		];
+		expect(reasons.map(valueFreeKind)).toEqual(['session "…" is not a dosing-session number', 'dbp_peak … is not below sbp_peak …', 'duplicate', 'spo2_min out of range']);
+	});
+
+	it('a kind of rejection that would be recoverable as the printed total minus the other is withheld too', async () => {
+		const f = await file();
+		const all = JSON.parse((await run(['report', f, '--json', '--group-by', 'none'])).out);
+		// without --min-cell nothing changes: every rejected row with its line
+		expect([all.meta.rows_read, all.meta.rows_accepted, all.meta.rows_rejected, all.meta.errors.length]).toEqual([30, 16, 14, 14]);
+		const { code, out } = await run(['report', f, '--json', '--group-by', 'none', '--min-cell', '11']);
+		expect(code).toBe(0);
+		const r = JSON.parse(out) as SafetyReport & { meta: Record<string, unknown> };
+		expect(r.meta).not.toHaveProperty('errors');
+		expect(r.meta).toMatchObject({ rows_read: 30, rows_accepted: 16, rows_rejected: 14 });
+		expect(r.meta.rejected_by_reason).toEqual([
+			{ reason: 'sbp_peak out of range', rows: null },
+			{ reason: 'missing client id', rows: null }
+		]);
+		expect(r.safety!.counts).toEqual([{ group: 'all', sessions: 16, clients: 16, definition: 'safety.counts@1', suppressed: false, suppressed_fields: [] }]);
+		const text = (await run(['report', f, '--group-by', 'none', '--min-cell', '11'])).out;
+		expect(text).toMatch(/dosing-session records; 16 of 30 rows accepted; 14 rejected \(sbp_peak out of range: –; missing client id: –\); rejected rows not listed under --min-cell 11 .*; cells < 11 suppressed/);
+		expect(text).not.toMatch(/line \d/);
 	}, 120_000);
 });
 

@@ -21,6 +21,8 @@ import { applySessionMapping, suggestSessionMapping } from '../../src/lib/import
 import { loadSessions } from '../../src/lib/import/sessions-load';
 import { describeLinks, sessionLinks } from '../../src/lib/metrics/session-links';
 import { main } from '../../src/lib/cli/main';
+import { accountingTables, sharedAccounting } from '../../src/lib/privacy/import-accounting';
+import { protectSafety } from '../../src/lib/privacy/safety';
 
 const DIR = path.resolve(__dirname, '../fixtures/sessions');
 const SCORES = path.join(DIR, 'scores.csv');
@@ -90,10 +92,55 @@ describe('report scores.csv --sessions sessions.csv', () => {
 		expect(r.response.length).toBeGreaterThan(0);
 	}, 120_000);
 
+	it('--min-cell 11: the accounting and the links through the policy, no rejected row line by line', async () => {
+		// Every count of the fixture is 1 … 10 (records 8, clients 4, links HAND), so all are withheld;
+		// rows read (9) is accepted + rejected, withheld with them. The one rejection is counted by its
+		// kind without its value (275 mmHg) or its line (10).
+		const { code, out } = await run(['report', SCORES, '--sessions', SESSIONS, '--json', '--min-cell', '11']);
+		expect(code).toBe(0);
+		const s = JSON.parse(out).meta.sessions;
+		expect(s).not.toHaveProperty('errors');
+		expect([s.rows_read, s.rows_accepted, s.rows_rejected]).toEqual([null, null, null]);
+		expect(s.rejected_by_reason).toEqual([{ reason: 'sbp_peak out of range', rows: null }]);
+		expect(s.rejected_rows).toMatch(/the report without --min-cell lists every rejected row/);
+		expect(Object.values(s.links).every((v) => v === null)).toBe(true);
+		expect(s.warnings[0]).toBe('– session records of – clients without any score: kept and counted on the safety page, but not linked to an outcome');
+		expect(out).not.toMatch(/275|"line"|sbp_peak out of range: /);
+		const text = (await run(['report', SCORES, '--sessions', SESSIONS, '--min-cell', '11'])).out;
+		expect(text).toMatch(/session records sessions\.csv: – of – rows accepted; – rejected \(sbp_peak out of range: –\); rejected rows not listed under --min-cell 11/);
+		expect(text).toMatch(/– session records of – link to the scores \(– client-series; – records with a score at the same session\)/);
+		expect(text).toMatch(/warning: – session records of – clients without any score/);
+		expect(text).not.toMatch(/line 10|275/);
+	}, 120_000);
+
 	it('bad usage and unusable session files: exit 2 and 1 with the reason', async () => {
 		expect((await run(['report', SCORES, '--session-mapping', 'm.json'])).code).toBe(2);
 		const notSessions = await run(['report', SCORES, '--sessions', SCORES]);
 		expect(notSessions.code).toBe(1);
 		expect(notSessions.err).toMatch(/does not have the columns of dosing-session records/);
 	}, 120_000);
+});
+
+describe('the links as shared (--min-cell 11): no withheld count recoverable by subtraction', () => {
+	it('records 30 = linked 27 + of a client without scores 3 + in an unknown series 0: the 3 is withheld, and the 27 with it', () => {
+		const links = {
+			records: 30, clients: 12, linked_records: 27, linked_series: 11, unknown_client_records: 3, unknown_clients: 1,
+			unknown_series_records: 0, unknown_series: 0, same_session_records: 15, scored_series_without_records: 0
+		};
+		const missing = (line: number) => ({ line, column: 'client_id', reason: 'missing client id' });
+		const a = { rows_read: 32, rows_accepted: 30, rows_rejected: 2, errors: [missing(5), missing(9)], links };
+		const counts = [{ group: '(all)', sessions: 30, clients: 12, definition: 'safety.counts@1' }];
+		const e = protectSafety({ counts, rates: [], means: [], minutes_to_ready: [], dissociation: [] }, 11, accountingTables(a, '(all)'));
+		const s = sharedAccounting(a, e.more.map((x) => [...x.rows]), 11);
+		// By hand: 3 and 1 (clients without scores) and 2 (rejected, and its one kind) are under 11. 30 − 27 − 0
+		// gives the 3 back, so the smaller printed count of that sum, 27, goes too (27 = 15 same-session + 12
+		// others then has two unknowns). 12 clients = 1 + 11 with scores: the 11 is not printed, the 1 stays
+		// hidden. Rows read 32 = 30 + 2 is withheld with the 2. The safety section's 30 sessions and 12
+		// clients (the same counts as records and clients here) stay printed.
+		expect([s.rows_read, s.rows_accepted, s.rows_rejected]).toEqual([null, 30, null]);
+		expect(s.rejected_by_reason).toEqual([{ reason: 'missing client id', rows: null }]);
+		expect(s.links).toEqual({ ...links, linked_records: null, unknown_client_records: null, unknown_clients: null });
+		expect(e.counts.rows.map((r) => [r.sessions, r.clients])).toEqual([[30, 12]]);
+		expect(describeLinks(s.links!).summary).toBe('– session records of 30 link to the scores (11 client-series; 15 records with a score at the same session)');
+	});
 });

@@ -16,7 +16,8 @@ const USAGE = `usage: kap-outcomes <command> [options]
 commands:
   validate <file> [--mapping mapping.json] [--json]     check a file and report every rejected row
   report <file> [--mapping mapping.json] [--sessions FILE [--session-mapping m.json]] [--group-by COLUMN] [--instrument ID]
-         [--model ml|reml] [--random intercept|slope] [--json]   outcome statistics
+         [--model ml|reml] [--random intercept|slope] [--min-cell N] [--json]   outcome statistics
+         (--min-cell: small counts withheld everywhere, the input's accounting too; rejected rows by kind only)
   bundle <file> --site NAME --out FILE [--by COL,…] [--min-cell N] [--review FILE]
                                                         aggregates a clinic may share with a network
   pool <bundle>… [--json] [--min-cell N]                pool site bundles (sections + meta-analysis)

@@ -21,7 +21,10 @@ import { buildReport, type Report, type ReportOptions } from '../metrics/report'
 import type { MmrmRow } from '../metrics/mmrm';
 import type { SharedMmrm, SharedReport } from '../privacy/report';
 import { parseArgs, type Command } from './main';
-import { loadSessionFile, readSessionMapping, sessionFileText, type SessionFileMeta } from './sessions';
+import { acceptedText, loadSessionFile, readSessionMapping, sessionFileText, sharedSessionFile, type SessionFileMeta } from './sessions';
+import { fmt, safetyText, table } from './text';
+import { ALL_GROUPS } from '../metrics/source';
+import { accountingTables, sharedAccounting, type Accounting } from '../privacy/import-accounting';
 import { engineOption, importPath, nativeParquet, openEngine, type CliConnector, type EngineKind } from './input';
 
 const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--sessions FILE [--session-mapping m.json]] [--group-by COLUMN|none] [--instrument ID] [--json]
@@ -192,9 +195,10 @@ export const report: Command = async (args, io) => {
 		}
 		await createDatasetViews(conn, 'dataset', sessions ? 'dataset__sessions' : null);
 		const r = await buildReport(conn, { ...opts, file: name });
-		const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
-		const withSessions = sessions ? { ...r, meta: { ...r.meta, sessions } } : r;
-		io.out(parsed.options.json ? JSON.stringify({ ...withSessions, ...extra }, null, 2) : (sessions ? sessionFileText(sessions) : '') + human(r) + safetyText(extra));
+		const { extra, accounting } = await safetyWithAccounting(conn, opts, sessions);
+		const shown = sessions && accounting ? sharedSessionFile(sessions, accounting) : sessions;
+		const withSessions = shown ? { ...r, meta: { ...r.meta, sessions: shown } } : r;
+		io.out(parsed.options.json ? JSON.stringify({ ...withSessions, ...extra }, null, 2) : (shown ? sessionFileText(shown) : '') + human(r) + safetyText(extra));
 	} finally {
 		conn.close();
 	}
@@ -211,31 +215,23 @@ async function sessionReport(conn: CliConnector, raw: RawTable, m: SessionMappin
 	await conn.insertArrowIPC('dataset', toArrowIPC({ rows: [], extraColumns: [] }), true);
 	await loadSessions(conn, 'dataset__sessions', rows);
 	await createDatasetViews(conn, 'dataset', 'dataset__sessions');
-	const extra = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell: opts.minCell });
-	const meta = { file: path.basename(file), kind: 'dosing-session records', rows_read: report.rows_read, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected, errors: report.errors };
+	const counts = { rows_read: report.rows_read, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected, errors: report.errors };
+	const { extra, accounting } = await safetyWithAccounting(conn, opts, counts);
+	const meta = { file: path.basename(file), kind: 'dosing-session records', ...(accounting ?? counts) };
 	if (json) io.out(JSON.stringify({ meta, ...extra }, null, 2));
-	else {
-		const rejected = report.rows_rejected ? `; rejected: ${report.errors.slice(0, 5).map((e) => `line ${e.line} ${e.column ?? ''} (${e.reason})`).join('; ')}${report.rows_rejected > 5 ? ' …' : ''}` : '';
-		io.out(`file ${meta.file}: dosing-session records; ${report.rows_accepted} of ${report.rows_read} rows accepted${rejected}${opts.minCell ? `; cells < ${opts.minCell} suppressed` : ''}\n` + safetyText(extra));
-	}
+	else io.out(`file ${meta.file}: dosing-session records; ${acceptedText(meta)}${opts.minCell ? `; cells < ${opts.minCell} suppressed` : ''}\n` + safetyText(extra));
 	return 0;
 }
 
-/** The safety and experience sections for a terminal (empty when the dataset has neither). */
-export function safetyText(r: SafetyReport): string {
-	const out: string[] = [];
-	if (r.safety) {
-		const s = r.safety;
-		out.push(`\nSafety (grouped by ${s.group_by ?? '(none)'}; definitions: ${s.definitions.map((d) => d.id).join(', ')})\n`);
-		out.push(table('Sessions and clients', s.counts, ['group', 'sessions', 'clients']));
-		out.push(table('Rates (Wilson 95 % CI)', s.rates, ['name', 'group', 'unit', 'count', 'n', 'rate', 'ci_low', 'ci_high', 'definition']));
-		out.push(table('Means (t 95 % CI)', s.means, ['name', 'group', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'definition']));
-		out.push(table('Minutes to ready', s.minutes_to_ready, ['group', 'n', 'median', 'q1', 'q3']));
-		out.push(table('Dissociation by session (CADSS)', s.dissociation, ['instrument', 'group', 'session', 'n', 'mean', 'ci_low', 'ci_high']));
-	}
-	if (r.experience)
-		out.push(table('\nExperience against % change of the outcome (Spearman, Fisher-z CI; slope adjusted for baseline)', r.experience.rows, ['instrument', 'outcome', 'n', 'rho', 'ci_low', 'ci_high', 'slope', 'slope_low', 'slope_high', 'definition']));
-	return out.join('\n');
+/**
+ * The safety section and, under --min-cell, the input's accounting as shared (null otherwise: it is
+ * printed as the importer reported it), the two in one export of the privacy policy.
+ */
+async function safetyWithAccounting(conn: CliConnector, opts: ReportOptions, input: Accounting | undefined) {
+	const minCell = opts.minCell ?? 0;
+	const alongside = input && minCell > 0 ? accountingTables(input, opts.groupBy === null ? 'all' : ALL_GROUPS) : [];
+	const { alongside: rows, ...extra } = await buildSafetyReport(conn, { groupBy: opts.groupBy, minCell, alongside });
+	return { extra, accounting: input && alongside.length ? sharedAccounting(input, rows, minCell) : null };
 }
 
 /** An MMRM row for a terminal: formula, fit, LS means and the last-session difference. */
@@ -250,18 +246,6 @@ function mmrmText(m: MmrmRow | SharedMmrm): string {
 		table(`LS means at baseline ${fmt(m.baseline_at)}`, m.ls_means, ['session', 'group', 'n', 'estimate', 'se', 'ci_low', 'ci_high']),
 		d ? `Session ${d.session}: ${d.group} − ${d.reference} = ${fmt(d.estimate)} (SE ${fmt(d.se)}, df ${d.df}, 95 % CI ${fmt(d.ci_low)} to ${fmt(d.ci_high)}, p ${fmt(d.p)})\n` : ''
 	].join('\n');
-}
-
-const fmt = (v: unknown): string =>
-	v === null || v === undefined ? '–' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number.isFinite(v) ? v.toFixed(2) : 'NA') : String(v);
-
-/** A plain fixed-width table of `cols` from `rows`. */
-function table(title: string, rows: object[], cols: string[]): string {
-	if (!rows.length) return `${title}: none\n`;
-	const cells = rows.map((r) => cols.map((c) => fmt((r as Record<string, unknown>)[c])));
-	const w = cols.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j].length)));
-	const line = (xs: string[]) => xs.map((x, j) => x.padStart(w[j])).join('  ');
-	return `${title}\n${line(cols)}\n${cells.map(line).join('\n')}\n`;
 }
 
 /** Readable tables for a terminal (a shared report prints its withheld cells as –). */

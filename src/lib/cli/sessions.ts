@@ -15,6 +15,7 @@ import { suggestSessionFields } from '../import/sessions-suggest';
 import { loadSessions } from '../import/sessions-load';
 import type { ImportReport } from '../import/types';
 import { describeLinks, sessionLinks, type SessionLinks } from '../metrics/session-links';
+import type { Accounting, SharedAccounting } from '../privacy/import-accounting';
 
 export interface SessionFileMeta {
 	file: string;
@@ -25,6 +26,14 @@ export interface SessionFileMeta {
 	links: SessionLinks;
 	/** Records that do not link to the scores, in words (kept, not dropped). */
 	warnings: string[];
+}
+
+/** The session file's meta as shared (--min-cell): counts through the policy, rejections by kind only. */
+export type SharedSessionFileMeta = { file: string } & SharedAccounting & { warnings: string[] };
+
+/** `s` with its counts as the policy let them out (`shared`: the accounting of `s` through privacy/import-accounting.ts). */
+export function sharedSessionFile(s: SessionFileMeta, shared: SharedAccounting): SharedSessionFileMeta {
+	return { file: s.file, ...shared, warnings: shared.links ? describeLinks(shared.links).warnings : [] };
 }
 
 /** Read a session mapping file (`"kind": "sessions"`); throws with the reason. */
@@ -59,10 +68,20 @@ export async function loadSessionFile(conn: Connector, file: string, table: stri
 	return { file: name, rows_read: report.rows_read, rows_accepted: report.rows_accepted, rows_rejected: report.rows_rejected, errors: report.errors, links, warnings: describeLinks(links).warnings };
 }
 
+/** Rows accepted and rejected for a terminal: the rejected rows by line, or as shared, by kind (– withheld). */
+export function acceptedText(s: Accounting | SharedAccounting): string {
+	const c = (n: number | null) => (n === null ? '–' : n.toLocaleString('en'));
+	const head = `${c(s.rows_accepted)} of ${c(s.rows_read)} rows accepted`;
+	if ('rejected_by_reason' in s) {
+		const kinds = s.rejected_by_reason.map((r) => `${r.reason}: ${c(r.rows)}`).join('; ');
+		return `${head}; ${c(s.rows_rejected)} rejected${kinds ? ` (${kinds})` : ''}; rejected rows ${s.rejected_rows}`;
+	}
+	return s.rows_rejected ? `${head}; rejected: ${s.errors.slice(0, 5).map((e) => `line ${e.line} ${e.column ?? ''} (${e.reason})`).join('; ')}${s.rows_rejected > 5 ? ' …' : ''}` : head;
+}
+
 /** The session file's lines for a terminal: counts, rejected rows, links and their warnings. */
-export function sessionFileText(s: SessionFileMeta): string {
-	const rejected = s.rows_rejected ? `; rejected: ${s.errors.slice(0, 5).map((e) => `line ${e.line} ${e.column ?? ''} (${e.reason})`).join('; ')}${s.rows_rejected > 5 ? ' …' : ''}` : '';
-	const lines = [`session records ${s.file}: ${s.rows_accepted} of ${s.rows_read} rows accepted${rejected}`, describeLinks(s.links).summary];
+export function sessionFileText(s: SessionFileMeta | SharedSessionFileMeta): string {
+	const lines = [`session records ${s.file}: ${acceptedText(s)}`, ...(s.links ? [describeLinks(s.links).summary] : [])];
 	for (const w of s.warnings) lines.push(`warning: ${w}`);
 	return lines.join('\n') + '\n';
 }

@@ -32,10 +32,26 @@ const FIXES: [RegExp, string][] = [
 	[/^phase\/index mismatch|^negative/, 'the time does not fit the phase — check the time column and what its values mean']
 ];
 
+/** Where a reason's details begin: what comes before is its kind. */
+const DETAILS = /:| \(| of line /;
+
+/**
+ * A reason's kind without any of the row's values, for what is shared (a report under --min-cell):
+ * quoted text (masked first, so a ':' inside it does not cut the kind short) and numbers become "…"
+ * ('session "x" is not a dosing-session number', 'dbp_peak … is not below sbp_peak …').
+ */
+export function valueFreeKind(reason: string): string {
+	return reason
+		.replace(/"[^"]*"?/g, '"…"')
+		.split(DETAILS)[0]
+		.replace(/(?<![\w.])-?\d+(?:[.,]\d+)*/g, '…')
+		.trim();
+}
+
 export function groupReasons(errors: ImportReport['errors']): ReasonGroup[] {
 	const groups = new Map<string, ReasonGroup>();
 	for (const e of errors) {
-		const kind = e.reason.split(/:| \(| of line /)[0].trim();
+		const kind = e.reason.split(DETAILS)[0].trim();
 		const key = /^unknown (instrument|timepoint): none given/.test(e.reason) ? `${kind}: none` : kind;
 		const g = groups.get(key);
 		if (g) g.count++;

@@ -11,9 +11,9 @@ import { experienceVsChange, type ExperienceRow } from './experience';
 import type { Filters } from './filters';
 import { dissociationBySession, minutesToReady, safetyMeans, safetyRates, type DissociationRow, type MinutesRow, type SafetyCountRow, type SafetyMeanRow, type SafetyRateRow } from './safety';
 import { SAFETY_DEFINITIONS, SAFETY_MEANS, SAFETY_RATES } from './safety-definitions';
-import { protect } from '../privacy/policy';
-import { sharedSafety } from '../privacy/safety';
-import type { TableSpec } from '../privacy/spec';
+import { protect, protectTables } from '../privacy/policy';
+import { sharedSafetyWith } from '../privacy/safety';
+import type { Row, TableSpec } from '../privacy/spec';
 import type { Statement } from '../engine/sql';
 
 export interface SafetySection {
@@ -45,8 +45,18 @@ export const EXPERIENCE_TABLE: TableSpec = { name: 'experience', counts: ['n'], 
 
 const strip = ({ event: _e, measured: _m, value: _v, key: _k, ...d }: Definition & { key: string; event?: unknown; measured?: unknown; value?: unknown }): Definition => d;
 
-/** Build both sections with `groupBy` (default route) and `filters`; suppression when minCell > 0. */
-export async function buildSafetyReport(conn: Connector, opts: { groupBy?: string | null; filters?: Filters; minCell?: number } = {}): Promise<SafetyReport> {
+/**
+ * Build both sections with `groupBy` (default route) and `filters`; suppression when minCell > 0.
+ * `alongside`: other tables printed with the safety section (the CLI's import accounting, whose
+ * accepted records are its sessions count), put through the policy in the same export; their rows
+ * as printed come back in `alongside`.
+ */
+export async function buildSafetyReport(
+	conn: Connector,
+	opts: { groupBy?: string | null; filters?: Filters; minCell?: number; alongside?: { spec: TableSpec; rows: Row[] }[] } = {}
+): Promise<SafetyReport & { alongside: Row[][] }> {
+	const minCell = opts.minCell ?? 0;
+	let alongside = (opts.alongside ?? []).map((t) => t.rows);
 	const [{ sessions, cadss, acute }] = await conn.query<{ sessions: number; cadss: number; acute: number }>(sql`SELECT
   (SELECT count(*) FROM dosing_sessions)::INT AS sessions,
   (SELECT count(*) FROM acute_scores WHERE instrument IN (${list(['cadss', 'cadss6'])}))::INT AS cadss,
@@ -59,14 +69,16 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 		const means = sessions > 0 ? await safetyMeans(conn, o) : { rows: [], sql: '' };
 		const minutes = sessions > 0 ? await minutesToReady(conn, o) : { rows: [], sql: '' };
 		const diss = cadss > 0 ? await dissociationBySession(conn, o) : { rows: [], sql: '' };
+		// one export: the session and client counts are the n of rates and means measured at every session
+		const shared = sharedSafetyWith({ counts: rates.counts, rates: rates.rates, means: means.rows, minutes_to_ready: minutes.rows, dissociation: diss.rows }, minCell, opts.alongside);
+		alongside = shared.more;
 		safety = {
 			group_by: o.groupBy,
-			// one export: the session and client counts are the n of rates and means measured at every session
-			...sharedSafety({ counts: rates.counts, rates: rates.rates, means: means.rows, minutes_to_ready: minutes.rows, dissociation: diss.rows }, opts.minCell ?? 0),
+			...shared.tables,
 			definitions: [SAFETY_DEFINITIONS.counts, ...SAFETY_RATES.map(strip), ...SAFETY_MEANS.map(strip), SAFETY_DEFINITIONS.minutes, SAFETY_DEFINITIONS.dissociation],
 			sql: { rates: rates.sql, means: means.sql, minutes_to_ready: minutes.sql, dissociation: diss.sql }
 		};
-	}
+	} else if (minCell > 0 && opts.alongside?.length) alongside = protectTables(opts.alongside, minCell).map((e) => [...e.rows]);
 	let experience: ExperienceSection | null = null;
 	if (acute > 0) {
 		const e = await experienceVsChange(conn, { filters: opts.filters });
@@ -74,5 +86,5 @@ export async function buildSafetyReport(conn: Connector, opts: { groupBy?: strin
 		const rows = s(e.rows, EXPERIENCE_TABLE);
 		if (rows.length && e.sql) experience = { rows, definitions: [SAFETY_DEFINITIONS.experience], sql: e.sql };
 	}
-	return { safety, experience };
+	return { safety, experience, alongside };
 }

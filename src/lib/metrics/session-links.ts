@@ -56,22 +56,25 @@ FROM r`);
 	return row;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+/** A count in words; null is a count withheld by the privacy policy (a report under --min-cell). */
+const count = (n: number | null) => (n === null ? '–' : n.toLocaleString('en'));
+const plural = (n: number | null, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 /**
  * The links as sentences: what linked, and a warning for each kind of record that did not (kept,
- * counted on /safety, but not beside any score). `warnings` go into the import report.
+ * counted on /safety, but not beside any score). `warnings` go into the import report. A withheld
+ * count (null) is written "–", and its warning is kept: only a 0 is known to need none.
  */
-export function describeLinks(l: SessionLinks): { summary: string; warnings: string[] } {
+export function describeLinks(l: { [K in keyof SessionLinks]: number | null }): { summary: string; warnings: string[] } {
 	const summary =
-		`${plural(l.linked_records, 'session record')} of ${l.records.toLocaleString('en')} link to the scores ` +
+		`${plural(l.linked_records, 'session record')} of ${count(l.records)} link to the scores ` +
 		`(${plural(l.linked_series, 'client-series', 'client-series')}; ${plural(l.same_session_records, 'record')} with a score at the same session)`;
 	const warnings: string[] = [];
-	if (l.unknown_client_records)
+	if (l.unknown_client_records !== 0)
 		warnings.push(`${plural(l.unknown_client_records, 'session record')} of ${plural(l.unknown_clients, 'client')} without any score: kept and counted on the safety page, but not linked to an outcome`);
-	if (l.unknown_series_records)
+	if (l.unknown_series_records !== 0)
 		warnings.push(`${plural(l.unknown_series_records, 'session record')} in ${plural(l.unknown_series, 'client-series', 'client-series')} the scores do not have (the client has scores in another series): kept, not linked to an outcome`);
-	if (l.scored_series_without_records)
+	if (l.scored_series_without_records !== 0)
 		warnings.push(`${plural(l.scored_series_without_records, 'client-series', 'client-series')} with scores but no session record`);
 	return { summary, warnings };
 }
