@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 100k,1m,5m] [--build] [--quick]` — the performance benchmark
+ * `npm run bench [-- --sizes 100k,1m,5m] [--build]` — the performance benchmark
  * (GitHub issue 6). Not part of `npm test`: it takes minutes and measures, it asserts nothing.
  *
  * 1. Builds the app into `bench/build/` (its own directory, so concurrent builds and e2e runs in
@@ -15,7 +15,9 @@
  *    chart drawn, result cache cleared before each so every one really queries); the longest
  *    main-thread task during interactions; JS heap and DuckDB memory; and the SQL the overview ran,
  *    re-run on native DuckDB (bench/native.ts) for a wasm / native ratio.
- * 5. Prints a table and writes `bench/results.json` (one object per size).
+ * 5. Prints a table and writes `bench/results.json` (one object per size). A step that cannot run at
+ *    a size (a file too large for one tab's wasm memory, a step past its time limit) is recorded with
+ *    its reason in `not_run` and shown as "not run"; the run goes on with the steps that can.
  *
  * Repetitions shrink with size to keep the whole run near 10–15 minutes on 2 cores (see REPS).
  */
@@ -25,8 +27,12 @@ import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { loadAsBrowser, NativeConnector, replayed } from './native';
+import { chromium, type Browser } from '@playwright/test';
+import { loadAsBrowser, NativeConnector, replayed, replayList } from './native';
+import { interactions, type Kind } from './interact';
+import { arrowLoads, csvImports, opfsReloads, type SizeRun } from './loads';
+import { firstDrawn, log, newContext, open, Tabs } from './page';
+import { engineState, limitMs, reasonOf, Steps, tabUnusable, within } from './steps';
 import { sql, type Statement } from '../src/lib/engine/sql';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -49,16 +55,16 @@ interface SizeSpec {
 }
 
 /**
- * Fewer repetitions at larger sizes keep the run bounded (a refresh of `/` at 5M rows takes tens of
- * seconds today, so 20+ interactions there alone would take ~10 minutes): 5M runs 10 interactions.
- * CSV through the importer is skipped at 5M and 10M rows: the importer holds every parsed row as a JS
- * object in its worker (several GB at 5M) and takes minutes already at 1M.
+ * Fewer repetitions at larger sizes keep the run bounded (a refresh of `/` at 5M rows took tens of
+ * seconds, so 20+ interactions there alone would take ~10 minutes): 5M runs 10 interactions.
+ * The CSV import is measured at 1M and 10M rows (issue 11: "works in one tab" at 10M), not at 5M.
+ * Every step has a time limit that grows with the rows (bench/steps.ts, bench/loads.ts).
  */
 const REPS: Record<string, SizeSpec> = {
 	'100k': { label: '100k', rows: 100_000, reps: { csv: 3, arrow: 3, opfs: 3, refresh: 7, compare: 3, interactions: 21, sql: 3 } },
 	'1m': { label: '1M', rows: 1_000_000, reps: { csv: 1, arrow: 3, opfs: 3, refresh: 5, compare: 2, interactions: 21, sql: 2 } },
 	'5m': { label: '5M', rows: 5_000_000, reps: { csv: 0, arrow: 1, opfs: 2, refresh: 2, compare: 1, interactions: 10, sql: 1 } },
-	'10m': { label: '10M', rows: 10_000_000, reps: { csv: 0, arrow: 1, opfs: 1, refresh: 1, compare: 1, interactions: 6, sql: 1 } }
+	'10m': { label: '10M', rows: 10_000_000, reps: { csv: 1, arrow: 1, opfs: 1, refresh: 1, compare: 1, interactions: 6, sql: 1 } }
 };
 
 interface Stat {
@@ -75,7 +81,6 @@ function stat(xs: (number | null | undefined)[]): Stat | null {
 	return { median: round(mid), p95: round(q(0.95)), n: v.length };
 }
 const round = (x: number) => Math.round(x * 10) / 10;
-const log = (...a: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 // ---------------------------------------------------------------- build, data, server
 
@@ -108,27 +113,39 @@ function ensureBuild(force: boolean) {
 	if (spawnSync(process.execPath, ['scripts/compress.js', BUILD], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('compress failed');
 }
 
-function ensureData(spec: SizeSpec): { csv: string; arrow: string } {
-	const csv = join(DATA, `scores-${spec.label.toLowerCase()}.csv`);
-	const arrow = join(DATA, `scores-${spec.label.toLowerCase()}.arrow`);
-	if (!existsSync(csv) || !existsSync(arrow)) {
-		log(`generating ${spec.label} rows → bench/data/`);
-		const r = spawnSync('npx', ['tsx', 'bench/make-data.ts', '--rows', String(spec.rows), '--csv', csv, '--arrow', arrow], { cwd: ROOT, stdio: 'inherit' });
+const dataFiles = (spec: SizeSpec) => ({
+	csv: join(DATA, `scores-${spec.label.toLowerCase()}.csv`),
+	arrow: join(DATA, `scores-${spec.label.toLowerCase()}.arrow`)
+});
+
+/**
+ * The sizes' data files: generated when missing (every missing size in one pass of the seeded
+ * generator, bench/make-data.ts), then hard-linked into the build so the page fetches them from its
+ * own origin (bench/build/bench-data/; the server is a plain file server).
+ */
+function ensureData(specs: SizeSpec[]): { csv: string; arrow: string }[] {
+	const missing = specs.filter((s) => !existsSync(dataFiles(s).csv) || !existsSync(dataFiles(s).arrow));
+	if (missing.length) {
+		log(`generating ${missing.map((s) => s.label).join(', ')} rows → bench/data/`);
+		const list = (k: 'csv' | 'arrow') => missing.map((s) => dataFiles(s)[k]).join(',');
+		const r = spawnSync('npx', ['tsx', 'bench/make-data.ts', '--rows', missing.map((s) => s.rows).join(','), '--csv', list('csv'), '--arrow', list('arrow')], { cwd: ROOT, stdio: 'inherit' });
 		if (r.status !== 0) throw new Error('data generation failed');
 	}
-	// Same origin as the app: bench/build/bench-data/ (hard links — the server is a plain file server).
 	const served = join(BUILD, 'bench-data');
 	mkdirSync(served, { recursive: true });
-	for (const f of [csv, arrow]) {
-		const dest = join(served, f.split('/').pop()!);
-		rmSync(dest, { force: true });
-		try {
-			linkSync(f, dest);
-		} catch {
-			copyFileSync(f, dest);
+	return specs.map((spec) => {
+		const files = dataFiles(spec);
+		for (const f of [files.csv, files.arrow]) {
+			const dest = join(served, f.split('/').pop()!);
+			rmSync(dest, { force: true });
+			try {
+				linkSync(f, dest);
+			} catch {
+				copyFileSync(f, dest);
+			}
 		}
-	}
-	return { csv, arrow };
+		return files;
+	});
 }
 
 function freePort(): Promise<number> {
@@ -166,111 +183,6 @@ function stopServer(child: ChildProcess | null) {
 	}
 }
 
-// ---------------------------------------------------------------- page helpers
-
-/** A fresh browser context (own HTTP cache and OPFS). */
-async function newContext(browser: Browser): Promise<BrowserContext> {
-	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' }); // its install (every asset) would run during the measurements
-	// tsx (esbuild) wraps named functions in `__name(...)`; the callbacks we send to the page need it too.
-	await ctx.addInitScript('globalThis.__name = (f) => f;');
-	return ctx;
-}
-
-/** Navigate to `path?bench`, wait for the hook and the app; returns the engine start time. */
-async function open(page: Page, base: string, path: string): Promise<number> {
-	await page.goto(`${base}${path}?bench`);
-	await page.waitForFunction(() => !!window.__kapBench, null, { timeout: 60_000 });
-	const r = await page.evaluate(() => window.__kapBench!.ready());
-	if (r.status !== 'ready') throw new Error(`app status ${r.status}`);
-	return r.engineMs;
-}
-
-/** Time of the first `charts-drawn` mark of this page load (ms after navigation start), or null. */
-async function firstDrawn(page: Page, timeoutMs: number): Promise<number | null> {
-	try {
-		await page.waitForFunction(() => window.__kapBench!.drawnMarks().length > 0, null, { timeout: timeoutMs });
-		return await page.evaluate(() => window.__kapBench!.drawnMarks()[0]);
-	} catch {
-		return null;
-	}
-}
-
-type Kind = 'route' | 'site' | 'series' | 'instrument';
-
-/**
- * One filter interaction on the current page, done inside the page so the time runs from the
- * input event to the `charts-drawn` mark. Returns null when the control is not on the page.
- */
-async function interact(page: Page, kind: Kind, index: number): Promise<{ ms: number; longTask: number } | null> {
-	return page.evaluate(
-		async ({ kind, index }) => {
-			const B = window.__kapBench!;
-			let act: (() => void) | null = null;
-			if (kind === 'route') {
-				// A route key in the first chart's legend (click = filter by it, again = clear).
-				const buttons = [...document.querySelectorAll<HTMLButtonElement>('[data-testid^="trajectory-"] button[title^="Filter by"], .legend button')];
-				const b = buttons[index % Math.max(1, buttons.length)];
-				if (b) act = () => b.click();
-			} else if (kind === 'site') {
-				const summary = document.querySelector('[data-testid="filter-site"]');
-				const boxes = summary ? [...summary.parentElement!.querySelectorAll<HTMLInputElement>('input[type=checkbox]')] : [];
-				const box = boxes[index % Math.max(1, boxes.length)];
-				if (box) act = () => box.click();
-			} else {
-				const sel = document.querySelector<HTMLSelectElement>(kind === 'series' ? '[data-testid="filter-series"]' : 'select[data-testid="instrument"], select[name="instrument"]');
-				if (sel && sel.options.length > 1) {
-					// series: `index` is the option to pick; instrument: the next option, whatever is selected.
-					const k = kind === 'series' ? index % sel.options.length : (sel.selectedIndex + 1) % sel.options.length;
-					if (k === sel.selectedIndex) return null;
-					const next = sel.options[k].value;
-					act = () => {
-						sel.value = next;
-						sel.dispatchEvent(new Event('change', { bubbles: true }));
-					};
-				}
-			}
-			if (!act) return null;
-			B.clearCache(); // every interaction really queries (a user's first visit to a filter state)
-			const drawn = B.nextDrawn(60_000);
-			const t0 = performance.now();
-			act();
-			let t1: number;
-			try {
-				t1 = await drawn;
-			} catch {
-				return null; // the input changed nothing the charts depend on
-			}
-			await new Promise((r) => setTimeout(r, 120)); // long-task entries are delivered after the task
-			return { ms: t1 - t0, longTask: B.longestTask(t0 - 1, t1) };
-		},
-		{ kind, index }
-	);
-}
-
-/**
- * The interaction script: route on, site on, series changed, (instrument changed), route off,
- * site off, series back — so each state differs from the previous one and the page returns to
- * unfiltered every cycle; indices rotate so different routes and sites are chosen.
- */
-async function interactions(page: Page, count: number) {
-	const out: { kind: Kind; ms: number; longTask: number }[] = [];
-	const cycle: Kind[] = ['route', 'site', 'series', 'instrument', 'route', 'site', 'series'];
-	let cycleNo = 0;
-	while (out.length < count) {
-		for (let i = 0; i < cycle.length && out.length < count; i++) {
-			const kind = cycle[i];
-			const on = i < 4;
-			// Route "off" clicks the only remaining legend key (index 0 after filtering).
-			const index = kind === 'route' ? (on ? cycleNo : 0) : kind === 'series' ? (on ? 1 + (cycleNo % 2) : 0) : cycleNo;
-			const r = await interact(page, kind, index);
-			if (r) out.push({ kind, ...r });
-		}
-		cycleNo++;
-		if (cycleNo > count * 2) break; // no controls at all
-	}
-	return out;
-}
-
 // ---------------------------------------------------------------- measurements
 
 interface SizeResult {
@@ -286,159 +198,140 @@ interface SizeResult {
 	/** 1-minute load average before and after this size: other work on the box distorts timings. */
 	load_avg: [number, number];
 	notes: string[];
+	/** Steps that did not run at this size (or failed, or stopped at their time limit), each with the reason. */
+	not_run: Record<string, string>;
 }
 
+/** Steps that need the size's dataset loaded in the measured tab. */
+const DATASET_STEPS = ['opfs_reload', 'refresh_overview', 'interactions', 'native_ratio', 'refresh_compare'];
+
 async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: { csv: string; arrow: string }): Promise<SizeResult> {
-	const notes: string[] = [];
 	const loadBefore = round(loadavg()[0]);
-	const engine: number[] = [];
-	const load: Record<string, number[]> = { csv_import: [], arrow_import: [], arrow_insert: [], opfs_reload: [], opfs_read: [], summaries_restore: [] };
-	const ctx = await newContext(browser);
-	const page = await ctx.newPage();
-	page.on('pageerror', (e) => log('page error:', e.message));
-	const csvUrl = `/bench-data/${files.csv.split('/').pop()}`;
-	const arrowUrl = `/bench-data/${files.arrow.split('/').pop()}`;
+	const steps = new Steps(log);
+	const run: SizeRun = {
+		rows: spec.rows,
+		label: spec.label,
+		base,
+		csvUrl: `/bench-data/${files.csv.split('/').pop()}`,
+		arrowUrl: `/bench-data/${files.arrow.split('/').pop()}`,
+		steps,
+		loads: { csv_import: [], arrow_import: [], arrow_insert: [], opfs_reload: [], opfs_read: [], summaries_restore: [] },
+		engine: [],
+		notes: []
+	};
+	const { notes, engine } = run;
 	let rows = spec.rows;
 	const overview: number[] = [];
 	const compare: number[] = [];
 	let overviewSql: Statement[] = [];
-	let replayed = 0;
+	let replayCount = 0;
 	let inter: { kind: Kind; ms: number; longTask: number }[] = [];
 	let mem: { jsHeapMb: number | null; duckdbMb: number } = { jsHeapMb: null, duckdbMb: 0 };
 	let wasm: number[] = [];
 	let native: { ms: number[]; threads: number } = { ms: [], threads: 0 };
-	let phase = 'engine start';
+
+	if (spec.reps.csv) await csvImports(browser, run, spec.reps.csv);
+	else steps.skip('csv_import', `not part of the ${spec.label} run (issue 11 asks for the CSV import at 1M and 10M rows)`);
+
+	const tabs = await Tabs.start(browser);
+	const page = () => tabs.page;
+	// A step that left the tab unusable took the kept dataset with it: the steps after it cannot run.
+	const failed = async (e: unknown) => {
+		const state = await engineState(page());
+		if (tabUnusable(e)) await tabs.replace();
+		return state;
+	};
+	const lost = () => !tabs.opened;
 	try {
-		engine.push(await open(page, base, '/'));
-
-		phase = 'CSV import';
-		for (let i = 0; i < spec.reps.csv; i++) {
-			const r = await page.evaluate(({ u }) => window.__kapBench!.loadCsv(u, 'bench csv'), { u: csvUrl });
-			log(`  csv import ${i + 1}/${spec.reps.csv}: ${Math.round(r.totalMs as number)} ms (read ${Math.round(r.readMs as number)}, validate+arrow ${Math.round(r.validateMs as number)}, insert+keep ${Math.round(r.addMs as number)}); ${r.rows} rows`);
-			load.csv_import.push(r.totalMs as number);
-			await page.evaluate(async ({ id }) => {
-				await window.__kapBench!.activate('demo');
-				await window.__kapBench!.remove(id);
-			}, { id: r.id as string });
+		const started = await steps.run('engine_start', 180_000, () => tabs.ready(base, engine));
+		const id = started === null ? null : await arrowLoads(tabs, run, spec.reps.arrow, spec.reps.csv > 0 && steps.ok('csv_import'));
+		if (!id) {
+			steps.needs(DATASET_STEPS, `the ${spec.label}-row dataset in the tab, which no import loaded (${steps.notRun.arrow_import ?? steps.notRun.engine_start ?? 'see notes'})`);
+			return result();
 		}
-		if (!spec.reps.csv) notes.push('CSV import through the importer skipped at this size (the worker holds every parsed row as a JS object)');
-
-		phase = 'Arrow import';
-		for (let i = 0; i < spec.reps.arrow; i++) {
-			load.arrow_insert.push(await page.evaluate(({ u }) => window.__kapBench!.insertArrowOnly(u), { u: arrowUrl }));
+		if (!(await opfsReloads(tabs, run, id, spec.reps.opfs))) {
+			steps.needs(DATASET_STEPS.slice(1), `the kept dataset, lost with the tab when its reload failed (${steps.notRun.opfs_reload})`);
+			return result();
 		}
-		let id = '';
-		for (let i = 0; i < spec.reps.arrow; i++) {
-			if (id) await page.evaluate(async ({ id }) => {
-				await window.__kapBench!.activate('demo');
-				await window.__kapBench!.remove(id);
-			}, { id });
-			const r = await page.evaluate(({ u }) => window.__kapBench!.loadArrow(u, 'bench arrow'), { u: arrowUrl });
-			id = r.id as string;
-			load.arrow_import.push(r.totalMs as number);
-			log(`  arrow import ${i + 1}/${spec.reps.arrow}: ${Math.round(r.totalMs as number)} ms (${((r.bytes as number) / 1e6).toFixed(0)} MB IPC; insert only ${Math.round(load.arrow_insert[i])} ms)`);
-		}
-
-		phase = 'OPFS reload';
-		// As a user meets it: the kept dataset is the active one, the page is reloaded (a fresh engine),
-		// and the app opens that dataset while it starts. Measured from the engine being ready to the app
-		// being ready (the kept file read from OPFS, its SHA-256 checked, attached, described), on the
-		// page's own marks; the engine start itself is the separate "engine start" column.
-		await page.evaluate(({ id }) => window.__kapBench!.activate(id), { id });
-		for (let i = 0; i < spec.reps.opfs; i++) {
-			engine.push(await open(page, base, '/'));
-			const ms = await page.evaluate(() => {
-				const at = (name: string) => performance.getEntriesByName(`kap:${name}`).at(-1)?.startTime ?? NaN;
-				return at('app-ready') - at('engine-ready');
-			});
-			load.opfs_reload.push(ms);
-			await firstDrawn(page, 120_000); // its charts first, so the read below does not queue behind their queries
-			load.opfs_read.push(await page.evaluate(({ id }) => window.__kapBench!.storeLoadMs(id), { id }));
-			const summaries = await page.evaluate(({ id }) => window.__kapBench!.summaries(id), { id });
-			if (summaries?.kept) load.summaries_restore.push(summaries.ms);
-			log(`  OPFS reload ${i + 1}/${spec.reps.opfs}: ${Math.round(ms)} ms from engine ready to the kept dataset active (read+verify alone ${Math.round(load.opfs_read.at(-1)!)} ms; summaries ${summaries ? `${summaries.kept ? 'copied from the kept copy' : 'built'} in ${Math.round(summaries.ms)} ms` : 'not built yet'})`);
-		}
-		rows = await page.evaluate(({ id }) => window.__kapBench!.datasets().find((d) => d.id === id)?.rows ?? 0, { id });
-		phase = 'refresh /';
+		rows = (await within(page().evaluate(({ id }) => window.__kapBench!.datasets().find((d) => d.id === id)?.rows ?? 0, { id }), 30_000, 'dataset rows').catch(() => 0)) || rows;
 
 		// Full refresh of `/`: cache cleared, every query re-run, up to charts-drawn.
-		await page.waitForFunction(() => window.__kapBench!.drawnMarks().length > 0, null, { timeout: 120_000 }).catch(() => {});
-		for (let i = 0; i < spec.reps.refresh; i++) {
-			await page.evaluate(() => window.__kapBench!.clearSqlLog());
-			overview.push(await page.evaluate(() => window.__kapBench!.refresh(120_000)));
-			if (i === 0) overviewSql = await page.evaluate(() => window.__kapBench!.sqlLog());
-		}
+		const refreshLimit = limitMs(spec.rows, 60, 30);
+		await firstDrawn(page(), refreshLimit);
+		await steps.run('refresh_overview', refreshLimit * (spec.reps.refresh + 1), async () => {
+			for (let i = 0; i < spec.reps.refresh; i++) {
+				await page().evaluate(() => window.__kapBench!.clearSqlLog());
+				overview.push(await page().evaluate((ms) => window.__kapBench!.refresh(ms), refreshLimit));
+				if (i === 0) overviewSql = await page().evaluate(() => window.__kapBench!.sqlLog());
+			}
+		}, failed);
 		log(`  refresh /: ${overview.map(Math.round).join(', ')} ms (${overviewSql.length} queries)`);
+		if (lost()) return lostTab('refresh_overview');
 
-		phase = 'interactions';
-		inter = await interactions(page, spec.reps.interactions);
-		log(`  interactions: ${inter.map((x) => `${x.kind[0]}${Math.round(x.ms)}`).join(' ')}`);
-		if (!inter.some((x) => x.kind === 'instrument')) notes.push('no instrument control on `/` (it shows every instrument at once): interactions are route, site and series');
-		mem = await page.evaluate(() => window.__kapBench!.memory());
-		phase = 'native ratio';
-
-		// Same SQL on both engines: the overview's queries, each run 3× uncached.
-		const reps = spec.reps.sql;
-		// The app's derived tables (shared summaries) may be dropped asynchronously after a cache clear;
-		// the replay creates its own under other names so such a drop cannot remove them mid-replay.
-		// A query of a superseded request may read a derived table made before the log began (its result
-		// was dropped by the page anyway): it is left out of the replay.
-		const made = new Set<string>();
-		const replay = overviewSql
-			.map((q) => ({ text: q.text.replace(/\bderived_(\d+)\b/g, 'replay_$1'), params: q.params }))
-			.filter((q) => {
-				const created = /^CREATE OR REPLACE TEMP TABLE "?(replay_\d+)/.exec(q.text)?.[1];
-				if (created) made.add(created);
-				return [...q.text.matchAll(/\breplay_\d+\b/g)].every((m) => m[0] === created || made.has(m[0]));
-			});
-		replayed = replay.length;
-		try {
-			wasm = await page.evaluate(({ s, reps }) => window.__kapBench!.timeSql(s, reps), { s: replay, reps });
-			native = await nativeTimes(files.csv, replay, reps);
-			for (let q = 0; q < replay.length; q++)
-				log(`    SQL ${q + 1}: wasm ${Math.round(wasm[q])} ms, native ${Math.round(native.ms[q])} ms  ${replay[q].text.replace(/\s+/g, ' ').slice(0, 90)}`);
-		} catch (e) {
-			// Not a reason to skip /compare: a statement native DuckDB cannot replay (loadAsBrowser makes
-			// the browser's names — the attached kept table, the summaries, the views — from the CSV).
-			const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-			log(`  wasm/native ratio not measured: ${msg}`);
-			notes.push(`wasm/native ratio not measured: ${msg}`);
-			wasm = [];
-			native = { ms: [], threads: 0 };
-			replayed = 0;
+		const budget = limitMs(spec.rows, 120, 60);
+		const done = await steps.run('interactions', budget + refreshLimit, () => interactions(page(), spec.reps.interactions, refreshLimit, budget), failed);
+		if (done) {
+			inter = done.done;
+			if (done.stopped) notes.push(done.stopped);
+			if (!inter.length) steps.skip('interactions', done.stopped ?? 'no filter control on `/` drew charts');
 		}
+		log(`  interactions: ${inter.map((x) => `${x.kind[0]}${Math.round(x.ms)}`).join(' ')}`);
+		if (inter.length && !inter.some((x) => x.kind === 'instrument')) notes.push('no instrument control on `/` (it shows every instrument at once): interactions are route, site and series');
+		if (lost()) return lostTab('interactions');
+		mem = (await within(page().evaluate(() => window.__kapBench!.memory()), 30_000, 'memory').catch(() => null)) ?? mem;
+
+		// Same SQL on both engines: the overview's queries, each run `reps.sql` times uncached. Not a
+		// reason to skip /compare when it fails (a statement native DuckDB cannot replay).
+		const replay = replayList(overviewSql);
+		if (!replay.length) steps.skip('native_ratio', 'no overview SQL was logged (the refresh of / did not run)');
+		else
+			await steps.run('native_ratio', refreshLimit * (spec.reps.sql + 1) * 2, async () => {
+				const reps = spec.reps.sql;
+				const w = await page().evaluate(({ s, reps }) => window.__kapBench!.timeSql(s, reps), { s: replay, reps });
+				const n = await nativeTimes(files.csv, replay, reps);
+				for (let q = 0; q < replay.length; q++) log(`    SQL ${q + 1}: wasm ${Math.round(w[q])} ms, native ${Math.round(n.ms[q])} ms  ${replay[q].text.replace(/\s+/g, ' ').slice(0, 90)}`);
+				[wasm, native, replayCount] = [w, n, replay.length];
+			}, failed);
+		if (lost()) return lostTab('native_ratio');
 
 		// /compare: a fresh page load (the active dataset comes back from OPFS), then refreshes.
-		phase = '/compare';
-		engine.push(await open(page, base, '/compare'));
-		if ((await firstDrawn(page, 180_000)) === null) notes.push('/compare set no charts-drawn mark within 180 s of loading (page missing, failing, or slower than that): not measured');
-		else for (let i = 0; i < spec.reps.compare; i++) compare.push(await page.evaluate(() => window.__kapBench!.refresh(120_000)));
+		const compareLimit = limitMs(spec.rows, 120, 60);
+		await steps.run('refresh_compare', compareLimit * (spec.reps.compare + 2), async () => {
+			engine.push(await open(page(), base, '/compare', compareLimit));
+			if ((await firstDrawn(page(), compareLimit)) === null) throw new Error(`/compare set no charts-drawn mark within ${Math.round(compareLimit / 1000)} s of loading (page missing, failing, or slower than that)`);
+			for (let i = 0; i < spec.reps.compare; i++) compare.push(await page().evaluate((ms) => window.__kapBench!.refresh(ms), compareLimit));
+		}, failed);
 		if (compare.length) log(`  refresh /compare: ${compare.map(Math.round).join(', ')} ms`);
-	} catch (e) {
-		const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
-		log(`  stopped during ${phase}: ${msg}`);
-		notes.push(`stopped during ${phase}: ${msg}`);
 	} finally {
-		await ctx.close();
+		await tabs.close();
 	}
-	const wasmSum = wasm.reduce((a, b) => a + b, 0);
-	const nativeSum = native.ms.reduce((a, b) => a + b, 0);
-	const lt = inter.map((x) => x.longTask);
-	{
+	return result();
+
+	function lostTab(step: string) {
+		const at = DATASET_STEPS.indexOf(step);
+		steps.needs(DATASET_STEPS.slice(at + 1), `the kept dataset, lost with the tab when ${step} failed (${steps.notRun[step]})`);
+		return result();
+	}
+
+	function result(): SizeResult {
+		const wasmSum = wasm.reduce((a, b) => a + b, 0);
+		const nativeSum = native.ms.reduce((a, b) => a + b, 0);
+		const lt = inter.map((x) => x.longTask);
 		return {
 			rows,
 			label: spec.label,
 			engine_start_ms: stat(engine),
-			load_ms: Object.fromEntries(Object.entries(load).map(([k, v]) => [k, stat(v)])),
+			load_ms: Object.fromEntries(Object.entries(run.loads).map(([k, v]) => [k, stat(v)])),
 			refresh_ms: { overview: stat(overview), compare: stat(compare) },
 			interaction_ms: inter.length
 				? { ...stat(inter.map((x) => x.ms))!, by_kind: Object.fromEntries([...new Set(inter.map((x) => x.kind))].map((k) => [k, stat(inter.filter((x) => x.kind === k).map((x) => x.ms))])) }
 				: null,
 			long_task_ms: lt.length ? { max: round(Math.max(...lt)), median: stat(lt)!.median } : null,
 			memory_mb: { js_heap: mem.jsHeapMb === null ? null : round(mem.jsHeapMb), duckdb: round(mem.duckdbMb) },
-			native_ratio: nativeSum > 0 ? { ratio: round(wasmSum / nativeSum), wasm_ms: round(wasmSum), native_ms: round(nativeSum), queries: replayed, native_threads: native.threads } : null,
+			native_ratio: nativeSum > 0 ? { ratio: round(wasmSum / nativeSum), wasm_ms: round(wasmSum), native_ms: round(nativeSum), queries: replayCount, native_threads: native.threads } : null,
 			load_avg: [loadBefore, round(loadavg()[0])],
-			notes
+			notes,
+			not_run: steps.notRun
 		};
 	}
 }
@@ -572,7 +465,7 @@ async function main() {
 	});
 	const started = Date.now();
 	ensureBuild(argv.includes('--build'));
-	const files = specs.map(ensureData);
+	const files = ensureData(specs);
 	const port = await freePort();
 	let server: ChildProcess | null = null;
 	let browser: Browser | null = null;
@@ -598,8 +491,10 @@ async function main() {
 		const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? '', memory_gb: round(totalmem() / 2 ** 30), node: process.version, chromium: version, platform: `${process.platform} ${process.arch}` };
 		for (let i = 0; i < specs.length; i++) {
 			log(`size ${specs[i].label}`);
-			const r = await benchSize(browser, base, specs[i], files[i]);
-			results.push({ ...r, import_csv_ms: r.load_ms.csv_import, demo_first_chart_ms: { cold: demo.cold, warm: demo.warm, cold_profile: coldProfile }, bundle_brotli_kb: bundle, machine, measured_at: new Date().toISOString() });
+			// A size that stops the browser itself is recorded, and the next size gets a new browser.
+			if (!browser.isConnected()) browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+			const r = await benchSize(browser, base, specs[i], files[i]).catch((e: unknown) => failedSize(specs[i], e));
+			results.push({ ...r, import_csv_ms: r.load_ms.csv_import ?? null, demo_first_chart_ms: { cold: demo.cold, warm: demo.warm, cold_profile: coldProfile }, bundle_brotli_kb: bundle, machine, measured_at: new Date().toISOString() });
 			writeResults(results);
 		}
 	} finally {
@@ -608,6 +503,17 @@ async function main() {
 	}
 	printTable(results);
 	log(`done in ${Math.round((Date.now() - started) / 1000)} s; bench/results.json written`);
+}
+
+/** A size whose run stopped outside any step (the browser gone): every step not run, with the reason. */
+function failedSize(spec: SizeSpec, e: unknown): SizeResult {
+	const reason = `the size's run stopped: ${reasonOf(e)}`;
+	log(`  ${reason}`);
+	const steps = ['engine_start', 'csv_import', 'arrow_insert', 'arrow_import', 'opfs_reload', 'refresh_overview', 'interactions', 'native_ratio', 'refresh_compare'];
+	return {
+		rows: spec.rows, label: spec.label, engine_start_ms: null, load_ms: {}, refresh_ms: { overview: null, compare: null }, interaction_ms: null, long_task_ms: null,
+		memory_mb: { js_heap: null, duckdb: 0 }, native_ratio: null, load_avg: [round(loadavg()[0]), round(loadavg()[0])], notes: [reason], not_run: Object.fromEntries(steps.map((s) => [s, reason]))
+	};
 }
 
 /**
@@ -629,18 +535,20 @@ function writeResults(results: (SizeResult & Record<string, unknown>)[]) {
 
 function printTable(results: (SizeResult & Record<string, unknown>)[]) {
 	const head = ['rows', 'engine start', 'load CSV', 'load Arrow', 'reload OPFS', 'refresh /', 'refresh /compare', 'interaction', 'longest task', 'JS heap / DuckDB MB', 'wasm/native'];
+	// A figure that is missing because its step did not run says so (the reasons are listed below the table).
+	const cell = (r: SizeResult, step: string, text: string) => (text === '—' && r.not_run?.[step] ? 'not run' : text);
 	const lines = results.map((r) => [
 		r.rows.toLocaleString('en-US'),
-		fmt(r.engine_start_ms),
-		fmt(r.load_ms.csv_import),
-		fmt(r.load_ms.arrow_import),
-		fmt(r.load_ms.opfs_reload),
-		fmt(r.refresh_ms.overview),
-		fmt(r.refresh_ms.compare),
-		r.interaction_ms ? fmt(r.interaction_ms) : '—',
-		r.long_task_ms ? String(r.long_task_ms.max) : '—',
+		cell(r, 'engine_start', fmt(r.engine_start_ms)),
+		cell(r, 'csv_import', fmt(r.load_ms.csv_import)),
+		cell(r, 'arrow_import', fmt(r.load_ms.arrow_import)),
+		cell(r, 'opfs_reload', fmt(r.load_ms.opfs_reload)),
+		cell(r, 'refresh_overview', fmt(r.refresh_ms.overview)),
+		cell(r, 'refresh_compare', fmt(r.refresh_ms.compare)),
+		cell(r, 'interactions', r.interaction_ms ? fmt(r.interaction_ms) : '—'),
+		cell(r, 'interactions', r.long_task_ms ? String(r.long_task_ms.max) : '—'),
 		`${r.memory_mb.js_heap ?? '—'} / ${r.memory_mb.duckdb}`,
-		r.native_ratio ? `${r.native_ratio.ratio}×` : '—'
+		cell(r, 'native_ratio', r.native_ratio ? `${r.native_ratio.ratio}×` : '—')
 	]);
 	console.log('\nms, median / p95 (interaction: input → last chart drawn, uncached)\n');
 	console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
@@ -656,6 +564,7 @@ function printTable(results: (SizeResult & Record<string, unknown>)[]) {
 		const m = r0.machine as Record<string, unknown>;
 		console.log(`machine: ${m.cpus} × ${m.cpu_model}, ${m.memory_gb} GiB, Node ${m.node}, Chromium ${m.chromium}`);
 		for (const r of results) for (const n of r.notes) console.log(`note (${r.label}): ${n}`);
+		for (const r of results) for (const [step, why] of Object.entries(r.not_run ?? {})) console.log(`not run (${r.label}) ${step}: ${why}`);
 	}
 }
 

@@ -60,6 +60,8 @@ export interface BenchHook {
 	timeSql(statements: Statement[], reps: number): Promise<number[]>;
 	/** JS heap in use and DuckDB's own memory, MB. */
 	memory(): Promise<{ jsHeapMb: number | null; duckdbMb: number }>;
+	/** A DuckDB setting's current value (e.g. `memory_limit`), as text. */
+	setting(name: string): Promise<string>;
 }
 
 declare global {
@@ -240,6 +242,10 @@ export function installBenchHook(): void {
 			const engine = await getEngine();
 			const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
 			return { jsHeapMb: heap === undefined ? null : heap / 2 ** 20, duckdbMb: (await engine.memoryBytes()) / 2 ** 20 };
+		},
+		async setting(name) {
+			const [{ v }] = await (await getEngine()).query<{ v: string }>(sql`SELECT current_setting(${name})::VARCHAR AS v`);
+			return v;
 		}
 	};
 }

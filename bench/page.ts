@@ -1,0 +1,90 @@
+/**
+ * The benchmark's handles on a browser tab (bench/run.ts): a fresh context per tab (own HTTP cache
+ * and OPFS), the app opened through its `?bench` hook (src/lib/data/bench.ts), the first
+ * `charts-drawn` mark of a page load. Every wait here is bounded.
+ */
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { within } from './steps';
+
+export const log = (...a: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+/** A fresh browser context (own HTTP cache and OPFS). */
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+	const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' }); // its install (every asset) would run during the measurements
+	// tsx (esbuild) wraps named functions in `__name(...)`; the callbacks we send to the page need it too.
+	await ctx.addInitScript('globalThis.__name = (f) => f;');
+	return ctx;
+}
+
+export interface Tab {
+	ctx: BrowserContext;
+	page: Page;
+}
+
+/** A page in a fresh context; its errors and a crash of its renderer are logged. */
+export async function newTab(browser: Browser): Promise<Tab> {
+	const ctx = await newContext(browser);
+	const page = await ctx.newPage();
+	page.on('pageerror', (e) => log('page error:', e.message));
+	page.on('crash', () => log('the tab crashed (renderer process gone)'));
+	return { ctx, page };
+}
+
+/**
+ * Navigate to `path?bench`, wait for the hook and the app (at most `timeoutMs` for the app: it opens
+ * the active dataset as it starts); returns the engine start time.
+ */
+export async function open(page: Page, base: string, path: string, timeoutMs = 120_000): Promise<number> {
+	await page.goto(`${base}${path}?bench`, { timeout: 60_000 });
+	await page.waitForFunction(() => !!window.__kapBench, null, { timeout: 60_000 });
+	const r = await within(page.evaluate(() => window.__kapBench!.ready()), timeoutMs, `app start on ${path}`);
+	if (r.status !== 'ready') throw new Error(`app status ${r.status}`);
+	return r.engineMs;
+}
+
+/** Time of the first `charts-drawn` mark of this page load (ms after navigation start), or null. */
+export async function firstDrawn(page: Page, timeoutMs: number): Promise<number | null> {
+	try {
+		await page.waitForFunction(() => window.__kapBench!.drawnMarks().length > 0, null, { timeout: timeoutMs });
+		return await page.evaluate(() => window.__kapBench!.drawnMarks()[0]);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * The tab a size is measured in, replaced by a fresh one (new context: its OPFS, and so the kept
+ * datasets, go with the old one) when a step leaves it unusable. `opened` says whether the app runs in it.
+ */
+export class Tabs {
+	opened = false;
+	private constructor(
+		private readonly browser: Browser,
+		public tab: Tab
+	) {}
+
+	static async start(browser: Browser): Promise<Tabs> {
+		return new Tabs(browser, await newTab(browser));
+	}
+
+	get page(): Page {
+		return this.tab.page;
+	}
+
+	/** Open the app on `/` unless it runs already; its engine start time is added to `engine`. */
+	async ready(base: string, engine: number[], timeoutMs?: number): Promise<void> {
+		if (this.opened) return;
+		engine.push(await open(this.page, base, '/', timeoutMs));
+		this.opened = true;
+	}
+
+	async replace(): Promise<void> {
+		await this.close();
+		this.tab = await newTab(this.browser);
+		this.opened = false;
+	}
+
+	async close(): Promise<void> {
+		await within(this.tab.ctx.close(), 60_000, 'closing the tab').catch(() => {});
+	}
+}
