@@ -6,62 +6,38 @@
  * The active dataset is always exposed to SQL as the view `scores`; metrics never name dataset
  * tables. Kept datasets are opened only when first activated: a DuckDB database file (store format
  * 2) is attached as it is; an Arrow file kept by an older release (format 1) is inserted as before
- * and then rewritten as a database file in the background (keep.ts).
+ * and then rewritten as a database file in the background (open-kept.ts, keeping.ts).
+ *
+ * Beside it: what a dataset is and where its rows are (datasets.ts), adding a second file to a
+ * dataset (add-to-dataset.ts), each dataset's summaries, built or restored once (dataset-summaries.ts),
+ * and which dataset was last active (active-choice.ts).
  */
-import emptyDatabaseUrl from './empty.duckdb?url';
 import { CachingConnector } from './cached';
-import { chartsSettled } from './drawn';
 import { DEMO_ID, DEMO_NAME, fetchDemo, loadDemo } from './demo';
 import type { DemoFiles } from './demo-table';
-import { keepSummaries, restoreKeptSummaries } from './kept-summaries';
-import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable, writeDatabaseFile } from './keep';
+import { detachDatabaseFile } from './keep';
+import { Keeper } from './keeping';
+import { readActive, startsWithDemo, writeActive } from './active-choice';
 import type { Connector } from '../engine/connector';
-import { ident, sql, type Sql } from '../engine/sql';
+import { ident, sql } from '../engine/sql';
 import { describe, describeSessions } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
-import { buildSummaries, dropSummaries, useSummaries, type Summaries } from '../metrics/summaries';
-import { createDatasetViews, outcomeScores } from '../metrics/views';
-import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
+import { useSummaries } from '../metrics/summaries';
+import { createDatasetViews } from '../metrics/views';
+import { SCHEMA_VERSION } from '../model/upgrade';
 import { createTableSql } from '../model/schema';
 import { loadSessionIPC } from '../import/sessions-load';
 import { startMark } from '../engine/marks';
-import { sessionLinks, type SessionLinks } from '../metrics/session-links';
+import type { SessionLinks } from '../metrics/session-links';
+import { fromMeta, relation, sessionsRelation, tableOf, type DatasetInfo } from './datasets';
+import { linksWith, linkTables, linkTarget, type Staged } from './add-to-dataset';
+import { openKept } from './open-kept';
+import { DatasetSummaries } from './dataset-summaries';
 
-export interface DatasetInfo {
-	id: string;
-	name: string;
-	table: string;
-	/** Rows of its table, every instrument (outcome, safety and experience scales). */
-	rows: number;
-	/** Rows of outcome instruments (what the `scores` view holds); known once the dataset is loaded. */
-	scores?: number;
-	clients: number;
-	instruments: string[];
-	importedAt: string;
-	builtin: boolean;
-	/** Present for datasets the browser keeps. */
-	stored?: StoredMeta;
-	/** Set when a kept dataset could not be loaded. */
-	problem?: string;
-	/** Set while a kept database file is attached: its database name (app-generated). */
-	attached?: string;
-	/** DuckDB table of the dataset's dosing-session records, when it has any (in memory). */
-	sessionsTable?: string;
-	/** Set when the attached kept file holds the dataset's session records (its table `sessions`). */
-	attachedSessions?: boolean;
-	/** Dosing-session records of the dataset; known once it is loaded. */
-	sessionRecords?: number;
-}
-
-/** The rows of a dataset as a SQL relation: its table, or the table of its attached database file. */
-const relation = (ds: DatasetInfo): Sql => (ds.attached ? keptTable(ds.attached) : ident(ds.table));
-/** The dataset's session records as a SQL relation, or null when it has none. */
-const sessionsRelation = (ds: DatasetInfo): Sql | null =>
-	ds.attached && ds.attachedSessions ? keptSessions(ds.attached) : ds.sessionsTable ? ident(ds.sessionsTable) : null;
-let attachments = 0;
+export type { DatasetInfo } from './datasets';
+export { startsWithDemo } from './active-choice';
 
 type Status = 'idle' | 'starting' | 'ready' | 'error';
-const ACTIVE_KEY = 'kap-outcomes.active-dataset';
 
 class AppState {
 	status = $state<Status>('idle');
@@ -79,14 +55,11 @@ class AppState {
 	store: DatasetStore | null = null;
 	/** Migrations of format-1 datasets running in the background (awaited by tests and the benchmark). */
 	migrations: Promise<void>[] = [];
-	private emptyDatabase: Promise<Uint8Array> | null = null;
+	/** Writes datasets into the browser's storage (keeping.ts). */
+	private keeper = new Keeper(() => ({ engine: this.engine, store: this.store }));
 	private loaded = new Set<string>();
-	/** Each loaded dataset's summaries (built once, when it is first activated; null if building failed). */
-	private summaries = new Map<string, Promise<Summaries | null>>();
-	/** The summaries already built, by dataset id. */
-	private built = new Map<string, Summaries | null>();
-	/** Datasets whose summaries were copied from the copy kept beside them (kept-summaries.ts). */
-	private keptSummaries = new Set<string>();
+	/** Each loaded dataset's summaries, had once when it is first activated (dataset-summaries.ts). */
+	private summaries = new DatasetSummaries(() => ({ conn: this.conn, engine: this.engine, store: this.store, template: () => this.keeper.template() }));
 	private starting: Promise<CachingConnector> | null = null;
 	/** The demo's files, fetched while the engine starts when the demo is shown first (used once). */
 	private demoFiles: Promise<DemoFiles> | null = null;
@@ -158,34 +131,7 @@ class AppState {
 					const files = this.demoFiles ?? undefined;
 					this.demoFiles = null;
 					ds.sessionsTable = (await loadDemo(this.conn, ds.table, files)).sessionsTable;
-				}
-				else if (ds.stored!.version === 2) {
-					const alias = `kept_${++attachments}`;
-					await attachDatabaseFile(this.conn, alias, await this.store!.load(ds.stored!)).catch((e) => {
-						throw new Error(`stored dataset ${ds.id} could not be opened by the database (${e instanceof Error ? e.message : e}); delete it and import the file again`);
-					});
-					const withSessions = await keptSessionsIn(this.conn, alias);
-					if ((ds.stored!.schema ?? 1) < SCHEMA_VERSION) {
-						// Kept before the current schema: the attached file is read-only, so its rows are copied
-						// into memory and brought up to date there (and the file rewritten in the background).
-						await this.conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.table)} AS SELECT * FROM ${keptTable(alias)}`);
-						if (withSessions) {
-							ds.sessionsTable = `${ds.table}__sessions`;
-							await this.conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.sessionsTable)} AS SELECT * FROM ${keptSessions(alias)}`);
-						}
-						await detachDatabaseFile(this.conn, alias);
-						await upgradeScoresTable(this.conn, ds.table);
-						migrate = true;
-					} else {
-						ds.attached = alias;
-						ds.attachedSessions = withSessions;
-					}
-				} else {
-					await this.conn.insertArrowIPC(ds.table, await this.store!.load(ds.stored!), true); // buffer handed over, not reused
-					// Kept before the current schema (e.g. 21 item columns): add what is missing.
-					await upgradeScoresTable(this.conn, ds.table);
-					migrate = true;
-				}
+				} else migrate = (await openKept(this.conn, this.store!, ds)).migrate;
 			} catch (e) {
 				ds.problem = e instanceof Error ? e.message : String(e);
 				throw e;
@@ -206,81 +152,19 @@ class AppState {
 		// already drawn are not asked for again when they arrive (no version bump): both paths give the
 		// same numbers (tests/unit/metrics-summaries.test.ts), so a second round of the page's queries
 		// on the one engine worker would only delay the next interaction.
-		useSummaries(this.conn, 'scores', this.built.get(id) ?? null);
+		useSummaries(this.conn, 'scores', this.summaries.current(id));
 		this.activeId = id;
 		writeActive(id);
 		this.version++;
-		// Built once the page's first charts are in (chartsSettled): its statements would otherwise
-		// interleave with the first view's queries on the one engine worker and hold them up.
-		if (!this.built.has(id))
-			void chartsSettled().then(() => (this.loaded.has(id) ? this.summariesOf(ds) : null)).then(async (s) => {
-				this.built.set(id, s);
-				if (s && this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
-				// kept beside a kept dataset, so the next start copies them instead of building them
-				if (s && !this.keptSummaries.has(id) && ds.stored?.version === 2 && this.store && this.engine) {
-					await chartsSettled();
-					await keepSummaries(this.engine, this.store, ds.stored, s, await this.template()).catch((e) => console.warn(`summaries of ${ds.name} not kept`, e));
-				}
-			});
-		if (migrate) this.migrations.push(this.migrate(ds));
+		this.summaries.whenSettled(ds, () => this.loaded.has(id), (s) => {
+			if (this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
+		});
+		if (migrate) this.migrations.push(this.keeper.migrate(ds));
 	}
 
 	/** How dataset `id`'s summaries came to be (for the benchmark); null until they exist. */
 	summaryTiming(id: string): { kept: boolean; ms: number } | null {
-		const s = this.built.get(id);
-		return s ? { kept: this.keptSummaries.has(id), ms: s.buildMs } : null;
-	}
-
-	/** An empty DuckDB database file to write kept datasets into (see keep.ts). */
-	private template(): Promise<Uint8Array> {
-		this.emptyDatabase ??= fetch(emptyDatabaseUrl).then(async (r) => {
-			if (!r.ok) throw new Error(`empty database file could not be fetched (${r.status})`);
-			return new Uint8Array(await r.arrayBuffer());
-		});
-		this.emptyDatabase.catch(() => (this.emptyDatabase = null));
-		return this.emptyDatabase;
-	}
-
-	/**
-	 * Rewrite a format-1 (Arrow) kept dataset as a DuckDB database file, so the next start attaches
-	 * it instead of inserting it. A failure changes nothing: it stays in format 1, opens as before,
-	 * and is migrated on a later start.
-	 */
-	private async migrate(ds: DatasetInfo): Promise<void> {
-		if (!this.store || !this.engine || !ds.stored) return;
-		try {
-			const file = await writeDatabaseFile(this.engine, ds.table, await this.template(), ds.sessionsTable);
-			ds.stored = await this.store.migrate({ ...ds.stored, schema: SCHEMA_VERSION }, file.bytes, file.engine);
-		} catch {
-			/* kept in format 1; tried again next start */
-		}
-	}
-
-	/**
-	 * The dataset's summaries (metrics/summaries.ts), the first time it is activated: copied from the
-	 * copy kept beside a kept dataset, else built. If they cannot be had the metrics read the score
-	 * rows, as they would without them.
-	 */
-	private summariesOf(ds: DatasetInfo): Promise<Summaries | null> {
-		let made = this.summaries.get(ds.id);
-		if (!made) {
-			const conn = this.conn!;
-			// A kept dataset's copy kept beside it first (a copy of small tables); else built from the
-			// dataset's own rows, not the `scores` view: another dataset may become active meanwhile.
-			const kept = ds.attached && ds.stored && this.store ? restoreKeptSummaries(conn, this.store, ds.stored, ds.table) : Promise.resolve(null);
-			made = kept
-				.then((s) => {
-					if (!s) return buildSummaries(conn, ds.table, outcomeScores(relation(ds)));
-					this.keptSummaries.add(ds.id);
-					return s;
-				})
-				.catch((e) => {
-					console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
-					return null;
-				});
-			this.summaries.set(ds.id, made);
-		}
-		return made;
+		return this.summaries.timing(id);
 	}
 
 	/**
@@ -328,47 +212,25 @@ class AppState {
 		return this.register(meta, table, `${table}__sessions`);
 	}
 
-	/**
-	 * The loaded active dataset a second file can be added to: one of scores without session records
-	 * (`adding` 'sessions'), or one of session records without scores (`adding` 'scores'); else null.
-	 */
+	/** The loaded active dataset a second file can be added to, or null (add-to-dataset.ts). */
 	linkTarget(adding: 'scores' | 'sessions'): DatasetInfo | null {
-		const ds = this.active;
-		if (!ds || !this.loaded.has(ds.id) || ds.builtin) return null;
-		const hasSessions = !!sessionsRelation(ds);
-		return adding === 'sessions' ? (ds.rows > 0 && !hasSessions ? ds : null) : ds.rows === 0 && hasSessions ? ds : null;
+		return linkTarget(this.active, !!this.active && this.loaded.has(this.active.id), adding);
 	}
 
 	/** How the staged rows of a second file (scores or session records) link to dataset `baseId`'s other part. */
-	async linksWith(baseId: string, staged: { scores?: string; sessions?: string }): Promise<SessionLinks> {
-		const base = this.datasets.find((d) => d.id === baseId);
-		const baseSessions = base && sessionsRelation(base);
-		if (!base || !this.conn || (!staged.sessions && !baseSessions)) throw new Error('the dataset to add to is not loaded');
-		return sessionLinks(this.conn, staged.scores ? ident(staged.scores) : relation(base), staged.sessions ? ident(staged.sessions) : baseSessions!);
+	async linksWith(baseId: string, staged: Staged): Promise<SessionLinks> {
+		return linksWith(this.conn, this.datasets.find((d) => d.id === baseId), staged);
 	}
 
 	/**
 	 * Add a dataset made of dataset `baseId` and a second file's accepted rows staged in the engine
-	 * (`staged.sessions`: session records added to a dataset of scores; `staged.scores`: scores added to
-	 * one of session records). The base's part is copied first, so a failure leaves the base and the
-	 * staged rows as they were; then the staged table is renamed, and the new dataset is made active
-	 * and kept like any other. The base dataset stays as it is.
+	 * (add-to-dataset.ts: a failure leaves the base and the staged rows as they were), then active and
+	 * kept like any other. The base dataset stays as it is.
 	 */
-	async addLinked(meta: NewMeta, baseId: string, staged: { scores?: string; sessions?: string }): Promise<{ kept: boolean; error?: string }> {
+	async addLinked(meta: NewMeta, baseId: string, staged: Staged): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
-		const base = this.datasets.find((d) => d.id === baseId);
-		const baseSessions = base && sessionsRelation(base);
-		if (!base || !this.loaded.has(baseId) || (!staged.sessions && !baseSessions)) throw new Error('the dataset to add to is not loaded; choose it on this page first');
 		const table = tableOf(meta.id);
-		const sessionsTable = `${table}__sessions`;
-		const copied = staged.scores ? sessionsTable : table;
-		try {
-			await conn.exec(sql`CREATE TABLE ${ident(copied)} AS SELECT * FROM ${staged.scores ? baseSessions! : relation(base)}`);
-			await conn.exec(sql`ALTER TABLE ${ident(staged.scores ?? staged.sessions!)} RENAME TO ${ident(staged.scores ? table : sessionsTable)}`);
-		} catch (e) {
-			await conn.exec(sql`DROP TABLE IF EXISTS ${ident(copied)}`).catch(() => {});
-			throw e;
-		}
+		const sessionsTable = await linkTables(conn, this.datasets.find((d) => d.id === baseId), this.loaded.has(baseId), table, staged);
 		return this.register(meta, table, sessionsTable);
 	}
 
@@ -391,19 +253,9 @@ class AppState {
 		return { kept: !!stored, error };
 	}
 
-	/**
-	 * Keep loaded table `table` (and its session records, `sessionsTable`) in the browser as a DuckDB
-	 * database file. Never throws: when keeping fails (no storage, quota), the dataset still serves
-	 * this session and `error` says why.
-	 */
-	async keep(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
-		if (!this.store) return { error: 'this browser offers no private file storage, so the dataset lasts until the page is closed' };
-		try {
-			const file = await writeDatabaseFile(this.engine!, table, await this.template(), sessionsTable);
-			return { stored: await this.store.save({ ...meta, schema: SCHEMA_VERSION }, file.bytes, STORE_VERSION, file.engine) };
-		} catch (e) {
-			return { error: e instanceof Error ? e.message : String(e) };
-		}
+	/** Keep loaded table `table` (and its session records) in the browser; never throws (keeping.ts). */
+	keep(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
+		return this.keeper.keep(meta, table, sessionsTable);
 	}
 
 	/** Delete a dataset from DuckDB and from the browser's storage. The demo cannot be deleted. */
@@ -415,43 +267,10 @@ class AppState {
 		else await this.conn.exec(sql`DROP TABLE IF EXISTS ${ident(ds.table)}`);
 		if (ds.sessionsTable) await this.conn.exec(sql`DROP TABLE IF EXISTS ${ident(ds.sessionsTable)}`);
 		ds.attached = undefined;
-		if (this.summaries.has(id)) await dropSummaries(this.conn, ds.table);
-		this.summaries.delete(id);
-		this.built.delete(id);
+		await this.summaries.forget(this.conn, ds);
 		this.loaded.delete(id);
 		await this.store?.remove(id);
 		this.datasets = this.datasets.filter((d) => d.id !== id);
-	}
-}
-
-/** The DuckDB table of dataset `id` (its session records: `<table>__sessions`). */
-const tableOf = (id: string) => `ds_${id.replace(/\W/g, '_')}`;
-
-function fromMeta(m: StoredMeta): DatasetInfo {
-	return {
-		id: m.id, name: m.name, table: tableOf(m.id), rows: m.rows, clients: m.clients,
-		instruments: m.instruments, importedAt: m.importedAt, builtin: false, stored: m
-	};
-}
-
-/** True when the next start will show the demo (no other dataset was last active in this browser). */
-export function startsWithDemo(): boolean {
-	const id = readActive();
-	return !id || id === DEMO_ID;
-}
-
-function readActive(): string | null {
-	try {
-		return localStorage.getItem(ACTIVE_KEY);
-	} catch {
-		return null;
-	}
-}
-function writeActive(id: string) {
-	try {
-		localStorage.setItem(ACTIVE_KEY, id);
-	} catch {
-		/* private mode: the choice just isn't remembered */
 	}
 }
 

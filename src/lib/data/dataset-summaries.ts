@@ -1,0 +1,94 @@
+/**
+ * Each loaded dataset's summaries (metrics/summaries.ts), had once, when it is first activated: after
+ * the page's first charts are in (chartsSettled: their statements would otherwise interleave with
+ * the first view's queries on the one engine worker), copied from the copy kept beside a kept
+ * dataset (kept-summaries.ts), else built from the dataset's own rows; then kept beside it for the
+ * next start. If they cannot be had the metrics read the score rows, as they would without them.
+ */
+import type { Connector } from '../engine/connector';
+import { buildSummaries, dropSummaries, type Summaries } from '../metrics/summaries';
+import { outcomeScores } from '../metrics/views';
+import { relation, type DatasetInfo } from './datasets';
+import { chartsSettled } from './drawn';
+import { keepSummaries, restoreKeptSummaries } from './kept-summaries';
+import type { DatasetStore } from './store';
+
+/** What the summaries need of the app: its engine (cached and not), its store and the empty database file. */
+export interface SummaryEnv {
+	conn: Connector | null;
+	engine: Connector | null;
+	store: DatasetStore | null;
+	template: () => Promise<Uint8Array>;
+}
+
+export class DatasetSummaries {
+	/** Each dataset's summaries in the making (null if they could not be had). */
+	private made = new Map<string, Promise<Summaries | null>>();
+	/** The summaries already there, by dataset id. */
+	private built = new Map<string, Summaries | null>();
+	/** Datasets whose summaries were copied from the copy kept beside them. */
+	private restored = new Set<string>();
+
+	constructor(private env: () => SummaryEnv) {}
+
+	/** Dataset `id`'s summaries when they are there, else null (the metrics read the rows). */
+	current(id: string): Summaries | null {
+		return this.built.get(id) ?? null;
+	}
+
+	/** How dataset `id`'s summaries came to be (for the benchmark); null until they exist. */
+	timing(id: string): { kept: boolean; ms: number } | null {
+		const s = this.built.get(id);
+		return s ? { kept: this.restored.has(id), ms: s.buildMs } : null;
+	}
+
+	/**
+	 * Once the page's first charts are in, have `ds`'s summaries (unless they are already there or
+	 * `ds` was removed meanwhile: `loaded`), hand them to `use`, and keep them beside a kept dataset.
+	 */
+	whenSettled(ds: DatasetInfo, loaded: () => boolean, use: (s: Summaries) => void): void {
+		if (this.built.has(ds.id)) return;
+		void chartsSettled()
+			.then(() => (loaded() ? this.of(ds) : null))
+			.then(async (s) => {
+				this.built.set(ds.id, s);
+				if (s) use(s);
+				// kept beside a kept dataset, so the next start copies them instead of building them
+				const { engine, store, template } = this.env();
+				if (s && !this.restored.has(ds.id) && ds.stored?.version === 2 && store && engine) {
+					await chartsSettled();
+					await keepSummaries(engine, store, ds.stored, s, await template()).catch((e) => console.warn(`summaries of ${ds.name} not kept`, e));
+				}
+			});
+	}
+
+	/** Forget dataset `ds`'s summaries, dropping their tables if any were made. */
+	async forget(conn: Connector, ds: DatasetInfo): Promise<void> {
+		if (this.made.has(ds.id)) await dropSummaries(conn, ds.table);
+		this.made.delete(ds.id);
+		this.built.delete(ds.id);
+	}
+
+	/** The dataset's summaries: copied from the copy kept beside a kept dataset, else built. */
+	private of(ds: DatasetInfo): Promise<Summaries | null> {
+		let made = this.made.get(ds.id);
+		if (!made) {
+			const { conn, store } = this.env();
+			// A kept dataset's copy kept beside it first (a copy of small tables); else built from the
+			// dataset's own rows, not the `scores` view: another dataset may become active meanwhile.
+			const kept = ds.attached && ds.stored && store ? restoreKeptSummaries(conn!, store, ds.stored, ds.table) : Promise.resolve(null);
+			made = kept
+				.then((s) => {
+					if (!s) return buildSummaries(conn!, ds.table, outcomeScores(relation(ds)));
+					this.restored.add(ds.id);
+					return s;
+				})
+				.catch((e) => {
+					console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
+					return null;
+				});
+			this.made.set(ds.id, made);
+		}
+		return made;
+	}
+}

@@ -1,0 +1,44 @@
+/**
+ * Opening a dataset the browser keeps, the first time it is activated: a DuckDB database file (store
+ * format 2) is attached as it is; one kept before the current schema is copied into memory and
+ * brought up to date there (the attached file is read-only); an Arrow file kept by an older release
+ * (format 1) is inserted and brought up to date. Either of the last two is then rewritten as a
+ * current database file in the background (app.svelte.ts `migrate`, keep.ts).
+ */
+import type { Connector } from '../engine/connector';
+import { ident, sql } from '../engine/sql';
+import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
+import type { DatasetInfo } from './datasets';
+import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable } from './keep';
+import type { DatasetStore } from './store';
+
+let attachments = 0;
+
+/** Load kept dataset `ds` into the engine (setting where its rows are); true when it should be rewritten. */
+export async function openKept(conn: Connector, store: DatasetStore, ds: DatasetInfo): Promise<{ migrate: boolean }> {
+	const stored = ds.stored!;
+	if (stored.version !== 2) {
+		await conn.insertArrowIPC(ds.table, await store.load(stored), true); // buffer handed over, not reused
+		// Kept before the current schema (e.g. 21 item columns): add what is missing.
+		await upgradeScoresTable(conn, ds.table);
+		return { migrate: true };
+	}
+	const alias = `kept_${++attachments}`;
+	await attachDatabaseFile(conn, alias, await store.load(stored)).catch((e) => {
+		throw new Error(`stored dataset ${ds.id} could not be opened by the database (${e instanceof Error ? e.message : e}); delete it and import the file again`);
+	});
+	const withSessions = await keptSessionsIn(conn, alias);
+	if ((stored.schema ?? 1) >= SCHEMA_VERSION) {
+		ds.attached = alias;
+		ds.attachedSessions = withSessions;
+		return { migrate: false };
+	}
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.table)} AS SELECT * FROM ${keptTable(alias)}`);
+	if (withSessions) {
+		ds.sessionsTable = `${ds.table}__sessions`;
+		await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.sessionsTable)} AS SELECT * FROM ${keptSessions(alias)}`);
+	}
+	await detachDatabaseFile(conn, alias);
+	await upgradeScoresTable(conn, ds.table);
+	return { migrate: true };
+}
