@@ -15,13 +15,14 @@ export type CliConnector = Connector & { close(): void };
 /**
  * DuckDB's share of memory on the native engine (`KAP_MEMORY_LIMIT` overrides it, in DuckDB's syntax):
  * past it DuckDB spills to a temporary directory, so a registry of tens of millions of rows runs in
- * bounded memory. The JavaScript side adds a few hundred MB.
+ * bounded memory. The JavaScript side adds a few hundred MB. The command line's database is a
+ * temporary file (`onDisk`), whose tables DuckDB compresses.
  */
 export const NATIVE_MEMORY_LIMIT = '4GB';
 
 export async function openEngine(kind: EngineKind = 'native'): Promise<CliConnector> {
 	if (kind === 'wasm') return (await import('../engine/node')).openNodeEngine();
-	return (await import('../engine/native')).NativeConnector.open({ memoryLimit: process.env.KAP_MEMORY_LIMIT || NATIVE_MEMORY_LIMIT });
+	return (await import('../engine/native')).NativeConnector.open({ memoryLimit: process.env.KAP_MEMORY_LIMIT || NATIVE_MEMORY_LIMIT, onDisk: true });
 }
 
 export function engineOption(v: string | true | undefined): EngineKind {

@@ -27,11 +27,15 @@ export class NativeConnector implements Connector {
 	}
 
 	/**
-	 * Open an in-memory database; `threads` defaults to DuckDB's own choice (all cores). With
-	 * `memoryLimit` (DuckDB's syntax, '4GB') DuckDB spills what does not fit to a temporary directory.
-	 * Registered files and spill live in a directory of this connector's own, removed on close.
+	 * Open a database; `threads` defaults to DuckDB's own choice (all cores). With `memoryLimit`
+	 * (DuckDB's syntax, '4GB') DuckDB spills what does not fit to a temporary directory. With `onDisk`
+	 * the database is a file in the connector's directory rather than in memory: DuckDB compresses the
+	 * tables it writes there and an in-memory database's tables it does not, so a registry of tens of
+	 * millions of rows takes a fraction of the memory and temporary disk (5M rows through `report`:
+	 * peak RSS 4.3 → 1.8 GB, temporary files 1.5 → 0.3 GB, for about a sixth more CPU). Registered
+	 * files, the database file and spill live in that directory, removed on close.
 	 */
-	static async open(options: { threads?: number; memoryLimit?: string } = {}): Promise<NativeConnector> {
+	static async open(options: { threads?: number; memoryLimit?: string; onDisk?: boolean } = {}): Promise<NativeConnector> {
 		const config: Record<string, string> = {};
 		if (options.threads) config.threads = String(options.threads);
 		const home = await mkdtemp(path.join(tmpdir(), 'kap-outcomes-duckdb-'));
@@ -42,7 +46,7 @@ export class NativeConnector implements Connector {
 			config.memory_limit = options.memoryLimit;
 			config.temp_directory = path.join(home, 'spill');
 		}
-		const instance = await DuckDBInstance.create(':memory:', config);
+		const instance = await DuckDBInstance.create(options.onDisk ? path.join(home, 'work.duckdb') : ':memory:', config);
 		const c = new NativeConnector(await instance.connect(), home);
 		await c.exec(OFFLINE_SETTINGS);
 		return c;
