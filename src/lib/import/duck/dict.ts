@@ -24,10 +24,10 @@ export class UseJavaScript extends Error {
  * read (untrimmed; markers kept).
  * Refuses more than `cap` distinct values in one column: past that a dictionary is no longer small.
  */
-export async function distinctTexts(conn: Connector, table: string, columns: Map<number, Sql>, cap = 200_000): Promise<Map<number, string[]>> {
+export async function distinctTexts(conn: Connector, from: Sql, columns: Map<number, Sql>, cap = 200_000): Promise<Map<number, string[]>> {
 	const out = new Map<number, string[]>([...columns.keys()].map((i) => [i, []]));
 	if (columns.size === 0) return out;
-	const parts = [...columns].map(([i, c]) => sql`(SELECT DISTINCT ${i} AS i, ${c} AS k FROM ${ident(table)} WHERE ${c} IS NOT NULL LIMIT ${cap + 1})`);
+	const parts = [...columns].map(([i, c]) => sql`(SELECT DISTINCT ${i} AS i, ${c} AS k FROM ${from} WHERE ${c} IS NOT NULL LIMIT ${cap + 1})`);
 	const rows = await conn.query<{ i: number; k: string }>(join(parts, sql` UNION ALL `));
 	for (const r of rows) out.get(r.i)!.push(r.k);
 	for (const v of out.values()) if (v.length > cap) throw new UseJavaScript(`more than ${cap} distinct values in one column`);
@@ -41,12 +41,12 @@ export async function distinctTexts(conn: Connector, table: string, columns: Map
  * every whitespace character is not; or a marker) and JavaScript decides each once. Per column: each
  * such text and what it reads as.
  */
-export async function textFixes(conn: Connector, table: string, columns: Map<number, Sql>, missing: Set<string>): Promise<Map<number, [string, string | null][]>> {
+export async function textFixes(conn: Connector, from: Sql, columns: Map<number, Sql>, missing: Set<string>): Promise<Map<number, [string, string | null][]>> {
 	const out = new Map<number, [string, string | null][]>([...columns.keys()].map((i) => [i, []]));
 	if (columns.size === 0) return out;
 	const markers = list([...missing]);
 	const parts = [...columns].map(
-		([i, c]) => sql`(SELECT ${i} AS i, k FROM (SELECT DISTINCT ${c} AS k FROM ${ident(table)} WHERE ${c} IS NOT NULL)
+		([i, c]) => sql`(SELECT ${i} AS i, k FROM (SELECT DISTINCT ${c} AS k FROM ${from} WHERE ${c} IS NOT NULL)
 			WHERE NOT regexp_full_match(k, '(?s)[!-~](.*[!-~])?') OR k IN (${markers}))`
 	);
 	for (const r of await conn.query<{ i: number; k: string }>(join(parts, sql` UNION ALL `))) {

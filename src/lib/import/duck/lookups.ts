@@ -23,7 +23,8 @@ const TYPE: Record<DictType, Sql> = { text: sql`VARCHAR`, double: sql`DOUBLE`, i
  */
 export interface Cells {
 	conn: Connector;
-	table: string;
+	/** The relation of the cells: a table, or the reader's own relation (source.ts `rereadable`). */
+	from: Sql;
 	dict: Dictionaries;
 	/** A looked-up column's cell as read. */
 	raw: (idx: number) => Sql;

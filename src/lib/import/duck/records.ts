@@ -193,7 +193,7 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 
 	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
 	const hasValue = valueCells.length ? join(valueCells.map((i) => cells.dict.present(cells, i)), sql` OR `) : sql`FALSE`;
-	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${ident(cells.table)} c ${join(joins, sql` `)} WHERE ${hasValue}`;
+	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${cells.from} c ${join(joins, sql` `)} WHERE ${hasValue}`;
 	const v = (i: { k: number }) => sql`b.${ident(`item_${i.k + 1}`)}`;
 	const itemFields = items.length
 		? sql`CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN ${i.k}`), sql` `)} END AS item_err_k,

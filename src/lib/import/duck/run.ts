@@ -1,7 +1,8 @@
 /**
  * Import a prepared delimited file (or, on native DuckDB, a Parquet file: source.ts) through DuckDB:
- * its own reader into a raw table of the cells the mapping uses (all text, as read: each distinct
- * text is cleaned once, in JavaScript, not each cell in SQL; see `Cells`), one SELECT per measure
+ * its own reader into a raw table of the cells the mapping uses (a Parquet file is read again rather
+ * than copied: `rereadable` in source.ts), all text, as read (each distinct
+ * text is cleaned once, in JavaScript, not each cell in SQL; see `Cells`); one SELECT per measure
  * (records.ts), duplicates by a window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
  * records and the warned rows come back to JavaScript, to be worded with their source lines: no
  * parsed row is ever a JavaScript object. Same report as `applyMapping` on the same file and mapping.
@@ -64,12 +65,19 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// Cells as read: no per-cell trim or missing-marker test (see `Cells` in lookups.ts).
 		const used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
 		const r = (i: number) => ident(`r${i}`);
+		const cellsSelect = sql`SELECT ord, ${join(used.map((i) => sql`${rawCol(i)} AS ${r(i)}`))} FROM ${reader}`;
+		// A source that is as cheap to read again as a table (a Parquet file) is read again, not copied: at
+		// tens of millions of rows a table of every cell as text was the import's largest write.
+		// (Not a view: a view's statement cannot bind the file's path as a parameter.)
+		const reread = csv.rereadable === true && !csv.header && csv.blank.length === 0;
+		const cellsFrom = reread ? sql`(${cellsSelect})` : t('cells');
+		let n: number;
 		try {
-			await create('cells', sql`SELECT ord, ${join(used.map((i) => sql`${rawCol(i)} AS ${r(i)}`))} FROM ${reader}`);
+			if (!reread) await create('cells', cellsSelect);
+			[{ n }] = await conn.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${cellsFrom}`);
 		} catch (e) {
 			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 		}
-		const [{ n }] = await conn.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${t('cells')}`);
 		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
 		// The header, and the records with no text (which the JavaScript reader drops; the line scan found them).
 		if (csv.blank.length) {
@@ -79,10 +87,10 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		if (csv.header || csv.blank.length)
 			await conn.exec(sql`DELETE FROM ${t('cells')} WHERE ord < ${csv.header ? 1 : 0}${csv.blank.length ? sql` OR ord IN (SELECT ord FROM ${t('blank')})` : sql``}`);
 
-		const distinct = await distinctTexts(conn, `${prefix}_cells`, new Map([...lookedUp].map((i) => [i, r(i)])));
-		const fixes = await textFixes(conn, `${prefix}_cells`, new Map([...plain].map((i) => [i, r(i)])), ctx.missing);
+		const distinct = await distinctTexts(conn, cellsFrom, new Map([...lookedUp].map((i) => [i, r(i)])));
+		const fixes = await textFixes(conn, cellsFrom, new Map([...plain].map((i) => [i, r(i)])), ctx.missing);
 		const fixed = [...plain].filter((i) => fixes.get(i)!.length);
-		let cellsTable = `${prefix}_cells`;
+		let cellsRelation = cellsFrom;
 		if (fixed.length) {
 			// Rare: a plain column with padded or missing-coded texts gets a cleaned twin `t<i>`.
 			const rows = fixed.flatMap((i) => fixes.get(i)!.map(([k, v]) => ({ i, k, v })));
@@ -90,13 +98,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			await createDictionary(conn, `${prefix}_fix`, { i: { type: 'int', values: rows.map((x) => x.i) }, k: { type: 'text', values: rows.map((x) => x.k) }, v: { type: 'text', values: rows.map((x) => x.v) } });
 			const f = (i: number) => ident(`f${i}`);
 			await create('clean', sql`SELECT c.*, ${join(fixed.map((i) => sql`CASE WHEN ${f(i)}.k IS NULL THEN c.${r(i)} ELSE ${f(i)}.v END AS ${ident(`t${i}`)}`))}
-				FROM ${t('cells')} c ${join(fixed.map((i) => sql`LEFT JOIN ${t('fix')} ${f(i)} ON ${f(i)}.i = ${i} AND ${f(i)}.k = c.${r(i)}`), sql` `)}`);
-			cellsTable = `${prefix}_clean`;
+				FROM ${cellsFrom} c ${join(fixed.map((i) => sql`LEFT JOIN ${t('fix')} ${f(i)} ON ${f(i)}.i = ${i} AND ${f(i)}.k = c.${r(i)}`), sql` `)}`);
+			cellsRelation = t('clean');
 		}
 		const dict = new Dictionaries(`${prefix}_dict`, distinct, ctx.missing);
 		const cells: Cells = {
 			conn,
-			table: cellsTable,
+			from: cellsRelation,
 			dict,
 			raw: (i) => sql`c.${r(i)}`,
 			text: (i) => (fixed.includes(i) ? sql`c.${ident(`t${i}`)}` : sql`c.${r(i)}`)
@@ -125,7 +133,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
 			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code <> 0
 			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
-			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL FROM ${t('cells')} c WHERE NOT (${anyValue})
+			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL FROM ${cellsFrom} c WHERE NOT (${anyValue})
 			ORDER BY ord, mi`);
 		const errors: ImportReport['errors'] = [];
 		const unknown = new Map<string, Set<string>>();
@@ -169,7 +177,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const [counts] = await conn.query<{ read: number; measured: number; rows_with: number; source: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
-			       (SELECT count(*) FROM ${t('cells')})::INTEGER AS source,
+			       (SELECT count(*) FROM ${cellsFrom})::INTEGER AS source,
 			       (SELECT count(DISTINCT client_id) FROM ${acc})::INTEGER AS clients,
 			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc}) AS instruments,
 			       (SELECT count(*) FROM ${acc})::INTEGER AS accepted`);

@@ -25,6 +25,11 @@ export interface RawSource {
 	blank: number[];
 	/** The line (or row number) the report gives record `ord`. */
 	lineOf(ord: number): number;
+	/**
+	 * Reading `open`'s relation again costs about what reading a table of it would (a Parquet file read
+	 * by path): the importer then reads it through a view instead of copying every cell.
+	 */
+	rereadable?: boolean;
 	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>`. */
 	open(conn: Connector, name: string): Promise<Sql>;
 	/** Release what `open` registered. */
@@ -79,6 +84,7 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 		header: false,
 		blank: [],
 		lineOf: (ord) => ord + 1,
+		rereadable: true,
 		open: async () => relation,
 		close: async () => {}
 	};
