@@ -8,6 +8,9 @@ import path from 'node:path';
 import type { Connector } from '../engine/connector';
 import { parseMapping, type Mapping } from '../import/index';
 import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource } from '../import/duck/index';
+import { sql, ident } from '../engine/sql';
+import { buildSummaries, useSummaries } from '../metrics/summaries';
+import { outcomeScores } from '../metrics/views';
 
 export type EngineKind = 'native' | 'wasm';
 export type CliConnector = Connector & { close(): void };
@@ -71,4 +74,16 @@ export async function loadFile(conn: Connector, file: string, opts: { mapping?: 
 	const bytes = new Uint8Array(await readFile(file));
 	const { report } = await importPath(conn, opts.engine ?? 'native', file, bytes, { table: 'scores', ...opts });
 	return report.rows_accepted;
+}
+
+/**
+ * Build the summary tables of `table` (the imported dataset) once and let every metric reading the
+ * `scores` view use them, as the app does for its active dataset: each section of a report then reads
+ * tables of one row per client-series or per score value instead of every score row again. Where the
+ * summaries cannot give the same numbers (`problem`: duplicate timepoints, fractional scores) the
+ * metrics read the rows as before.
+ */
+export async function summarise(conn: Connector, table: string): Promise<void> {
+	const s = await buildSummaries(conn, table, outcomeScores(sql`${ident(table)}`));
+	useSummaries(conn, 'scores', s.problem ? null : s);
 }

@@ -25,7 +25,7 @@ import { acceptedText, loadSessionFile, readSessionMapping, sessionFileText, sha
 import { fmt, safetyText, table } from './text';
 import { ALL_GROUPS } from '../metrics/source';
 import { accountingTables, sharedAccounting, type Accounting } from '../privacy/import-accounting';
-import { engineOption, importPath, nativeParquet, openEngine, type CliConnector, type EngineKind } from './input';
+import { engineOption, importPath, nativeParquet, openEngine, summarise, type CliConnector, type EngineKind } from './input';
 
 const USAGE = `usage: kap-outcomes report <file> [--mapping mapping.json] [--sessions FILE [--session-mapping m.json]] [--group-by COLUMN|none] [--instrument ID] [--json]
   [--model ml|reml|mmrm] [--last-session K] [--random intercept|slope] [--model-scores all|post] [--covariates baseline,COL,…]
@@ -194,6 +194,7 @@ export const report: Command = async (args, io) => {
 			}
 		}
 		await createDatasetViews(conn, 'dataset', sessions ? 'dataset__sessions' : null);
+		await summarise(conn, 'dataset');
 		const r = await buildReport(conn, { ...opts, file: name });
 		const { extra, accounting } = await safetyWithAccounting(conn, opts, sessions);
 		const shown = sessions && accounting ? sharedSessionFile(sessions, accounting) : sessions;
