@@ -122,3 +122,23 @@ test('safety page: the acute experience (CADSS, MEQ-30, EBI) against the later %
 	await card.scrollIntoViewIfNeeded();
 	await page.screenshot({ path: 'test-results/safety-experience.png', fullPage: true });
 });
+
+test('safety page at 390 px: every bar is named, by its axis label or by the legend', async ({ page }) => {
+	test.setTimeout(180_000);
+	await page.setViewportSize({ width: 390, height: 844 });
+	await page.goto('/safety');
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+	const routes = new Set(S.map((r) => r.route)).size;
+	for (const id of ['safety-hypertensive', 'safety-minutes']) {
+		const card = page.getByTestId(id);
+		// the bars drawn first: the legend is checked against them
+		await expect(card.locator('g.bar')).toHaveCount(routes, { timeout: 90_000 });
+		const keys = card.getByRole('list', { name: 'Legend' }).locator('li');
+		await expect(keys).toHaveCount(routes);
+		const names = (await keys.allInnerTexts()).map((t) => t.trim());
+		expect(new Set(names).size).toBe(routes);
+		expect(names.every((n) => n.length > 0)).toBe(true);
+	}
+	await page.getByTestId('safety-hypertensive').scrollIntoViewIfNeeded();
+	await page.screenshot({ path: 'test-results/safety-390.png' });
+});
