@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from './close';
 import { main } from '../../src/lib/cli/main';
 import { importPath, openEngine, type CliConnector } from '../../src/lib/cli/input';
 import { buildReport, type Report } from '../../src/lib/metrics/report';
@@ -15,24 +16,6 @@ import { createDatasetViews } from '../../src/lib/metrics/views';
 const DEMO = path.resolve(__dirname, '../../data/demo-cohort.csv');
 const SECTIONS = ['trajectories', 'response', 'remission', 'reliable_change', 'durability', 'survival', 'log_rank', 'attrition', 'models'] as const;
 
-function close(a: unknown, b: unknown, where: string): void {
-	if (typeof a === 'number' && typeof b === 'number') {
-		if (Number.isInteger(a) && Number.isInteger(b)) expect(b, where).toBe(a);
-		else expect(Math.abs(a - b), `${where}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
-		return;
-	}
-	if (Array.isArray(a) && Array.isArray(b)) {
-		expect(b.length, where).toBe(a.length);
-		a.forEach((x, i) => close(x, b[i], `${where}[${i}]`));
-		return;
-	}
-	if (a && b && typeof a === 'object') {
-		expect(Object.keys(b as object).sort(), where).toEqual(Object.keys(a as object).sort());
-		for (const k of Object.keys(a)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
-		return;
-	}
-	expect(b, where).toEqual(a);
-}
 
 let printed: Report & { sql: Record<string, { text: string }> };
 let rows: Report;
@@ -61,6 +44,6 @@ describe('report on the command line reads the summary tables and gives the rows
 	for (const s of SECTIONS)
 		it(`${s}: the same numbers as the score rows`, () => {
 			expect((rows[s] as unknown[]).length).toBeGreaterThan(0);
-			close(rows[s], printed[s], s);
+			expectClose(rows[s], printed[s], s);
 		});
 });

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectClose } from './close';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { ident, sql } from '../../src/lib/engine/sql';
 import { importFile, loadRows } from '../../src/lib/import/index';
@@ -20,23 +21,6 @@ let whole: Report;
 let bundles: Bundle[];
 let pooled: PooledReport;
 
-function close(a: unknown, b: unknown, where: string): void {
-	if (typeof a === 'number' && typeof b === 'number') {
-		if (Number.isInteger(a) && Number.isInteger(b)) expect(b, where).toBe(a);
-		else expect(Math.abs(a - b), `${where}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(a)));
-		return;
-	}
-	if (Array.isArray(a) && Array.isArray(b)) {
-		expect(b.length, where).toBe(a.length);
-		a.forEach((x, i) => close(x, b[i], `${where}[${i}]`));
-		return;
-	}
-	if (a && b && typeof a === 'object') {
-		for (const k of Object.keys(a)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
-		return;
-	}
-	expect(b, where).toEqual(a);
-}
 
 const key = (r: Record<string, unknown>, fields: string[]) => JSON.stringify(fields.map((f) => r[f] ?? null));
 function sameRows(a: object[], b: object[], fields: string[], compare: string[], where: string) {
@@ -45,7 +29,7 @@ function sameRows(a: object[], b: object[], fields: string[], compare: string[],
 	for (const r of a as Record<string, unknown>[]) {
 		const o = m.get(key(r, fields));
 		expect(o, `${where}: ${key(r, fields)} pooled`).toBeDefined();
-		for (const f of compare) close(r[f], o![f], `${where} ${key(r, fields)}.${f}`);
+		for (const f of compare) expectClose(r[f], o![f], `${where} ${key(r, fields)}.${f}`);
 	}
 }
 
