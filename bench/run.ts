@@ -246,11 +246,13 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		const started = await steps.run('engine_start', 180_000, () => tabs.ready(base, engine));
 		const id = started === null ? null : await arrowLoads(tabs, run, spec.reps.arrow, spec.reps.csv > 0 && steps.ok('csv_import'));
 		if (!id) {
-			steps.needs(DATASET_STEPS, `the ${spec.label}-row dataset in the tab, which no import loaded (${steps.notRun.arrow_import ?? steps.notRun.engine_start ?? 'see notes'})`);
+			// The cause is named, not copied: its reason is listed under its own step.
+			const cause = ['engine_start', 'arrow_import', 'csv_import'].filter((s) => !steps.ok(s)).join(', ') || 'no import step';
+			steps.needs(DATASET_STEPS, `the ${spec.label}-row dataset in the tab, which no import loaded (failed: ${cause})`);
 			return result();
 		}
 		if (!(await opfsReloads(tabs, run, id, spec.reps.opfs))) {
-			steps.needs(DATASET_STEPS.slice(1), `the kept dataset, lost with the tab when its reload failed (${steps.notRun.opfs_reload})`);
+			steps.needs(DATASET_STEPS.slice(1), 'the kept dataset, lost with the tab when its reload failed (opfs_reload)');
 			return result();
 		}
 		rows = (await within(page().evaluate(({ id }) => window.__kapBench!.datasets().find((d) => d.id === id)?.rows ?? 0, { id }), 30_000, 'dataset rows').catch(() => 0)) || rows;
@@ -309,7 +311,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 
 	function lostTab(step: string) {
 		const at = DATASET_STEPS.indexOf(step);
-		steps.needs(DATASET_STEPS.slice(at + 1), `the kept dataset, lost with the tab when ${step} failed (${steps.notRun[step]})`);
+		steps.needs(DATASET_STEPS.slice(at + 1), `the kept dataset, lost with the tab when ${step} failed`);
 		return result();
 	}
 
