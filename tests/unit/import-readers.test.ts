@@ -4,6 +4,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ImportError, readTable } from '../../src/lib/import/index';
 import { enc, expectIdentity, importText, refdata } from '../fixtures/import/helpers';
 import { applyMapping, suggestMapping } from '../../src/lib/import/index';
+import { checkTextSize, MAX_TEXT_BYTES } from '../../src/lib/import/read';
 
 const CANON = 'client_id,route,instrument,phase,session,week,score';
 
@@ -148,5 +149,16 @@ describe('unreadable files', () => {
 		await expect(readTable(new Uint8Array(), 'x.csv')).rejects.toBeInstanceOf(ImportError);
 		await expect(readTable(enc('just one column\nof words here\nand more'), 'x.txt')).rejects.toThrow(/unrecognised file/);
 		await expect(readTable(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]), 'x.xls')).rejects.toThrow(/\.xls/);
+	});
+});
+
+describe('a file too long to read as one text', () => {
+	// Chromium's TextDecoder returns "" past V8's longest string (2^29 − 24 characters): a 1.19 GB CSV
+	// was reported as "the file is empty" (bench at 10M rows). The size is checked before decoding.
+	it('gets an error naming its size and the limit, not "the file is empty"', () => {
+		expect(MAX_TEXT_BYTES).toBe(536_870_888);
+		expect(() => checkTextSize(MAX_TEXT_BYTES)).not.toThrow();
+		expect(() => checkTextSize(1_187_231_005)).toThrow(ImportError);
+		expect(() => checkTextSize(1_187_231_005)).toThrow('the file is too large to read as text here (1,187 MB; at most 537 MB)');
 	});
 });

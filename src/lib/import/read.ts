@@ -22,6 +22,7 @@ export async function readTable(bytes: Uint8Array, fileName: string, opts: { she
 		throw new ImportError('old binary Excel (.xls) files are not supported: save the sheet as .xlsx or CSV');
 	if (bytes[0] === 0x50 && bytes[1] === 0x41 && bytes[2] === 0x52 && bytes[3] === 0x31)
 		return (await import('./parquet')).readParquet(bytes);
+	checkTextSize(bytes.length);
 	const { text, encoding } = decodeText(bytes);
 	if (text.trim() === '') throw new ImportError('the file is empty');
 	const first = text.trimStart()[0];
@@ -37,4 +38,21 @@ export async function readTable(bytes: Uint8Array, fileName: string, opts: { she
 	}
 	table.encoding = encoding;
 	return table;
+}
+
+/**
+ * The longest string V8 makes (Chromium and Node): 2^29 − 24 characters. Decoding more bytes than that
+ * into one string does not fail in Chromium, it returns "" — which read as "the file is empty" for a
+ * 1.2 GB CSV. A UTF-8 character is at least one byte, so a file within this many bytes always fits.
+ */
+export const MAX_TEXT_BYTES = 2 ** 29 - 24;
+
+/** Throws a clear ImportError when a file of `byteLength` bytes is too long to read as one text. */
+export function checkTextSize(byteLength: number): void {
+	if (byteLength <= MAX_TEXT_BYTES) return;
+	const mb = (n: number) => `${Math.round(n / 1e6).toLocaleString('en')} MB`;
+	throw new ImportError(
+		`the file is too large to read as text here (${mb(byteLength)}; at most ${mb(MAX_TEXT_BYTES)}): ` +
+			'split it into smaller files, or use the command line (kap-outcomes report), whose DuckDB reads CSV and Parquet files of this size'
+	);
 }
