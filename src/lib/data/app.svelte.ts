@@ -33,6 +33,7 @@ import { fromMeta, relation, sessionsRelation, tableOf, type DatasetInfo } from 
 import { linksWith, linkTables, linkTarget, type Staged } from './add-to-dataset';
 import { openKept } from './open-kept';
 import { DatasetSummaries } from './dataset-summaries';
+import { engineMayStart } from './first-paint';
 
 export type { DatasetInfo } from './datasets';
 export { startsWithDemo } from './active-choice';
@@ -82,6 +83,7 @@ class AppState {
 	private async start(): Promise<CachingConnector> {
 		this.status = 'starting';
 		this.message = 'Starting the in-browser database…';
+		await engineMayStart(); // after the demo's prebuilt view is painted, on a first visit
 		if (startsWithDemo()) {
 			// fetched while the engine starts rather than after it (a failure is reported when they are loaded)
 			this.demoFiles = fetchDemo();
