@@ -53,6 +53,20 @@ export async function firstDrawn(page: Page, timeoutMs: number): Promise<number 
 }
 
 /**
+ * Wait until dataset `id`'s summary tables exist (built, or copied from the kept copy, after the first
+ * view): how they came and the ms the app took for them, or null when they did not come within
+ * `timeoutMs` (the views then read the score rows).
+ */
+export async function summariesReady(page: Page, id: string, timeoutMs: number): Promise<{ kept: boolean; ms: number } | null> {
+	try {
+		await page.waitForFunction((id) => window.__kapBench!.summaries(id) !== null, id, { timeout: timeoutMs, polling: 250 });
+		return await page.evaluate((id) => window.__kapBench!.summaries(id), id);
+	} catch {
+		return null;
+	}
+}
+
+/**
  * The tab a size is measured in, replaced by a fresh one (new context: its OPFS, and so the kept
  * datasets, go with the old one) when a step leaves it unusable. `opened` says whether the app runs in it.
  */

@@ -31,7 +31,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { loadAsBrowser, NativeConnector, replayed, replayList } from './native';
 import { interactions, type Kind } from './interact';
 import { arrowLoads, csvImports, opfsReloads, type SizeRun } from './loads';
-import { firstDrawn, log, newContext, open, Tabs } from './page';
+import { firstDrawn, log, newContext, open, summariesReady, Tabs } from './page';
 import { engineState, limitMs, reasonOf, Steps, tabUnusable, within } from './steps';
 import { sql, type Statement } from '../src/lib/engine/sql';
 
@@ -260,6 +260,13 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		// Full refresh of `/`: cache cleared, every query re-run, up to charts-drawn.
 		const refreshLimit = limitMs(spec.rows, 60, 30);
 		await firstDrawn(page(), refreshLimit);
+		// The dataset's summaries come after its first view; the refreshes and interactions measure the
+		// views once they read them, as a user meets an active dataset (issue 11: filters touch the
+		// summaries). Until 2026-12-02 12:00 the bench did not wait, and at 5M every view read the rows.
+		const summaries = await summariesReady(page(), id, limitMs(spec.rows, 60, 60));
+		const summaryNote = summaries ? `summaries ${summaries.kept ? 'copied from the kept copy' : 'built'} in ${Math.round(summaries.ms)} ms before the refreshes` : `summaries not ready within ${Math.round(limitMs(spec.rows, 60, 60) / 1000)} s: the views read the score rows`;
+		log(`  ${summaryNote}`);
+		notes.push(summaryNote);
 		await steps.run('refresh_overview', refreshLimit * (spec.reps.refresh + 1), async () => {
 			for (let i = 0; i < spec.reps.refresh; i++) {
 				await page().evaluate(() => window.__kapBench!.clearSqlLog());
