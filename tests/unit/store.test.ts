@@ -39,7 +39,13 @@ class MemDir implements DirHandle {
 			}
 		};
 	}
+	/** Removals to refuse before one succeeds (a writer's lock not yet released). */
+	refuseRemovals = 0;
 	async removeEntry(name: string) {
+		if (this.refuseRemovals > 0) {
+			this.refuseRemovals--;
+			throw new DOMException('locked', 'NoModificationAllowedError');
+		}
 		this.dirs.delete(name);
 		this.files.delete(name);
 	}
@@ -103,6 +109,33 @@ describe('DatasetStore', () => {
 		const { datasets } = await store.list();
 		expect(datasets.map((d) => d.id)).toEqual(['old']);
 		expect(await store.load(datasets[0])).toEqual(bytes(500));
+	});
+
+	it('quota exceeded while the folder is still locked: the removal is tried again, nothing is left behind', async () => {
+		const faults = { written: 0, quotaAfterBytes: undefined as number | undefined };
+		const root = new MemDir(faults);
+		const store = new DatasetStore(async () => root);
+		await store.save(meta('old'), bytes(500));
+		faults.quotaAfterBytes = faults.written + 100;
+		const datasetsDir = (await root.getDirectoryHandle('datasets')) as MemDir;
+		datasetsDir.refuseRemovals = 2;
+		await expect(store.save(meta('new'), bytes(5000))).rejects.toThrow(StorageFullError);
+		expect([...datasetsDir.dirs.keys()]).toEqual(['old']);
+		expect(await store.list()).toEqual({ datasets: [expect.objectContaining({ id: 'old' })], problems: [] });
+	});
+
+	it('a folder removed between listing and reading it is skipped, not an error', async () => {
+		const root = new MemDir();
+		const store = new DatasetStore(async () => root);
+		await store.save(meta('a'), bytes(10));
+		await store.save(meta('bb'), bytes(10));
+		const datasetsDir = (await root.getDirectoryHandle('datasets')) as MemDir;
+		const entries = datasetsDir.entries.bind(datasetsDir);
+		datasetsDir.entries = async function* () {
+			for await (const e of entries()) yield e;
+			datasetsDir.dirs.delete('a'); // another tab deletes it after the listing
+		};
+		expect((await store.list()).datasets.map((d) => d.id)).toEqual(['bb']);
 	});
 
 	it('an import interrupted before its meta was written is discarded and reported', async () => {

@@ -138,7 +138,13 @@ export class DatasetStore {
 		const names: string[] = [];
 		for await (const [name, entry] of dir.entries()) if (entry.kind === 'directory') names.push(name);
 		for (const id of names) {
-			const sub = await dir.getDirectoryHandle(id);
+			let sub: DirHandle;
+			try {
+				sub = await dir.getDirectoryHandle(id);
+			} catch (e) {
+				if (isNotFound(e)) continue; // removed since it was listed (another tab deleted it, or a failed save finished removing it)
+				throw e;
+			}
 			let metaText: string | null = null;
 			try {
 				metaText = await (await (await sub.getFileHandle('meta.json')).getFile()).text();
@@ -178,7 +184,7 @@ export class DatasetStore {
 			await writeFile(sub, 'meta.json', JSON.stringify(full)); // commit mark, written last
 			return full;
 		} catch (e) {
-			await dir.removeEntry(meta.id, { recursive: true }).catch(() => {});
+			await removeFolder(dir, meta.id).catch(() => {}); // if it still stands, the next start discards it and says so
 			if (isQuotaError(e)) throw new StorageFullError(data.byteLength);
 			throw e;
 		}
@@ -267,7 +273,7 @@ export class DatasetStore {
 	/** Forget a dataset (data and description). */
 	async remove(id: string): Promise<void> {
 		const dir = await this.folder();
-		await dir.removeEntry(id, { recursive: true }).catch(() => {});
+		await removeFolder(dir, id).catch(() => {});
 	}
 }
 
@@ -281,6 +287,29 @@ async function writeFile(dir: DirHandle, name: string, data: Uint8Array | string
 		await w.abort?.().catch(() => {});
 		throw e;
 	}
+}
+
+/**
+ * Remove folder `name` and everything in it, trying again a few times when refused. A removal right
+ * after a failed write can meet the aborted writer's lock not yet released. A CI run (on 7a51003) once
+ * found a failed save's folder on the next start and reported it as an interrupted import; a refused
+ * removal, swallowed, is the likely cause.
+ */
+async function removeFolder(dir: DirHandle, name: string, attempts = 6): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await dir.removeEntry(name, { recursive: true });
+			return;
+		} catch (e) {
+			if (isNotFound(e)) return;
+			if (attempt >= attempts) throw e;
+			await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+		}
+	}
+}
+
+function isNotFound(e: unknown): boolean {
+	return e instanceof Error && e.name === 'NotFoundError';
 }
 
 function isQuotaError(e: unknown): boolean {
