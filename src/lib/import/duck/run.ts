@@ -174,10 +174,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		warnings.push(...(await rowWarnings(conn, acc, csv.lineOf)));
 		made.push(`${prefix}_groups`);
 		warnings.push(...(await tableWarnings(conn, acc, t('groups'), csv.lineOf)));
-		const [counts] = await conn.query<{ read: number; measured: number; rows_with: number; source: number; clients: number; instruments: string | null; accepted: number }>(sql`
+		// The source's records: `n` unless the header or blank records were deleted from `cells` since
+		// (a re-read file never has them, and counting it again would read the whole file once more).
+		const trimmed = csv.header || csv.blank.length > 0;
+		const [counts] = await conn.query<{ measured: number; rows_with: number; source?: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
-			       (SELECT count(*) FROM ${cellsFrom})::INTEGER AS source,
+			       ${trimmed ? sql`(SELECT count(*) FROM ${cellsFrom})::INTEGER AS source,` : sql``}
 			       (SELECT count(DISTINCT client_id) FROM ${acc})::INTEGER AS clients,
 			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc}) AS instruments,
 			       (SELECT count(*) FROM ${acc})::INTEGER AS accepted`);
@@ -192,7 +195,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			clients: counts.clients,
 			instruments: counts.instruments ? counts.instruments.split(',') : [],
 			format: csv.format,
-			source_rows: counts.source,
+			source_rows: trimmed ? counts.source! : n,
 			empty_cells_skipped: counts.rows_with * M - counts.measured
 		};
 		const unknownLabels = [...unknown].map(([column, values]) => ({ column, values: [...values].sort() }));
