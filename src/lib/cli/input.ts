@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Connector } from '../engine/connector';
 import { parseMapping, type Mapping } from '../import/index';
 import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource } from '../import/duck/index';
-import { sql, ident } from '../engine/sql';
+import { ident } from '../engine/sql';
 import { buildSummaries, useSummaries } from '../metrics/summaries';
 import { outcomeScores } from '../metrics/views';
 
@@ -84,6 +84,6 @@ export async function loadFile(conn: Connector, file: string, opts: { mapping?: 
  * metrics read the rows as before.
  */
 export async function summarise(conn: Connector, table: string): Promise<void> {
-	const s = await buildSummaries(conn, table, outcomeScores(sql`${ident(table)}`));
+	const s = await buildSummaries(conn, table, outcomeScores(ident(table)));
 	useSummaries(conn, 'scores', s.problem ? null : s);
 }
