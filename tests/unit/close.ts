@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
 /**
- * `b` has `a`'s shape and numbers: integers (counts) exactly, other numbers to 1e-9 relative (two
+ * `b` has `a`'s shape (the same keys in every object) and numbers: integers (counts) exactly, other numbers to 1e-9 relative (two
  * exact computations summing in another order), everything else equal. For results computed by two
  * paths that must agree (pooled bundles vs the whole file, summaries vs the score rows).
  */
@@ -16,7 +16,9 @@ export function expectClose(a: unknown, b: unknown, where: string): void {
 		a.forEach((x, i) => expectClose(x, b[i], `${where}[${i}]`));
 		return;
 	}
-	if (a && b && typeof a === 'object') {
+	if (a && b && typeof a === 'object' && typeof b === 'object') {
+		// the same keys: a field one path gives and the other lacks is a difference, not a match
+		expect(Object.keys(b).sort(), `${where}: keys`).toEqual(Object.keys(a).sort());
 		for (const k of Object.keys(a)) expectClose((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${where}.${k}`);
 		return;
 	}
