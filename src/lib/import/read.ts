@@ -6,6 +6,7 @@ import { readDelimited, sniffDelimiter } from './csv';
 import { looksWhitespaceSeparated, readWhitespace } from './dat';
 import { decodeText } from './decode';
 import { readJson } from './json';
+import { MAX_TEXT_BYTES } from './limits';
 import { ImportError, type RawTable } from './types';
 
 /**
@@ -40,12 +41,7 @@ export async function readTable(bytes: Uint8Array, fileName: string, opts: { she
 	return table;
 }
 
-/**
- * The longest string V8 makes (Chromium and Node): 2^29 − 24 characters. Decoding more bytes than that
- * into one string does not fail in Chromium, it returns "" — which read as "the file is empty" for a
- * 1.2 GB CSV. A UTF-8 character is at least one byte, so a file within this many bytes always fits.
- */
-export const MAX_TEXT_BYTES = 2 ** 29 - 24;
+export { MAX_TEXT_BYTES };
 
 /** Throws a clear ImportError when a file of `byteLength` bytes is too long to read as one text. */
 export function checkTextSize(byteLength: number): void {
