@@ -7,9 +7,13 @@
 import type { Page } from '@playwright/test';
 import { toArrowIPC } from '../../src/lib/import/arrow';
 import { test, expect } from './guard';
+import type {} from '../../src/lib/data/bench'; // window.__kapBench
 
 const ready = (page: Page) => expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
 test.describe.configure({ timeout: 400_000 }); // a shared, loaded machine: engine starts have taken 30+ s
+
+/** The copy of a dataset's summaries kept beside it (store.ts saveDerived), a cache the dataset never needs. */
+const SUMMARY_FILES = ['derived.json', 'summaries.duckdb'];
 
 /** What the store holds for each dataset: name → { version, files }. */
 const kept = (page: Page) =>
@@ -84,8 +88,37 @@ test('a new import is kept as a DuckDB database file and comes back after a relo
 	await expect(page.getByTestId('import-report')).toBeVisible();
 	await page.getByTestId('keep-import').click();
 	await expect(page.getByRole('status')).toContainText('kept in this browser');
-	expect((await kept(page))['Fresh import']).toEqual({ version: 2, engine: expect.stringMatching(/^v1\./), files: ['data.duckdb', 'meta.json'] });
+	// (its summaries' copy, written beside it a moment after it is kept, is the next test's)
+	const fresh = (await kept(page))['Fresh import'];
+	expect({ ...fresh, files: fresh.files.filter((f) => !SUMMARY_FILES.includes(f)) }).toEqual({ version: 2, engine: expect.stringMatching(/^v1\./), files: ['data.duckdb', 'meta.json'] });
 	await page.reload();
 	await ready(page);
 	await expect(page.getByTestId('engine-status')).toContainText('Fresh import · 2 clients · 3 scores');
+});
+
+test("a kept dataset's summaries are kept beside it and copied back on its next start instead of built", async ({ page }) => {
+	// `?bench` installs the app's benchmark hook (src/lib/data/bench.ts), which says how the summaries came
+	await page.goto('/data?bench');
+	await ready(page);
+	const csv = Buffer.from(
+		['client_id,route,instrument,phase,session,week,score', 'S1,iv,phq9,baseline,0,,21', 'S1,iv,phq9,session,1,,8', 'S2,oral,phq9,baseline,0,,17', 'S2,oral,phq9,session,1,,11'].join('\n') + '\n'
+	);
+	await page.getByTestId('file-input').setInputFiles({ name: 'summaries.csv', mimeType: 'text/csv', buffer: csv });
+	await expect(page.getByTestId('preview')).toBeVisible();
+	await page.getByTestId('dataset-name').fill('Summaries kept');
+	await page.getByTestId('run-import').click();
+	await expect(page.getByTestId('import-report')).toBeVisible();
+	await page.getByTestId('keep-import').click();
+	await expect(page.getByRole('status')).toContainText('kept in this browser');
+	const id = await page.evaluate(() => window.__kapBench!.datasets().find((d) => d.name === 'Summaries kept')!.id);
+	// first start: built from the rows after the first view, then written beside the dataset
+	await page.waitForFunction((id) => window.__kapBench!.summaries(id)?.stored === true, id, { timeout: 60_000 });
+	expect(await page.evaluate((id) => window.__kapBench!.summaries(id), id)).toMatchObject({ kept: false, stored: true });
+	expect((await kept(page))['Summaries kept'].files).toEqual(['data.duckdb', 'derived.json', 'meta.json', 'summaries.duckdb']);
+	// second start: the same dataset active, its summaries copied from that copy
+	await page.reload();
+	await ready(page);
+	await expect(page.getByTestId('engine-status')).toContainText('Summaries kept · 2 clients · 4 scores');
+	await page.waitForFunction((id) => window.__kapBench!.summaries(id) !== null, id, { timeout: 60_000 });
+	expect(await page.evaluate((id) => window.__kapBench!.summaries(id), id)).toMatchObject({ kept: true, stored: true });
 });

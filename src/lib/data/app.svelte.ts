@@ -32,7 +32,7 @@ import type { SessionLinks } from '../metrics/session-links';
 import { fromMeta, relation, sessionsRelation, tableOf, type DatasetInfo } from './datasets';
 import { linksWith, linkTables, linkTarget, type Staged } from './add-to-dataset';
 import { openKept } from './open-kept';
-import { DatasetSummaries } from './dataset-summaries';
+import { DatasetSummaries, type SummaryTiming } from './dataset-summaries';
 import { engineMayStart } from './first-paint';
 
 export type { DatasetInfo } from './datasets';
@@ -165,7 +165,7 @@ class AppState {
 	}
 
 	/** How dataset `id`'s summaries came to be (for the benchmark); null until they exist. */
-	summaryTiming(id: string): { kept: boolean; ms: number } | null {
+	summaryTiming(id: string): SummaryTiming | null {
 		return this.summaries.timing(id);
 	}
 
@@ -251,7 +251,10 @@ class AppState {
 		await this.activate(meta.id);
 		const { stored, error } = await this.keep(meta, table, sessionsTable);
 		const ds = this.datasets.find((d) => d.id === meta.id);
-		if (ds && stored) ds.stored = stored;
+		if (ds && stored) {
+			ds.stored = stored;
+			void this.summaries.datasetKept(ds); // built before it was kept, they were not kept beside it
+		}
 		return { kept: !!stored, error };
 	}
 

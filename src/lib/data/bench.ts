@@ -9,6 +9,7 @@
 import { app } from './app.svelte';
 import { CHART_DRAWN, CHARTS_DRAWN } from './drawn';
 import { ImportSession } from './import-session';
+import type { SummaryTiming } from './dataset-summaries';
 import { engineTimings, getEngine } from '../engine/browser';
 import { ident, sql, type Statement } from '../engine/sql';
 
@@ -39,8 +40,11 @@ export interface BenchHook {
 	activate(id: string): Promise<number>;
 	/** Time to read + verify dataset `id` from OPFS alone (no insert). */
 	storeLoadMs(id: string): Promise<number>;
-	/** How dataset `id`'s summaries came to be: copied from the kept copy (`kept`) or built, and in how many ms; null until they exist. */
-	summaries(id: string): { kept: boolean; ms: number } | null;
+	/**
+	 * How dataset `id`'s summaries came to be: copied from the kept copy (`kept`) or built, in how many
+	 * ms, and whether a copy is kept beside it for the next start (`stored`); null until they exist.
+	 */
+	summaries(id: string): SummaryTiming | null;
 	/** Datasets the app knows. */
 	datasets(): { id: string; name: string; rows: number; builtin: boolean }[];
 	/** Delete a kept dataset. */

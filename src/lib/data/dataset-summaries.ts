@@ -3,7 +3,8 @@
  * the page's first charts are in (chartsSettled: their statements would otherwise interleave with
  * the first view's queries on the one engine worker), copied from the copy kept beside a kept
  * dataset (kept-summaries.ts), else built from the dataset's own rows; then kept beside it for the
- * next start. If they cannot be had the metrics read the score rows, as they would without them.
+ * next start, once both are there (an import is kept after its first view, often after its summaries
+ * were built: datasetKept). If they cannot be had the metrics read the score rows, as they would without them.
  */
 import type { Connector } from '../engine/connector';
 import { buildSummaries, dropSummaries, type Summaries } from '../metrics/summaries';
@@ -21,6 +22,16 @@ export interface SummaryEnv {
 	template: () => Promise<Uint8Array>;
 }
 
+/**
+ * How a dataset's summaries came to be: `kept` when copied from the copy kept beside the dataset (else
+ * built), in `ms`; `stored` once such a copy is there for the next start (restored from, or written since).
+ */
+export interface SummaryTiming {
+	kept: boolean;
+	ms: number;
+	stored: boolean;
+}
+
 export class DatasetSummaries {
 	/** Each dataset's summaries in the making (null if they could not be had). */
 	private made = new Map<string, Promise<Summaries | null>>();
@@ -28,6 +39,10 @@ export class DatasetSummaries {
 	private built = new Map<string, Summaries | null>();
 	/** Datasets whose summaries were copied from the copy kept beside them. */
 	private restored = new Set<string>();
+	/** Datasets with a copy of their summaries kept beside them: restored from it, or written after the build. */
+	private stored = new Set<string>();
+	/** Each dataset's copy of its summaries being written beside it (once per session). */
+	private keeping = new Map<string, Promise<void>>();
 
 	constructor(private env: () => SummaryEnv) {}
 
@@ -36,10 +51,10 @@ export class DatasetSummaries {
 		return this.built.get(id) ?? null;
 	}
 
-	/** How dataset `id`'s summaries came to be (for the benchmark); null until they exist. */
-	timing(id: string): { kept: boolean; ms: number } | null {
+	/** How dataset `id`'s summaries came to be (for the benchmark and the tests); null until they exist. */
+	timing(id: string): SummaryTiming | null {
 		const s = this.built.get(id);
-		return s ? { kept: this.restored.has(id), ms: s.buildMs } : null;
+		return s ? { kept: this.restored.has(id), ms: s.buildMs, stored: this.stored.has(id) } : null;
 	}
 
 	/**
@@ -50,16 +65,41 @@ export class DatasetSummaries {
 		if (this.built.has(ds.id)) return;
 		void chartsSettled()
 			.then(() => (loaded() ? this.of(ds) : null))
-			.then(async (s) => {
+			.then((s) => {
 				this.built.set(ds.id, s);
 				if (s) use(s);
-				// kept beside a kept dataset, so the next start copies them instead of building them
-				const { engine, store, template } = this.env();
-				if (s && !this.restored.has(ds.id) && ds.stored?.version === 2 && store && engine) {
-					await chartsSettled();
-					await keepSummaries(engine, store, ds.stored, s, await template()).catch((e) => console.warn(`summaries of ${ds.name} not kept`, e));
-				}
+				return this.keepBeside(ds);
 			});
+	}
+
+	/**
+	 * Dataset `ds` has just been kept (an import is kept after its first view, and its summaries may
+	 * be built before that): keep its summaries beside it too, when they are built.
+	 */
+	datasetKept(ds: DatasetInfo): Promise<void> {
+		return this.keepBeside(ds);
+	}
+
+	/**
+	 * Keep `ds`'s summaries beside it, so the next start copies them instead of building them: once
+	 * both are there (the summaries built, the dataset kept in the current format), whichever comes last.
+	 */
+	private keepBeside(ds: DatasetInfo): Promise<void> {
+		const s = this.built.get(ds.id);
+		const stored = ds.stored;
+		const { engine, store, template } = this.env();
+		if (!s || stored?.version !== 2 || !store || !engine || this.stored.has(ds.id)) return Promise.resolve();
+		let keeping = this.keeping.get(ds.id);
+		if (!keeping) {
+			keeping = chartsSettled()
+				.then(async () => keepSummaries(engine, store, stored, s, await template()))
+				.then(
+					() => void this.stored.add(ds.id),
+					(e) => console.warn(`summaries of ${ds.name} not kept`, e)
+				);
+			this.keeping.set(ds.id, keeping);
+		}
+		return keeping;
 	}
 
 	/** Forget dataset `ds`'s summaries, dropping their tables if any were made. */
@@ -67,6 +107,8 @@ export class DatasetSummaries {
 		if (this.made.has(ds.id)) await dropSummaries(conn, ds.table);
 		this.made.delete(ds.id);
 		this.built.delete(ds.id);
+		this.stored.delete(ds.id);
+		this.keeping.delete(ds.id);
 	}
 
 	/** The dataset's summaries: copied from the copy kept beside a kept dataset, else built. */
@@ -81,6 +123,7 @@ export class DatasetSummaries {
 				.then((s) => {
 					if (!s) return buildSummaries(conn!, ds.table, outcomeScores(relation(ds)));
 					this.restored.add(ds.id);
+					this.stored.add(ds.id);
 					return s;
 				})
 				.catch((e) => {
