@@ -38,12 +38,35 @@ test('the demo overview paints prebuilt figures while the engine starts, then th
 	await page.screenshot({ path: 'test-results/prebuilt-overview.png', fullPage: true });
 	// The prebuilt view sets the mark too: wait for one set after the live queries ran.
 	const prebuiltMarks = await page.evaluate(() => performance.getEntriesByName('charts-drawn', 'mark').length);
+	// Each tile figure is faded while its own live result loads, and clear once it is in: record any
+	// moment a card drew its live result while the tile figure from the same result was still faded.
+	await page.evaluate(() => {
+		const w = window as unknown as { tilesFadedLate: string[] };
+		w.tilesFadedLate = [];
+		const pairs = [['response-by-route', 'tile-response-'], ['remission-by-route', 'tile-remission-'], ['attrition', 'tile-completed-']];
+		const check = () => {
+			for (const [card, tile] of pairs) {
+				if (document.querySelector(`[data-testid="${card}"]`)?.getAttribute('aria-busy') !== 'false') continue;
+				for (const t of document.querySelectorAll(`[data-testid^="${tile}"]`)) {
+					const id = t.getAttribute('data-testid')!;
+					if (id !== 'tile-completed-series' && t.classList.contains('stale') && !w.tilesFadedLate.includes(id)) w.tilesFadedLate.push(id);
+				}
+			}
+		};
+		new MutationObserver(check).observe(document.querySelector('main')!, { subtree: true, childList: true, attributes: true, attributeFilter: ['class', 'aria-busy'] });
+	});
 	release();
 	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
 	await expect(page.getByTestId('prebuilt-note')).toHaveCount(0, { timeout: 120_000 });
 	await page.waitForFunction((n) => performance.getEntriesByName('charts-drawn', 'mark').length > n, prebuiltMarks, { timeout: 120_000 });
 	// (Polled: the page's one export is worked out once the figures have loaded, a moment after the mark.)
 	await expect.poll(() => figures(page), { timeout: 30_000 }).toBe(before);
+	// every live result is in: no tile is faded, and none stayed faded after its card drew live
+	const tiles = page.getByRole('region', { name: 'Headline figures' });
+	await expect(tiles).toHaveAttribute('aria-busy', 'false');
+	await expect(tiles.locator('.stale')).toHaveCount(0);
+	expect(await page.evaluate(() => (window as unknown as { tilesFadedLate: string[] }).tilesFadedLate), 'tile figures faded after their live result was drawn').toEqual([]);
+	await page.screenshot({ path: 'test-results/prebuilt-overview-live.png', fullPage: true });
 });
 
 test('a filtered view or a second visit does not use the prebuilt figures', async ({ page }) => {
