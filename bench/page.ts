@@ -54,12 +54,13 @@ export async function firstDrawn(page: Page, timeoutMs: number): Promise<number 
 
 /**
  * Wait until dataset `id`'s summary tables exist (built, or copied from the kept copy, after the first
- * view): how they came and the ms the app took for them, or null when they did not come within
- * `timeoutMs` (the views then read the score rows).
+ * view) and, when `stored`, until their copy is kept beside the dataset for the next start: how they
+ * came, the ms the app took for them and whether the copy is kept, or null when that did not happen
+ * within `timeoutMs` (the views then read the score rows; a reload then builds them again).
  */
-export async function summariesReady(page: Page, id: string, timeoutMs: number): Promise<{ kept: boolean; ms: number } | null> {
+export async function summariesReady(page: Page, id: string, timeoutMs: number, stored = false): Promise<{ kept: boolean; ms: number; stored: boolean } | null> {
 	try {
-		await page.waitForFunction((id) => window.__kapBench!.summaries(id) !== null, id, { timeout: timeoutMs, polling: 250 });
+		await page.waitForFunction(({ id, stored }) => (stored ? window.__kapBench!.summaries(id)?.stored === true : window.__kapBench!.summaries(id) !== null), { id, stored }, { timeout: timeoutMs, polling: 250 });
 		return await page.evaluate((id) => window.__kapBench!.summaries(id), id);
 	} catch {
 		return null;
