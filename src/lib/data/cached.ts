@@ -74,6 +74,10 @@ export class CachingConnector implements Connector {
 		return this.inner.registerFile(name, bytes);
 	}
 
+	get registerBlob() {
+		return this.inner.registerBlob?.bind(this.inner);
+	}
+
 	dropFile(name: string): Promise<void> {
 		return this.inner.dropFile(name);
 	}

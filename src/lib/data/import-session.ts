@@ -4,8 +4,8 @@
  * so the data already in the app are untouched.
  *
  * A file DuckDB can read (summary.engine.ok) is imported in the engine instead (issue 11): the worker
- * hands over the checked bytes, `importPreparedCsv` reads and validates them in SQL into a staging
- * table, and only the report comes back. Keeping renames that table; discarding drops it. If the
+ * hands over the checked bytes as a Blob (which the engine reads in slices, never copying the file into
+ * its memory), `importPreparedCsv` reads and validates them in SQL into a staging table, and only the report comes back. Keeping renames that table; discarding drops it. If the
  * mapping needs what the SQL path does not do, the worker's JavaScript importer runs as before.
  */
 import type { Mapping } from '../import/mapping';

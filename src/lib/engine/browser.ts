@@ -82,6 +82,11 @@ export class BrowserConnector implements Connector {
 		await this.db.registerFileBuffer(name, bytes);
 	}
 
+	/** Read lazily by the engine's worker (FileReaderSync on slices), never copied into wasm memory. */
+	async registerBlob(name: string, blob: Blob): Promise<void> {
+		await this.db.registerFileHandle(name, blob, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+	}
+
 	async dropFile(name: string): Promise<void> {
 		await this.db.dropFile(name);
 	}

@@ -23,6 +23,13 @@ export interface Connector {
 	exec(q: Sql): Promise<void>;
 	/** Make `bytes` readable by SQL under the file name `name` (e.g. for read_csv). */
 	registerFile(name: string, bytes: Uint8Array): Promise<void>;
+	/**
+	 * Optional: make `blob` (a user's File, or bytes handed over as a Blob) readable by SQL under `name`
+	 * without copying it into the engine's memory: the engine reads the slices a query needs, when it
+	 * needs them. The browser engine has it (its wasm memory is a fixed 4 GiB, which a 1 GB CSV copied
+	 * whole would mostly fill); engines without it are given the bytes (`registerFile`).
+	 */
+	registerBlob?(name: string, blob: Blob): Promise<void>;
 	/** Forget a registered file, releasing its memory. */
 	dropFile(name: string): Promise<void>;
 	/** Append (or create) table `table` from an Arrow IPC stream. */

@@ -25,6 +25,8 @@ let raw: RawTable | null = null;
 let full: RawTable | null = null;
 let bytes: Uint8Array | null = null;
 let prepared: PreparedCsv | null = null;
+/** `prepared`'s bytes as a Blob, for the engine (made on the first import). */
+let body: Blob | null = null;
 let fileName = '';
 let lastReport: ImportReport | null = null;
 
@@ -37,6 +39,7 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 			// A file DuckDB can read is not parsed here: only its first rows, for the preview and suggestion.
 			const p = req.sheet ? ({ ok: false, reason: 'a workbook sheet' } as const) : prepareDelimited(req.bytes, req.fileName);
 			prepared = p.ok ? p.csv : null;
+			body = null;
 			bytes = req.bytes;
 			fileName = req.fileName;
 			full = p.ok ? null : await readTable(req.bytes, req.fileName, { sheet: req.sheet });
@@ -76,9 +79,12 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
 			post({ id: req.id, kind: 'done', result });
 		} else if (req.kind === 'prepared') {
 			if (!prepared) throw new Error('this file is not one DuckDB reads');
-			// A copy: the page hands it to the engine, and this worker keeps its own for a later re-import.
-			const copy: PreparedCsv = { ...prepared, bytes: prepared.bytes.slice(), lines: prepared.lines.slice() };
-			post({ id: req.id, kind: 'done', result: copy }, [copy.bytes.buffer, copy.lines.buffer]);
+			// The bytes as a Blob (made once; a re-import sends the same): the engine reads it in slices, so a
+			// 1 GB file is neither copied to the page nor into the engine's fixed 4 GiB of wasm memory.
+			// The worker keeps its bytes and lines for a later re-import or the JavaScript path.
+			body ??= new Blob([prepared.bytes as Uint8Array<ArrayBuffer>]);
+			const copy: PreparedCsv = { ...prepared, bytes: body, lines: prepared.lines.slice() };
+			post({ id: req.id, kind: 'done', result: copy }, [copy.lines.buffer]);
 		} else if (req.kind === 'apply') {
 			const run = startApply(await whole(), req.mapping);
 			let lastPost = 0;

@@ -25,8 +25,12 @@ const MAX_RECORD_BYTES = 1_000_000;
 
 /** A file DuckDB can read exactly as the JavaScript reader would. */
 export interface PreparedCsv {
-	/** UTF-8 bytes for DuckDB (BOM and trailing Ctrl-Z/NUL removed, other encodings transcoded). */
-	bytes: Uint8Array;
+	/**
+	 * UTF-8 bytes for DuckDB (BOM and trailing Ctrl-Z/NUL removed, other encodings transcoded). The
+	 * browser's import worker hands them to the page as a Blob, which the engine reads in slices
+	 * (`Connector.registerBlob`) instead of copying the whole file into its memory.
+	 */
+	bytes: Uint8Array | Blob;
 	/** Source line where each record DuckDB will return starts (header included, empty lines excluded). */
 	lines: Int32Array;
 	/** First data rows as the JavaScript reader reads them: for the preview, suggestion and identifier check. */

@@ -1,7 +1,7 @@
 /**
  * What the set-based import (run.ts) reads: the file's records as one relation of text cells, and
  * how the report names a record's line. A delimited file is read by DuckDB's CSV reader from bytes
- * registered with the engine (browser and Node); on native DuckDB (the command line) a Parquet file
+ * registered with the engine (Node), or in the browser from a Blob the engine reads in slices; on native DuckDB (the command line) a Parquet file
  * is read by path through its statically linked parquet reader, so a registry larger than a browser
  * tab never becomes JavaScript rows.
  */
@@ -47,7 +47,7 @@ export function csvSource(csv: PreparedCsv): RawSource {
 		blank: csv.blank,
 		lineOf: (ord) => csv.lines[ord],
 		async open(conn, name) {
-			await conn.registerFile(`${name}.csv`, csv.bytes);
+			await registerBody(conn, `${name}.csv`, csv.bytes);
 			// Every column named and typed: no sniffing pass over the file (the line scan knows its width,
 			// and a record of another width is an error in strict mode).
 			const columns = join(Array.from({ length: csv.width }, (_, i) => sql`${ident(`c${i}`)}: 'VARCHAR'`));
@@ -56,6 +56,13 @@ export function csvSource(csv: PreparedCsv): RawSource {
 		},
 		close: (conn, name) => conn.dropFile(`${name}.csv`).catch(() => {})
 	};
+}
+
+/** Register a file's body: a Blob by handle where the engine reads one in place, else its bytes. */
+async function registerBody(conn: Connector, name: string, body: Uint8Array | Blob): Promise<void> {
+	if (!(body instanceof Blob)) return conn.registerFile(name, body);
+	if (conn.registerBlob) return conn.registerBlob(name, body);
+	return conn.registerFile(name, new Uint8Array(await body.arrayBuffer()));
 }
 
 /**

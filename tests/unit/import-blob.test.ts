@@ -1,0 +1,69 @@
+/**
+ * The browser hands DuckDB's CSV reader the file as a Blob (`PreparedCsv.bytes`), registered by handle
+ * (`Connector.registerBlob`) so a 1 GB file is read in slices instead of copied into the engine's wasm
+ * memory. The report must not depend on how the file was registered: every bad-files fixture that goes
+ * to DuckDB gives the same report (rows read = accepted + rejected, each rejection's line, column,
+ * reason) from bytes, from a Blob through `registerBlob`, and from a Blob on an engine without it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import type { Connector, Row } from '../../src/lib/engine/connector';
+import { ident, sql, type Sql } from '../../src/lib/engine/sql';
+import { importPreparedCsv, prepareDelimited, type PreparedCsv } from '../../src/lib/import/duck/index';
+import { suggestMapping } from '../../src/lib/import/suggest';
+import { root } from '../fixtures/import/helpers';
+
+/** A connector that registers Blobs itself (as the browser's does), recording the names it was given. */
+function withBlobs(inner: Connector, registered: string[], blobs: boolean): Connector {
+	const c: Connector = {
+		query: <T extends object = Row>(q: Sql) => inner.query<T>(q),
+		exec: (q) => inner.exec(q),
+		registerFile: (n, b) => inner.registerFile(n, b),
+		dropFile: (n) => inner.dropFile(n),
+		insertArrowIPC: (t, b, create) => inner.insertArrowIPC(t, b, create)
+	};
+	if (blobs)
+		c.registerBlob = async (name, blob) => {
+			registered.push(name);
+			await inner.registerFile(name, new Uint8Array(await blob.arrayBuffer()));
+		};
+	return c;
+}
+
+const dir = path.join(root, 'tests/fixtures/bad-files');
+const csvs = readdirSync(dir)
+	.filter((n) => !n.endsWith('.json'))
+	.map((name) => ({ name, prepared: prepareDelimited(new Uint8Array(readFileSync(path.join(dir, name))), name) }))
+	.filter((f) => f.prepared.ok)
+	.map((f) => ({ name: f.name, csv: (f.prepared as { csv: PreparedCsv }).csv }));
+
+let conn: NodeConnector;
+beforeAll(async () => {
+	conn = await openNodeEngine();
+});
+afterAll(() => conn.close());
+
+describe('a CSV registered as a Blob', () => {
+	it('covers fixtures with rejected rows', () => {
+		expect(csvs.length).toBeGreaterThanOrEqual(5);
+	});
+
+	it.each(csvs)('$name: the same report from bytes, from a Blob by handle, and from a Blob copied in', async ({ name, csv }) => {
+		const mapping = suggestMapping(csv.head);
+		const fromBytes = await importPreparedCsv(conn, csv, mapping, 'from_bytes');
+		const asBlob: PreparedCsv = { ...csv, bytes: new Blob([csv.bytes as Uint8Array<ArrayBuffer>]) };
+		const registered: string[] = [];
+		const byHandle = await importPreparedCsv(withBlobs(conn, registered, true), asBlob, mapping, 'by_handle');
+		expect(registered, 'the Blob went to registerBlob').toHaveLength(1);
+		const copied = await importPreparedCsv(withBlobs(conn, registered, false), asBlob, mapping, 'copied');
+		expect(registered).toHaveLength(1);
+		for (const out of [byHandle, copied]) {
+			expect(out.report).toEqual(fromBytes.report);
+			expect(out.report.rows_read, name).toBe(out.report.rows_accepted + out.report.rows_rejected);
+		}
+		const rows = (t: string) => conn.query(sql`SELECT * FROM ${ident(t)}`);
+		expect(await rows('by_handle')).toEqual(await rows('from_bytes'));
+	});
+});
