@@ -34,6 +34,27 @@ export interface EngineImport {
 let imports = 0;
 
 /**
+ * The database of the import's row-sized intermediate tables (the cells as read, the records, the
+ * duplicates, the groups): in memory, but compressed as a database file's tables are, which DuckDB
+ * does not do for its main in-memory database. The browser's engine has a fixed 4 GiB of wasm memory
+ * and nowhere to spill; at 1M rows of the benchmark's 45-column CSV these tables took 1.1 GB
+ * uncompressed (the wasm heap peaked at 1.67 GB) and 10M could not fit. Compressed the heap peaked
+ * at 0.9 GB at 1M. Attached once per engine and left attached (empty between imports). Where the
+ * main database is a file (native DuckDB on the command line: compressed, and it spills to disk)
+ * the intermediates stay in it.
+ */
+const WORK = 'kap_import_work';
+const WORK_TABLES = new Set(['cells', 'clean', 'rec', 'dup', 'groups']);
+
+/** The work database to qualify intermediates with, attached if needed; null when the main database is a file. */
+async function workDatabase(conn: Connector): Promise<Sql | null> {
+	const [main] = await conn.query<{ path: string | null }>(sql`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`);
+	if (main?.path) return null;
+	await conn.exec(sql`ATTACH IF NOT EXISTS ':memory:' AS ${ident(WORK)} (COMPRESS)`);
+	return ident(WORK);
+}
+
+/**
  * Run the import of `csv` with `mapping` into a new table `table` (replaced if present). Throws
  * ImportError like `applyMapping` when the mapping names a missing column; throws UseJavaScript when
  * the file or mapping needs the JavaScript path (nothing is left behind then).
@@ -51,10 +72,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 	if (measures.some((m) => m.timepoint?.instanceIdx != null)) throw new UseJavaScript('the mapping takes timepoints from REDCap repeat instances');
 
 	const prefix = `imp_${Date.now().toString(36)}_${imports++}`;
-	const made: string[] = [];
-	const t = (name: string) => ident(`${prefix}_${name}`);
+	const made: Sql[] = [];
+	// The row-sized intermediates live in a compressed in-memory database (see WORK); the small
+	// dictionaries, made by name through the connector, in the main one.
+	const work = await workDatabase(conn);
+	const t = (name: string) => (work && WORK_TABLES.has(name) ? sql`${work}.${ident(`${prefix}_${name}`)}` : ident(`${prefix}_${name}`));
 	const create = async (name: string, as: Sql) => {
-		made.push(`${prefix}_${name}`);
+		made.push(t(name));
 		await conn.exec(sql`CREATE TABLE ${t(name)} AS ${as}`);
 	};
 	try {
@@ -81,7 +105,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
 		// The header, and the records with no text (which the JavaScript reader drops; the line scan found them).
 		if (csv.blank.length) {
-			made.push(`${prefix}_blank`);
+			made.push(t('blank'));
 			await createDictionary(conn, `${prefix}_blank`, { ord: { type: 'int', values: csv.blank } });
 		}
 		if (csv.header || csv.blank.length)
@@ -94,7 +118,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		if (fixed.length) {
 			// Rare: a plain column with padded or missing-coded texts gets a cleaned twin `t<i>`.
 			const rows = fixed.flatMap((i) => fixes.get(i)!.map(([k, v]) => ({ i, k, v })));
-			made.push(`${prefix}_fix`);
+			made.push(t('fix'));
 			await createDictionary(conn, `${prefix}_fix`, { i: { type: 'int', values: rows.map((x) => x.i) }, k: { type: 'text', values: rows.map((x) => x.k) }, v: { type: 'text', values: rows.map((x) => x.v) } });
 			const f = (i: number) => ident(`f${i}`);
 			await create('clean', sql`SELECT c.*, ${join(fixed.map((i) => sql`CASE WHEN ${f(i)}.k IS NULL THEN c.${r(i)} ELSE ${f(i)}.v END AS ${ident(`t${i}`)}`))}
@@ -111,7 +135,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		};
 		const shared = sharedLookups(cells, ctx, `${prefix}_defs`, clientIdx, route, series, attrs);
 		const selects = measures.map((m, mi) => measureSelect(shared, m, mi));
-		made.push(`${prefix}_dict`, `${prefix}_defs`);
+		made.push(t('dict'), t('defs'));
 		await dict.create(conn);
 		await createDefinitions(conn, `${prefix}_defs`);
 		await create('rec', join(selects, sql` UNION ALL BY NAME `));
@@ -172,7 +196,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc} ORDER BY ord, mi`);
 
 		warnings.push(...(await rowWarnings(conn, acc, csv.lineOf)));
-		made.push(`${prefix}_groups`);
+		made.push(t('groups'));
 		warnings.push(...(await tableWarnings(conn, acc, t('groups'), csv.lineOf)));
 		// The source's records: `n` unless the header or blank records were deleted from `cells` since
 		// (a re-read file never has them, and counting it again would read the whole file once more).
@@ -201,7 +225,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const unknownLabels = [...unknown].map(([column, values]) => ({ column, values: [...values].sort() }));
 		return { report, extraColumns, mapping, unknownLabels, table };
 	} finally {
-		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${ident(name)}`), sql`; `));
+		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${name}`), sql`; `));
 		await csv.close(conn, prefix);
 	}
 }
