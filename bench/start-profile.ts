@@ -6,9 +6,14 @@
  * first live chart and every chart live, with the main thread's long tasks (≥ 50 ms) until then and
  * the resource timings of the wasm, the demo files and the prebuilt view. `--sw` lets the app's
  * service worker register and install as on a real first visit (blocked otherwise). A development aid for
- * issue 11's start-up figures; `npm run bench` is the measurement of record.
+ * issue 11's start-up figures; `npm run bench` is the measurement of record. `--fresh-profile` opens
+ * each repetition in a new browser profile (a new user-data-dir: no HTTP or compiled-wasm cache, as
+ * a first visit and as `npm run bench`'s cold profile). After the last repetition it prints the
+ * medians of the first chart, the first live chart and the longest main-thread task before each.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
 
@@ -38,16 +43,24 @@ async function serve(): Promise<ChildProcess> {
 
 async function main() {
 	const server = await serve();
-	const browser = await chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-	});
+	const launch = { executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] };
+	const browser = await chromium.launch(launch);
+	const fresh = process.argv.includes('--fresh-profile');
+	const loadBefore = loadavg()[0];
+	/** Per repetition: first chart, first live chart, and the longest task that began before each (ms). */
+	const summary: { first: number; live: number; taskToFirst: number; taskToLive: number }[] = [];
 	let shared: BrowserContext | null = null;
 	try {
 		for (let i = 0; i < reps * paths.length; i++) {
 			const path = paths[i % paths.length];
 			const same = process.argv.includes('--same-context'); // warm HTTP and wasm code caches after the first
-			const ctx: BrowserContext = same && shared ? shared : await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: process.argv.includes('--sw') ? 'allow' : 'block' });
+			const contextOptions = { viewport: { width: 1280, height: 800 }, serviceWorkers: process.argv.includes('--sw') ? ('allow' as const) : ('block' as const) };
+			const profileDir = fresh ? mkdtempSync(resolve(tmpdir(), 'kap-start-profile-')) : '';
+			const ctx: BrowserContext = fresh
+				? await chromium.launchPersistentContext(profileDir, { ...launch, ...contextOptions })
+				: same && shared
+					? shared
+					: await browser.newContext(contextOptions);
 			if (same) shared = ctx;
 			if (!same || i === 0) await ctx.addInitScript(`globalThis.__name = (f) => f;
 				globalThis.__tasks = [];
@@ -83,6 +96,8 @@ async function main() {
 				};
 			});
 			console.log(path, JSON.stringify(r));
+			const longest = (before: number) => Math.max(0, ...r.tasks.filter(([at]) => at < before).map(([, ms]) => ms));
+			summary.push({ first: r.first, live: r.firstLive, taskToFirst: longest(r.first), taskToLive: longest(r.firstLive) });
 			if (cpu) {
 				// main-thread self time by function (and script), until every chart was live
 				const { profile } = (await cpu.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
@@ -97,7 +112,15 @@ async function main() {
 			}
 			await page.close();
 			if (!same) await ctx.close();
+			if (fresh) rmSync(profileDir, { recursive: true, force: true });
 		}
+		const median = (k: keyof (typeof summary)[number]) => {
+			const v = summary.map((s) => s[k]).sort((a, b) => a - b);
+			return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+		};
+		console.log(
+			`medians of ${summary.length} (${fresh ? 'fresh profiles' : 'fresh contexts'}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}): first chart ${median('first')} ms, longest task before it ${median('taskToFirst')} ms; first live chart ${median('live')} ms, longest task before it ${median('taskToLive')} ms`
+		);
 	} finally {
 		await browser.close();
 		if (server.pid) process.kill(-server.pid, 'SIGTERM');
