@@ -42,7 +42,8 @@ function auditWorker(): Worker | null {
 
 /**
  * `protectSections(sections, minCell, more)` off the main thread. `sections` and `more` must be plain
- * data (take a `$state.snapshot` of reactive rows): they are copied to the worker.
+ * data, not Svelte's deep `$state` proxies (MetricLoader keeps its rows raw): they are copied to the
+ * worker, and a proxy cannot be (the export is then worked out in place).
  */
 export function protectSectionsOffThread(sections: Sections, minCell: number, more: { spec: TableSpec; rows: Row[] }[] = []): Promise<Result> {
 	const w = auditWorker();
