@@ -4,7 +4,8 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ImportError, readTable } from '../../src/lib/import/index';
 import { enc, expectIdentity, importText, refdata } from '../fixtures/import/helpers';
 import { applyMapping, suggestMapping } from '../../src/lib/import/index';
-import { checkTextSize, MAX_TEXT_BYTES } from '../../src/lib/import/read';
+import { checkTextSize } from '../../src/lib/import/read';
+import { MAX_TEXT_BYTES } from '../../src/lib/import/limits';
 
 const CANON = 'client_id,route,instrument,phase,session,week,score';
 

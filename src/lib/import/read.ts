@@ -41,8 +41,6 @@ export async function readTable(bytes: Uint8Array, fileName: string, opts: { she
 	return table;
 }
 
-export { MAX_TEXT_BYTES };
-
 /** Throws a clear ImportError when a file of `byteLength` bytes is too long to read as one text. */
 export function checkTextSize(byteLength: number): void {
 	if (byteLength <= MAX_TEXT_BYTES) return;
