@@ -253,7 +253,7 @@ class AppState {
 		const ds = this.datasets.find((d) => d.id === meta.id);
 		if (ds && stored) {
 			ds.stored = stored;
-			void this.summaries.datasetKept(ds); // built before it was kept, they were not kept beside it
+			void this.summaries.keepBeside(ds); // built before it was kept, they were not kept beside it
 		}
 		return { kept: !!stored, error };
 	}

@@ -4,7 +4,7 @@
  * the first view's queries on the one engine worker), copied from the copy kept beside a kept
  * dataset (kept-summaries.ts), else built from the dataset's own rows; then kept beside it for the
  * next start, once both are there (an import is kept after its first view, often after its summaries
- * were built: datasetKept). If they cannot be had the metrics read the score rows, as they would without them.
+ * were built: keepBeside). If they cannot be had the metrics read the score rows, as they would without them.
  */
 import type { Connector } from '../engine/connector';
 import { buildSummaries, dropSummaries, type Summaries } from '../metrics/summaries';
@@ -73,18 +73,12 @@ export class DatasetSummaries {
 	}
 
 	/**
-	 * Dataset `ds` has just been kept (an import is kept after its first view, and its summaries may
-	 * be built before that): keep its summaries beside it too, when they are built.
-	 */
-	datasetKept(ds: DatasetInfo): Promise<void> {
-		return this.keepBeside(ds);
-	}
-
-	/**
 	 * Keep `ds`'s summaries beside it, so the next start copies them instead of building them: once
 	 * both are there (the summaries built, the dataset kept in the current format), whichever comes last.
+	 * Called when the summaries are built and when the dataset is kept (an import is kept after its
+	 * first view, often after its summaries were built); the copy is written once.
 	 */
-	private keepBeside(ds: DatasetInfo): Promise<void> {
+	keepBeside(ds: DatasetInfo): Promise<void> {
 		const s = this.built.get(ds.id);
 		const stored = ds.stored;
 		const { engine, store, template } = this.env();
