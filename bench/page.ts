@@ -6,6 +6,13 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { within } from './steps';
 
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags of playwright.config.ts, plus precise heap numbers for `performance.memory`. */
+export const CHROMIUM_ARGS = [
+	'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'
+];
+
 export const log = (...a: unknown[]) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 /** A fresh browser context (own HTTP cache and OPFS). */

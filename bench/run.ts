@@ -31,7 +31,8 @@ import { chromium, type Browser } from '@playwright/test';
 import { loadAsBrowser, NativeConnector, replayed, replayList } from './native';
 import { interactions, type Kind } from './interact';
 import { arrowLoads, csvImports, opfsReloads, type SizeRun } from './loads';
-import { firstDrawn, log, newContext, open, summariesReady, Tabs } from './page';
+import { CHROMIUM, CHROMIUM_ARGS, firstDrawn, log, newContext, open, summariesReady, Tabs } from './page';
+import { round, stat, type Stat } from './stat';
 import { engineState, limitMs, reasonOf, Steps, tabUnusable, within } from './steps';
 import { sql, type Statement } from '../src/lib/engine/sql';
 
@@ -40,12 +41,6 @@ const DATA = join(ROOT, 'bench', 'data');
 /** The bench's own build (see ensureBuild): other engineers' builds and e2e runs share `build/`. */
 const BUILD = join(ROOT, 'bench', 'build');
 const KIT_OUT = join(ROOT, 'bench', '.svelte-kit');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Flags of playwright.config.ts, plus precise heap numbers for `performance.memory`. */
-const CHROMIUM_ARGS = [
-	'--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-	'--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'
-];
 
 interface SizeSpec {
 	label: string;
@@ -67,20 +62,6 @@ const REPS: Record<string, SizeSpec> = {
 	'10m': { label: '10M', rows: 10_000_000, reps: { csv: 1, arrow: 1, opfs: 1, refresh: 1, compare: 1, interactions: 6, sql: 1 } }
 };
 
-interface Stat {
-	median: number;
-	p95: number;
-	n: number;
-}
-
-function stat(xs: (number | null | undefined)[]): Stat | null {
-	const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-	if (!v.length) return null;
-	const q = (p: number) => v[Math.min(v.length - 1, Math.ceil(p * v.length) - 1)];
-	const mid = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-	return { median: round(mid), p95: round(q(0.95)), n: v.length };
-}
-const round = (x: number) => Math.round(x * 10) / 10;
 
 // ---------------------------------------------------------------- build, data, server
 

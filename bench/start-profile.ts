@@ -16,6 +16,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from './page';
+import { stat } from './stat';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -43,7 +45,7 @@ async function serve(): Promise<ChildProcess> {
 
 async function main() {
 	const server = await serve();
-	const launch = { executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] };
+	const launch = { executablePath: CHROMIUM, args: CHROMIUM_ARGS };
 	const browser = await chromium.launch(launch);
 	const fresh = process.argv.includes('--fresh-profile');
 	const loadBefore = loadavg()[0];
@@ -114,10 +116,7 @@ async function main() {
 			if (!same) await ctx.close();
 			if (fresh) rmSync(profileDir, { recursive: true, force: true });
 		}
-		const median = (k: keyof (typeof summary)[number]) => {
-			const v = summary.map((s) => s[k]).sort((a, b) => a - b);
-			return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-		};
+		const median = (k: keyof (typeof summary)[number]) => stat(summary.map((s) => s[k]))?.median;
 		console.log(
 			`medians of ${summary.length} (${fresh ? 'fresh profiles' : 'fresh contexts'}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}): first chart ${median('first')} ms, longest task before it ${median('taskToFirst')} ms; first live chart ${median('live')} ms, longest task before it ${median('taskToLive')} ms`
 		);
