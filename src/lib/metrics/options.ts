@@ -3,8 +3,9 @@
  * active data, with how many clients have each.
  */
 import type { Connector } from '../engine/connector';
-import { ident, join, sql } from '../engine/sql';
+import { ident, join, list, sql, type Sql } from '../engine/sql';
 import { describeColumns, MISSING } from './filters';
+import { registeredSummaries } from './summaries';
 
 export interface FilterOption {
 	value: string;
@@ -25,14 +26,32 @@ export async function categoricalColumns(conn: Connector, table = 'scores'): Pro
 	return cols.filter((c) => isCategorical(c.column_name, c.column_type)).map((c) => c.column_name);
 }
 
-/** Distinct values (as text, NULL as "(missing)") and client counts of each of `columns`, most clients first. */
-export async function filterOptions(conn: Connector, columns: string[], table = 'scores'): Promise<Record<string, FilterOption[]>> {
-	if (!columns.length) return {};
+/**
+ * The statement behind the filter choices: per column of `columns`, each distinct value (as text,
+ * NULL as "(missing)") and how many clients have it in `relation`. The summaries keep its result
+ * for every categorical column (summaries.ts), so a page reads a few dozen rows instead of scanning
+ * every score row each time it opens.
+ */
+export function optionsQuery(columns: string[], relation: Sql): Sql {
 	const parts = columns.map(
 		(c) => sql`SELECT CAST(${c} AS VARCHAR) AS col, coalesce(CAST(${ident(c)} AS VARCHAR), ${MISSING}) AS value,
-			count(DISTINCT client_id)::INT AS clients FROM ${ident(table)} GROUP BY ALL`
+			count(DISTINCT client_id)::INT AS clients FROM ${relation} GROUP BY ALL`
 	);
-	const rows = await conn.query<{ col: string; value: string; clients: number }>(sql`${join(parts, sql` UNION ALL `)} ORDER BY col, clients DESC, value`);
+	return join(parts, sql` UNION ALL `);
+}
+
+/**
+ * Distinct values (as text, NULL as "(missing)") and client counts of each of `columns`, most
+ * clients first: from the dataset's kept choices when summaries are registered for `table`, else
+ * from its rows.
+ */
+export async function filterOptions(conn: Connector, columns: string[], table = 'scores'): Promise<Record<string, FilterOption[]>> {
+	if (!columns.length) return {};
+	const kept = registeredSummaries(conn, table);
+	const source = kept && columns.every((c) => kept.optionColumns.includes(c))
+		? sql`SELECT * FROM ${ident(kept.options)} WHERE col IN (${list(columns)})`
+		: optionsQuery(columns, ident(table));
+	const rows = await conn.query<{ col: string; value: string; clients: number }>(sql`${source} ORDER BY col, clients DESC, value`);
 	const out: Record<string, FilterOption[]> = Object.fromEntries(columns.map((c) => [c, []]));
 	for (const r of rows) out[r.col].push({ value: r.value, clients: r.clients });
 	return out;

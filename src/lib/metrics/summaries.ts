@@ -10,6 +10,8 @@
  *   dosing-session score and session, planned sessions and the score there, last follow-up week,
  *   and its dosing-session and follow-up scores as short lists (for settings that move the end of
  *   series, LOCF and time to loss of response).
+ * - `options`: per categorical column, each value and how many clients have it (the filter bar's
+ *   choices), counted over all the rows, so it holds columns that vary within a series too.
  * - `cube`: counts per cell × timepoint (instrument × phase × session × week, coded in
  *   `timepoints`) × (series has a baseline) × score, all integer keys. Because scores are
  *   integers, n, Σx and Σx² are exact, so mean and SD are exact, and the quartiles, min and max
@@ -23,7 +25,7 @@
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import type { Filters } from './filters';
-import { isCategorical } from './options';
+import { isCategorical, optionsQuery } from './options';
 import { z } from 'zod';
 
 /** Largest |score| for which the cube's sums stay exact in doubles at any realistic size. */
@@ -39,6 +41,9 @@ export interface Summaries {
 	timepoints: string;
 	/** Largest dosing session seen per cell × instrument (the planned end's fallback, per group). */
 	cellmax: string;
+	/** Column, value, clients: the filter choices of every column in `optionColumns` (options.ts). */
+	options: string;
+	optionColumns: string[];
 	/** Columns of `cells` a filter or the grouping may name (always includes `series`). */
 	attributes: string[];
 	/** Attribute columns left out because they vary within a client-series. */
@@ -57,7 +62,8 @@ export function summaryTables(dataset: string) {
 		cs: `${dataset}__cs`,
 		cube: `${dataset}__cube`,
 		timepoints: `${dataset}__timepoints`,
-		cellmax: `${dataset}__cellmax`
+		cellmax: `${dataset}__cellmax`,
+		options: `${dataset}__options`
 	};
 }
 
@@ -102,6 +108,9 @@ FROM per_series, dup, sc`);
 	else if (Number(check.fractional) > 0) problem = `${check.fractional} scores are not whole numbers (the score cube's sums are exact only for integers)`;
 	else if (Number(check.biggest) > MAX_ABS_SCORE) problem = `scores beyond ±${MAX_ABS_SCORE}`;
 	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
+	const optionColumns = described.filter((c) => isCategorical(c.column_name, c.column_type) && !['instrument', 'series'].includes(c.column_name)).map((c) => c.column_name);
+	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
 	const hasPlan = columns.includes('planned_sessions');
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
@@ -157,6 +166,7 @@ ORDER BY k.cell, t.tp`);
 		...names,
 		attributes: ['series', ...attributes],
 		varying,
+		optionColumns,
 		problem,
 		rows: { scores: Number(check.scores ?? 0), ...counts },
 		buildMs: performance.now() - t0
@@ -164,20 +174,21 @@ ORDER BY k.cell, t.tp`);
 }
 
 /** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 1;
+export const SUMMARY_FORMAT = 2;
 
 /** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
 const SummaryInfo = z.object({
 	format: z.literal(SUMMARY_FORMAT),
 	attributes: z.array(z.string()),
 	varying: z.array(z.string()),
+	optionColumns: z.array(z.string()),
 	problem: z.string().nullable(),
 	rows: z.object({ scores: z.number(), cells: z.number(), cs: z.number(), cube: z.number() })
 });
 export type SummaryInfo = z.infer<typeof SummaryInfo>;
 
 export function summaryInfo(s: Summaries): SummaryInfo {
-	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, problem: s.problem, rows: s.rows };
+	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, optionColumns: s.optionColumns, problem: s.problem, rows: s.rows };
 }
 
 /** The summary tables as (name in a kept file, relation) pairs, for keep.ts writeTablesFile. */
