@@ -28,6 +28,9 @@ import type { Filters } from './filters';
 import { isCategorical, optionsQuery } from './options';
 import { z } from 'zod';
 
+/** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
+const PART_ROWS = 5_000_000;
+
 /** Largest |score| for which the cube's sums stay exact in doubles at any realistic size. */
 const MAX_ABS_SCORE = 100_000;
 
@@ -71,8 +74,14 @@ export function summaryTables(dataset: string) {
  * Build (or rebuild) the summaries of canonical table `dataset` (their tables are named after
  * it), reading its rows from the query `source` (default the whole table; the app passes the
  * dataset's outcome rows, what `scores` shows while it is active).
+ * `partRows`: the most score rows grouped in one statement (tests set it low to check the parts).
  */
-export async function buildSummaries(conn: Connector, dataset: string, source: Sql = sql`SELECT * FROM ${ident(dataset)}`): Promise<Summaries> {
+export async function buildSummaries(
+	conn: Connector,
+	dataset: string,
+	source: Sql = sql`SELECT * FROM ${ident(dataset)}`,
+	partRows = PART_ROWS
+): Promise<Summaries> {
 	const t0 = performance.now();
 	const names = summaryTables(dataset);
 	const T = sql`(${source})`;
@@ -115,25 +124,38 @@ FROM per_series, dup, sc`);
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
 	const full = ident(`${dataset}__cs_full`);
-	await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS
+	// One row per client-series, from the score rows of the clients `part` selects.
+	const perSeries = (part: Sql) => sql`
 WITH r AS (
   SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
     CASE WHEN phase = 'followup' THEN week END AS week, score, ${hasPlan ? sql`planned_sessions` : sql`NULL::INTEGER`} AS plan${attrList}
-  FROM ${T} WHERE score IS NOT NULL
-),
-g AS (
-  SELECT client_id, series, instrument${attrList},
-    arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
-    arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
-    max(session) FILTER (WHERE phase = 'session') AS last_session,
-    max(plan) AS plan,
-    max(score) FILTER (WHERE phase = 'session' AND session = plan) AS plan_score,
-    max(week) FILTER (WHERE phase = 'followup') AS last_week,
-    list({'s': session, 'score': score} ORDER BY session) FILTER (WHERE phase = 'session') AS sess,
-    list({'w': week, 'score': score} ORDER BY week) FILTER (WHERE phase = 'followup') AS fu
-  FROM r GROUP BY client_id, series, instrument${attrList}
+  FROM ${T} WHERE score IS NOT NULL AND ${part}
 )
-SELECT dense_rank() OVER (ORDER BY series${attrList})::INTEGER AS cell, dense_rank() OVER (ORDER BY client_id)::INTEGER AS client_no, * FROM g`);
+SELECT client_id, series, instrument${attrList},
+  arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
+  arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
+  max(session) FILTER (WHERE phase = 'session') AS last_session,
+  max(plan) AS plan,
+  max(score) FILTER (WHERE phase = 'session' AND session = plan) AS plan_score,
+  max(week) FILTER (WHERE phase = 'followup') AS last_week,
+  list({'s': session, 'score': score} ORDER BY session) FILTER (WHERE phase = 'session') AS sess,
+  list({'w': week, 'score': score} ORDER BY week) FILTER (WHERE phase = 'followup') AS fu
+FROM r GROUP BY client_id, series, instrument${attrList}`;
+	const numbered = (g: Sql) =>
+		sql`SELECT dense_rank() OVER (ORDER BY series${attrList})::INTEGER AS cell, dense_rank() OVER (ORDER BY client_id)::INTEGER AS client_no, * FROM ${g}`;
+	// The grouping's ordered lists stay in memory until it ends: at 50M score rows one statement ran
+	// native DuckDB out of its 4 GB. Past PART_ROWS score rows the clients are grouped in parts
+	// (by a hash of the id, so each client-series falls in exactly one), each part committed first.
+	const parts = Math.ceil(Number(check.scores ?? 0) / partRows);
+	if (parts <= 1) await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`)}`);
+	else {
+		const grouped = ident(`${dataset}__cs_parts`);
+		const part = (i: number) => sql`hash(client_id) % ${parts} = ${i}`;
+		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
+		for (let i = 1; i < parts; i++) await conn.exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
+		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped)}`);
+		await conn.exec(sql`DROP TABLE ${grouped}`);
+	}
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cs)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, sess, fu FROM ${full}`);
