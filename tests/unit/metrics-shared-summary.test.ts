@@ -5,6 +5,7 @@ import { sql, type Sql } from '../../src/lib/engine/sql';
 import { remission, reliableChange, response } from '../../src/lib/metrics/rates';
 import { attrition } from '../../src/lib/metrics/attrition';
 import { durability, survival } from '../../src/lib/metrics/durability';
+import { cohortTable1 } from '../../src/lib/metrics/table1';
 import { loadRefdata } from './metrics-fixtures';
 
 /**
@@ -28,6 +29,12 @@ describe('shared (materialised) client-series summary', () => {
 			const shared = await metric(app, opts);
 			expect(shared.rows, metric.name).toEqual(inline.rows);
 		}
+		// Table 1 of /compare reads the summary its comparison shares.
+		const cohorts = { a: { label: 'PA', filters: { treatment: ['PA'] } }, b: { label: 'TAU', filters: { treatment: ['TAU'] } }, instrument: 'bdi2' };
+		const [t1Inline, t1Shared] = [await cohortTable1(db, cohorts), await cohortTable1(app, cohorts)];
+		expect(t1Inline.rows.length).toBeGreaterThan(3);
+		expect(t1Shared.derived).toHaveLength(1);
+		expect([t1Shared.rows, t1Shared.baseline]).toEqual([t1Inline.rows, t1Inline.baseline]);
 		const { rows } = await response(app, { ...opts, instruments: ['bdi2'] });
 		expect(rows.map((r) => [r.group, r.count, r.n])).toEqual([['PA', 9, 21], ['TAU', 2, 19], ['(all)', 11, 40]]);
 	});

@@ -10,7 +10,7 @@ import { bandSet, INSTRUMENTS, isInstrumentId } from '../instruments/definitions
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { SettingsInput } from './definitions';
 import { MISSING } from './filters';
-import { prepare, summaryCtes, type MetricResult } from './source';
+import { prepare, summarySource, type MetricResult } from './source';
 
 /** One count: how many client-series of `cohort` have `level` of `variable`, out of `total`. */
 export interface Table1Row {
@@ -92,7 +92,10 @@ export async function cohortTable1(conn: Connector, opts: Table1Options): Promis
 	const bands = (def && bandSet(def, opts.bandSet)?.bands) ?? [];
 	const bandWhens = bands.map((b) => sql`WHEN baseline BETWEEN ${b.min} AND ${b.max} THEN ${`${b.label} (${b.min}–${b.max})`}`);
 	const band: Sql = bands.length ? sql`CASE ${join(bandWhens, sql` `)} ELSE ${MISSING} END` : sql`CAST(${MISSING} AS VARCHAR)`;
-	const ctes = sql`${summaryCtes(p)},
+	// The client-series summary the comparison's cards share (one temporary table per cohorts ×
+	// settings, when the connector materializes), not a third rebuild of it from the score rows.
+	const src = await summarySource(conn, p);
+	const ctes = sql`${src.ctes},
 attrs AS (SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL),
 units AS (SELECT cs.*${join(attrs.map((c) => sql`, attrs.${ident(c)}`), sql``)}, ${band} AS severity FROM cs JOIN attrs USING (grp, client_id, series) WHERE cs.baseline IS NOT NULL)`;
 	const parts = [
@@ -121,5 +124,5 @@ FROM units GROUP BY grp ORDER BY grp`;
 	const sev = rows.filter((r) => r.variable === 'severity');
 	sev.sort((x, y) => (bandOrder.get(x.level) ?? 99) - (bandOrder.get(y.level) ?? 99) || x.cohort.localeCompare(y.cohort));
 	const out = informative([...rows.filter((r) => r.variable !== 'severity'), ...sev]);
-	return { rows: out, baseline, sql: q, also: [baselineSql] };
+	return { rows: out, baseline, sql: q, also: [baselineSql], derived: src.derived };
 }
