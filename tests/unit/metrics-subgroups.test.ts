@@ -17,6 +17,7 @@
  * NNT by hand: difference 7/24 − 1/24 = 0.25 → NNTB 4.0.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { logistic } from '../../src/lib/stats/logistic';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import { subgroupAnalysis, type SubgroupResult } from '../../src/lib/metrics/subgroups';
 import { newcombeDifference } from '../../src/lib/stats/proportions';
@@ -91,5 +92,22 @@ describe('subgroups, interaction and NNT (R glm/lm as oracle)', () => {
 		expect(r.nnt!.nnt).toBeCloseTo(4, 10);
 		expect(r.nnt!.kind).toBe('benefit');
 		expect(r.nnt!.text).toMatch(/^NNTB 4\.0 \(95 % CI NNTB/);
+	});
+
+	it('a weighted logistic fit on covariate patterns equals the fit on one row per unit', () => {
+		// 2 × 3 cells with made-up counts (responders, non-responders); each expanded to rows.
+		const cells: [number, number, number, number][] = [[0, 0, 3, 9], [0, 1, 5, 6], [0, 2, 1, 12], [1, 0, 7, 4], [1, 1, 2, 10], [1, 2, 6, 5]];
+		const x = (c: number, l: number) => [1, c, l === 1 ? 1 : 0, l === 2 ? 1 : 0];
+		const terms = ['(Intercept)', 'cohort', 'l1', 'l2'];
+		const rows = cells.flatMap(([c, l, r, nr]) => [...Array(r).fill([x(c, l), true]), ...Array(nr).fill([x(c, l), false])] as [number[], boolean][]);
+		const byRow = logistic(rows.map((r) => r[1]), rows.map((r) => r[0]), terms);
+		const pat = cells.flatMap(([c, l, r, nr]) => [[x(c, l), true, r], [x(c, l), false, nr]] as [number[], boolean, number][]);
+		const byPattern = logistic(pat.map((r) => r[1]), pat.map((r) => r[0]), terms, undefined, pat.map((r) => r[2]));
+		expect(byPattern.n).toBe(byRow.n);
+		expect(byPattern.deviance).toBeCloseTo(byRow.deviance, 9);
+		byRow.coefficients.forEach((c, j) => {
+			expect(byPattern.coefficients[j].estimate).toBeCloseTo(c.estimate, 9);
+			expect(byPattern.coefficients[j].se).toBeCloseTo(c.se, 9);
+		});
 	});
 });

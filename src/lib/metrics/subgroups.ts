@@ -124,10 +124,22 @@ function interactions(variable: string, units: Unit[], A: string, B: string): Su
 	const inter = (u: Unit) => dummies(u).map((v) => v * (u.cohort === A ? 1 : 0));
 	const names = (p: string) => tested.slice(1).map((l) => `${p}${l}`);
 	try {
-		const ev = used.filter((u) => u.baseline > 0);
-		const y = ev.map(isResponder);
-		const red = logistic(y, ev.map((u) => [1, u.cohort === A ? 1 : 0, ...dummies(u)]), ['(Intercept)', 'cohort', ...names(variable)]);
-		const full = logistic(y, ev.map((u) => [1, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)]), ['(Intercept)', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
+		// The design is categorical, so the fits run on its covariate patterns (cohort × level ×
+		// response), each weighted by its count: the same estimates as one row per unit, at a few
+		// rows instead of tens of thousands (a network's cohorts).
+		const patterns = new Map<string, { u: Unit; count: number }>();
+		for (const u of used) {
+			if (!(u.baseline > 0)) continue;
+			const key = `${u.cohort === A}\u0001${u.attrs[variable]}\u0001${isResponder(u)}`;
+			const seen = patterns.get(key);
+			if (seen) seen.count++;
+			else patterns.set(key, { u, count: 1 });
+		}
+		const ev = [...patterns.values()];
+		const y = ev.map((e) => isResponder(e.u));
+		const w = ev.map((e) => e.count);
+		const red = logistic(y, ev.map(({ u }) => [1, u.cohort === A ? 1 : 0, ...dummies(u)]), ['(Intercept)', 'cohort', ...names(variable)], undefined, w);
+		const full = logistic(y, ev.map(({ u }) => [1, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)]), ['(Intercept)', 'cohort', ...names(variable), ...names(`cohort:${variable}`)], undefined, w);
 		out.interaction_response = { ...logisticLrt(red, full), separated: full.separated || red.separated };
 	} catch {
 		out.interaction_response = null;

@@ -16,11 +16,18 @@ export interface LogisticFit {
 	separated: boolean;
 }
 
-/** Fits P(y = 1) = logit⁻¹(Xβ) by IRLS, as glm(); throws on a singular design. */
-export function logistic(y: (0 | 1 | boolean)[], X: number[][], terms: string[], maxIter = 50): LogisticFit {
-	const n = y.length;
+/**
+ * Fits P(y = 1) = logit⁻¹(Xβ) by IRLS, as glm(); throws on a singular design. `weights` (prior
+ * weights, as glm's) count identical rows once each: a row of weight k stands for k equal rows, so
+ * categorical designs can be fitted on their covariate patterns; `n` is then the weights' sum.
+ */
+export function logistic(y: (0 | 1 | boolean)[], X: number[][], terms: string[], maxIter = 50, weights?: number[]): LogisticFit {
+	const rows = y.length;
 	const p = terms.length;
-	if (X.length !== n || X.some((r) => r.length !== p)) throw new Error('logistic: X must have n rows of p columns');
+	if (X.length !== rows || X.some((r) => r.length !== p)) throw new Error('logistic: X must have n rows of p columns');
+	if (weights && weights.length !== rows) throw new Error('logistic: one weight per row');
+	const wt = weights ?? new Array<number>(rows).fill(1);
+	const n = wt.reduce((s, v) => s + v, 0);
 	const yy = y.map((v) => (v ? 1 : 0));
 	let beta: Float64Array = new Float64Array(p);
 	let dev = Infinity;
@@ -28,21 +35,22 @@ export function logistic(y: (0 | 1 | boolean)[], X: number[][], terms: string[],
 	let separated = false;
 	const devOf = (b: Float64Array) => {
 		let d = 0;
-		for (let i = 0; i < n; i++) {
+		for (let i = 0; i < rows; i++) {
 			const eta = X[i].reduce((s, x, j) => s + x * b[j], 0);
 			// −2 log L term, stable for large |eta|.
-			d += 2 * (Math.max(eta, 0) + Math.log1p(Math.exp(-Math.abs(eta))) - yy[i] * eta);
+			d += wt[i] * 2 * (Math.max(eta, 0) + Math.log1p(Math.exp(-Math.abs(eta))) - yy[i] * eta);
 		}
 		return d;
 	};
 	for (let it = 0; it < maxIter; it++) {
 		const XtWX = new Float64Array(p * p);
 		const XtWz = new Float64Array(p);
-		for (let i = 0; i < n; i++) {
+		for (let i = 0; i < rows; i++) {
 			const eta = X[i].reduce((s, x, j) => s + x * beta[j], 0);
 			const mu = 1 / (1 + Math.exp(-eta));
-			const w = Math.max(mu * (1 - mu), 1e-10);
-			const z = eta + (yy[i] - mu) / w;
+			const v = Math.max(mu * (1 - mu), 1e-10);
+			const z = eta + (yy[i] - mu) / v;
+			const w = wt[i] * v;
 			for (let j = 0; j < p; j++) {
 				XtWz[j] += X[i][j] * w * z;
 				for (let k = 0; k < p; k++) XtWX[j * p + k] += X[i][j] * w * X[i][k];
@@ -61,11 +69,11 @@ export function logistic(y: (0 | 1 | boolean)[], X: number[][], terms: string[],
 		dev = d;
 	}
 	const info = new Float64Array(p * p);
-	for (let i = 0; i < n; i++) {
+	for (let i = 0; i < rows; i++) {
 		const eta = X[i].reduce((s, x, j) => s + x * beta[j], 0);
 		const mu = 1 / (1 + Math.exp(-eta));
 		if (mu < 1e-8 || mu > 1 - 1e-8) separated = true;
-		const w = mu * (1 - mu);
+		const w = wt[i] * mu * (1 - mu);
 		for (let j = 0; j < p; j++) for (let k = 0; k < p; k++) info[j * p + k] += X[i][j] * w * X[i][k];
 	}
 	const ok = choleskyInPlace(info, p);
