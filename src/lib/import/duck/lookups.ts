@@ -28,6 +28,8 @@ export interface Cells {
 	dict: Dictionaries;
 	/** A looked-up column's cell as read. */
 	raw: (idx: number) => Sql;
+	/** A looked-up column's cell as a DOUBLE when the source stores it as a number (source.ts `numeric`), else null. */
+	number?: (idx: number) => Sql | null;
 	/** A plain column's cell as `cellText` reads it (trimmed; null when missing). */
 	text: (idx: number) => Sql;
 }
@@ -50,7 +52,12 @@ export function literal(v: Value, type: DictType): Sql {
  * names mean the same type in every lookup.
  */
 export class Dictionaries {
-	private columns: Record<string, { type: DictType; values: Value[] }> = { dict: { type: 'int', values: [] }, k: { type: 'text', values: [] }, x: { type: 'text', values: [] } };
+	private columns: Record<string, { type: DictType; values: Value[] }> = {
+		dict: { type: 'int', values: [] },
+		k: { type: 'text', values: [] },
+		kn: { type: 'double', values: [] },
+		x: { type: 'text', values: [] }
+	};
 	private count = 0;
 	private size = 0;
 	private cleaned = new Map<number, (string | null)[]>();
@@ -75,6 +82,20 @@ export class Dictionaries {
 	}
 
 	/**
+	 * Column `idx`'s distinct texts as numbers (same order) when it is stored as numbers and every text
+	 * reads back as the number it is the text of (so a join on the number matches the rows a join on the
+	 * text would): finite, not -0 (equal to 0), no two texts the same number (two integers past 2^53 can
+	 * be; both sides round an integer to the same double). Else null.
+	 */
+	private numbers(cells: Cells, idx: number): { cell: Sql; keys: number[] } | null {
+		const cell = cells.number?.(idx);
+		if (!cell) return null;
+		const keys = this.keys(idx).raw.map(Number);
+		const exact = keys.every((v) => Number.isFinite(v) && !Object.is(v, -0));
+		return exact && new Set(keys).size === keys.length ? { cell, keys } : null;
+	}
+
+	/**
 	 * Look column `idx` up through `f`, called with each distinct cell text as `cellText` reads it
 	 * (× each `extra` value); `f(null)` is inlined for empty cells.
 	 */
@@ -86,20 +107,23 @@ export class Dictionaries {
 			if (have && have.type !== type) throw new Error(`dictionary field ${field} used with two types`);
 			if (!have) this.columns[field] = { type, values: new Array(this.size).fill(null) };
 		}
+		// A column stored as numbers joins on the number: no cell of it is made text (at 50M rows the
+		// texts and the joins on them were most of the import).
+		const num = this.numbers(cells, idx);
 		raw.forEach((k, j) => {
 			for (const x of extra ? extra.values : [null]) {
 				const out = f(clean[j], x);
 				for (const [field, c] of Object.entries(this.columns))
-					c.values.push(field === 'dict' ? id : field === 'k' ? k : field === 'x' ? x : field in spec ? (out[field] ?? null) : null);
+					c.values.push(field === 'dict' ? id : field === 'k' ? k : field === 'kn' ? (num ? num.keys[j] : null) : field === 'x' ? x : field in spec ? (out[field] ?? null) : null);
 				this.size++;
 			}
 		});
 		const alias = ident(`d${id}`);
-		const cell = cells.raw(idx);
+		const cell = num ? num.cell : cells.raw(idx);
 		const nullOut = extra ? null : f(null, null);
 		const on = extra ? sql` AND ${alias}.x = ${extra.sql}` : sql``;
 		return {
-			joins: [sql`LEFT JOIN ${ident(this.name)} ${alias} ON ${alias}.dict = ${id} AND ${alias}.k = ${cell}${on}`],
+			joins: [sql`LEFT JOIN ${ident(this.name)} ${alias} ON ${alias}.dict = ${id} AND ${alias}.${num ? sql`kn` : sql`k`} = ${cell}${on}`],
 			get: (field) => (nullOut ? sql`CASE WHEN ${cell} IS NULL THEN ${literal(nullOut[field] ?? null, spec[field])} ELSE ${alias}.${ident(field)} END` : sql`${alias}.${ident(field)}`)
 		};
 	}
@@ -118,6 +142,11 @@ export class Dictionaries {
 	/** SQL: the looked-up cell holds a value (is not empty, blank or a missing marker). */
 	present(cells: Cells, idx: number): Sql {
 		const { raw, clean } = this.keys(idx);
+		const num = this.numbers(cells, idx);
+		if (num) {
+			const missing = num.keys.filter((_, j) => clean[j] === null);
+			return missing.length ? sql`(${num.cell} IS NOT NULL AND ${num.cell} NOT IN (${list(missing)}))` : sql`${num.cell} IS NOT NULL`;
+		}
 		const missing = raw.filter((_, j) => clean[j] === null);
 		return missing.length ? sql`(${cells.raw(idx)} IS NOT NULL AND ${cells.raw(idx)} NOT IN (${list(missing)}))` : sql`${cells.raw(idx)} IS NOT NULL`;
 	}

@@ -89,11 +89,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// Cells as read: no per-cell trim or missing-marker test (see `Cells` in lookups.ts).
 		const used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
 		const r = (i: number) => ident(`r${i}`);
-		const cellsSelect = sql`SELECT ord, ${join(used.map((i) => sql`${rawCol(i)} AS ${r(i)}`))} FROM ${reader}`;
 		// A source that is as cheap to read again as a table (a Parquet file) is read again, not copied: at
 		// tens of millions of rows a table of every cell as text was the import's largest write.
 		// (Not a view: a view's statement cannot bind the file's path as a parameter.)
 		const reread = csv.rereadable === true && !csv.header && csv.blank.length === 0;
+		// A re-read source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on.
+		const numeric = reread ? used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i)) : [];
+		const cellsSelect = sql`SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.map((i) => sql`${ident(`n${i}`)}`)])} FROM ${reader}`;
 		const cellsFrom = reread ? sql`(${cellsSelect})` : t('cells');
 		let n: number;
 		try {
@@ -131,6 +133,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			from: cellsRelation,
 			dict,
 			raw: (i) => sql`c.${r(i)}`,
+			number: (i) => (numeric.includes(i) ? sql`c.${ident(`n${i}`)}` : null),
 			text: (i) => (fixed.includes(i) ? sql`c.${ident(`t${i}`)}` : sql`c.${r(i)}`)
 		};
 		const shared = sharedLookups(cells, ctx, `${prefix}_defs`, clientIdx, route, series, attrs);

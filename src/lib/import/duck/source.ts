@@ -30,7 +30,12 @@ export interface RawSource {
 	 * by path): the importer then reads it through a view instead of copying every cell.
 	 */
 	rereadable?: boolean;
-	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>`. */
+	/**
+	 * Columns stored as numbers (a typed Parquet column): their text `c<i>` is DuckDB's text of the
+	 * number `n<i>`, also in the relation. The dictionaries join on the number (see Dictionaries.add).
+	 */
+	numeric?: Set<number>;
+	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>` (and `n<i>` for `numeric`). */
 	open(conn: Connector, name: string): Promise<Sql>;
 	/** Release what `open` registered. */
 	close(conn: Connector, name: string): Promise<void>;
@@ -72,15 +77,24 @@ async function registerBody(conn: Connector, name: string, body: Uint8Array | Bl
 export async function parquetSource(conn: Connector, path: string): Promise<RawSource> {
 	const reader = sql`read_parquet(${path}, file_row_number = true)`;
 	let columns: string[];
+	let types: string[];
 	let records: number;
 	try {
-		columns = (await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * EXCLUDE (file_row_number) FROM ${reader}`)).map((c) => c.column_name);
+		const described = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * EXCLUDE (file_row_number) FROM ${reader}`);
+		columns = described.map((c) => c.column_name);
+		types = described.map((c) => c.column_type);
 		[{ records }] = await conn.query<{ records: number }>(sql`SELECT count(*)::BIGINT AS records FROM ${reader}`);
 	} catch (e) {
 		throw new UseJavaScript(`DuckDB's Parquet reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 	}
 	// Positional names: a column of the file may be called anything, `ord` included.
-	const relation = sql`(SELECT file_row_number AS ord, ${join(columns.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`))} FROM ${reader})`;
+	// Integer and DOUBLE columns. Left out: FLOAT (its text is the float's, which as a double is another
+	// number), DECIMAL and HUGEINT (not always a double).
+	const numeric = new Set(columns.flatMap((_, i) => (NUMERIC_TYPES.has(types[i]) ? [i] : [])));
+	const relation = sql`(SELECT file_row_number AS ord, ${join(columns.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`))}${join(
+		[...numeric].map((i) => sql`, CAST(${ident(columns[i])} AS DOUBLE) AS ${ident(`n${i}`)}`),
+		sql``
+	)} FROM ${reader})`;
 	const headRows = await conn.query<Record<string, string | null>>(sql`SELECT * EXCLUDE (ord) FROM ${relation} ORDER BY ord LIMIT ${HEAD_ROWS}`);
 	const rows = headRows.map((r) => columns.map((_, i) => r[`c${i}`] ?? null));
 	return {
@@ -92,7 +106,10 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 		blank: [],
 		lineOf: (ord) => ord + 1,
 		rereadable: true,
+		numeric,
 		open: async () => relation,
 		close: async () => {}
 	};
 }
+
+const NUMERIC_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'DOUBLE']);
