@@ -124,7 +124,7 @@ export async function arrowLoads(tabs: Tabs, run: SizeRun, reps: number, csvFall
 /**
  * As a user meets it: the kept dataset is the active one, the page is reloaded (a fresh engine),
  * and the app opens that dataset while it starts. Measured from the engine being ready to the app
- * being ready (the kept file read from OPFS, its SHA-256 checked, attached, described), on the
+ * being ready (the kept file read from OPFS, its SHA-256 checked, attached; its counts saved when it was kept), on the
  * page's own marks; the engine start itself is the separate "engine start" column. False when a
  * reload failed (and the tab, with the kept dataset, was lost).
  */

@@ -20,7 +20,7 @@ import { Keeper } from './keeping';
 import { readActive, startsWithDemo, writeActive } from './active-choice';
 import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
-import { describe, describeSessions } from './describe';
+import { describe, describeDataset, describeSessions, savedDescription } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { useSummaries } from '../metrics/summaries';
 import { createDatasetViews } from '../metrics/views';
@@ -139,13 +139,15 @@ class AppState {
 				throw e;
 			}
 			this.loaded.add(id);
-			Object.assign(ds, await describe(this.conn, relation(ds)));
-			const sessions = sessionsRelation(ds);
-			if (sessions) {
-				const counted = await describeSessions(this.conn, sessions);
-				ds.sessionRecords = counted.rows;
+			// A kept file attached as it is has its counts saved with it (checked by its checksum when
+			// it was read); one brought up to date here, or kept before they were saved, is scanned.
+			const saved = !migrate && ds.attached && ds.stored ? savedDescription(ds.stored.described) : null;
+			const { sessions, ...counts } = saved ?? (await describeDataset(this.conn, relation(ds), sessionsRelation(ds)));
+			Object.assign(ds, counts);
+			if (sessions && sessionsRelation(ds)) {
+				ds.sessionRecords = sessions.rows;
 				// A dataset of session records alone: its clients are those of the records.
-				if (ds.rows === 0) ds.clients = counted.clients;
+				if (ds.rows === 0) ds.clients = sessions.clients;
 			}
 		}
 		await createDatasetViews(this.conn, relation(ds), sessionsRelation(ds));

@@ -8,6 +8,8 @@ import type { Connector } from '../engine/connector';
 import { SCHEMA_VERSION } from '../model/upgrade';
 import type { DatasetInfo } from './datasets';
 import { writeDatabaseFile } from './keep';
+import { describeDataset } from './describe';
+import { ident } from '../engine/sql';
 import { STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 
 export class Keeper {
@@ -35,7 +37,8 @@ export class Keeper {
 		if (!store) return { error: 'this browser offers no private file storage, so the dataset lasts until the page is closed' };
 		try {
 			const file = await writeDatabaseFile(engine!, table, await this.template(), sessionsTable);
-			return { stored: await store.save({ ...meta, schema: SCHEMA_VERSION }, file.bytes, STORE_VERSION, file.engine) };
+			const described = await describeDataset(engine!, ident(table), sessionsTable ? ident(sessionsTable) : null);
+			return { stored: await store.save({ ...meta, schema: SCHEMA_VERSION, described }, file.bytes, STORE_VERSION, file.engine) };
 		} catch (e) {
 			return { error: e instanceof Error ? e.message : String(e) };
 		}
@@ -51,7 +54,8 @@ export class Keeper {
 		if (!store || !engine || !ds.stored) return;
 		try {
 			const file = await writeDatabaseFile(engine, ds.table, await this.template(), ds.sessionsTable);
-			ds.stored = await store.migrate({ ...ds.stored, schema: SCHEMA_VERSION }, file.bytes, file.engine);
+			const described = await describeDataset(engine, ident(ds.table), ds.sessionsTable ? ident(ds.sessionsTable) : null);
+			ds.stored = await store.migrate({ ...ds.stored, schema: SCHEMA_VERSION, described }, file.bytes, file.engine);
 		} catch {
 			/* kept as it was; tried again next start */
 		}

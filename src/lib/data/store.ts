@@ -40,6 +40,12 @@ export interface StoredMeta {
 	engine?: string;
 	/** Canonical schema the data were written with (model/upgrade.ts); absent = 1. Upgraded on open. */
 	schema?: number;
+	/**
+	 * The counts of the data file's tables (describe.ts `Described`), worked out when it was written;
+	 * absent when kept before 2026-12-03. Trusted as far as the data file passes its checksum (`sha256`,
+	 * saved in the same description).
+	 */
+	described?: unknown;
 }
 
 export type StoredVersion = 1 | 2;
