@@ -20,7 +20,7 @@ import { Keeper } from './keeping';
 import { readActive, startsWithDemo, writeActive } from './active-choice';
 import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
-import { describe, describeDataset, describeSessions, savedDescription } from './describe';
+import { describeDataset, savedDescription, type Described } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { useSummaries } from '../metrics/summaries';
 import { createDatasetViews } from '../metrics/views';
@@ -127,6 +127,7 @@ class AppState {
 		const ds = this.datasets.find((d) => d.id === id);
 		if (!ds || !this.conn) return;
 		let migrate = false;
+		let described: Described | null = null;
 		if (!this.loaded.has(id)) {
 			try {
 				if (ds.builtin) {
@@ -142,7 +143,8 @@ class AppState {
 			// A kept file attached as it is has its counts saved with it (checked by its checksum when
 			// it was read); one brought up to date here, or kept before they were saved, is scanned.
 			const saved = !migrate && ds.attached && ds.stored ? savedDescription(ds.stored.described) : null;
-			const { sessions, ...counts } = saved ?? (await describeDataset(this.conn, relation(ds), sessionsRelation(ds)));
+			described = saved ?? (await describeDataset(this.conn, relation(ds), sessionsRelation(ds)));
+			const { sessions, ...counts } = described;
 			Object.assign(ds, counts);
 			if (sessions && sessionsRelation(ds)) {
 				ds.sessionRecords = sessions.rows;
@@ -163,7 +165,7 @@ class AppState {
 		this.summaries.whenSettled(ds, () => this.loaded.has(id), (s) => {
 			if (this.activeId === id && this.conn) useSummaries(this.conn, 'scores', s);
 		});
-		if (migrate) this.migrations.push(this.keeper.migrate(ds));
+		if (migrate && described) this.migrations.push(this.keeper.migrate(ds, described));
 	}
 
 	/** How dataset `id`'s summaries came to be (for the benchmark); null until they exist. */
@@ -183,8 +185,9 @@ class AppState {
 		// caller's stays usable (a retry after a failure).
 		await conn.insertArrowIPC(table, ipc.slice(), true);
 		this.loaded.add(meta.id);
-		const { stored, error } = await this.keep(meta, table);
-		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored, ...(await describe(conn, ident(table))) };
+		const described = await describeDataset(conn, ident(table), null);
+		const { stored, error } = await this.keep(meta, table, described);
+		const info: DatasetInfo = { ...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored, ...described };
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
 		return { kept: !!stored, error };
@@ -242,8 +245,8 @@ class AppState {
 	private async register(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ kept: boolean; error?: string }> {
 		const conn = this.conn!;
 		this.loaded.add(meta.id);
-		const counts = await describe(conn, ident(table));
-		const records = sessionsTable ? await describeSessions(conn, ident(sessionsTable)) : null;
+		const described = await describeDataset(conn, ident(table), sessionsTable ? ident(sessionsTable) : null);
+		const { sessions: records, ...counts } = described;
 		const info: DatasetInfo = {
 			...fromMeta({ ...meta, bytes: 0, sha256: '', version: STORE_VERSION, schema: SCHEMA_VERSION }), stored: undefined, ...counts,
 			// a dataset of session records alone: its clients are those of the records
@@ -251,7 +254,7 @@ class AppState {
 		};
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
-		const { stored, error } = await this.keep(meta, table, sessionsTable);
+		const { stored, error } = await this.keep(meta, table, described, sessionsTable);
 		const ds = this.datasets.find((d) => d.id === meta.id);
 		if (ds && stored) {
 			ds.stored = stored;
@@ -260,9 +263,9 @@ class AppState {
 		return { kept: !!stored, error };
 	}
 
-	/** Keep loaded table `table` (and its session records) in the browser; never throws (keeping.ts). */
-	keep(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
-		return this.keeper.keep(meta, table, sessionsTable);
+	/** Keep loaded table `table` (and its session records) in the browser with its counts; never throws (keeping.ts). */
+	keep(meta: NewMeta, table: string, described: Described, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
+		return this.keeper.keep(meta, table, described, sessionsTable);
 	}
 
 	/** Delete a dataset from DuckDB and from the browser's storage. The demo cannot be deleted. */

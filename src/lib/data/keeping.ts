@@ -8,8 +8,7 @@ import type { Connector } from '../engine/connector';
 import { SCHEMA_VERSION } from '../model/upgrade';
 import type { DatasetInfo } from './datasets';
 import { writeDatabaseFile } from './keep';
-import { describeDataset } from './describe';
-import { ident } from '../engine/sql';
+import type { Described } from './describe';
 import { STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 
 export class Keeper {
@@ -29,15 +28,15 @@ export class Keeper {
 
 	/**
 	 * Keep loaded table `table` (and its session records, `sessionsTable`) in the browser as a DuckDB
-	 * database file. Never throws: when keeping fails (no storage, quota), the dataset still serves
-	 * this session and `error` says why.
+	 * database file, with `described`, its counts as the app worked them out when it listed the
+	 * dataset (saved so a reload need not count again). Never throws: when keeping fails (no
+	 * storage, quota), the dataset still serves this session and `error` says why.
 	 */
-	async keep(meta: NewMeta, table: string, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
+	async keep(meta: NewMeta, table: string, described: Described, sessionsTable?: string): Promise<{ stored?: StoredMeta; error?: string }> {
 		const { engine, store } = this.env();
 		if (!store) return { error: 'this browser offers no private file storage, so the dataset lasts until the page is closed' };
 		try {
 			const file = await writeDatabaseFile(engine!, table, await this.template(), sessionsTable);
-			const described = await describeDataset(engine!, ident(table), sessionsTable ? ident(sessionsTable) : null);
 			return { stored: await store.save({ ...meta, schema: SCHEMA_VERSION, described }, file.bytes, STORE_VERSION, file.engine) };
 		} catch (e) {
 			return { error: e instanceof Error ? e.message : String(e) };
@@ -46,15 +45,14 @@ export class Keeper {
 
 	/**
 	 * Rewrite a kept dataset opened from format 1 (Arrow) or an older schema as a current DuckDB
-	 * database file, so the next start attaches it as it is. A failure changes nothing: it opens as
-	 * before, and is migrated on a later start.
+	 * database file, so the next start attaches it as it is, with `described`, the counts its opening
+	 * worked out. A failure changes nothing: it opens as before, and is migrated on a later start.
 	 */
-	async migrate(ds: DatasetInfo): Promise<void> {
+	async migrate(ds: DatasetInfo, described: Described): Promise<void> {
 		const { engine, store } = this.env();
 		if (!store || !engine || !ds.stored) return;
 		try {
 			const file = await writeDatabaseFile(engine, ds.table, await this.template(), ds.sessionsTable);
-			const described = await describeDataset(engine, ident(ds.table), ds.sessionsTable ? ident(ds.sessionsTable) : null);
 			ds.stored = await store.migrate({ ...ds.stored, schema: SCHEMA_VERSION, described }, file.bytes, file.engine);
 		} catch {
 			/* kept as it was; tried again next start */
