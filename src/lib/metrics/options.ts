@@ -20,6 +20,11 @@ export function isCategorical(name: string, type: string): boolean {
 	return !NOT_CATEGORICAL.test(name) && /VARCHAR|BOOLEAN|INTEGER/.test(type);
 }
 
+/** Whether the filter bar offers a column: categorical, and not one with its own control (instrument, series). */
+export function isFilterColumn(name: string, type: string): boolean {
+	return isCategorical(name, type) && name !== 'instrument' && name !== 'series';
+}
+
 /** Categorical columns of `table` usable as a filter or a grouping (VARCHAR or small-integer columns). */
 export async function categoricalColumns(conn: Connector, table = 'scores'): Promise<string[]> {
 	const cols = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${ident(table)}`);
@@ -68,6 +73,6 @@ export async function filterChoices(conn: Connector, table = 'scores'): Promise<
 /** `filterChoices`, and every column of `table` (a link's filter on any other is ignored), from one DESCRIBE. */
 export async function filterChoicesAndColumns(conn: Connector, table = 'scores'): Promise<{ options: Record<string, FilterOption[]>; columns: string[] }> {
 	const described = await describeColumns(conn, ident(table));
-	const categorical = described.filter((c) => isCategorical(c.name, c.type) && c.name !== 'instrument' && c.name !== 'series').map((c) => c.name);
+	const categorical = described.filter((c) => isFilterColumn(c.name, c.type)).map((c) => c.name);
 	return { options: await filterOptions(conn, categorical, table), columns: described.map((c) => c.name) };
 }

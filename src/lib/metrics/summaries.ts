@@ -25,7 +25,7 @@
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import type { Filters } from './filters';
-import { isCategorical, optionsQuery } from './options';
+import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { z } from 'zod';
 
 /** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
@@ -117,7 +117,7 @@ FROM per_series, dup, sc`);
 	else if (Number(check.fractional) > 0) problem = `${check.fractional} scores are not whole numbers (the score cube's sums are exact only for integers)`;
 	else if (Number(check.biggest) > MAX_ABS_SCORE) problem = `scores beyond ±${MAX_ABS_SCORE}`;
 	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
-	const optionColumns = described.filter((c) => isCategorical(c.column_name, c.column_type) && !['instrument', 'series'].includes(c.column_name)).map((c) => c.column_name);
+	const optionColumns = described.filter((c) => isFilterColumn(c.column_name, c.column_type)).map((c) => c.column_name);
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
 	const hasPlan = columns.includes('planned_sessions');
