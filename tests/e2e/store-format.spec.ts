@@ -30,6 +30,18 @@ const kept = (page: Page) =>
 		return out;
 	});
 
+/** The counts each kept dataset's description holds (keeping.ts: saved so a reload need not count), by name. */
+const keptCounts = (page: Page) =>
+	page.evaluate(async () => {
+		const out: Record<string, unknown> = {};
+		const root = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets', { create: true });
+		for await (const [id] of root as unknown as AsyncIterable<[string]>) {
+			const meta = JSON.parse(await (await (await (await root.getDirectoryHandle(id)).getFileHandle('meta.json')).getFile()).text());
+			out[meta.name] = meta.described;
+		}
+		return out;
+	});
+
 test('a dataset kept in the old Arrow format opens, is migrated to a DuckDB file, and opens from it with the same numbers', async ({ page }) => {
 	// 3 clients, 7 rows, written exactly as the previous release kept them (data.arrow + meta version 1)
 	const base = { series: 1, week: null, prorated: false, site: 'North' };
@@ -68,6 +80,8 @@ test('a dataset kept in the old Arrow format opens, is migrated to a DuckDB file
 	await expect(page.getByTestId('engine-status')).toContainText('Kept last year · 3 clients · 7 scores');
 	// migrated in the background: a DuckDB file replaces the Arrow file, the meta records format 2
 	await expect.poll(async () => (await kept(page))['Kept last year'], { timeout: 30_000 }).toEqual({ version: 2, engine: expect.stringMatching(/^v1\./), files: ['data.duckdb', 'meta.json'] });
+	// the counts of the test's 7 rows, saved with the migrated file for the next start
+	expect((await keptCounts(page))['Kept last year']).toEqual({ rows: 7, scores: 7, clients: 3, instruments: ['gad7', 'phq9'] });
 	await page.reload();
 	await ready(page);
 	await expect(page.getByTestId('engine-status')).toContainText('Kept last year · 3 clients · 7 scores');
@@ -91,6 +105,7 @@ test('a new import is kept as a DuckDB database file and comes back after a relo
 	// (its summaries' copy, written beside it a moment after it is kept, is the next test's)
 	const fresh = (await kept(page))['Fresh import'];
 	expect({ ...fresh, files: fresh.files.filter((f) => !SUMMARY_FILES.includes(f)) }).toEqual({ version: 2, engine: expect.stringMatching(/^v1\./), files: ['data.duckdb', 'meta.json'] });
+	expect((await keptCounts(page))['Fresh import']).toEqual({ rows: 3, scores: 3, clients: 2, instruments: ['phq9'] });
 	await page.reload();
 	await ready(page);
 	await expect(page.getByTestId('engine-status')).toContainText('Fresh import · 2 clients · 3 scores');
