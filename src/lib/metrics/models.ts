@@ -61,16 +61,6 @@ export interface ModelRow {
 	definition: string;
 }
 
-export interface Obs {
-	instrument: string;
-	client: string;
-	time: number;
-	score: number;
-	grp: string;
-	baseline: number | null;
-	[cov: string]: string | number | null;
-}
-
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL|REAL|U?(TINY|SMALL|BIG)?INT)/i;
 
 /**
@@ -102,27 +92,6 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 		rows.push(await fitOne(conn, src, instrument, valuesOf, opts, colCovs, known, statements));
 	}
 	return { rows, sql: levelsStatement, also: statements, definition: DEFINITIONS.lmm };
-}
-
-/**
- * The observations a model fits, one row per score: client-series, time (session; 0 at baseline),
- * score, group, the client-series' baseline score, and covariate columns `cov0…`. The MMRM reads
- * the same rows (post-baseline only).
- */
-export async function modelObservations(conn: Connector, p: Prepared, colCovs: string[], scores: 'all' | 'post'): Promise<{ rows: Obs[]; sql: Sql }> {
-	const phases = scores === 'post' ? sql`'session'` : sql`'baseline', 'session'`;
-	const covCols = join(colCovs.map((c, i) => sql`, ${ident(c)} AS ${ident(`cov${i}`)}`), sql``);
-	const q = sql`WITH obs AS (
-  SELECT instrument, client_id || chr(1) || series AS client, phase,
-    CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS time, score, ${p.groupExpr} AS grp${covCols}
-  FROM ${p.relation}
-  WHERE ${p.where} AND score IS NOT NULL AND phase IN ('baseline', 'session')
-),
-bl AS (SELECT instrument, client, arg_min(score, time) FILTER (WHERE phase = 'baseline') AS baseline FROM obs GROUP BY instrument, client)
-SELECT obs.* EXCLUDE (phase), bl.baseline FROM obs LEFT JOIN bl USING (instrument, client)
-WHERE phase IN (${phases})
-ORDER BY instrument, client, time`;
-	return { rows: await conn.query<Obs>(q), sql: q };
 }
 
 export function levelsOf(values: (string | number | null)[], ref?: string): string[] {

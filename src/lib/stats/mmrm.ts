@@ -7,7 +7,8 @@
  * How: Σ = L Lᵀ with L lower triangular (log diagonal), so every parameter value is a valid
  * covariance. Subjects with the same set of visits share Σ_P⁻¹, and the REML criterion needs the
  * data only through per-pattern sums over (visit a, visit b) pairs — Σ x_a x_bᵀ, Σ x_a y_b and
- * Σ y_a y_b — accumulated once, so one evaluation costs O(patterns · T² · p²), not O(n). The
+ * Σ y_a y_b — accumulated once (from rows, `fitMmrm`, or in SQL, `fitMmrmFromSums`), so one
+ * evaluation costs O(patterns · T² · p²), not O(n). The
  * criterion has an exact gradient (below) and is minimised by BFGS. Pure functions.
  *
  * −2 l_R(Σ) = (N − p) log 2π + Σ_i log|Σ_i| + log|A| + Σ_i r_iᵀ Σ_i⁻¹ r_i,
@@ -18,6 +19,9 @@
 import { choleskyInPlace, inverseFromCholesky, logDetFromCholesky, solveSpd } from './matrix';
 import { bfgs } from './optimize';
 import { tCdf, tQuantile } from './distributions';
+import { residualPatterns, rowPatterns, type MmrmPattern, type MmrmSums } from './mmrm-patterns';
+
+export type { MmrmPattern, MmrmSums } from './mmrm-patterns';
 
 export interface MmrmInput {
 	y: number[];
@@ -71,50 +75,6 @@ export interface MmrmContrast {
 	p: number;
 }
 
-interface Pattern {
-	visits: number[];
-	m: number;
-	/** Σ x_a x_bᵀ for visit positions a, b of the pattern: [a][b] → p×p row-major. */
-	sxx: Float64Array[][];
-	/** Σ x_a y_b: [a][b] → p. */
-	sxy: Float64Array[][];
-	/** Σ y_a y_b. */
-	syy: number[][];
-}
-
-function patterns(input: MmrmInput, y: number[]): Pattern[] {
-	const p = input.terms.length;
-	const bySubject = new Map<string | number, number[]>();
-	input.subject.forEach((s, i) => (bySubject.get(s) ?? bySubject.set(s, []).get(s)!).push(i));
-	const out = new Map<string, Pattern>();
-	for (const rows of bySubject.values()) {
-		rows.sort((a, b) => input.visit[a] - input.visit[b]);
-		const visits = rows.map((i) => input.visit[i]);
-		if (new Set(visits).size !== visits.length) throw new Error('fitMmrm: a subject has two observations at one visit');
-		const key = visits.join(',');
-		let pat = out.get(key);
-		if (!pat) {
-			const k = visits.length;
-			const grid = <T>(f: () => T) => Array.from({ length: k }, () => Array.from({ length: k }, f));
-			pat = { visits, m: 0, sxx: grid(() => new Float64Array(p * p)), sxy: grid(() => new Float64Array(p)), syy: grid(() => 0) };
-			out.set(key, pat);
-		}
-		pat.m++;
-		rows.forEach((ia, a) =>
-			rows.forEach((ib, b) => {
-				const xa = input.X[ia], xb = input.X[ib];
-				const sxx = pat!.sxx[a][b], sxy = pat!.sxy[a][b];
-				for (let j = 0; j < p; j++) {
-					sxy[j] += xa[j] * y[ib];
-					for (let l = 0; l < p; l++) sxx[j * p + l] += xa[j] * xb[l];
-				}
-				pat!.syy[a][b] += y[ia] * y[ib];
-			})
-		);
-	}
-	return [...out.values()];
-}
-
 /** θ (row-wise lower triangle of L, diagonal as logs) → L. */
 function cholFromTheta(theta: number[], T: number): number[][] {
 	const L = Array.from({ length: T }, () => new Array<number>(T).fill(0));
@@ -131,7 +91,7 @@ interface Evaluation {
 	sigma: number[][];
 }
 
-function evaluate(pats: Pattern[], theta: number[], T: number, p: number, nObs: number, wantGrad: boolean): Evaluation | null {
+function evaluate(pats: MmrmPattern[], theta: number[], T: number, p: number, nObs: number, wantGrad: boolean): Evaluation | null {
 	const L = cholFromTheta(theta, T);
 	const sigma = L.map((ri) => L.map((rj) => ri.reduce((s, v, k) => s + v * rj[k], 0)));
 	const A = new Float64Array(p * p);
@@ -202,30 +162,49 @@ function evaluate(pats: Pattern[], theta: number[], T: number, p: number, nObs: 
 	return { dev, grad, beta, Ainv, sigma };
 }
 
-/** Fits the MMRM by REML. Throws on malformed input or a rank-deficient design. */
+/** Fits the MMRM by REML from one row per observation. Throws on malformed input or a rank-deficient design. */
 export function fitMmrm(input: MmrmInput): MmrmFit {
 	const n = input.y.length;
 	const p = input.terms.length;
 	const T = input.visits;
 	if (input.X.length !== n || input.subject.length !== n || input.visit.length !== n) throw new Error('fitMmrm: y, X, subject and visit must have the same length');
-	if (n <= p) throw new Error('fitMmrm: need more observations than fixed-effect terms');
+	if (n <= p) throw new Error(TOO_FEW);
 	if (!input.y.every(Number.isFinite) || !input.X.every((r) => r.length === p && r.every(Number.isFinite))) throw new Error('fitMmrm: non-finite value or wrong row length in X');
 	if (!input.visit.every((v) => Number.isInteger(v) && v >= 0 && v < T)) throw new Error('fitMmrm: visit index outside 0 … T − 1');
-	// Work with OLS residuals as the response (β = β₀ + δ): the pair sums then stay small and
-	// the quadratic form does not lose digits to cancellation.
+	return fitMmrmFromSums({ terms: input.terms, visits: T, nObs: n, patterns: rowPatterns(input) });
+}
+
+const TOO_FEW = 'fitMmrm: need more observations than fixed-effect terms';
+
+/**
+ * Fits the MMRM by REML from its per-pattern sums. Throws on too few observations, a non-finite
+ * sum, a visit nobody was seen at, or a rank-deficient design.
+ */
+export function fitMmrmFromSums(sums: MmrmSums): MmrmFit {
+	const { terms, visits: T, nObs: n } = sums;
+	const p = terms.length;
+	if (n <= p) throw new Error(TOO_FEW);
+	const finite = (a: ArrayLike<number>) => Array.prototype.every.call(a, Number.isFinite);
+	if (!sums.patterns.every((pt) => pt.syy.every(finite) && pt.sxy.every((r) => r.every(finite)))) throw new Error('fitMmrm: non-finite value or wrong row length in X');
 	const XtX = new Float64Array(p * p);
 	const Xty = new Float64Array(p);
-	input.X.forEach((r, i) => r.forEach((xj, j) => ((Xty[j] += xj * input.y[i]), r.forEach((xl, l) => (XtX[j * p + l] += xj * xl)))));
+	for (const pt of sums.patterns)
+		pt.visits.forEach((_, a) => {
+			pt.sxx[a][a].forEach((v, j) => (XtX[j] += v));
+			pt.sxy[a][a].forEach((v, j) => (Xty[j] += v));
+		});
 	const beta0 = solveSpd(XtX, p, Xty);
 	if (!beta0) throw new Error('fitMmrm: fixed-effects design matrix is rank deficient (collinear columns)');
-	const resid = input.y.map((v, i) => v - input.X[i].reduce((s, x, j) => s + x * beta0[j], 0));
-	const pats = patterns(input, resid);
+	const pats = residualPatterns(sums.patterns, beta0, p);
 	for (let t = 0; t < T; t++) if (!pats.some((pt) => pt.visits.includes(t))) throw new Error(`fitMmrm: no observation at visit ${t + 1}`);
 	// Start: the residual variance per visit, no correlation.
 	const theta0: number[] = [];
 	for (let i = 0; i < T; i++) {
 		let ss = 0, c = 0;
-		input.visit.forEach((v, k) => v === i && ((ss += resid[k] ** 2), c++));
+		for (const pt of pats) {
+			const a = pt.visits.indexOf(i);
+			if (a >= 0) (ss += pt.syy[a][a]), (c += pt.m);
+		}
 		for (let j = 0; j < i; j++) theta0.push(0);
 		theta0.push(0.5 * Math.log(Math.max(ss / Math.max(c, 1), 1e-8)));
 	}
@@ -237,7 +216,7 @@ export function fitMmrm(input: MmrmInput): MmrmFit {
 	const e = evaluate(pats, opt.x, T, p, n, false)!;
 	const df = n - p;
 	const tq = tQuantile(0.975, df);
-	const coefficients = input.terms.map((term, j) => {
+	const coefficients = terms.map((term, j) => {
 		const estimate = beta0[j] + e.beta[j];
 		const se = Math.sqrt(e.Ainv[j * p + j]);
 		const t = estimate / se;
@@ -255,7 +234,7 @@ export function fitMmrm(input: MmrmInput): MmrmFit {
 		bic: -2 * loglik + k * Math.log(n - p),
 		df,
 		nObs: n,
-		nSubjects: new Set(input.subject).size,
+		nSubjects: sums.patterns.reduce((t, pt) => t + pt.m, 0),
 		converged: opt.converged,
 		iterations: opt.iterations
 	};
