@@ -13,6 +13,7 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { sql, type Sql } from './sql';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import { startMark } from './marks';
+import { PreparedCache } from './prepared';
 
 const BUNDLES: duckdb.DuckDBBundles = {
 	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -63,19 +64,14 @@ export class BrowserConnector implements Connector {
 		await this.run(q);
 	}
 
+	/** Statements with parameters, prepared once per text and kept (prepared.ts). */
+	private readonly prepared = new PreparedCache((text) => this.conn.prepare(text));
+
 	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
 	private async run(q: Sql) {
 		const { text, params } = q;
 		if (!params.length) return this.conn.query(text);
-		const stmt = await this.conn.prepare(text);
-		try {
-			return await stmt.query(...params);
-		} finally {
-			// Not awaited: the close is queued on the worker behind every query sent meanwhile, so
-			// awaiting it held each result until the page's whole batch of queries had run (every
-			// card then drew at once, after the last one). Closing is only freeing; nothing waits on it.
-			stmt.close().catch(() => {});
-		}
+		return this.prepared.with(text, (stmt) => stmt.query(...params));
 	}
 
 	async registerFile(name: string, bytes: Uint8Array): Promise<void> {

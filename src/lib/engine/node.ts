@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import type { Sql } from './sql';
+import { PreparedCache } from './prepared';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,24 +37,22 @@ export class NodeConnector implements Connector {
 		private conn: Blocking
 	) {}
 
+	/** Statements with parameters, prepared once per text and kept, as the browser's engine does (prepared.ts). */
+	private readonly prepared = new PreparedCache((text) => this.conn.prepare(text));
+
 	async query<T extends object = Row>(q: Sql): Promise<T[]> {
-		return decodeRows<T>(this.run(q));
+		return decodeRows<T>(await this.run(q));
 	}
 
 	async exec(q: Sql): Promise<void> {
-		this.run(q);
+		await this.run(q);
 	}
 
 	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
-	private run(q: Sql) {
+	private async run(q: Sql) {
 		const { text, params } = q;
 		if (!params.length) return this.conn.query(text);
-		const stmt = this.conn.prepare(text);
-		try {
-			return stmt.query(...params);
-		} finally {
-			stmt.close();
-		}
+		return this.prepared.with(text, (stmt) => stmt.query(...params));
 	}
 
 	async registerFile(name: string, bytes: Uint8Array): Promise<void> {
@@ -73,6 +72,7 @@ export class NodeConnector implements Connector {
 	}
 
 	close(): void {
+		this.prepared.clear();
 		this.conn.close();
 	}
 }
