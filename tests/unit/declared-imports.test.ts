@@ -17,7 +17,9 @@ const virtual = /^(\$app|\$lib|\$env|\$service-worker)(\/|$)|^\.\.?\//;
 function files(dir: string): string[] {
 	return readdirSync(dir).flatMap((f) => {
 		const p = path.join(dir, f);
-		if (statSync(p).isDirectory()) return f === 'node_modules' || f === 'build' || f === 'data' ? [] : files(p);
+		// Generated output, not source (git-ignored): node_modules, and what `npm run bench` leaves in bench/
+		// (build, data, .svelte-kit). src/lib/data is source and is read.
+		if (statSync(p).isDirectory()) return f === 'node_modules' || /^bench\/(build|data|\.svelte-kit)$/.test(path.relative(ROOT, p)) ? [] : files(p);
 		return /\.(ts|js|mjs|svelte)$/.test(f) ? [p] : [];
 	});
 }

@@ -12,10 +12,14 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(__dirname, '../..');
 const SCANNED = ['src', 'bench', 'scripts'];
 
+/** Generated output, not source (git-ignored): `npm run bench` leaves its build, data and Kit files in bench/. */
+const GENERATED = /^bench\/(build|data|\.svelte-kit)(\/|$)|(^|\/)node_modules(\/|$)/;
+
 function sources(dir: string): string[] {
 	return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
 		.filter((e) => e.isFile() && /\.(ts|js|svelte)$/.test(e.name))
-		.map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
+		.map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)))
+		.filter((f) => !GENERATED.test(f));
 }
 
 const RULES: { name: string; pattern: RegExp; except?: string[] }[] = [
