@@ -18,6 +18,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logistic } from '../../src/lib/stats/logistic';
+import { addMoments, momentRows, noMoments, ols } from '../../src/lib/stats/regression';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import { subgroupAnalysis, type SubgroupResult } from '../../src/lib/metrics/subgroups';
 import { newcombeDifference } from '../../src/lib/stats/proportions';
@@ -108,6 +109,39 @@ describe('subgroups, interaction and NNT (R glm/lm as oracle)', () => {
 		byRow.coefficients.forEach((c, j) => {
 			expect(byPattern.coefficients[j].estimate).toBeCloseTo(c.estimate, 9);
 			expect(byPattern.coefficients[j].se).toBeCloseTo(c.se, 9);
+		});
+	});
+
+	it('a linear fit on moment rows per design row equals the fit on one row per unit', () => {
+		// 2 × 3 cells of made-up (baseline, end) pairs; one cell of one unit, one with a constant baseline.
+		const cells: [number, number, [number, number][]][] = [
+			[0, 0, [[20, 11], [31, 25], [14, 9], [27, 20]]],
+			[0, 1, [[22, 12]]],
+			[0, 2, [[18, 4], [18, 16], [18, 9]]],
+			[1, 0, [[25, 10], [16, 13], [29, 30], [35, 18], [21, 7]]],
+			[1, 1, [[19, 2], [40, 22], [23, 23]]],
+			[1, 2, [[30, 14], [12, 12], [26, 5]]]
+		];
+		const x = (c: number, l: number, b: number) => [1, b, c, l === 1 ? 1 : 0, l === 2 ? 1 : 0, c && l === 1 ? 1 : 0, c && l === 2 ? 1 : 0];
+		const terms = ['(Intercept)', 'baseline', 'cohort', 'l1', 'l2', 'cohort:l1', 'cohort:l2'];
+		const units = cells.flatMap(([c, l, pairs]) => pairs.map(([b, y]) => ({ x: x(c, l, b), y })));
+		const byRow = ols(units.map((u) => u.y), units.map((u) => u.x), terms);
+		const X: number[][] = [];
+		const y: number[] = [];
+		for (const [c, l, pairs] of cells) {
+			const m = noMoments();
+			for (const [b, e] of pairs) addMoments(m, b, e);
+			const r = momentRows(x(c, l, 0), 1, m);
+			X.push(...r.X);
+			y.push(...r.y);
+		}
+		const bySets = ols(y, X, terms, 0.95, units.length);
+		expect([bySets.n, bySets.dfResidual]).toEqual([byRow.n, byRow.dfResidual]);
+		expect(bySets.sigma).toBeCloseTo(byRow.sigma, 10);
+		byRow.coefficients.forEach((c, j) => {
+			expect(bySets.coefficients[j].estimate).toBeCloseTo(c.estimate, 10);
+			expect(bySets.coefficients[j].se).toBeCloseTo(c.se, 10);
+			expect(bySets.coefficients[j].p).toBeCloseTo(c.p, 10);
 		});
 	});
 });

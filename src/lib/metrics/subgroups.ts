@@ -10,7 +10,7 @@ import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { logistic, logisticLrt, nestedF } from '../stats/logistic';
 import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
-import { ols } from '../stats/regression';
+import { addMoments, momentRows, noMoments, ols, type Moments } from '../stats/regression';
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { Definition, SettingsInput } from './definitions';
 import { describeColumns, MISSING } from './filters';
@@ -89,18 +89,44 @@ export interface SubgroupOptions {
 
 const isResponder = (u: Unit) => u.responder;
 
+/**
+ * `ols` of end score on the design rows u(key) + baseline·e_k of `units`, through the units' moments
+ * per distinct u (`momentRows`): the same fit as one row per unit, at three rows per design row.
+ */
+function olsBySets(units: Unit[], keyOf: (u: Unit) => string, design: (u: Unit) => number[], k: number, terms: string[]) {
+	const sets = new Map<string, { u: number[]; s: Moments }>();
+	for (const unit of units) {
+		const key = keyOf(unit);
+		const set = sets.get(key) ?? sets.set(key, { u: design(unit), s: noMoments() }).get(key)!;
+		addMoments(set.s, unit.baseline, unit.end);
+	}
+	const X: number[][] = [];
+	const y: number[] = [];
+	for (const { u, s } of sets.values()) {
+		const r = momentRows(u, k, s);
+		X.push(...r.X);
+		y.push(...r.y);
+	}
+	return ols(y, X, terms, 0.95, units.length);
+}
+
 function estimateRow(variable: string, level: string, units: Unit[], A: string, B: string): SubgroupRow {
-	const ua = units.filter((u) => u.cohort === A);
-	const ub = units.filter((u) => u.cohort === B);
-	const ea = ua.filter((u) => u.baseline > 0);
-	const eb = ub.filter((u) => u.baseline > 0);
-	const ra = ea.filter(isResponder).length;
-	const rb = eb.filter(isResponder).length;
-	const d = ea.length && eb.length ? newcombeDifference(ra, ea.length, rb, eb.length) : null;
+	let [na, nb, ea, eb, ra, rb] = [0, 0, 0, 0, 0, 0];
+	for (const u of units) {
+		const inA = u.cohort === A;
+		if (!inA && u.cohort !== B) continue;
+		if (inA) na++;
+		else nb++;
+		if (!(u.baseline > 0)) continue;
+		if (inA) (ea++, (ra += isResponder(u) ? 1 : 0));
+		else (eb++, (rb += isResponder(u) ? 1 : 0));
+	}
+	const d = ea && eb ? newcombeDifference(ra, ea, rb, eb) : null;
 	let change: SubgroupRow['change'] = null;
-	if (ua.length >= 2 && ub.length >= 2 && units.length > 3) {
+	if (na >= 2 && nb >= 2 && units.length > 3) {
 		try {
-			const fit = ols(units.map((u) => u.end), units.map((u) => [1, u.cohort === A ? 1 : 0, u.baseline]), ['(Intercept)', 'cohort', 'baseline']);
+			const inA = (u: Unit) => (u.cohort === A ? 1 : 0);
+			const fit = olsBySets(units, (u) => String(inA(u)), (u) => [1, inA(u), 0], 2, ['(Intercept)', 'cohort', 'baseline']);
 			const c = fit.coefficients[1];
 			if (Number.isFinite(c.se)) change = { estimate: c.estimate, low: c.low, high: c.high, p: c.p };
 		} catch {
@@ -108,18 +134,25 @@ function estimateRow(variable: string, level: string, units: Unit[], A: string, 
 		}
 	}
 	return {
-		variable, level, n_a: ua.length, n_b: ub.length, responders_a: ra, responders_b: rb, evaluable_a: ea.length, evaluable_b: eb.length,
+		variable, level, n_a: na, n_b: nb, responders_a: ra, responders_b: rb, evaluable_a: ea, evaluable_b: eb,
 		response: d ? { estimate: d.diff, low: d.low, high: d.high } : null,
 		change
 	};
 }
 
 function interactions(variable: string, units: Unit[], A: string, B: string): SubgroupVariable {
-	const levels = [...new Set(units.map((u) => u.attrs[variable]))].sort();
-	const tested = levels.filter((l) => units.some((u) => u.attrs[variable] === l && u.cohort === A) && units.some((u) => u.attrs[variable] === l && u.cohort === B));
+	const seen = new Map<string, { a: boolean; b: boolean }>();
+	for (const u of units) {
+		const l = seen.get(u.attrs[variable]) ?? seen.set(u.attrs[variable], { a: false, b: false }).get(u.attrs[variable])!;
+		if (u.cohort === A) l.a = true;
+		if (u.cohort === B) l.b = true;
+	}
+	const levels = [...seen.keys()].sort();
+	const tested = levels.filter((l) => seen.get(l)!.a && seen.get(l)!.b);
 	const out: SubgroupVariable = { variable, levels, tested_levels: tested, interaction_response: null, interaction_change: null };
 	if (tested.length < 2) return out;
-	const used = units.filter((u) => tested.includes(u.attrs[variable]));
+	const testedSet = new Set(tested);
+	const used = units.filter((u) => testedSet.has(u.attrs[variable]));
 	const dummies = (u: Unit) => tested.slice(1).map((l) => (u.attrs[variable] === l ? 1 : 0));
 	const inter = (u: Unit) => dummies(u).map((v) => v * (u.cohort === A ? 1 : 0));
 	const names = (p: string) => tested.slice(1).map((l) => `${p}${l}`);
@@ -145,9 +178,10 @@ function interactions(variable: string, units: Unit[], A: string, B: string): Su
 		out.interaction_response = null;
 	}
 	try {
-		const y = used.map((u) => u.end);
-		const red = ols(y, used.map((u) => [1, u.baseline, u.cohort === A ? 1 : 0, ...dummies(u)]), ['(Intercept)', 'baseline', 'cohort', ...names(variable)]);
-		const full = ols(y, used.map((u) => [1, u.baseline, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)]), ['(Intercept)', 'baseline', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
+		// Linear fits on the units' moments per cohort × level (olsBySets), baseline the one continuous column.
+		const key = (u: Unit) => `${u.cohort === A}\u0001${u.attrs[variable]}`;
+		const red = olsBySets(used, key, (u) => [1, 0, u.cohort === A ? 1 : 0, ...dummies(u)], 1, ['(Intercept)', 'baseline', 'cohort', ...names(variable)]);
+		const full = olsBySets(used, key, (u) => [1, 0, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)], 1, ['(Intercept)', 'baseline', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
 		if (full.dfResidual > 0) out.interaction_change = nestedF(red.sigma ** 2 * red.dfResidual, red.dfResidual, full.sigma ** 2 * full.dfResidual, full.dfResidual);
 	} catch {
 		out.interaction_change = null;
@@ -215,7 +249,9 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 		const iv = interactions(v, units, A, B);
 		if (v === DOSE_BAND) iv.cuts = Object.fromEntries(Object.entries(cuts).map(([r, c]) => [r, c.map((x) => Math.round(x * 10) / 10) as [number, number]]));
 		variables.push(iv);
-		for (const l of iv.levels) rows.push(estimateRow(v, l, units.filter((u) => u.attrs[v] === l), A, B));
+		const byLevel = new Map<string, Unit[]>();
+		for (const u of units) (byLevel.get(u.attrs[v]) ?? byLevel.set(u.attrs[v], []).get(u.attrs[v])!).push(u);
+		for (const l of iv.levels) rows.push(estimateRow(v, l, byLevel.get(l) ?? [], A, B));
 	}
 	const overall = estimateRow('overall', 'all', units, A, B);
 	const nnt = overall.response ? numberNeededToTreat(overall.response.estimate, overall.response.low, overall.response.high) : null;

@@ -37,21 +37,24 @@ export interface OlsResult {
  *   R reports, when X has a constant column; uncentred otherwise, also as R does for
  *   models without an intercept); n.
  *   With n = p the fit is exact: estimates are returned, sigma/se/t/p/CI are NaN.
+ * @param observations the observations the rows stand for when they are `momentRows` (default
+ *   the rows): n and dfResidual count them; r2 is then NaN (the rows' own mean is not the data's).
  * @throws Error when shapes disagree, any value is non-finite (filter missing rows
  *   first), n < p, or the design is singular (names the first aliased column).
  */
-export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): OlsResult {
-	const n = y.length;
+export function ols(y: number[], X: number[][], terms: string[], conf = 0.95, observations?: number): OlsResult {
+	const rows = y.length;
+	const n = observations ?? rows;
 	const p = terms.length;
-	if (X.length !== n) throw new Error(`ols: X has ${X.length} rows but y has ${n}`);
+	if (X.length !== rows) throw new Error(`ols: X has ${X.length} rows but y has ${rows}`);
 	if (p === 0) throw new Error('ols: no terms');
-	for (let i = 0; i < n; i++) {
+	for (let i = 0; i < rows; i++) {
 		if (X[i].length !== p) throw new Error(`ols: row ${i} of X has ${X[i].length} columns, expected ${p}`);
 		if (!Number.isFinite(y[i]) || X[i].some((v) => !Number.isFinite(v))) {
 			throw new Error(`ols: non-finite value in row ${i}; remove missing rows before fitting`);
 		}
 	}
-	if (n < p) throw new Error(`ols: ${n} observations cannot estimate ${p} coefficients`);
+	if (Math.min(n, rows) < p) throw new Error(`ols: ${Math.min(n, rows)} observations cannot estimate ${p} coefficients`);
 
 	// Column-major copy, reduced in place to R (upper triangle) while Qᵀ is applied to y.
 	const A = terms.map((_, j) => X.map((row) => row[j]));
@@ -62,7 +65,7 @@ export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): O
 	for (let k = 0; k < p; k++) {
 		const col = A[k];
 		let norm = 0;
-		for (let i = k; i < n; i++) norm += col[i] * col[i];
+		for (let i = k; i < rows; i++) norm += col[i] * col[i];
 		norm = Math.sqrt(norm);
 		// Relative rank test: a column that is (numerically) a combination of earlier ones.
 		if (norm <= 1e-10 * Math.max(colNorms[k], scale * 1e-6) || colNorms[k] === 0) {
@@ -74,9 +77,9 @@ export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): O
 		const vv = v.reduce((s, x) => s + x * x, 0);
 		const reflect = (target: number[]) => {
 			let dot = 0;
-			for (let i = k; i < n; i++) dot += v[i - k] * target[i];
+			for (let i = k; i < rows; i++) dot += v[i - k] * target[i];
 			const f = (2 * dot) / vv;
-			for (let i = k; i < n; i++) target[i] -= f * v[i - k];
+			for (let i = k; i < rows; i++) target[i] -= f * v[i - k];
 		};
 		for (let j = k; j < p; j++) reflect(A[j]);
 		reflect(qty);
@@ -102,7 +105,7 @@ export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): O
 	}
 
 	let rss = 0;
-	for (let i = p; i < n; i++) rss += qty[i] * qty[i];
+	for (let i = p; i < rows; i++) rss += qty[i] * qty[i];
 	const df = n - p;
 	const sigma = df > 0 ? Math.sqrt(rss / df) : NaN;
 	const tcrit = df > 0 ? tQuantile(1 - (1 - conf) / 2, df) : NaN;
@@ -123,8 +126,51 @@ export function ols(y: number[], X: number[][], terms: string[], conf = 0.95): O
 		};
 	});
 
+	if (observations !== undefined) return { coefficients, sigma, dfResidual: df, r2: NaN, n };
 	const hasIntercept = terms.some((_, j) => X.every((row) => row[j] === X[0][j]) && X[0][j] !== 0);
 	const ybar = hasIntercept ? y.reduce((s, v) => s + v, 0) / n : 0;
 	const tss = y.reduce((s, v) => s + (v - ybar) ** 2, 0);
 	return { coefficients, sigma, dfResidual: df, r2: tss > 0 ? 1 - rss / tss : NaN, n };
+}
+
+/** Sums over units that share a design row but for one continuous column: count, Σb, Σb², Σy, Σb·y, Σy². */
+export interface Moments {
+	m: number;
+	b: number;
+	bb: number;
+	y: number;
+	by: number;
+	yy: number;
+}
+
+export const noMoments = (): Moments => ({ m: 0, b: 0, bb: 0, y: 0, by: 0, yy: 0 });
+
+export function addMoments(s: Moments, b: number, y: number): void {
+	s.m++;
+	s.b += b;
+	s.bb += b * b;
+	s.y += y;
+	s.by += b * y;
+	s.yy += y * y;
+}
+
+/**
+ * Three rows standing for units whose design rows are u + b·e_k (u the same for all, b their value
+ * of column k, u[k] = 0): least squares sees the units only through XᵀX, Xᵀy and yᵀy, and these
+ * depend on them only through their `Moments`. The rows are the Cholesky factor Lᵀ of the moment
+ * matrix of (1, b, y), row (c₁, c₂, c_y) → design c₁·u + c₂·e_k, outcome c_y, so their sums of
+ * products are the units'. `ols` on the rows of all sets (with `observations` = the units) is the
+ * fit on the units, still by QR, at three rows per set.
+ */
+export function momentRows(u: number[], k: number, s: Moments): { X: number[][]; y: number[] } {
+	const l00 = Math.sqrt(s.m);
+	const l10 = s.b / l00;
+	const l20 = s.y / l00;
+	// b constant within the set (up to rounding): no second row (Cauchy–Schwarz: Σb·y then adds nothing).
+	const d1 = s.bb - l10 * l10;
+	const l11 = d1 > 1e-12 * s.bb ? Math.sqrt(d1) : 0;
+	const l21 = l11 > 0 ? (s.by - l20 * l10) / l11 : 0;
+	const l22 = Math.sqrt(Math.max(s.yy - l20 * l20 - l21 * l21, 0));
+	const row = (c1: number, c2: number) => u.map((v, j) => c1 * v + (j === k ? c2 : 0));
+	return { X: [row(l00, l10), row(0, l11), row(0, 0)], y: [l20, l21, l22] };
 }
