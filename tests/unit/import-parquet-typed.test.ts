@@ -92,6 +92,36 @@ describe('typed Parquet columns', () => {
 			expect(normalise(JSON.parse(jp))).toEqual(normalise(JSON.parse(jc)));
 		}, 120_000);
 	}
+
+	// Item answers stored as small integers are matched on the number, and a rejected one is worded from
+	// the stored value's text (run.ts `stored`): the same errors and rows as the same file as text.
+	it('items as TINYINT: the same rejections, words and rows as the text of the same file', async () => {
+		const pq = `${tmp}-items.parquet`;
+		const csv = `${tmp}-items.csv`;
+		const answers: (number | null)[][] = [
+			[0, 1, 2, 3, 0, 1, 2, 3, 0],
+			[3, 3, 3, 3, 3, 3, 3, 3, null],
+			[1, 7, 1, 1, 1, 1, 1, 1, 1],
+			[1, 1, 1, 1, -1, 1, 1, 1, 9],
+			[null, null, null, null, null, 2, 2, 2, 2],
+			[2, 2, 2, 2, 2, 2, 2, 2, 2]
+		];
+		const rows = answers.map((a, i) => sql`(${`I${i}`}, 'iv', 'phq9', ${i ? 'session' : 'baseline'}, CAST(${i} AS INTEGER), ${join(a.map((v) => sql`CAST(${v} AS TINYINT)`))})`);
+		const items = join(answers[0].map((_, k) => ident(`item_${k + 1}`)));
+		await native.exec(sql`COPY (SELECT * FROM (VALUES ${join(rows)}) v(client_id, route, instrument, phase, session, ${items})) TO ${pq} (FORMAT parquet)`);
+		await native.exec(sql`COPY (SELECT * FROM read_parquet(${pq})) TO ${csv} (FORMAT csv, HEADER)`);
+		const pqBytes = new Uint8Array(await readFile(pq));
+		const a = await importPath(native, 'native', pq, pqBytes, { table: 'p_items' });
+		const b = await importPath(native, 'native', csv, new Uint8Array(await readFile(csv)), { table: 'c_items' });
+		expect(a.report.reader?.note).toMatch(/Parquet reader/);
+		expect(a.report.rows_rejected).toBe(3);
+		expect(a.report.errors.map((e) => e.reason)).toContain('item out of range: item 2 of PHQ-9: 7 is outside 0–3');
+		expect(a.report.errors).toEqual(b.report.errors.map((e) => ({ ...e, line: e.line - 1 })));
+		const table = (t: string) => native.query(sql`SELECT * FROM ${ident(t)}`);
+		expect(await table('p_items')).toEqual(await table('c_items'));
+		expect((await table('p_items')).length).toBe(3);
+		for (const ext of ['parquet', 'csv']) await rm(`${tmp}-items.${ext}`, { force: true });
+	}, 120_000);
 });
 
 /** A report's JSON without what names the reader or a line of the file (the CSV's header shifts every line by one). */

@@ -22,12 +22,19 @@ export class UseJavaScript extends Error {
 /**
  * Distinct non-null texts of each of `columns` (cell column names by source index) in one query, as
  * read (untrimmed; markers kept).
+ * `values`: columns whose text is one to one with a stored value (an integer column of a Parquet
+ * file; source.ts `integer`), given as that value: the distinct values are made text, not every cell.
  * Refuses more than `cap` distinct values in one column: past that a dictionary is no longer small.
  */
-export async function distinctTexts(conn: Connector, from: Sql, columns: Map<number, Sql>, cap = 200_000): Promise<Map<number, string[]>> {
+export async function distinctTexts(conn: Connector, from: Sql, columns: Map<number, Sql>, cap = 200_000, values = new Map<number, Sql>()): Promise<Map<number, string[]>> {
 	const out = new Map<number, string[]>([...columns.keys()].map((i) => [i, []]));
 	if (columns.size === 0) return out;
-	const parts = [...columns].map(([i, c]) => sql`(SELECT DISTINCT ${i} AS i, ${c} AS k FROM ${from} WHERE ${c} IS NOT NULL LIMIT ${cap + 1})`);
+	const parts = [...columns].map(([i, c]) => {
+		const v = values.get(i);
+		return v
+			? sql`(SELECT ${i} AS i, CAST(k AS VARCHAR) AS k FROM (SELECT DISTINCT ${v} AS k FROM ${from} WHERE ${v} IS NOT NULL LIMIT ${cap + 1}))`
+			: sql`(SELECT DISTINCT ${i} AS i, ${c} AS k FROM ${from} WHERE ${c} IS NOT NULL LIMIT ${cap + 1})`;
+	});
 	const rows = await conn.query<{ i: number; k: string }>(join(parts, sql` UNION ALL `));
 	for (const r of rows) out.get(r.i)!.push(r.k);
 	for (const v of out.values()) if (v.length > cap) throw new UseJavaScript(`more than ${cap} distinct values in one column`);

@@ -30,6 +30,8 @@ export interface Cells {
 	raw: (idx: number) => Sql;
 	/** A looked-up column's cell as a DOUBLE when the source stores it as a number (source.ts `numeric`), else null. */
 	number?: (idx: number) => Sql | null;
+	/** A looked-up column's cell as stored, when `number` gives one: its text (`CAST … AS VARCHAR`) is the cell as read. */
+	stored?: (idx: number) => Sql | null;
 	/** A plain column's cell as `cellText` reads it (trimmed; null when missing). */
 	text: (idx: number) => Sql;
 }
@@ -87,7 +89,7 @@ export class Dictionaries {
 	 * text would): finite, not -0 (equal to 0), no two texts the same number (two integers past 2^53 can
 	 * be; both sides round an integer to the same double). Else null.
 	 */
-	private numbers(cells: Cells, idx: number): { cell: Sql; keys: number[] } | null {
+	numbers(cells: Cells, idx: number): { cell: Sql; keys: number[] } | null {
 		const cell = cells.number?.(idx);
 		if (!cell) return null;
 		const keys = this.keys(idx).raw.map(Number);
@@ -271,12 +273,14 @@ export function itemValue(cells: Cells, idx: number, k: number, instrumentId: Sq
 		const o: { val?: number | null; err?: string } = f(t, id);
 		return o.err !== undefined ? NaN : (o.val ?? null);
 	};
+	// A column stored as numbers is matched on the number (as the dictionaries join on it), its cells never made text.
+	const num = cells.dict.numbers(cells, idx);
 	const branches = raw.map((text, j) => {
 		const outs = ids.map((id) => outcome(clean[j], id));
 		const then = outs.every((o) => Object.is(o, outs[0]))
 			? itemLiteral(outs[0])
 			: sql`CASE ${instrumentId} ${join(ids.map((id, n) => sql`WHEN ${id} THEN ${itemLiteral(outs[n])}`), sql` `)} END`;
-		return sql`WHEN ${text} THEN ${then}`;
+		return sql`WHEN ${num ? num.keys[j] : text} THEN ${then}`;
 	});
-	return sql`CASE ${cells.raw(idx)} ${join(branches, sql` `)} END`;
+	return sql`CASE ${num ? num.cell : cells.raw(idx)} ${join(branches, sql` `)} END`;
 }

@@ -188,21 +188,24 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	});
 	for (let k = 0; k < MAX_ITEMS; k++) f[`item_${k + 1}`] = items.find((i) => i.k === k)?.v ?? sql`CAST(NULL AS DOUBLE)`;
 	s.attrs.forEach((a, j) => (f[`a_${j}`] = a.look.get('v')));
-	// The item cells as read, for wording a rejected item (dropped before `rec` is kept).
-	items.forEach((i) => (f[`item_raw_${i.k}`] = cells.raw(i.idx)));
+	// The item cells as read, for wording a rejected item (dropped before `rec` is kept): a cell stored as
+	// a number is carried as stored and made text only for a rejected item (below), not for every row.
+	items.forEach((i) => (f[`item_raw_${i.k}`] = cells.stored?.(i.idx) ?? cells.raw(i.idx)));
 
 	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
 	const hasValue = valueCells.length ? join(valueCells.map((i) => cells.dict.present(cells, i)), sql` OR `) : sql`FALSE`;
 	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${cells.from} c ${join(joins, sql` `)} WHERE ${hasValue}`;
 	const v = (i: { k: number }) => sql`b.${ident(`item_${i.k + 1}`)}`;
+	// The first rejected item is looked for only in records with one: a NaN (a rejection) makes the sum
+	// NaN, so the item-by-item search runs for those few records, not for every record.
 	const itemFields = items.length
-		? sql`CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN ${i.k}`), sql` `)} END AS item_err_k,
-			CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN b.${ident(`item_raw_${i.k}`)}`), sql` `)} END AS item_err_raw,
-			${join(items.map((i) => sql`(${v(i)} IS NOT NULL)::INTEGER`), sql` + `)} AS answered,
-			${join(items.map((i) => sql`coalesce(${v(i)}, 0)`), sql` + `)} AS item_sum`
-		: sql`CAST(NULL AS INTEGER) AS item_err_k, ${NULL_TEXT} AS item_err_raw, 0 AS answered, 0 AS item_sum`;
+		? sql`CASE WHEN isnan(b.item_sum) THEN CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN ${i.k}`), sql` `)} END END AS item_err_k,
+			CASE WHEN isnan(b.item_sum) THEN CASE ${join(items.map((i) => sql`WHEN isnan(${v(i)}) THEN CAST(b.${ident(`item_raw_${i.k}`)} AS VARCHAR)`), sql` `)} END END AS item_err_raw,
+			${join(items.map((i) => sql`(${v(i)} IS NOT NULL)::INTEGER`), sql` + `)} AS answered`
+		: sql`CAST(NULL AS INTEGER) AS item_err_k, ${NULL_TEXT} AS item_err_raw, 0 AS answered`;
+	const itemSum = items.length ? join(items.map((i) => sql`coalesce(${v(i)}, 0)`), sql` + `) : sql`0`;
 	const rawItems = items.length ? sql` EXCLUDE (${join(items.map((i) => ident(`item_raw_${i.k}`)))})` : sql``;
-	const stage1b = sql`SELECT b.*${rawItems}, ${itemFields} FROM (${stage1}) b`;
+	const stage1b = sql`SELECT b.*${rawItems}, ${itemFields} FROM (SELECT b.*, ${itemSum} AS item_sum FROM (${stage1}) b) b`;
 	// totalFromItems for the `sum` and `mean` rules (max-within-groups goes to JavaScript, above).
 	const stage2 = sql`SELECT b.*, d.n_items, d.max_missing, d.short, d.range, d.jump, d.tmin, d.tmax,
 		CASE WHEN b.answered = 0 OR d.n_items - b.answered > d.max_missing THEN NULL

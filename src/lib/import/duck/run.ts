@@ -93,9 +93,10 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// tens of millions of rows a table of every cell as text was the import's largest write.
 		// (Not a view: a view's statement cannot bind the file's path as a parameter.)
 		const reread = csv.rereadable === true && !csv.header && csv.blank.length === 0;
-		// A re-read source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on.
+		// A re-read source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on,
+		// and as stored (`o<i>`), to be made text only where a statement needs the text (a rejected item).
 		const numeric = reread ? used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i)) : [];
-		const cellsSelect = sql`SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.map((i) => sql`${ident(`n${i}`)}`)])} FROM ${reader}`;
+		const cellsSelect = sql`SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${reader}`;
 		const cellsFrom = reread ? sql`(${cellsSelect})` : t('cells');
 		let n: number;
 		try {
@@ -113,7 +114,8 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		if (csv.header || csv.blank.length)
 			await conn.exec(sql`DELETE FROM ${t('cells')} WHERE ord < ${csv.header ? 1 : 0}${csv.blank.length ? sql` OR ord IN (SELECT ord FROM ${t('blank')})` : sql``}`);
 
-		const distinct = await distinctTexts(conn, cellsFrom, new Map([...lookedUp].map((i) => [i, r(i)])));
+		const values = new Map(numeric.filter((i) => csv.integer?.has(i)).map((i) => [i, ident(`o${i}`)]));
+		const distinct = await distinctTexts(conn, cellsFrom, new Map([...lookedUp].map((i) => [i, r(i)])), undefined, values);
 		const fixes = await textFixes(conn, cellsFrom, new Map([...plain].map((i) => [i, r(i)])), ctx.missing);
 		const fixed = [...plain].filter((i) => fixes.get(i)!.length);
 		let cellsRelation = cellsFrom;
@@ -134,6 +136,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			dict,
 			raw: (i) => sql`c.${r(i)}`,
 			number: (i) => (numeric.includes(i) ? sql`c.${ident(`n${i}`)}` : null),
+			stored: (i) => (numeric.includes(i) ? sql`c.${ident(`o${i}`)}` : null),
 			text: (i) => (fixed.includes(i) ? sql`c.${ident(`t${i}`)}` : sql`c.${r(i)}`)
 		};
 		const shared = sharedLookups(cells, ctx, `${prefix}_defs`, clientIdx, route, series, attrs);

@@ -35,7 +35,13 @@ export interface RawSource {
 	 * number `n<i>`, also in the relation. The dictionaries join on the number (see Dictionaries.add).
 	 */
 	numeric?: Set<number>;
-	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>` (and `n<i>` for `numeric`). */
+	/**
+	 * Of `numeric`, the columns of an integer type: DuckDB's text of such a value is one to one with the
+	 * value, so their distinct texts are the texts of their distinct values (`o<i>`, the stored value,
+	 * is also in the relation for every `numeric` column; its text is `c<i>`).
+	 */
+	integer?: Set<number>;
+	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>` (and `n<i>`, `o<i>` for `numeric`). */
 	open(conn: Connector, name: string): Promise<Sql>;
 	/** Release what `open` registered. */
 	close(conn: Connector, name: string): Promise<void>;
@@ -91,8 +97,11 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 	// Integer and DOUBLE columns. Left out: FLOAT (its text is the float's, which as a double is another
 	// number), DECIMAL and HUGEINT (not always a double).
 	const numeric = new Set(columns.flatMap((_, i) => (NUMERIC_TYPES.has(types[i]) ? [i] : [])));
+	const integer = new Set([...numeric].filter((i) => types[i] !== 'DOUBLE'));
+	// A column the import does not read is never cast (DuckDB drops unused columns of a subquery), so
+	// the texts of number columns are made only where a statement needs them (see run.ts).
 	const relation = sql`(SELECT file_row_number AS ord, ${join(columns.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`))}${join(
-		[...numeric].map((i) => sql`, CAST(${ident(columns[i])} AS DOUBLE) AS ${ident(`n${i}`)}`),
+		[...numeric].map((i) => sql`, CAST(${ident(columns[i])} AS DOUBLE) AS ${ident(`n${i}`)}, ${ident(columns[i])} AS ${ident(`o${i}`)}`),
 		sql``
 	)} FROM ${reader})`;
 	const headRows = await conn.query<Record<string, string | null>>(sql`SELECT * EXCLUDE (ord) FROM ${relation} ORDER BY ord LIMIT ${HEAD_ROWS}`);
@@ -107,6 +116,7 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 		lineOf: (ord) => ord + 1,
 		rereadable: true,
 		numeric,
+		integer,
 		open: async () => relation,
 		close: async () => {}
 	};
