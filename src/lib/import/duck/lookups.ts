@@ -23,7 +23,7 @@ const TYPE: Record<DictType, Sql> = { text: sql`VARCHAR`, double: sql`DOUBLE`, i
  */
 export interface Cells {
 	conn: Connector;
-	/** The relation of the cells: a table, or the reader's own relation (source.ts `rereadable`). */
+	/** The relation of the cells: the reader's own relation, or a table of it with cleaned columns (run.ts). */
 	from: Sql;
 	dict: Dictionaries;
 	/** A looked-up column's cell as read. */

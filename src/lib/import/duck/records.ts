@@ -215,8 +215,12 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 		FROM (${stage1b}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
 	// The texts that only word a rejection are kept for rejected records alone: written out for every
 	// accepted record too, they cost more than computing the whole SELECT.
-	const kept = sql`${join(MESSAGE_ONLY.map((c) => sql`CASE WHEN q.code IS NULL THEN NULL ELSE q.${ident(c)} END AS ${ident(c)}`))}`;
-	return sql`SELECT q.* REPLACE (${kept}) FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
+	const kept = MESSAGE_ONLY.map((c) => sql`CASE WHEN q.code IS NULL THEN NULL ELSE q.${ident(c)} END AS ${ident(c)}`);
+	// The item answers are kept for accepted records alone, as the table's type (TINYINT, which the
+	// accepted rows are cast to anyway): held as DOUBLE until the statement commits (DuckDB compresses a
+	// table's rows only then), the answers were about 240 MB of the wasm heap at 1M rows.
+	const answers = Array.from({ length: MAX_ITEMS }, (_, k) => ident(`item_${k + 1}`)).map((c) => sql`CASE WHEN q.code IS NULL THEN CAST(q.${c} AS TINYINT) END AS ${c}`);
+	return sql`SELECT q.* REPLACE (${join([...kept, ...answers])}) FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
 }
 
 /** Columns of a record read only by REASON and LABEL (and the item wording in run.ts). */

@@ -1,8 +1,7 @@
 /**
  * Import a prepared delimited file (or, on native DuckDB, a Parquet file: source.ts) through DuckDB:
- * its own reader into a raw table of the cells the mapping uses (a Parquet file is read again rather
- * than copied: `rereadable` in source.ts), all text, as read (each distinct
- * text is cleaned once, in JavaScript, not each cell in SQL; see `Cells`); one SELECT per measure
+ * its own reader's relation of the cells the mapping uses, all text, as read, read again where needed
+ * rather than copied into a table (each distinct text is cleaned once, in JavaScript, not each cell in SQL; see `Cells`); one SELECT per measure
  * (records.ts), duplicates by a window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
  * records and the warned rows come back to JavaScript, to be worded with their source lines: no
  * parsed row is ever a JavaScript object. Same report as `applyMapping` on the same file and mapping.
@@ -14,7 +13,7 @@ import { JUMP_SHARE, type Warning } from '../checks';
 import type { Mapping } from '../mapping';
 import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
-import { createDictionary, distinctTexts, textFixes, UseJavaScript } from './dict';
+import { createDictionary, readTexts, UseJavaScript, type Texts } from './dict';
 import { Dictionaries, item, type Cells } from './lookups';
 import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
@@ -44,7 +43,7 @@ let imports = 0;
  * the intermediates stay in it.
  */
 const WORK = 'kap_import_work';
-const WORK_TABLES = new Set(['cells', 'clean', 'rec', 'dup', 'groups']);
+const WORK_TABLES = new Set(['clean', 'rec', 'dup', 'groups']);
 
 /** The work database to qualify intermediates with, attached if needed; null when the main database is a file. */
 async function workDatabase(conn: Connector): Promise<Sql | null> {
@@ -89,34 +88,33 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// Cells as read: no per-cell trim or missing-marker test (see `Cells` in lookups.ts).
 		const used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
 		const r = (i: number) => ident(`r${i}`);
-		// A source that is as cheap to read again as a table (a Parquet file) is read again, not copied: at
-		// tens of millions of rows a table of every cell as text was the import's largest write.
-		// (Not a view: a view's statement cannot bind the file's path as a parameter.)
-		const reread = csv.rereadable === true && !csv.header && csv.blank.length === 0;
-		// A re-read source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on,
-		// and as stored (`o<i>`), to be made text only where a statement needs the text (a rejected item).
-		const numeric = reread ? used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i)) : [];
-		const cellsSelect = sql`SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${reader}`;
-		const cellsFrom = reread ? sql`(${cellsSelect})` : t('cells');
-		let n: number;
-		try {
-			if (!reread) await create('cells', cellsSelect);
-			[{ n }] = await conn.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${cellsFrom}`);
-		} catch (e) {
-			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
-		}
-		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
-		// The header, and the records with no text (which the JavaScript reader drops; the line scan found them).
+		// The records are read from the reader each time they are needed, never copied into a table: at
+		// 1M rows of the benchmark's 45-column CSV a table of every cell as text cost 8.6 s of CPU in
+		// duckdb-wasm's Node build (3.7 s of it compressing the text), a read of the file 1.8 s, and the
+		// import reads it once for its texts (readTexts) and once per measure. (Not a view: a view's statement cannot bind the
+		// file's path as a parameter.) The header and the records with no text (which the JavaScript
+		// reader drops; the line scan found them) are left out by `keep`.
 		if (csv.blank.length) {
 			made.push(t('blank'));
 			await createDictionary(conn, `${prefix}_blank`, { ord: { type: 'int', values: csv.blank } });
 		}
-		if (csv.header || csv.blank.length)
-			await conn.exec(sql`DELETE FROM ${t('cells')} WHERE ord < ${csv.header ? 1 : 0}${csv.blank.length ? sql` OR ord IN (SELECT ord FROM ${t('blank')})` : sql``}`);
-
+		const first = csv.header ? 1 : 0;
+		const keep = sql`ord >= ${first}${csv.blank.length ? sql` AND ord NOT IN (SELECT ord FROM ${t('blank')})` : sql``}`;
+		// A source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on, and as
+		// stored (`o<i>`), to be made text only where a statement needs the text (a rejected item).
+		const numeric = used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i));
+		const cellsFrom = sql`(SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${reader} WHERE ${keep})`;
 		const values = new Map(numeric.filter((i) => csv.integer?.has(i)).map((i) => [i, ident(`o${i}`)]));
-		const distinct = await distinctTexts(conn, cellsFrom, new Map([...lookedUp].map((i) => [i, r(i)])), undefined, values);
-		const fixes = await textFixes(conn, cellsFrom, new Map([...plain].map((i) => [i, r(i)])), ctx.missing);
+		let texts: Texts;
+		try {
+			texts = await readTexts(conn, reader, keep, new Map([...lookedUp].map((i) => [i, rawCol(i)])), new Map([...plain].map((i) => [i, rawCol(i)])), ctx.missing, csv.columnar, values);
+		} catch (e) {
+			if (e instanceof UseJavaScript) throw e;
+			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+		}
+		const { n, distinct, fixes } = texts;
+		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
+
 		const fixed = [...plain].filter((i) => fixes.get(i)!.length);
 		let cellsRelation = cellsFrom;
 		if (fixed.length) {
@@ -157,13 +155,14 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		await conn.exec(sql`UPDATE ${t('rec')} AS r SET code = 0 FROM ${t('dup')} d WHERE r.ord = d.ord AND r.mi = d.mi`);
 		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${t('rec')} WHERE code IS NULL)`;
 
-		// Rejections: rule failures, duplicates, and rows with no value for any measure.
-		const valueCells = measures.flatMap((m) => [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)]);
-		const anyValue = valueCells.length ? join(valueCells.map((i) => dict.present(cells, i)), sql` OR `) : sql`FALSE`;
+		// Rejections: rule failures, duplicates, and rows with no value for any measure: the source's
+		// records with no record in `rec` (each measure's SELECT keeps the rows with a value for it), found
+		// without reading the source again.
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
 			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code <> 0
 			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
-			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL FROM ${cellsFrom} c WHERE NOT (${anyValue})
+			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL
+				FROM (SELECT range AS ord FROM range(${first}::BIGINT, ${n}::BIGINT)) s WHERE ${keep} AND NOT EXISTS (SELECT 1 FROM ${t('rec')} x WHERE x.ord = s.ord)
 			ORDER BY ord, mi`);
 		const errors: ImportReport['errors'] = [];
 		const unknown = new Map<string, Set<string>>();
@@ -204,13 +203,9 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		warnings.push(...(await rowWarnings(conn, acc, csv.lineOf)));
 		made.push(t('groups'));
 		warnings.push(...(await tableWarnings(conn, acc, t('groups'), csv.lineOf)));
-		// The source's records: `n` unless the header or blank records were deleted from `cells` since
-		// (a re-read file never has them, and counting it again would read the whole file once more).
-		const trimmed = csv.header || csv.blank.length > 0;
-		const [counts] = await conn.query<{ measured: number; rows_with: number; source?: number; clients: number; instruments: string | null; accepted: number }>(sql`
+		const [counts] = await conn.query<{ measured: number; rows_with: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
-			       ${trimmed ? sql`(SELECT count(*) FROM ${cellsFrom})::INTEGER AS source,` : sql``}
 			       (SELECT count(DISTINCT client_id) FROM ${acc})::INTEGER AS clients,
 			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc}) AS instruments,
 			       (SELECT count(*) FROM ${acc})::INTEGER AS accepted`);
@@ -225,7 +220,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			clients: counts.clients,
 			instruments: counts.instruments ? counts.instruments.split(',') : [],
 			format: csv.format,
-			source_rows: trimmed ? counts.source! : n,
+			source_rows: n - first - csv.blank.length,
 			empty_cells_skipped: counts.rows_with * M - counts.measured
 		};
 		const unknownLabels = [...unknown].map(([column, values]) => ({ column, values: [...values].sort() }));

@@ -14,6 +14,8 @@ import { UseJavaScript } from './dict';
 export interface RawSource {
 	/** First data rows as the JavaScript reader would read them (mapping suggestion, identifier check). */
 	head: RawTable;
+	/** Its reader reads only the columns a statement asks for (Parquet): the import then reads it a column at a time where it can (dict.ts readTexts). */
+	columnar?: boolean;
 	/** Columns of every record. */
 	width: number;
 	format: string;
@@ -25,11 +27,6 @@ export interface RawSource {
 	blank: number[];
 	/** The line (or row number) the report gives record `ord`. */
 	lineOf(ord: number): number;
-	/**
-	 * Reading `open`'s relation again costs about what reading a table of it would (a Parquet file read
-	 * by path): the importer then reads it through a view instead of copying every cell.
-	 */
-	rereadable?: boolean;
 	/**
 	 * Columns stored as numbers (a typed Parquet column): their text `c<i>` is DuckDB's text of the
 	 * number `n<i>`, also in the relation. The dictionaries join on the number (see Dictionaries.add).
@@ -114,7 +111,7 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 		header: false,
 		blank: [],
 		lineOf: (ord) => ord + 1,
-		rereadable: true,
+		columnar: true,
 		numeric,
 		integer,
 		open: async () => relation,
