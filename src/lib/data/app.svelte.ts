@@ -34,6 +34,7 @@ import { linksWith, linkTables, linkTarget, type Staged } from './add-to-dataset
 import { openKept } from './open-kept';
 import { DatasetSummaries, type SummaryTiming } from './dataset-summaries';
 import { engineMayStart } from './first-paint';
+import { chartsSettled } from './drawn';
 
 export type { DatasetInfo } from './datasets';
 export { startsWithDemo } from './active-choice';
@@ -254,6 +255,9 @@ class AppState {
 		};
 		this.datasets = [...this.datasets, info];
 		await this.activate(meta.id);
+		// Keeping writes the whole table out on the one engine worker: like the summaries, it waits for
+		// the page's first charts, whose queries would otherwise queue behind it.
+		await chartsSettled();
 		const { stored, error } = await this.keep(meta, table, described, sessionsTable);
 		const ds = this.datasets.find((d) => d.id === meta.id);
 		if (ds && stored) {
