@@ -182,9 +182,8 @@ class AppState {
 	async addImported(meta: NewMeta, ipc: Uint8Array): Promise<{ kept: boolean; error?: string }> {
 		const conn = await this.ready();
 		const table = tableOf(meta.id);
-		// DuckDB's worker takes ownership of the buffer it is given (transfer), so it gets a copy: the
-		// caller's stays usable (a retry after a failure).
-		await conn.insertArrowIPC(table, ipc.slice(), true);
+		// The engine leaves the caller's buffer usable (a retry after a failure): see insertArrowIPC.
+		await conn.insertArrowIPC(table, ipc, true);
 		this.loaded.add(meta.id);
 		const described = await describeDataset(conn, ident(table), null);
 		const { stored, error } = await this.keep(meta, table, described);

@@ -111,8 +111,8 @@ export class ImportSession {
 		const engine = await getEngine();
 		const table = `staging_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 		this.staged.add(table);
-		if (holds === 'sessions') await loadSessionIPC(engine, table, ipc.slice());
-		else await engine.insertArrowIPC(table, ipc.slice(), true);
+		if (holds === 'sessions') await loadSessionIPC(engine, table, ipc);
+		else await engine.insertArrowIPC(table, ipc, true);
 		return table;
 	}
 

@@ -18,7 +18,7 @@ let attachments = 0;
 export async function openKept(conn: Connector, store: DatasetStore, ds: DatasetInfo): Promise<{ migrate: boolean }> {
 	const stored = ds.stored!;
 	if (stored.version !== 2) {
-		await conn.insertArrowIPC(ds.table, await store.load(stored), true); // buffer handed over, not reused
+		await conn.insertArrowIPC(ds.table, await store.load(stored), true);
 		// Kept before the current schema (e.g. 21 item columns): add what is missing.
 		await upgradeScoresTable(conn, ds.table);
 		return { migrate: true };

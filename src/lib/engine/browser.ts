@@ -10,10 +10,11 @@ import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
-import { sql, type Sql } from './sql';
+import { ident, sql, type Sql } from './sql';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import { startMark } from './marks';
 import { PreparedCache } from './prepared';
+import { arrowSlices } from './arrow-slices';
 
 const BUNDLES: duckdb.DuckDBBundles = {
 	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -92,7 +93,19 @@ export class BrowserConnector implements Connector {
 	}
 
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
-		await this.conn.insertArrowFromIPCStream(ipc, { name: table, create });
+		// In slices of rows, each committed before the next (arrow-slices.ts): a stream copied whole
+		// into wasm memory did not fit at 10M rows. A new table that fails part-way is dropped.
+		let first = create;
+		try {
+			for (const part of arrowSlices(ipc)) {
+				// the worker takes the buffer it is given (transfer): the caller's own bytes go as a copy
+				await this.conn.insertArrowFromIPCStream(part === ipc ? ipc.slice() : part, { name: table, create: first });
+				first = false;
+			}
+		} catch (e) {
+			if (create && !first) await this.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
+			throw e;
+		}
 	}
 
 	/** Bytes of DuckDB's heap in use, as reported by the engine. */

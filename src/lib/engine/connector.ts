@@ -32,7 +32,11 @@ export interface Connector {
 	registerBlob?(name: string, blob: Blob): Promise<void>;
 	/** Forget a registered file, releasing its memory. */
 	dropFile(name: string): Promise<void>;
-	/** Append (or create) table `table` from an Arrow IPC stream. */
+	/**
+	 * Append (or create) table `table` from an Arrow IPC stream, in slices of rows (arrow-slices.ts).
+	 * The caller's buffer stays usable (never handed to a worker); a table it creates is dropped again
+	 * when a later slice fails.
+	 */
 	insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void>;
 	/**
 	 * Optional: store the result of `sql` (which reads only loaded data) as a temporary table and
