@@ -213,18 +213,27 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 		     WHEN b.answered = d.n_items THEN b.item_sum
 		     ELSE floor(b.item_sum::DOUBLE / b.answered * d.n_items + 0.5) END AS item_total
 		FROM (${stage1b}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
-	// The texts that only word a rejection are kept for rejected records alone: written out for every
-	// accepted record too, they cost more than computing the whole SELECT.
-	const kept = MESSAGE_ONLY.map((c) => sql`CASE WHEN q.code IS NULL THEN NULL ELSE q.${ident(c)} END AS ${ident(c)}`);
+	// `rec` keeps what the later statements read and no more: writing its columns costs more than
+	// computing them (1M rows of the benchmark's CSV, duckdb-wasm Node, the same statement in one run:
+	// its code alone 2.2 s of CPU, every column written 6.1 s; without the texts that only word a
+	// rejection, NULL for accepted records, 5.0 s; without the instrument definitions too, 4.4 s). A rejection is worded here, for the rejected records alone, into
+	// `reason` and `label`; the score and proration are the canonical ones; definitions are joined
+	// again by instrument where a warning needs them.
 	// The item answers are kept for accepted records alone, as the table's type (TINYINT, which the
 	// accepted rows are cast to anyway): held as DOUBLE until the statement commits (DuckDB compresses a
 	// table's rows only then), the answers were about 240 MB of the wasm heap at 1M rows.
 	const answers = Array.from({ length: MAX_ITEMS }, (_, k) => ident(`item_${k + 1}`)).map((c) => sql`CASE WHEN q.code IS NULL THEN CAST(q.${c} AS TINYINT) END AS ${c}`);
-	return sql`SELECT q.* REPLACE (${join([...kept, ...answers])}) FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
+	const worded = sql`CASE WHEN q.code IS NOT NULL THEN ${REASON} END AS reason, ${LABEL} AS label,
+		CASE WHEN q.item_total IS NOT NULL THEN q.answered < q.n_items ELSE q.prorated_col END AS prorated`;
+	return sql`SELECT q.* EXCLUDE (${join(WORK_ONLY.map((c) => ident(c)))}) REPLACE (${join(answers)}), ${worded} FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
 }
 
-/** Columns of a record read only by REASON and LABEL (and the item wording in run.ts). */
-const MESSAGE_ONLY = ['inst_txt', 'sfmt', 'wfmt', 'tp_err', 'tp_label', 'phase_txt', 'sess_txt', 'week_txt', 'score_t', 'score_fmt', 'route_txt', 'series_txt', 'range', 'item_err_raw'];
+/** Columns of a measure's SELECT that only its code, reason and proration read: not written to `rec`. */
+const WORK_ONLY = [
+	...['inst_txt', 'sfmt', 'wfmt', 'tp_err', 'tp_label', 'phase_txt', 'sess_txt', 'week_txt', 'score_t', 'score_fmt', 'route_txt', 'series_txt'],
+	...['sess_nan', 'week_nan', 'score_nan', 'series_ok', 'prorated_col', 'item_sum', 'answered'],
+	...['n_items', 'max_missing', 'short', 'range', 'jump', 'tmin', 'tmax']
+];
 
 /** The instruments a measure's rows can name (known ones only). */
 function instrumentIds(cells: L.Cells, src: Resolved): InstrumentId[] {
@@ -261,7 +270,7 @@ const CODE = sql`CASE
 END`;
 
 /** The reason of a rejected record, worded as record.ts words it (numbers as JavaScript printed them). */
-export const REASON = sql`CASE code
+const REASON = sql`CASE code
 	WHEN 1 THEN 'missing client id'
 	WHEN 2 THEN 'unknown instrument: none given'
 	WHEN 3 THEN 'unknown instrument: "' || inst_txt || '"'
@@ -285,4 +294,4 @@ export const REASON = sql`CASE code
 END`;
 
 /** The label a person may still map, for codes that name one (unknown instrument, phase, timepoint, route). */
-export const LABEL = sql`CASE code WHEN 3 THEN inst_txt WHEN 4 THEN phase_txt WHEN 14 THEN tp_label WHEN 20 THEN route_txt END`;
+const LABEL = sql`CASE code WHEN 3 THEN inst_txt WHEN 4 THEN phase_txt WHEN 14 THEN tp_label WHEN 20 THEN route_txt END`;

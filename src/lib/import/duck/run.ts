@@ -17,7 +17,7 @@ import { createDictionary, readTexts, UseJavaScript, type Texts } from './dict';
 import { Dictionaries, item, type Cells } from './lookups';
 import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
-import { CODES, createDefinitions, ITEM_CODE, LABEL, lookedUpColumns, measureSelect, plainColumns, REASON, sharedLookups } from './records';
+import { CODES, createDefinitions, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
 import { cellText } from '../values';
 import type { InstrumentId } from '../../instruments/definitions';
 
@@ -159,7 +159,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// records with no record in `rec` (each measure's SELECT keeps the rows with a value for it), found
 		// without reading the source again.
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
-			SELECT ord, mi, code, ${REASON} AS reason, ${LABEL} AS label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code <> 0
+			SELECT ord, mi, code, reason, label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code <> 0
 			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
 			UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL
 				FROM (SELECT range AS ord FROM range(${first}::BIGINT, ${n}::BIGINT)) s WHERE ${keep} AND NOT EXISTS (SELECT 1 FROM ${t('rec')} x WHERE x.ord = s.ord)
@@ -189,20 +189,18 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 
 		// Accepted rows → the target table, canonical types, in source order.
 		const byTarget = new Map(attrs.map((a, j) => [a.target, sql`${ident(`a_${j}`)}`]));
-		const expr: Record<string, Sql> = {
-			score: sql`CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END`,
-			prorated: sql`CASE WHEN item_total IS NOT NULL THEN answered < n_items ELSE prorated_col END`
-		};
+		const expr: Record<string, Sql> = { score: sql`CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END` };
 		const out = [...CANONICAL_COLUMNS, ...extraColumns].map((c) => {
-			const e = expr[c] ?? byTarget.get(c) ?? (['client_id', 'series', 'route', 'instrument', 'phase', 'session', 'week'].includes(c) || c.startsWith('item_') ? ident(c) : sql`NULL`);
+			const e = expr[c] ?? byTarget.get(c) ?? (['client_id', 'series', 'route', 'instrument', 'phase', 'session', 'week', 'prorated'].includes(c) || c.startsWith('item_') ? ident(c) : sql`NULL`);
 			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
 		});
 		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
 		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc} ORDER BY ord, mi`);
 
-		warnings.push(...(await rowWarnings(conn, acc, csv.lineOf)));
+		const defs = t('defs');
+		warnings.push(...(await rowWarnings(conn, acc, defs, csv.lineOf)));
 		made.push(t('groups'));
-		warnings.push(...(await tableWarnings(conn, acc, t('groups'), csv.lineOf)));
+		warnings.push(...(await tableWarnings(conn, acc, defs, t('groups'), csv.lineOf)));
 		const [counts] = await conn.query<{ measured: number; rows_with: number; clients: number; instruments: string | null; accepted: number }>(sql`
 			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
 			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
@@ -238,13 +236,13 @@ function typeOf(name: string): Sql {
 	return t;
 }
 
-/** Per-row warnings of accepted records (items vs total, REDCap Incomplete), in source order. */
-async function rowWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
+/** Per-row warnings of accepted records (items vs total, REDCap Incomplete), in source order; `defs`: the instrument definitions (records.ts). */
+async function rowWarnings(conn: Connector, acc: Sql, defs: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
 	const rows = await conn.query<{ ord: number; client_id: string; short: string; item_total: number | null; score_num: number | null; prorated: boolean; note: boolean; incomplete: boolean }>(sql`
-		SELECT ord, client_id, short, item_total, score_num, answered < n_items AS prorated,
-		       coalesce(item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total, FALSE) AS note, incomplete
-		FROM ${acc} WHERE (incomplete OR item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total)
-		ORDER BY ord, mi`);
+		SELECT a.ord, a.client_id, d.short, a.item_total, a.score_num, a.prorated,
+		       coalesce(a.item_total IS NOT NULL AND a.score_num IS NOT NULL AND a.score_num <> a.item_total, FALSE) AS note, a.incomplete
+		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument WHERE (a.incomplete OR a.item_total IS NOT NULL AND a.score_num IS NOT NULL AND a.score_num <> a.item_total)
+		ORDER BY a.ord, a.mi`);
 	const out: Warning[] = [];
 	for (const r of rows) {
 		const line = lineOf(r.ord);
@@ -255,12 +253,13 @@ async function rowWarnings(conn: Connector, acc: Sql, lineOf: (ord: number) => n
 }
 
 /**
- * checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps. `groups`
+ * checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps (`defs`: the
+ * instrument definitions, for each one's name and range). `groups`
  * names a table to create (and the caller to drop) of one row per client × series × instrument: the
  * baseline and session rules and the warnings' order read it, not the records. (Windows over every
  * column of the accepted records cost seconds at a million rows.)
  */
-async function tableWarnings(conn: Connector, acc: Sql, groups: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
+async function tableWarnings(conn: Connector, acc: Sql, defs: Sql, groups: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
 	await conn.exec(sql`CREATE TABLE ${groups} AS SELECT client_id, series, instrument, min(seq) AS ifirst, arg_min(ord, seq) AS ord,
 		bool_or(phase = 'baseline') AS baseline, bool_or(phase = 'session') AS session FROM ${acc} GROUP BY client_id, series, instrument`);
 	const firsts = sql`SELECT *, min(ifirst) OVER (PARTITION BY client_id, series) AS sfirst, min(ifirst) OVER (PARTITION BY client_id) AS cfirst FROM ${groups}`;
@@ -269,9 +268,9 @@ async function tableWarnings(conn: Connector, acc: Sql, groups: Sql, lineOf: (or
 	const sessions = await conn.query<{ ord: number; client_id: string; series: number }>(sql`
 		SELECT arg_min(ord, ifirst) AS ord, client_id, series FROM (${firsts}) GROUP BY client_id, series
 		HAVING NOT bool_or(session) ORDER BY min(cfirst), min(ifirst)`);
-	const scored = sql`SELECT ord, seq, client_id, series, instrument, short, jump, CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END AS s,
-			(CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(session, 0) * 1e3 + coalesce(week, 0) AS okey
-		FROM ${acc}`;
+	const scored = sql`SELECT a.ord, a.seq, a.client_id, a.series, a.instrument, d.short, d.jump, CASE WHEN a.item_total IS NOT NULL THEN a.item_total ELSE a.score_num END AS s,
+			(CASE a.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(a.session, 0) * 1e3 + coalesce(a.week, 0) AS okey
+		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument`;
 	const jumps = await conn.query<{ ord: number; client_id: string; short: string; a: number; b: number }>(sql`
 		SELECT j.ord, j.client_id, j.short, j.a, j.s AS b FROM (
 			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${scored})) j
