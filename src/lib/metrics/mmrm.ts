@@ -1,7 +1,7 @@
 /**
  * MMRM per instrument: score at each post-baseline dosing session 1 … K ~ baseline +
  * factor(session) × group, unstructured covariance across sessions, REML (`fitMmrmFromSums`). Reads
- * the same observations as the random-effects model (model-sums.ts `usedCte`), and like it only as
+ * the same observations as the random-effects model (model-sums.ts `usedCte`, from one shared table when the connector can make it), and like it only as
  * sums computed in SQL (issue 11): a design row is fixed by baseline, session and group, so the
  * fitter's per-pattern sums Σ x_a x_bᵀ, Σ x_a y_b, Σ y_a y_b follow from per-(pattern × group)
  * counts and sums of baseline, baseline², y_a, baseline·y_a and y_a·y_b (`patternsFrom`); the rows
@@ -14,7 +14,7 @@ import type { Sql } from '../engine/sql';
 import { fitMmrmFromSums, mmrmContrast, type MmrmCoefficient, type MmrmContrast, type MmrmPattern } from '../stats/mmrm';
 import { emptyPattern, TWO_AT_ONE_VISIT } from '../stats/mmrm-patterns';
 import { DEFINITIONS } from './definitions';
-import { mmrmCountsSql, mmrmPatternSql, type ModelSource } from './model-sums';
+import { mmrmCountsSql, mmrmPatternSql, sharedObservations } from './model-sums';
 import { levelsOf } from './models';
 import { prepare, type MetricOptions, type MetricResult } from './source';
 
@@ -104,7 +104,7 @@ interface Count {
 export async function mmrmModels(conn: Connector, opts: MmrmOptions = {}): Promise<MetricResult<MmrmRow>> {
 	const p = await prepare(conn, opts);
 	// Baseline rows too: "reach" counts every series with a baseline, seen after it or not.
-	const src: ModelSource = { relation: p.relation, where: p.where, groupExpr: p.groupExpr, columnCovariates: [], baselineCovariate: false, scores: 'all' };
+	const { src, derived } = await sharedObservations(conn, { relation: p.relation, where: p.where, groupExpr: p.groupExpr, columnCovariates: [], baselineCovariate: false, scores: 'all' });
 	const countsSql = mmrmCountsSql(src);
 	const counts = await conn.query<Count>(countsSql);
 	const rows: MmrmRow[] = [];
@@ -123,7 +123,7 @@ export async function mmrmModels(conn: Connector, opts: MmrmOptions = {}): Promi
 		}
 		rows.push(fitOne(instrument, K, sessions, groups, sums, opts));
 	}
-	return { rows, sql: countsSql, also, definition: DEFINITIONS.mmrm };
+	return { rows, sql: countsSql, also, derived, definition: DEFINITIONS.mmrm };
 }
 
 /** One row of `mmrmPatternSql`: g0…, y sums, and the pattern's counts. */

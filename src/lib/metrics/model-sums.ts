@@ -9,6 +9,7 @@
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import type { LmmPatternSums } from '../stats/mixed';
+import type { DerivedTable } from './source';
 
 /** What the model reads: relation, filters, group expression, covariates, which scores. */
 export interface ModelSource {
@@ -21,16 +22,13 @@ export interface ModelSource {
 	/** Whether the baseline score is a covariate (rows without one are left out). */
 	baselineCovariate: boolean;
 	scores: 'all' | 'post';
+	/** A table holding the observations (`sharedObservations`); without one each statement computes them. */
+	observations?: string;
 }
 
-/** `WITH obs …, used AS (…)`: the observations modelled, after listwise deletion. */
-export function usedCte(src: ModelSource): Sql {
+/** The observations with their series' baseline score, before the scores and covariates the model keeps are chosen. */
+function observationsSql(src: ModelSource): Sql {
 	const covs = src.columnCovariates.map((c, i) => sql`, ${ident(c)} AS ${ident(`cov${i}`)}`);
-	const phases = src.scores === 'post' ? sql`'session'` : sql`'baseline', 'session'`;
-	const complete = [
-		...(src.baselineCovariate ? [sql`bl.baseline IS NOT NULL`] : []),
-		...src.columnCovariates.map((_, i) => sql`${ident(`cov${i}`)} IS NOT NULL`)
-	];
 	return sql`WITH obs AS (
   SELECT instrument, client_id, series, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS time, score,
     ${src.groupExpr} AS grp${join(covs, sql``)}
@@ -40,9 +38,33 @@ export function usedCte(src: ModelSource): Sql {
 bl AS (
   SELECT instrument, client_id, series, arg_min(score, time) FILTER (WHERE phase = 'baseline') AS baseline
   FROM obs GROUP BY instrument, client_id, series
-),
-used AS (
-  SELECT obs.*, bl.baseline FROM obs LEFT JOIN bl USING (instrument, client_id, series)
+)
+SELECT obs.*, bl.baseline FROM obs LEFT JOIN bl USING (instrument, client_id, series)`;
+}
+
+/**
+ * `src` reading its observations from a table made once (`Connector.materialize`) when the
+ * connector can: the mixed model's three statements and the MMRM's two would otherwise each
+ * rebuild them from every score row. The table holds what `observationsSql` selects, so the
+ * statements reading it keep the same rows; `derived` names it and the statement that built it.
+ */
+export async function sharedObservations(conn: Connector, src: ModelSource): Promise<{ src: ModelSource; derived: DerivedTable[] }> {
+	if (!conn.materialize) return { src, derived: [] };
+	const q = observationsSql(src);
+	const table = await conn.materialize(q);
+	return { src: { ...src, observations: table }, derived: [{ table, sql: q }] };
+}
+
+/** `WITH … used AS (…)`: the observations modelled, after listwise deletion. */
+export function usedCte(src: ModelSource): Sql {
+	const phases = src.scores === 'post' ? sql`'session'` : sql`'baseline', 'session'`;
+	const complete = [
+		...(src.baselineCovariate ? [sql`baseline IS NOT NULL`] : []),
+		...src.columnCovariates.map((_, i) => sql`${ident(`cov${i}`)} IS NOT NULL`)
+	];
+	const rows = src.observations ? ident(src.observations) : sql`(${observationsSql(src)})`;
+	return sql`WITH used AS (
+  SELECT * FROM ${rows} AS o
   WHERE phase IN (${phases})${complete.length ? sql` AND ${join(complete, sql` AND `)}` : sql``}
 )`;
 }

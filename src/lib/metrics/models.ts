@@ -12,7 +12,7 @@ import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { fitLmmFromSums, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
 import { subsetPatternSums as subsetSums } from '../stats/mixed-patterns';
-import { designSums, levelsSql, type DesignColumn, type ModelSource } from './model-sums';
+import { designSums, levelsSql, sharedObservations, type DesignColumn, type ModelSource } from './model-sums';
 import { DEFINITIONS } from './definitions';
 import { prepare, type MetricOptions, type MetricResult, type Prepared } from './source';
 
@@ -73,14 +73,14 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 	const known = new Map(p.columns.map((c) => [c.name, c.type]));
 	for (const c of covs) if (c !== 'baseline' && !known.has(c)) throw new Error(`no column "${c}" for a covariate`);
 	const colCovs = covs.filter((c) => c !== 'baseline');
-	const src: ModelSource = {
+	const { src, derived } = await sharedObservations(conn, {
 		relation: p.relation,
 		where: p.where,
 		groupExpr: p.groupExpr,
 		columnCovariates: colCovs,
 		baselineCovariate: covs.includes('baseline'),
 		scores: opts.scores ?? 'all'
-	};
+	});
 	const categorical = colCovs.map((c, i) => (NUMERIC.test(known.get(c) ?? '') ? -1 : i)).filter((i) => i >= 0);
 	const levelsStatement = levelsSql(src, categorical);
 	const levels = await conn.query<{ instrument: string; k: number; v: string | null }>(levelsStatement);
@@ -91,7 +91,7 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 		const valuesOf = (k: number) => mine.filter((r) => r.k === k && r.v !== null).map((r) => r.v as string);
 		rows.push(await fitOne(conn, src, instrument, valuesOf, opts, colCovs, known, statements));
 	}
-	return { rows, sql: levelsStatement, also: statements, definition: DEFINITIONS.lmm };
+	return { rows, sql: levelsStatement, also: statements, derived, definition: DEFINITIONS.lmm };
 }
 
 export function levelsOf(values: (string | number | null)[], ref?: string): string[] {
