@@ -215,7 +215,13 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 		...attrs.map((c) => sql`any_value(CAST(${ident(c)} AS VARCHAR)) AS ${ident(c)}`),
 		...(hasDose ? [sql`avg(dose_mg) AS __dose`, sql`any_value(CAST(route AS VARCHAR)) AS __route`] : [])
 	];
-	const attrSql = sql`SELECT ${join(select)} FROM ${ident(table)} WHERE instrument = ${opts.instrument} GROUP BY client_id, series`;
+	// Only the client-series of the two cohorts are looked up, when the summary is a table to read
+	// them from (a third fewer groups at 1M; a series' attributes still come from all its rows).
+	const shared = summary.derived?.[0]?.table;
+	const inCohorts = shared
+		? sql` AND (client_id, series) IN (SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument})`
+		: sql``;
+	const attrSql = sql`SELECT ${join(select)} FROM ${ident(table)} WHERE instrument = ${opts.instrument}${inCohorts} GROUP BY client_id, series`;
 	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
 	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
 	const units: (Unit & { dose: number | null; route: string })[] = summary.rows
