@@ -7,11 +7,11 @@
  * (the engine runs one at a time, as the browser's one worker does), in wall and CPU time; what is
  * left of the refresh is JavaScript. A development aid; `npm run bench` is the measurement of record.
  */
-import { readFileSync } from 'node:fs';
 import { openNodeEngine } from '../src/lib/engine/node';
 import type { Connector, Row } from '../src/lib/engine/connector';
-import { sql, type Sql } from '../src/lib/engine/sql';
+import type { Sql } from '../src/lib/engine/sql';
 import { createDatasetViews } from '../src/lib/metrics/views';
+import { loadCanonicalCsvFile } from './native';
 import { CachingConnector } from '../src/lib/data/cached';
 import { buildSummaries, useSummaries } from '../src/lib/metrics/summaries';
 import { filterChoices } from '../src/lib/metrics/options';
@@ -59,14 +59,10 @@ async function main() {
 	const file = process.argv[2];
 	const reps = process.argv.includes('--reps') ? Number(process.argv[process.argv.indexOf('--reps') + 1]) : 3;
 	const engine = await openNodeEngine();
-	let t0 = performance.now();
-	await engine.registerFile('f.csv', new Uint8Array(readFileSync(file)));
-	await engine.exec(sql`CREATE TABLE ds AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session, CAST(week AS DOUBLE) AS week,
-  CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions) FROM read_csv('f.csv', header = true)`);
+	const loadMs = await loadCanonicalCsvFile(engine, file, 'ds');
 	await createDatasetViews(engine, 'ds', null);
-	await engine.dropFile('f.csv');
-	console.log(`${file}: loaded in ${Math.round(performance.now() - t0)} ms (wasm, Node)`);
-	t0 = performance.now();
+	console.log(`${file}: loaded in ${Math.round(loadMs)} ms (wasm, Node)`);
+	const t0 = performance.now();
 	const summaries = await buildSummaries(engine, 'ds');
 	console.log(`summaries built in ${Math.round(performance.now() - t0)} ms${summaries.problem ? ` — not usable: ${summaries.problem}` : ''}`);
 

@@ -5,6 +5,7 @@
  * native ratio). Native DuckDB is v1.5.5, the browser's v1.4.3: the ratio is engine build + wasm
  * overhead together, which is what a user feels.
  */
+import { readFileSync } from 'node:fs';
 import type { Connector, Value } from '../src/lib/engine/connector';
 import { ident, Sql, sql, type Statement } from '../src/lib/engine/sql';
 import { readCsvTyped } from '../src/lib/data/demo-table';
@@ -22,6 +23,20 @@ export { NativeConnector } from '../src/lib/engine/native';
 export async function loadCanonicalCsv(conn: Connector, path: string, table: string, header: string[]): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS ${readCsvTyped(path, header, CANONICAL_SQL_TYPES)}`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
+}
+
+/**
+ * The canonical CSV `file` (a path on disk) as table `table` of a wasm engine in Node, for the
+ * development profiles (bench/summaries.ts, bench/compare-profile.ts): registered, read with the
+ * canonical column types, and released again. Milliseconds it took.
+ */
+export async function loadCanonicalCsvFile(conn: Connector, file: string, table: string): Promise<number> {
+	const t0 = performance.now();
+	const header = readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0].split(',');
+	await conn.registerFile('f.csv', new Uint8Array(readFileSync(file)));
+	await loadCanonicalCsv(conn, 'f.csv', table, header);
+	await conn.dropFile('f.csv');
+	return performance.now() - t0;
 }
 
 /**

@@ -6,9 +6,8 @@
  * the median of `reps` interactions each way. A development measurement; `npm run bench` is the
  * measurement of record (it runs the app in a browser).
  */
-import { readFileSync } from 'node:fs';
 import { openNodeEngine } from '../src/lib/engine/node';
-import { sql } from '../src/lib/engine/sql';
+import { loadCanonicalCsvFile } from './native';
 import { CachingConnector } from '../src/lib/data/cached';
 import { buildSummaries, useSummaries } from '../src/lib/metrics/summaries';
 import { attrition } from '../src/lib/metrics/attrition';
@@ -31,14 +30,9 @@ async function main() {
 	const file = process.argv[2];
 	const reps = process.argv.includes('--reps') ? Number(process.argv[process.argv.indexOf('--reps') + 1]) : 5;
 	const engine = await openNodeEngine();
-	let t0 = performance.now();
-	await engine.registerFile('f.csv', new Uint8Array(readFileSync(file)));
-	await engine.exec(sql`CREATE TABLE ds AS SELECT * REPLACE (CAST(series AS INTEGER) AS series, CAST(session AS INTEGER) AS session, CAST(week AS DOUBLE) AS week,
-  CAST(score AS DOUBLE) AS score, CAST(planned_sessions AS INTEGER) AS planned_sessions) FROM read_csv('f.csv', header = true)`);
-	await engine.exec(sql`CREATE VIEW scores AS SELECT * FROM ds`);
-	await engine.dropFile('f.csv');
-	console.log(`${file}: loaded in ${Math.round(performance.now() - t0)} ms (wasm, Node)`);
-	t0 = performance.now();
+	const loadMs = await loadCanonicalCsvFile(engine, file, 'ds'); // also points the view scores at ds
+	console.log(`${file}: loaded in ${Math.round(loadMs)} ms (wasm, Node)`);
+	const t0 = performance.now();
 	const s = await buildSummaries(engine, 'ds');
 	console.log(`summaries built in ${Math.round(performance.now() - t0)} ms: ${JSON.stringify(s.rows)}${s.problem ? ` — not usable: ${s.problem}` : ''}`);
 
