@@ -9,6 +9,7 @@ import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { CachingConnector } from '../../src/lib/data/cached';
 import { mixedModels, type ModelOptions } from '../../src/lib/metrics/models';
 import { mmrmModels } from '../../src/lib/metrics/mmrm';
+import { clientSummary, shownSql } from '../../src/lib/metrics/source';
 import { loadDemoTable } from './metrics-fixtures';
 
 describe('mixed model and MMRM over shared observations', () => {
@@ -45,5 +46,15 @@ describe('mixed model and MMRM over shared observations', () => {
 		expect(model.rows).toEqual((await mixedModels(db, opts)).rows);
 		expect(fromTable.derived).toEqual(model.derived);
 		expect(shared.log.filter((s) => /^CREATE OR REPLACE TEMP TABLE/.test(s.text))).toHaveLength(1);
+	});
+
+	it('the "SQL" view names each temporary table for what it holds', async () => {
+		const shared = new CachingConnector(db);
+		const opts = { groupBy: 'route', instruments: ['bdi2'] };
+		const [first] = shownSql(await mmrmModels(shared, opts));
+		expect(first.title).toMatch(/^Temporary table derived_\d+ \(the observations the mixed model and the MMRM read/);
+		expect(first.text).toBe((await mmrmModels(shared, opts)).derived![0].sql.text);
+		const [summary] = shownSql(await clientSummary(shared, opts));
+		expect(summary.title).toMatch(/\(the client-series summary, built once and shared by the page's charts\)/);
 	});
 });

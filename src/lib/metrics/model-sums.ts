@@ -52,7 +52,7 @@ export async function sharedObservations(conn: Connector, src: ModelSource): Pro
 	if (!conn.materialize) return { src, derived: [] };
 	const q = observationsSql(src);
 	const table = await conn.materialize(q);
-	return { src: { ...src, observations: table }, derived: [{ table, sql: q }] };
+	return { src: { ...src, observations: table }, derived: [{ table, sql: q, holds: 'the observations the mixed model and the MMRM read, with each series\' baseline, built once per page' }] };
 }
 
 /** `WITH … used AS (…)`: the observations modelled, after listwise deletion. */

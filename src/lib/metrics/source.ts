@@ -35,6 +35,8 @@ export interface MetricOptions {
 export interface DerivedTable {
 	table: string;
 	sql: Sql;
+	/** What the table holds, as the "SQL" view names it (e.g. "the client-series summary, built once and shared by the page's charts"). */
+	holds: string;
 }
 
 /** What every metric returns: plain rows, the exact statement run (for "show SQL"), the definition(s). */
@@ -44,7 +46,7 @@ export interface MetricResult<R> {
 	sql: Sql;
 	/** Further statements run for this result, in order (e.g. Table 1's baseline distribution). */
 	also?: Sql[];
-	/** Temporary tables `sql` reads (the shared client-series summary) and how each was built. */
+	/** Temporary tables `sql` reads (the shared client-series summary, the models' observations) and how each was built. */
 	derived?: DerivedTable[];
 	definition?: Definition | Definition[];
 	/** Which tables answered: the dataset's summaries, or the score rows (and why). */
@@ -55,7 +57,7 @@ export interface MetricResult<R> {
 export interface StatementsRun {
 	sql: Statement | readonly Statement[];
 	also?: readonly Statement[];
-	derived?: readonly { table: string; sql: Statement }[];
+	derived?: readonly { table: string; sql: Statement; holds: string }[];
 }
 
 /**
@@ -66,7 +68,7 @@ export function shownSql(r: StatementsRun): ShownStatement[] {
 	const seen = new Set<string>();
 	const derived = (r.derived ?? []).filter((d) => !seen.has(d.table) && seen.add(d.table));
 	return [
-		...derived.map((d) => showStatement(d.sql, `Temporary table ${d.table} (the client-series summary, built once and shared by the page's charts) holds the result of:`)),
+		...derived.map((d) => showStatement(d.sql, `Temporary table ${d.table} (${d.holds}) holds the result of:`)),
 		...[r.sql].flat().map((s) => showStatement(s)),
 		...(r.also ?? []).map((s) => showStatement(s))
 	];
@@ -242,7 +244,7 @@ export async function summarySource(conn: Connector, p: Prepared, needs: CsNeeds
 	const table = await conn.materialize(summarySql);
 	return {
 		ctes: sql`${baseCte(p)},\ncs AS (SELECT * FROM ${ident(table)} WHERE ${p.instrumentWhere})`,
-		derived: [{ table, sql: summarySql }]
+		derived: [{ table, sql: summarySql, holds: "the client-series summary, built once and shared by the page's charts" }]
 	};
 }
 
