@@ -3,9 +3,9 @@
  * inserted whole, row for row, on the real engine; cuts inside a record batch, dictionary-encoded
  * columns, an empty stream; and the engine's own insert of a stream past one slice.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Dictionary, Int32, RecordBatchReader, tableFromArrays, tableToIPC, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { arrowSlices, ARROW_SLICE_ROWS } from '../../src/lib/engine/arrow-slices';
+import { arrowSlices, ARROW_SLICE_ROWS, insertInSlices } from '../../src/lib/engine/arrow-slices';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import { ident, sql } from '../../src/lib/engine/sql';
 import { toArrowIPC } from '../../src/lib/import/arrow';
@@ -71,10 +71,35 @@ describe('Arrow IPC in slices of rows', () => {
 		const before = ipc.slice();
 		expect([...arrowSlices(ipc)].map(rowsOf)).toEqual([ARROW_SLICE_ROWS, 12_345]);
 		const db = await openNodeEngine();
+		// the engine's own Arrow insert is called once per slice, the first creating the table
+		const engineInsert = vi.spyOn((db as unknown as { conn: { insertArrowFromIPCStream: (b: Uint8Array, o: { create: boolean }) => void } }).conn, 'insertArrowFromIPCStream');
 		await db.insertArrowIPC('big', ipc, true);
+		expect(engineInsert.mock.calls.map(([b, o]) => [rowsOf(b), o.create])).toEqual([[ARROW_SLICE_ROWS, true], [12_345, false]]);
 		const [s] = await db.query<{ n: number; k: number; v: number }>(sql`SELECT count(*)::INTEGER AS n, sum(k)::DOUBLE AS k, sum(v) AS v FROM big`);
 		// sum of 0..n-1 = n(n-1)/2; v = k/8
 		expect(s).toEqual({ n, k: (n * (n - 1)) / 2, v: (n * (n - 1)) / 16 });
 		expect(Buffer.compare(Buffer.from(ipc), Buffer.from(before))).toBe(0);
 	}, 60_000);
+
+	it('a table created by a failing insert is dropped; an existing one is left alone', async () => {
+		const ipc = toArrowIPC({ rows: Array.from({ length: 25 }, (_, i) => row(i)), extraColumns: [] });
+		expect([...arrowSlices(ipc, 10)]).toHaveLength(3);
+		// through insertInSlices with slices of 10 rows: the stub engine takes each slice, failing on the one given
+		const run = async (create: boolean, failAt: number) => {
+			const calls: boolean[] = [];
+			const drop = vi.fn(async () => {});
+			const insertOne = async (_part: Uint8Array, first: boolean) => {
+				calls.push(first);
+				if (calls.length === failAt) throw new Error('no room');
+			};
+			const outcome = await insertInSlices(ipc, create, insertOne, drop, 10).then(() => 'ok', (e: Error) => e.message);
+			return { outcome, calls, dropped: drop.mock.calls.length };
+		};
+		expect(await run(true, 0)).toEqual({ outcome: 'ok', calls: [true, false, false], dropped: 0 });
+		expect(await run(true, 2)).toEqual({ outcome: 'no room', calls: [true, false], dropped: 1 });
+		// the first slice failed: the table may be someone else's (CREATE failed on it), so it stays
+		expect(await run(true, 1)).toEqual({ outcome: 'no room', calls: [true], dropped: 0 });
+		// appending: nothing was created here, nothing is dropped
+		expect(await run(false, 2)).toEqual({ outcome: 'no room', calls: [false, false], dropped: 0 });
+	});
 });

@@ -39,3 +39,27 @@ export function* arrowSlices(ipc: Uint8Array, maxRows = ARROW_SLICE_ROWS): Gener
 	}
 	if (rows > 0) yield tableToIPC(new Table(pending), 'stream');
 }
+
+/**
+ * Insert `ipc` into `table` slice by slice through `insertOne` (an engine's own Arrow insert), creating
+ * the table with the first slice when `create`. A table created here is dropped (`drop`) when a later
+ * slice fails, so a failed insert leaves no half-filled table behind; the error is passed on.
+ */
+export async function insertInSlices(
+	ipc: Uint8Array,
+	create: boolean,
+	insertOne: (part: Uint8Array, create: boolean) => Promise<void>,
+	drop: () => Promise<void>,
+	maxRows = ARROW_SLICE_ROWS
+): Promise<void> {
+	let first = create;
+	try {
+		for (const part of arrowSlices(ipc, maxRows)) {
+			await insertOne(part, first);
+			first = false;
+		}
+	} catch (e) {
+		if (create && !first) await drop().catch(() => {});
+		throw e;
+	}
+}

@@ -14,7 +14,7 @@ import { ident, sql, type Sql } from './sql';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import { startMark } from './marks';
 import { PreparedCache } from './prepared';
-import { arrowSlices } from './arrow-slices';
+import { insertInSlices } from './arrow-slices';
 
 const BUNDLES: duckdb.DuckDBBundles = {
 	mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -94,18 +94,14 @@ export class BrowserConnector implements Connector {
 
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
 		// In slices of rows, each committed before the next (arrow-slices.ts): a stream copied whole
-		// into wasm memory did not fit at 10M rows. A new table that fails part-way is dropped.
-		let first = create;
-		try {
-			for (const part of arrowSlices(ipc)) {
-				// the worker takes the buffer it is given (transfer): the caller's own bytes go as a copy
-				await this.conn.insertArrowFromIPCStream(part === ipc ? ipc.slice() : part, { name: table, create: first });
-				first = false;
-			}
-		} catch (e) {
-			if (create && !first) await this.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
-			throw e;
-		}
+		// into wasm memory did not fit at 10M rows.
+		await insertInSlices(
+			ipc,
+			create,
+			// the worker takes the buffer it is given (transfer): the caller's own bytes go as a copy
+			(part, first) => this.conn.insertArrowFromIPCStream(part === ipc ? ipc.slice() : part, { name: table, create: first }),
+			() => this.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`)
+		);
 	}
 
 	/** Bytes of DuckDB's heap in use, as reported by the engine. */

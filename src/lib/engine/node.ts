@@ -7,7 +7,7 @@ import path from 'node:path';
 import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import { ident, sql, type Sql } from './sql';
 import { PreparedCache } from './prepared';
-import { arrowSlices } from './arrow-slices';
+import { insertInSlices } from './arrow-slices';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,17 +70,13 @@ export class NodeConnector implements Connector {
 
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
 		// In slices of rows, each committed before the next (arrow-slices.ts): a stream copied whole
-		// into wasm memory did not fit at 10M rows. A new table that fails part-way is dropped.
-		let first = create;
-		try {
-			for (const part of arrowSlices(ipc)) {
-				this.conn.insertArrowFromIPCStream(part, { name: table, create: first });
-				first = false;
-			}
-		} catch (e) {
-			if (create && !first) await this.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
-			throw e;
-		}
+		// into wasm memory did not fit at 10M rows.
+		await insertInSlices(
+			ipc,
+			create,
+			async (part, first) => this.conn.insertArrowFromIPCStream(part, { name: table, create: first }),
+			() => this.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`)
+		);
 	}
 
 	close(): void {
