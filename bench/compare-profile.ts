@@ -8,10 +8,9 @@
  * left of the refresh is JavaScript. A development aid; `npm run bench` is the measurement of record.
  */
 import { openNodeEngine } from '../src/lib/engine/node';
-import type { Connector, Row } from '../src/lib/engine/connector';
-import type { Sql } from '../src/lib/engine/sql';
 import { createDatasetViews } from '../src/lib/metrics/views';
 import { loadCanonicalCsvFile } from './native';
+import { Timed } from './timed';
 import { CachingConnector } from '../src/lib/data/cached';
 import { buildSummaries, useSummaries } from '../src/lib/metrics/summaries';
 import { filterChoices } from '../src/lib/metrics/options';
@@ -23,35 +22,6 @@ import { subgroupAnalysis } from '../src/lib/metrics/subgroups';
 import { mmrmModels } from '../src/lib/metrics/mmrm';
 import { compareTolerability } from '../src/lib/metrics/compare-safety';
 
-type Timing = { sql: string; wall: number; cpu: number };
-
-/** Runs one statement at a time (as the browser's single worker does) and records wall and CPU time of each. */
-class Timed implements Connector {
-	log: Timing[] = [];
-	private queue: Promise<unknown> = Promise.resolve();
-	constructor(private inner: Connector) {}
-	private timed<T>(q: Sql, run: () => Promise<T>): Promise<T> {
-		const next = this.queue.then(async () => {
-			const c0 = process.cpuUsage();
-			const t0 = performance.now();
-			const r = await run();
-			const c = process.cpuUsage(c0);
-			this.log.push({ sql: q.text, wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 });
-			return r;
-		});
-		this.queue = next.catch(() => {});
-		return next;
-	}
-	query<T extends object = Row>(q: Sql): Promise<T[]> {
-		return this.timed(q, () => this.inner.query<T>(q));
-	}
-	exec(q: Sql): Promise<void> {
-		return this.timed(q, () => this.inner.exec(q));
-	}
-	registerFile = (n: string, b: Uint8Array) => this.inner.registerFile(n, b);
-	dropFile = (n: string) => this.inner.dropFile(n);
-	insertArrowIPC = (t: string, b: Uint8Array, c: boolean) => this.inner.insertArrowIPC(t, b, c);
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

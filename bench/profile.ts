@@ -7,30 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { openNodeEngine } from '../src/lib/engine/node';
-import type { Connector, Row } from '../src/lib/engine/connector';
-import type { Sql } from '../src/lib/engine/sql';
+import type { Connector } from '../src/lib/engine/connector';
 import { attrition } from '../src/lib/metrics/attrition';
 import { cohortCounts } from '../src/lib/metrics/counts';
 import { durability, survival } from '../src/lib/metrics/durability';
 import { remission, response } from '../src/lib/metrics/rates';
 import { trajectories } from '../src/lib/metrics/trajectories';
 import { loadCanonicalCsv, NativeConnector } from './native';
+import { Timed } from './timed';
 
-/** Wraps a connector and records each SQL text with its time. */
-class Timed implements Connector {
-	log: { sql: string; ms: number }[] = [];
-	constructor(private inner: Connector) {}
-	async query<T extends object = Row>(q: Sql): Promise<T[]> {
-		const t0 = performance.now();
-		const r = await this.inner.query<T>(q);
-		this.log.push({ sql: q.text, ms: performance.now() - t0 });
-		return r;
-	}
-	exec = (q: Sql) => this.inner.exec(q);
-	registerFile = (n: string, b: Uint8Array) => this.inner.registerFile(n, b);
-	dropFile = (n: string) => this.inner.dropFile(n);
-	insertArrowIPC = (t: string, b: Uint8Array, c: boolean) => this.inner.insertArrowIPC(t, b, c);
-}
 
 async function main() {
 	const file = process.argv[2];
@@ -63,7 +48,7 @@ async function main() {
 		await survival(conn, one);
 		await attrition(conn, byRoute);
 		console.log(`\nrefresh ${rep + 1}: ${Math.round(performance.now() - t1)} ms, ${conn.log.length} queries`);
-		for (const q of conn.log) console.log(`  ${Math.round(q.ms).toString().padStart(6)} ms  ${q.sql.replace(/\s+/g, ' ').slice(0, 110)}`);
+		for (const q of conn.log) console.log(`  ${Math.round(q.wall).toString().padStart(6)} ms  ${q.sql.replace(/\s+/g, ' ').slice(0, 110)}`);
 	}
 }
 
