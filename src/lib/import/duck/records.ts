@@ -216,9 +216,10 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	// `rec` keeps what the later statements read and no more: writing its columns costs more than
 	// computing them (1M rows of the benchmark's CSV, duckdb-wasm Node, the same statement in one run:
 	// its code alone 2.2 s of CPU, every column written 6.1 s; without the texts that only word a
-	// rejection, NULL for accepted records, 5.0 s; without the instrument definitions too, 4.4 s). A rejection is worded here, for the rejected records alone, into
-	// `reason` and `label`; the score and proration are the canonical ones; definitions are joined
-	// again by instrument where a warning needs them.
+	// rejection, NULL for accepted records, 5.0 s; without the instrument definitions too, 4.4 s).
+	// A rejection is worded here, for the rejected records alone, into `reason` and `label`; the score
+	// and proration are the canonical ones; definitions are joined again by instrument where a warning
+	// needs them (run.ts).
 	// The item answers are kept for accepted records alone, as the table's type (TINYINT, which the
 	// accepted rows are cast to anyway): held as DOUBLE until the statement commits (DuckDB compresses a
 	// table's rows only then), the answers were about 240 MB of the wasm heap at 1M rows.
