@@ -2,6 +2,7 @@
  * Derivative-free minimisation for low-dimensional smooth objectives (the mixed-model
  * profiled deviance over θ, dimension 1 or 3). Pure functions, no Node/DOM APIs.
  */
+import { solveSpd } from './matrix';
 
 /** Outcome of {@link nelderMead}. */
 export interface MinimizeResult {
@@ -154,7 +155,10 @@ export interface GradientMinimizeResult {
 	/** Largest absolute gradient component at `x`. */
 	gradMax: number;
 	iterations: number;
-	/** True when the gradient tolerance was met. */
+	/**
+	 * True when the gradient tolerance was met, or when the objective could no longer be lowered
+	 * and `x` is a minimum to within rounding ({@link atMinimum}).
+	 */
 	converged: boolean;
 }
 
@@ -164,6 +168,13 @@ export interface GradientMinimizeResult {
  * parameters (15 for five sessions), where a simplex crawls; with the exact gradient BFGS
  * converges superlinearly to a gradient of ~1e-8, which the 1e-4 agreement with nlme needs.
  * `fg` returns f and its gradient; non-finite f counts as +∞ (the line search backs off).
+ *
+ * Why it also stops on a stall: for a large f (the MMRM's REML deviance is ~2·10⁴ on the demo) the
+ * decrease a step towards a gradient under `gradTol` would bring can be smaller than f's rounding,
+ * and the last bits of Math.exp/log differ between JavaScript engines: on the same sums Chromium
+ * stalled at |g| 8.5·10⁻⁶ for all 2,000 iterations where Node reached 6·10⁻⁸. Five iterations in a
+ * row that lower f by no more than its rounding end the search, and the verdict is then
+ * {@link atMinimum}'s, not luck's.
  */
 export function bfgs(
 	fg: (x: number[]) => { f: number; g: number[] },
@@ -179,7 +190,8 @@ export function bfgs(
 	const H: number[][] = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
 	const gMax = (v: number[]) => v.reduce((m, a) => Math.max(m, Math.abs(a)), 0);
 	let it = 0;
-	for (; it < maxIt && gMax(g) > gradTol; it++) {
+	let flat = 0;
+	for (; it < maxIt && gMax(g) > gradTol && flat < STALL_ITERATIONS; it++) {
 		const dir = H.map((row) => -row.reduce((s, h, j) => s + h * g[j], 0));
 		let slope = dir.reduce((s, v, i) => s + v * g[i], 0);
 		if (!(slope < 0)) {
@@ -199,6 +211,7 @@ export function bfgs(
 		const y = next.g.map((v, i) => v - g[i]);
 		const sy = s.reduce((a, v, i) => a + v * y[i], 0);
 		x = x.map((v, i) => v + s[i]);
+		flat = f - next.f <= ROUNDING * Math.max(1, Math.abs(f)) ? flat + 1 : 0;
 		f = next.f;
 		g = next.g;
 		// Skip the update when the curvature condition fails (keeps H positive definite).
@@ -210,5 +223,36 @@ export function bfgs(
 				for (let j = 0; j < d; j++) H[i][j] += c * s[i] * s[j] - (Hy[i] * s[j] + s[i] * Hy[j]) / sy;
 		}
 	}
-	return { x, f, gradMax: gMax(g), iterations: it, converged: gMax(g) <= gradTol };
+	return { x, f, gradMax: gMax(g), iterations: it, converged: gMax(g) <= gradTol || atMinimum(fg, x, g) };
+}
+
+/** Iterations in a row without a decrease beyond rounding after which {@link bfgs} stops. */
+const STALL_ITERATIONS = 5;
+/** A decrease of f by at most this times |f| is rounding (a few units in the last place). */
+const ROUNDING = 8 * Number.EPSILON;
+/** Largest Newton decrement gᵀH⁻¹g / 2 (the decrease a Newton step would still bring) of a minimum. */
+const NEWTON_DECREMENT_TOL = 1e-8;
+
+/**
+ * Whether `x` is a minimum of f to within rounding when the gradient `g` there misses the gradient
+ * tolerance: the Hessian, by central differences of the analytic gradient, is positive definite
+ * (a minimum, not a saddle or a slope too gentle to see) and a Newton step from `x` would lower f by
+ * at most 10⁻⁸, gᵀH⁻¹g / 2 (for a deviance: the log-likelihood is within 5·10⁻⁹ of its maximum).
+ * The same idea as lme4's convergence check (the gradient scaled by the Hessian's Cholesky factor),
+ * with a tighter tolerance.
+ */
+function atMinimum(fg: (x: number[]) => { f: number; g: number[] }, x: number[], g: number[]): boolean {
+	const d = x.length;
+	const H = new Float64Array(d * d);
+	for (let j = 0; j < d; j++) {
+		const h = 1e-4 * Math.max(1, Math.abs(x[j]));
+		const up = fg(x.map((v, i) => (i === j ? v + h : v))).g;
+		const down = fg(x.map((v, i) => (i === j ? v - h : v))).g;
+		for (let i = 0; i < d; i++) H[i * d + j] = (up[i] - down[i]) / (2 * h);
+	}
+	for (let i = 0; i < d; i++)
+		for (let j = 0; j < i; j++) H[i * d + j] = H[j * d + i] = (H[i * d + j] + H[j * d + i]) / 2;
+	if (!H.every(Number.isFinite)) return false;
+	const step = solveSpd(H, d, g);
+	return step !== null && g.reduce((t, v, i) => t + v * step[i], 0) / 2 <= NEWTON_DECREMENT_TOL;
 }
