@@ -87,46 +87,85 @@ export interface SubgroupOptions {
 	settings?: SettingsInput;
 }
 
-const isResponder = (u: Unit) => u.responder;
+/**
+ * One cohort × level of a variable: its units' counts and the moments of (baseline, end score),
+ * summed in the units' order. Every estimate and test of the variable reads these, so the units are
+ * passed over once per variable instead of once per fit, with no key text built per unit.
+ */
+interface Cell {
+	level: number;
+	/** 1 for cohort A, 0 for B. */
+	inA: number;
+	n: number;
+	/** Units with baseline > 0 (response evaluable), and the responders among them. */
+	evaluable: number;
+	responders: number;
+	s: Moments;
+}
 
 /**
- * `ols` of end score on the design rows u(key) + baseline·e_k of `units`, through the units' moments
- * per distinct u (`momentRows`): the same fit as one row per unit, at three rows per design row.
+ * The units of one variable tallied per cohort × level. `cells` and `patterns` keep the order in
+ * which the units first reach them: the fits take their rows in that order, as they did when
+ * each fit grouped the units itself (so the sums, and the estimates, are the same to the last bit).
  */
-function olsBySets(units: Unit[], keyOf: (u: Unit) => string, design: (u: Unit) => number[], k: number, terms: string[]) {
-	const sets = new Map<string, { u: number[]; s: Moments }>();
-	for (const unit of units) {
-		const key = keyOf(unit);
-		const set = sets.get(key) ?? sets.set(key, { u: design(unit), s: noMoments() }).get(key)!;
-		addMoments(set.s, unit.baseline, unit.end);
+interface Tally {
+	/** Level names, indexed by `Cell.level`. */
+	levels: string[];
+	/** Keyed level · 2 + inA. */
+	cells: Map<number, Cell>;
+	/** Response patterns of the evaluable units, keyed (level · 2 + inA) · 2 + responder, with their counts. */
+	patterns: Map<number, number>;
+}
+
+function tally(units: Unit[], levelOf: (u: Unit) => string, A: string): Tally {
+	const index = new Map<string, number>();
+	const levels: string[] = [];
+	const cells = new Map<number, Cell>();
+	const patterns = new Map<number, number>();
+	for (const u of units) {
+		const name = levelOf(u);
+		let level = index.get(name);
+		if (level === undefined) index.set(name, (level = levels.push(name) - 1));
+		const inA = u.cohort === A ? 1 : 0;
+		const key = level * 2 + inA;
+		let c = cells.get(key);
+		if (!c) cells.set(key, (c = { level, inA, n: 0, evaluable: 0, responders: 0, s: noMoments() }));
+		c.n++;
+		addMoments(c.s, u.baseline, u.end);
+		if (!(u.baseline > 0)) continue;
+		c.evaluable++;
+		if (u.responder) c.responders++;
+		const pattern = key * 2 + (u.responder ? 1 : 0);
+		patterns.set(pattern, (patterns.get(pattern) ?? 0) + 1);
 	}
+	return { levels, cells, patterns };
+}
+
+/**
+ * `ols` of end score on the design rows u(cell) + baseline·e_k, through each cell's moments
+ * (`momentRows`): the same fit as one row per unit, at three rows per cell.
+ */
+function olsByCells(cells: Cell[], design: (c: Cell) => number[], k: number, terms: string[]) {
 	const X: number[][] = [];
 	const y: number[] = [];
-	for (const { u, s } of sets.values()) {
-		const r = momentRows(u, k, s);
+	for (const c of cells) {
+		const r = momentRows(design(c), k, c.s);
 		X.push(...r.X);
 		y.push(...r.y);
 	}
-	return ols(y, X, terms, 0.95, units.length);
+	return ols(y, X, terms, 0.95, cells.reduce((t, c) => t + c.n, 0));
 }
 
-function estimateRow(variable: string, level: string, units: Unit[], A: string, B: string): SubgroupRow {
-	let [na, nb, ea, eb, ra, rb] = [0, 0, 0, 0, 0, 0];
-	for (const u of units) {
-		const inA = u.cohort === A;
-		if (!inA && u.cohort !== B) continue;
-		if (inA) na++;
-		else nb++;
-		if (!(u.baseline > 0)) continue;
-		if (inA) (ea++, (ra += isResponder(u) ? 1 : 0));
-		else (eb++, (rb += isResponder(u) ? 1 : 0));
-	}
+/** The estimates of one level from its cells (one or two, in the order its units first reach them). */
+function estimateRow(variable: string, level: string, cells: Cell[]): SubgroupRow {
+	const a = cells.find((c) => c.inA === 1);
+	const b = cells.find((c) => c.inA === 0);
+	const [na, nb, ea, eb, ra, rb] = [a?.n ?? 0, b?.n ?? 0, a?.evaluable ?? 0, b?.evaluable ?? 0, a?.responders ?? 0, b?.responders ?? 0];
 	const d = ea && eb ? newcombeDifference(ra, ea, rb, eb) : null;
 	let change: SubgroupRow['change'] = null;
-	if (na >= 2 && nb >= 2 && units.length > 3) {
+	if (na >= 2 && nb >= 2 && na + nb > 3) {
 		try {
-			const inA = (u: Unit) => (u.cohort === A ? 1 : 0);
-			const fit = olsBySets(units, (u) => String(inA(u)), (u) => [1, inA(u), 0], 2, ['(Intercept)', 'cohort', 'baseline']);
+			const fit = olsByCells(cells, (c) => [1, c.inA, 0], 2, ['(Intercept)', 'cohort', 'baseline']);
 			const c = fit.coefficients[1];
 			if (Number.isFinite(c.se)) change = { estimate: c.estimate, low: c.low, high: c.high, p: c.p };
 		} catch {
@@ -140,48 +179,43 @@ function estimateRow(variable: string, level: string, units: Unit[], A: string, 
 	};
 }
 
-function interactions(variable: string, units: Unit[], A: string, B: string): SubgroupVariable {
-	const seen = new Map<string, { a: boolean; b: boolean }>();
-	for (const u of units) {
-		const l = seen.get(u.attrs[variable]) ?? seen.set(u.attrs[variable], { a: false, b: false }).get(u.attrs[variable])!;
-		if (u.cohort === A) l.a = true;
-		if (u.cohort === B) l.b = true;
-	}
-	const levels = [...seen.keys()].sort();
-	const tested = levels.filter((l) => seen.get(l)!.a && seen.get(l)!.b);
+/** The cells of each level, in the order the units first reach them. */
+function cellsByLevel(t: Tally): Cell[][] {
+	const out: Cell[][] = t.levels.map(() => []);
+	for (const c of t.cells.values()) out[c.level].push(c);
+	return out;
+}
+
+function interactions(variable: string, t: Tally, byLevel: Cell[][]): SubgroupVariable {
+	const order = t.levels.map((_, i) => i).sort((x, y) => (t.levels[x] < t.levels[y] ? -1 : t.levels[x] > t.levels[y] ? 1 : 0));
+	const levels = order.map((i) => t.levels[i]);
+	const testedIdx = order.filter((i) => byLevel[i].length === 2);
+	const tested = testedIdx.map((i) => t.levels[i]);
 	const out: SubgroupVariable = { variable, levels, tested_levels: tested, interaction_response: null, interaction_change: null };
 	if (tested.length < 2) return out;
-	const testedSet = new Set(tested);
-	const used = units.filter((u) => testedSet.has(u.attrs[variable]));
-	const dummies = (u: Unit) => tested.slice(1).map((l) => (u.attrs[variable] === l ? 1 : 0));
-	const inter = (u: Unit) => dummies(u).map((v) => v * (u.cohort === A ? 1 : 0));
+	// Dummy j (j ≥ 1) of a level: 1 when it is the j-th tested level.
+	const dummyOf = new Map(testedIdx.map((l, j) => [l, j]));
+	const dummies = (level: number) => testedIdx.slice(1).map((_, j) => (dummyOf.get(level) === j + 1 ? 1 : 0));
+	const inter = (level: number, inA: number) => dummies(level).map((v) => v * inA);
 	const names = (p: string) => tested.slice(1).map((l) => `${p}${l}`);
 	try {
 		// The design is categorical, so the fits run on its covariate patterns (cohort × level ×
 		// response), each weighted by its count: the same estimates as one row per unit, at a few
 		// rows instead of tens of thousands (a network's cohorts).
-		const patterns = new Map<string, { u: Unit; count: number }>();
-		for (const u of used) {
-			if (!(u.baseline > 0)) continue;
-			const key = `${u.cohort === A}\u0001${u.attrs[variable]}\u0001${isResponder(u)}`;
-			const seen = patterns.get(key);
-			if (seen) seen.count++;
-			else patterns.set(key, { u, count: 1 });
-		}
-		const ev = [...patterns.values()];
-		const y = ev.map((e) => isResponder(e.u));
+		const ev = [...t.patterns].filter(([key]) => dummyOf.has(key >> 2)).map(([key, count]) => ({ level: key >> 2, inA: (key >> 1) & 1, responder: (key & 1) === 1, count }));
+		const y = ev.map((e) => e.responder);
 		const w = ev.map((e) => e.count);
-		const red = logistic(y, ev.map(({ u }) => [1, u.cohort === A ? 1 : 0, ...dummies(u)]), ['(Intercept)', 'cohort', ...names(variable)], undefined, w);
-		const full = logistic(y, ev.map(({ u }) => [1, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)]), ['(Intercept)', 'cohort', ...names(variable), ...names(`cohort:${variable}`)], undefined, w);
+		const red = logistic(y, ev.map((e) => [1, e.inA, ...dummies(e.level)]), ['(Intercept)', 'cohort', ...names(variable)], undefined, w);
+		const full = logistic(y, ev.map((e) => [1, e.inA, ...dummies(e.level), ...inter(e.level, e.inA)]), ['(Intercept)', 'cohort', ...names(variable), ...names(`cohort:${variable}`)], undefined, w);
 		out.interaction_response = { ...logisticLrt(red, full), separated: full.separated || red.separated };
 	} catch {
 		out.interaction_response = null;
 	}
 	try {
-		// Linear fits on the units' moments per cohort × level (olsBySets), baseline the one continuous column.
-		const key = (u: Unit) => `${u.cohort === A}\u0001${u.attrs[variable]}`;
-		const red = olsBySets(used, key, (u) => [1, 0, u.cohort === A ? 1 : 0, ...dummies(u)], 1, ['(Intercept)', 'baseline', 'cohort', ...names(variable)]);
-		const full = olsBySets(used, key, (u) => [1, 0, u.cohort === A ? 1 : 0, ...dummies(u), ...inter(u)], 1, ['(Intercept)', 'baseline', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
+		// Linear fits on the moments per cohort × level (olsByCells), baseline the one continuous column.
+		const used = [...t.cells.values()].filter((c) => dummyOf.has(c.level));
+		const red = olsByCells(used, (c) => [1, 0, c.inA, ...dummies(c.level)], 1, ['(Intercept)', 'baseline', 'cohort', ...names(variable)]);
+		const full = olsByCells(used, (c) => [1, 0, c.inA, ...dummies(c.level), ...inter(c.level, c.inA)], 1, ['(Intercept)', 'baseline', 'cohort', ...names(variable), ...names(`cohort:${variable}`)]);
 		if (full.dfResidual > 0) out.interaction_change = nestedF(red.sigma ** 2 * red.dfResidual, red.dfResidual, full.sigma ** 2 * full.dfResidual, full.dfResidual);
 	} catch {
 		out.interaction_change = null;
@@ -252,14 +286,15 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	}
 	const rows: SubgroupRow[] = [];
 	for (const v of names) {
-		const iv = interactions(v, units, A, B);
+		const t = tally(units, (u) => u.attrs[v], A);
+		const byLevel = cellsByLevel(t);
+		const iv = interactions(v, t, byLevel);
 		if (v === DOSE_BAND) iv.cuts = Object.fromEntries(Object.entries(cuts).map(([r, c]) => [r, c.map((x) => Math.round(x * 10) / 10) as [number, number]]));
 		variables.push(iv);
-		const byLevel = new Map<string, Unit[]>();
-		for (const u of units) (byLevel.get(u.attrs[v]) ?? byLevel.set(u.attrs[v], []).get(u.attrs[v])!).push(u);
-		for (const l of iv.levels) rows.push(estimateRow(v, l, byLevel.get(l) ?? [], A, B));
+		const at = new Map(t.levels.map((l, i) => [l, i]));
+		for (const l of iv.levels) rows.push(estimateRow(v, l, byLevel[at.get(l)!]));
 	}
-	const overall = estimateRow('overall', 'all', units, A, B);
+	const overall = estimateRow('overall', 'all', cellsByLevel(tally(units, () => 'all', A))[0] ?? []);
 	const nnt = overall.response ? numberNeededToTreat(overall.response.estimate, overall.response.low, overall.response.high) : null;
 	return { cohorts: [A, B], overall, nnt, rows, variables, sql: [summary.sql, attrSql], derived: summary.derived, definition: SUBGROUP_DEFINITION };
 }
