@@ -6,7 +6,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { DEFINITIONS, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
-import { clientSeriesCtes, groupCodesCte } from './summary-read';
+import { cellsCte, clientSeriesCtes, groupCodesCte } from './summary-read';
 import type { SummaryScope } from './summaries';
 
 export interface AttritionRow {
@@ -61,19 +61,47 @@ ${countsWith(sql`SELECT b.instrument, b.grp, b.phase, b.session, b.week,
 	return { sql: q, derived: src.derived };
 }
 
-/** The same counts from the dataset's summaries: the cube's counts per timepoint, end and completed from `cs`. */
+/**
+ * The same counts from the dataset's summaries: per timepoint from the counts per cell × timepoint,
+ * end and completed from the counts per cell × instrument (summary-cells.ts), so a filter change sums
+ * a few thousand rows. The planned end is `clientSeriesCtes`': the series' own plan, else the largest
+ * session seen in the instrument × group (`p`), which a series without a plan reached when its last
+ * session is that one. A set planned length (a setting) moves the end off the series' own plan: then
+ * end and completed are counted from `cs`.
+ */
 function fromSummaries(scope: SummaryScope, s: Settings) {
 	const S = scope.summaries;
-	const q = sql`${clientSeriesCtes(scope, s, { planned: true })},
-${groupCodesCte()},
-sum_agg AS (
-  SELECT gid, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
-  FROM ${ident(S.cube)} JOIN sum_kg USING (cell)
+	const fixedPlan = Object.values(s.plannedSessions).some((v) => v !== undefined);
+	const perTimepoint = sql`sum_agg AS (
+  SELECT gid, tp, sum(clients)::INTEGER AS clients, sum(with_baseline)::INTEGER AS with_baseline
+  FROM ${ident(S.tpcounts)} JOIN sum_kg USING (cell)
   WHERE tp IN (SELECT tp FROM ${ident(S.timepoints)} WHERE ${scope.instrumentWhere})
   GROUP BY gid, tp
+)`;
+	const timepoints = sql`SELECT t.instrument, sum_g.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline
+  FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)`;
+	if (fixedPlan) return { sql: sql`${clientSeriesCtes(scope, s, { planned: true })},\n${groupCodesCte()},\n${perTimepoint},\n${countsWith(timepoints)}`, derived: [] };
+	const q = sql`WITH ${cellsCte(scope)},
+${groupCodesCte()},
+p AS (
+  SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(S.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp
 ),
-${countsWith(sql`SELECT t.instrument, sum_g.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline
-  FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)`)}`;
+e AS (
+  SELECT instrument, grp, with_baseline, ended, CASE WHEN no_plan THEN p.seen_max ELSE plan_max END AS planned_session,
+    CASE WHEN NOT no_plan THEN reached WHEN last_session = p.seen_max THEN ended ELSE 0 END AS completed
+  FROM ${ident(S.ends)} JOIN sum_k USING (cell) LEFT JOIN p USING (instrument, grp)
+  WHERE ${scope.instrumentWhere}
+),
+${perTimepoint},
+counts AS (
+  ${timepoints}
+  UNION ALL
+  SELECT instrument, grp, 'end', NULL, NULL, sum(ended)::INTEGER, coalesce(sum(ended) FILTER (WHERE with_baseline), 0)::INTEGER FROM e GROUP BY instrument, grp
+  UNION ALL
+  SELECT instrument, grp, 'completed', max(planned_session), NULL, sum(completed)::INTEGER,
+    coalesce(sum(completed) FILTER (WHERE with_baseline), 0)::INTEGER FROM e GROUP BY instrument, grp
+)
+${ORDERED}`;
 	return { sql: q, derived: [] };
 }
 
@@ -92,6 +120,9 @@ function countsWith(perTimepoint: Sql): Sql {
   SELECT instrument, grp, 'completed', max(planned_session), NULL, count(*) FILTER (WHERE planned_score IS NOT NULL)::INTEGER,
     count(*) FILTER (WHERE planned_score IS NOT NULL AND baseline IS NOT NULL)::INTEGER FROM cs GROUP BY instrument, grp
 )
-SELECT instrument, grp AS "group", phase, session, week, clients, with_baseline FROM counts
-ORDER BY instrument, ${GROUP_ORDER}, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 WHEN 'end' THEN 2 WHEN 'completed' THEN 3 ELSE 4 END, session, week`;
+${ORDERED}`;
 }
+
+/** The result of either statement: `counts` in the order of the steps. */
+const ORDERED = sql`SELECT instrument, grp AS "group", phase, session, week, clients, with_baseline FROM counts
+ORDER BY instrument, ${GROUP_ORDER}, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 WHEN 'end' THEN 2 WHEN 'completed' THEN 3 ELSE 4 END, session, week`;

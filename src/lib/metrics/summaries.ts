@@ -16,6 +16,8 @@
  *   `timepoints`) × (series has a baseline) × score, all integer keys. Because scores are
  *   integers, n, Σx and Σx² are exact, so mean and SD are exact, and the quartiles, min and max
  *   follow from the counts per score.
+ * - `tpcounts`, `ends`: counts per cell summed once from `cube` and `cs` (summary-cells.ts), for
+ *   metrics made only of counts.
  *
  * The summary path applies only when the numbers it gives are the raw path's: integer scores, no
  * two scores at the same timepoint of a series, and attributes constant within a client-series
@@ -26,6 +28,7 @@ import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import type { Filters } from './filters';
 import { isCategorical, isFilterColumn, optionsQuery } from './options';
+import { buildCellCounts } from './summary-cells';
 import { z } from 'zod';
 
 /** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
@@ -44,6 +47,9 @@ export interface Summaries {
 	timepoints: string;
 	/** Largest dosing session seen per cell × instrument (the planned end's fallback, per group). */
 	cellmax: string;
+	/** Counts per cell summed at build time (summary-cells.ts). */
+	tpcounts: string;
+	ends: string;
 	/** Column, value, clients: the filter choices of every column in `optionColumns` (options.ts). */
 	options: string;
 	optionColumns: string[];
@@ -66,6 +72,8 @@ export function summaryTables(dataset: string) {
 		cube: `${dataset}__cube`,
 		timepoints: `${dataset}__timepoints`,
 		cellmax: `${dataset}__cellmax`,
+		tpcounts: `${dataset}__tpcounts`,
+		ends: `${dataset}__ends`,
 		options: `${dataset}__options`
 	};
 }
@@ -183,6 +191,7 @@ JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r
 GROUP BY k.cell, t.tp, with_baseline, r.score
 ORDER BY k.cell, t.tp`);
 	await conn.exec(sql`DROP TABLE IF EXISTS ${full}`);
+	await buildCellCounts(conn, names);
 	const [counts] = await conn.query<{ cells: number; cs: number; cube: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
   (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
@@ -200,7 +209,7 @@ ORDER BY k.cell, t.tp`);
 }
 
 /** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 2;
+export const SUMMARY_FORMAT = 3;
 
 /** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
 const SummaryInfo = z.object({
