@@ -33,7 +33,10 @@ describe('shared (materialised) client-series summary', () => {
 		const cohorts = { a: { label: 'PA', filters: { treatment: ['PA'] } }, b: { label: 'TAU', filters: { treatment: ['TAU'] } }, instrument: 'bdi2' };
 		const [t1Inline, t1Shared] = [await cohortTable1(db, cohorts), await cohortTable1(app, cohorts)];
 		expect(t1Inline.rows.length).toBeGreaterThan(3);
-		expect(t1Shared.derived).toHaveLength(1);
+		// It reads two tables: that summary, and the client-series' attributes its two statements share.
+		expect(t1Shared.derived).toHaveLength(2);
+		const attrs = t1Shared.derived![1].table;
+		expect([t1Shared.sql, ...t1Shared.also!].every((q) => q.text.includes(`FROM "${attrs}"`))).toBe(true);
 		expect([t1Shared.rows, t1Shared.baseline]).toEqual([t1Inline.rows, t1Inline.baseline]);
 		const { rows } = await response(app, { ...opts, instruments: ['bdi2'] });
 		expect(rows.map((r) => [r.group, r.count, r.n])).toEqual([['PA', 9, 21], ['TAU', 2, 19], ['(all)', 11, 40]]);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { cohortTable1, POPULATION } from '../../src/lib/metrics/table1';
 import { compareCohorts } from '../../src/lib/metrics/compare';
+import { CachingConnector } from '../../src/lib/data/cached';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 
 // Six clients, hand-made so every count below can be checked by eye.
@@ -90,6 +91,15 @@ describe('cohortTable1 (hand-computed)', () => {
 		expect(c.lmm).toBeNull();
 		expect(c.lmmSlope).toBeNull();
 		expect(c.methods).not.toContain('mixed model');
+	});
+
+	it("through the app's caching connector (the attributes gathered once into a table): the same rows", async () => {
+		const app = new CachingConnector(db);
+		for (const [a, b] of [[A, B], [{ label: 'MDD', filters: { diagnosis: ['MDD'] } }, { label: 'women', filters: { sex: ['female'] } }]]) {
+			const [plain, shared] = [await cohortTable1(db, { a, b, instrument: 'bdi2' }), await cohortTable1(app, { a, b, instrument: 'bdi2' })];
+			expect(shared.derived?.length).toBe(2);
+			expect([shared.rows, shared.baseline]).toEqual([plain.rows, plain.baseline]);
+		}
 	});
 
 	it('the same labels are refused', async () => {

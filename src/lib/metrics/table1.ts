@@ -95,8 +95,14 @@ export async function cohortTable1(conn: Connector, opts: Table1Options): Promis
 	// The client-series summary the comparison's cards share (one temporary table per cohorts ×
 	// settings, when the connector materializes), not a third rebuild of it from the score rows.
 	const src = await summarySource(conn, p);
+	// Each client-series' attributes come from the score rows; both statements below read them, so
+	// they are gathered once into a table when the connector can make one (a pass over every score
+	// row of the two cohorts each time otherwise).
+	const attrSql = sql`SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL`;
+	const attrTable = conn.materialize ? await conn.materialize(attrSql) : null;
+	const derived = [...src.derived, ...(attrTable ? [{ table: attrTable, sql: attrSql, holds: "each client-series' attributes in the two cohorts, read by Table 1's two statements" }] : [])];
 	const ctes = sql`${src.ctes},
-attrs AS (SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL),
+attrs AS (${attrTable ? sql`SELECT * FROM ${ident(attrTable)}` : attrSql}),
 units AS (SELECT cs.*${join(attrs.map((c) => sql`, attrs.${ident(c)}`), sql``)}, ${band} AS severity FROM cs JOIN attrs USING (grp, client_id, series) WHERE cs.baseline IS NOT NULL)`;
 	const parts = [
 		sql`SELECT 'n' AS variable, CAST(${POPULATION.clients} AS VARCHAR) AS level, grp AS cohort, count(DISTINCT client_id)::INTEGER AS n, 0 AS k FROM units GROUP BY grp`,
@@ -124,5 +130,5 @@ FROM units GROUP BY grp ORDER BY grp`;
 	const sev = rows.filter((r) => r.variable === 'severity');
 	sev.sort((x, y) => (bandOrder.get(x.level) ?? 99) - (bandOrder.get(y.level) ?? 99) || x.cohort.localeCompare(y.cohort));
 	const out = informative([...rows.filter((r) => r.variable !== 'severity'), ...sev]);
-	return { rows: out, baseline, sql: q, also: [baselineSql], derived: src.derived };
+	return { rows: out, baseline, sql: q, also: [baselineSql], derived };
 }
