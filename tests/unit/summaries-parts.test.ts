@@ -28,7 +28,8 @@ describe('summaries built in parts', () => {
   (SELECT count(*) FROM (SELECT * FROM ${ident(b[key])} EXCEPT ALL SELECT * FROM ${ident(a[key])}))::INT AS only_b,
   (SELECT count(*) FROM ${ident(a[key])})::INT AS n`);
 			expect({ key, ...diff }).toEqual({ key, only_a: 0, only_b: 0, n: diff.n });
-			expect(diff.n).toBeGreaterThan(0);
+			// the demo's client-series all have a plan and one cell: none is left to `mixed` (summary-cells.ts)
+			if (key !== 'mixed') expect(diff.n).toBeGreaterThan(0);
 		}
 	});
 });

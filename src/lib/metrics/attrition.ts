@@ -6,7 +6,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { DEFINITIONS, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
-import { cellsCte, clientSeriesCtes, groupCodesCte } from './summary-read';
+import { cellsCte, clientSeriesCtes, groupCodesCte, setsPlannedLength } from './summary-read';
 import type { SummaryScope } from './summaries';
 
 export interface AttritionRow {
@@ -71,7 +71,6 @@ ${countsWith(sql`SELECT b.instrument, b.grp, b.phase, b.session, b.week,
  */
 function fromSummaries(scope: SummaryScope, s: Settings) {
 	const S = scope.summaries;
-	const fixedPlan = Object.values(s.plannedSessions).some((v) => v !== undefined);
 	const perTimepoint = sql`sum_agg AS (
   SELECT gid, tp, sum(clients)::INTEGER AS clients, sum(with_baseline)::INTEGER AS with_baseline
   FROM ${ident(S.tpcounts)} JOIN sum_kg USING (cell)
@@ -80,7 +79,7 @@ function fromSummaries(scope: SummaryScope, s: Settings) {
 )`;
 	const timepoints = sql`SELECT t.instrument, sum_g.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline
   FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)`;
-	if (fixedPlan) return { sql: sql`${clientSeriesCtes(scope, s, { planned: true })},\n${groupCodesCte()},\n${perTimepoint},\n${countsWith(timepoints)}`, derived: [] };
+	if (setsPlannedLength(s)) return { sql: sql`${clientSeriesCtes(scope, s, { planned: true })},\n${groupCodesCte()},\n${perTimepoint},\n${countsWith(timepoints)}`, derived: [] };
 	const q = sql`WITH ${cellsCte(scope)},
 ${groupCodesCte()},
 p AS (

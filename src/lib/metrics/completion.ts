@@ -6,8 +6,11 @@
  * `completed` step, so a single-questionnaire dataset gives the same figure).
  */
 import type { Connector } from '../engine/connector';
-import { sql, type Sql } from '../engine/sql';
-import { DEFINITIONS } from './definitions';
+import { ident, sql, type Sql } from '../engine/sql';
+import { DEFINITIONS, type Settings } from './definitions';
+import { instrumentBits, seriesMasks } from './summary-cells';
+import { clientSeriesCtes, setsPlannedLength } from './summary-read';
+import type { SummaryScope } from './summaries';
 import { ALL_GROUPS, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
 
 /**
@@ -71,20 +74,20 @@ interface CompletionPattern {
 
 async function completionPatterns(conn: Connector, opts: MetricOptions) {
 	const prep = await prepare(conn, opts);
-	const src = await summarySource(conn, prep, { planned: true });
-	// Each questionnaire is a bit (in name order) and a client-series' sets are bit masks: grouping
-	// by three integers instead of building three sorted strings per client-series (3× less CPU at
-	// 1M rows); only the dozen patterns are spelled out as text. (Up to 63 questionnaires: a BIGINT.)
-	const q = sql`${src.ctes},
-bits AS (SELECT instrument, (row_number() OVER (ORDER BY instrument) - 1)::INTEGER AS bit FROM (SELECT DISTINCT instrument FROM cs)),
-per_series AS (
-  SELECT grp, ${clientKey(prep)}, series,
-    coalesce(bit_or(1::BIGINT << bit) FILTER (WHERE baseline IS NOT NULL), 0) AS b,
-    coalesce(bit_or(1::BIGINT << bit) FILTER (WHERE planned_score IS NOT NULL), 0) AS p,
-    bit_or(1::BIGINT << bit) AS s
+	const counted = prep.summary && !setsPlannedLength(prep.settings) ? prep.summary : null;
+	const src = counted ? null : await summarySource(conn, prep, { planned: true });
+	const perSeries = sql`per_series AS (
+  SELECT grp, ${clientKey(prep)}, series, ${seriesMasks(sql`planned_score`)}
   FROM cs JOIN bits USING (instrument) GROUP BY grp, ${clientKey(prep)}, series
-),
-patterns AS (SELECT grp, b, p, s, count(*)::INTEGER AS n FROM per_series GROUP BY ALL),
+)`;
+	// Only the dozen patterns are spelled out as text, from the masks (each questionnaire a bit, in name order).
+	const patterns = counted
+		? summaryPatterns(counted, prep.settings, perSeries)
+		: sql`${src!.ctes},
+${instrumentBits(sql`cs`)},
+${perSeries},
+patterns AS (SELECT grp, b, p, s, count(*)::INTEGER AS n FROM per_series GROUP BY ALL)`;
+	const q = sql`${patterns},
 named AS (
   SELECT grp, n,
     (SELECT coalesce(string_agg(instrument, ',' ORDER BY instrument), '') FROM bits WHERE (patterns.b >> bit) & 1 = 1) AS b,
@@ -94,8 +97,32 @@ named AS (
 )
 SELECT grp AS "group", b, p, s, n FROM named ORDER BY ALL`;
 	// the questionnaire sets as text (instrument ids are the registry's: no commas)
-	const patterns = await conn.query<CompletionPattern>(q);
-	return { q, patterns, derived: src.derived, path: prep.path };
+	return { q, patterns: await conn.query<CompletionPattern>(q), derived: src?.derived ?? [], path: prep.path };
+}
+
+/**
+ * The patterns from the dataset's summaries: the client-series counted per cell at build time
+ * (summary-cells.ts `patterns`, masks over every questionnaire of the dataset, so only those kept by the
+ * instrument restriction count), and those it left to the filters (`mixed`: rows in several cells, or
+ * a series without a plan of its own) grouped from their rows as the score-row path does. The end
+ * point plays no part in the patterns, and `mixed` has no score lists: the series end is read as `last`.
+ */
+function summaryPatterns(scope: SummaryScope, s: Settings, perSeries: Sql): Sql {
+	const S = scope.summaries;
+	return sql`${clientSeriesCtes(scope, { ...s, end: 'last' }, { planned: true, from: S.mixed })},
+${instrumentBits(ident(S.cellmax))},
+allowed AS (SELECT coalesce(bit_or(1::BIGINT << bit), 0) AS m FROM bits WHERE ${scope.instrumentWhere}),
+${perSeries},
+patterns AS (
+  SELECT grp, b0 & m AS b, p0 & m AS p, s0 & m AS s, sum(n0)::INTEGER AS n
+  FROM (
+    SELECT grp, b AS b0, p AS p0, s AS s0, n AS n0 FROM ${ident(S.patterns)} JOIN sum_k USING (cell)
+    UNION ALL
+    SELECT grp, b, p, s, 1 FROM per_series
+  ), allowed
+  WHERE s0 & m <> 0
+  GROUP BY grp, b0 & m, p0 & m, s0 & m
+)`;
 }
 
 /** One pattern's count under one kind of printed count it adds to (privacy/tables.ts COMPLETION_LINKS). */

@@ -16,8 +16,8 @@
  *   `timepoints`) × (series has a baseline) × score, all integer keys. Because scores are
  *   integers, n, Σx and Σx² are exact, so mean and SD are exact, and the quartiles, min and max
  *   follow from the counts per score.
- * - `tpcounts`, `ends`: counts per cell summed once from `cube` and `cs` (summary-cells.ts), for
- *   metrics made only of counts.
+ * - `tpcounts`, `ends`, `patterns`, `mixed`: counts per cell summed once from `cube` and `cs`
+ *   (summary-cells.ts), for metrics made only of counts.
  *
  * The summary path applies only when the numbers it gives are the raw path's: integer scores, no
  * two scores at the same timepoint of a series, and attributes constant within a client-series
@@ -50,6 +50,8 @@ export interface Summaries {
 	/** Counts per cell summed at build time (summary-cells.ts). */
 	tpcounts: string;
 	ends: string;
+	patterns: string;
+	mixed: string;
 	/** Column, value, clients: the filter choices of every column in `optionColumns` (options.ts). */
 	options: string;
 	optionColumns: string[];
@@ -74,6 +76,8 @@ export function summaryTables(dataset: string) {
 		cellmax: `${dataset}__cellmax`,
 		tpcounts: `${dataset}__tpcounts`,
 		ends: `${dataset}__ends`,
+		patterns: `${dataset}__patterns`,
+		mixed: `${dataset}__mixed`,
 		options: `${dataset}__options`
 	};
 }

@@ -19,6 +19,13 @@ export interface CsNeeds {
 	planned?: boolean;
 	sess?: boolean;
 	fu?: boolean;
+	/** A table of `cs`'s columns (or some of them) to read instead of `cs`: a part of its client-series. */
+	from?: string;
+}
+
+/** True when a setting fixes an instrument's planned length: the planned end then moves off the series' own plan. */
+export function setsPlannedLength(s: Settings): boolean {
+	return Object.values(s.plannedSessions).some((v) => v !== undefined);
 }
 
 /**
@@ -30,7 +37,7 @@ export interface CsNeeds {
  */
 export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeeds = {}): Sql {
 	const S = scope.summaries;
-	const fixedPlan = Object.values(s.plannedSessions).some((v) => v !== undefined);
+	const fixedPlan = setsPlannedLength(s);
 	const planned = needs.planned || s.end === 'planned';
 	// The score lists are carried only where read (they are the widest columns).
 	const carried = [...(needs.sess || (planned && fixedPlan) ? [sql`c.sess`] : []), ...(needs.fu ? [sql`c.fu`] : [])];
@@ -58,7 +65,7 @@ export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeed
 cs1 AS (
   SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, ${weekScore} AS week_score,${carried.length ? sql` ${join(carried)},` : sql``}
     ${plannedCols}
-  FROM ${ident(S.cs)} c JOIN sum_k USING (cell) ${plannedJoin}
+  FROM ${ident(needs.from ?? S.cs)} c JOIN sum_k USING (cell) ${plannedJoin}
   WHERE ${scope.instrumentWhere}
 ),
 cs AS (
