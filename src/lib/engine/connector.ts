@@ -52,18 +52,41 @@ export interface Connector {
 	readFile?(name: string): Promise<Uint8Array>;
 }
 
+/** What `decodeRows` reads of an Arrow table: its column names and its record batches' columns. */
+export interface ArrowColumns {
+	schema: { fields: readonly { name: string }[] };
+	batches: readonly { numRows: number; getChildAt(i: number): Iterable<unknown> | null }[];
+}
+
 /**
- * Turn an Arrow-like table (anything with `toArray()` of rows with `toJSON()`) into plain rows.
- * The single place where engine values become JS values: BigInt → number, Date → epoch ms.
+ * Turn an Arrow table into plain rows. The single place where engine values become JS values:
+ * BigInt → number, Date → epoch ms. Read column by column (each column's values in one pass of its
+ * iterator) and then assembled into rows: the same values as reading it row by row through Arrow's
+ * row proxies (`toArray()`, `toJSON()`), at a fraction of the cost on large results (issue 11).
  */
-export function decodeRows<T extends object = Row>(table: { toArray(): Array<{ toJSON(): Record<string, unknown> }> }): T[] {
+export function decodeRows<T extends object = Row>(table: ArrowColumns): T[] {
+	const names = table.schema.fields.map((f) => f.name);
 	const out: T[] = [];
-	for (const r of table.toArray()) {
-		const json = r.toJSON();
-		for (const k in json) json[k] = plainValue(json[k]);
-		out.push(json as T);
+	for (const batch of table.batches) {
+		const columns = names.map((_, j) => {
+			const values: Value[] = [];
+			for (const v of batch.getChildAt(j) ?? []) values.push(plainValue(v));
+			return values;
+		});
+		for (let i = 0; i < batch.numRows; i++) {
+			const row: Row = {};
+			for (let j = 0; j < names.length; j++) row[names[j]] = columns[j][i] ?? null;
+			out.push(row as T);
+		}
 	}
 	return out;
+}
+
+/** A row from another engine (native DuckDB's JS objects) with its values made plain, as `decodeRows` makes them. */
+export function plainRow<T extends object = Row>(r: Record<string, unknown>): T {
+	const row: Row = {};
+	for (const k in r) row[k] = plainValue(r[k]);
+	return row as T;
 }
 
 function plainValue(v: unknown): Value {

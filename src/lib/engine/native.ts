@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { tableFromIPC, Type, type DataType } from 'apache-arrow';
-import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
+import { plainRow, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
 import { ident, join, sql, type Sql } from './sql';
 
 export class NativeConnector implements Connector {
@@ -55,7 +55,7 @@ export class NativeConnector implements Connector {
 	async query<T extends object = Row>(q: Sql): Promise<T[]> {
 		const reader = await this.conn.runAndReadAll(q.text, ...bound(q.params));
 		const rows = reader.getRowObjectsJS() as Record<string, unknown>[];
-		return decodeRows<T>({ toArray: () => rows.map((r) => ({ toJSON: () => ({ ...r }) })) });
+		return rows.map((r) => plainRow<T>(r));
 	}
 
 	async exec(q: Sql): Promise<void> {
