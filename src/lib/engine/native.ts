@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { DOUBLE, DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { tableFromIPC, Type, type DataType } from 'apache-arrow';
 import { plainRow, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
 import { ident, join, sql, type Sql } from './sql';
@@ -111,11 +111,13 @@ export class NativeConnector implements Connector {
 /**
  * Values and types to bind. A null is bound as a VARCHAR NULL: node-api cannot infer a type for an
  * untyped null ("Cannot create values of type ANY"), and DuckDB casts a VARCHAR NULL to whatever the
- * statement needs, as the wasm engine does. Other values keep node-api's inference.
+ * statement needs, as the wasm engine does. A whole number past 2^53 is bound as the DOUBLE it is:
+ * node-api infers BIGINT for a whole number and refuses one beyond its range (1e20). Other values keep
+ * node-api's inference.
  */
 function bound(params: readonly Value[]): [Value[] | undefined, DuckDBType[] | undefined] {
 	if (!params.length) return [undefined, undefined];
-	const types = params.map((p) => (p === null ? VARCHAR : undefined));
+	const types = params.map((p) => (p === null ? VARCHAR : typeof p === 'number' && Number.isInteger(p) && !Number.isSafeInteger(p) ? DOUBLE : undefined));
 	return [params as Value[], types.some(Boolean) ? (types as DuckDBType[]) : undefined];
 }
 

@@ -3,8 +3,7 @@
  * JavaScript importer's own functions once per distinct cell text (see dict.ts) and joined back.
  * A constant source becomes bound parameters; a column source a dictionary join.
  */
-import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../../instruments/definitions';
-import { parseItem } from '../../instruments/scoring';
+import { INSTRUMENTS, type InstrumentId } from '../../instruments/definitions';
 import type { Connector, Value } from '../../engine/connector';
 import { ident, join, list, sql, type Sql } from '../../engine/sql';
 import type { TimeMeaning, TimepointValue } from '../mapping';
@@ -35,13 +34,20 @@ export interface Cells {
 	/** A plain column's cell as `cellText` reads it (trimmed; null when missing). */
 	text: (idx: number) => Sql;
 }
-/** A source as SQL: join clauses to add to the FROM, and an expression per output field. */
+/**
+ * A source as SQL: join clauses to add to the FROM, columns to compute on the cells relation before
+ * it is read (`cols`, each `… AS name`), and an expression per output field.
+ */
 export interface Lookup {
 	joins: Sql[];
+	cols?: Sql[];
 	get(field: string): Sql;
 }
 
-type Spec = Record<string, DictType>;
+export type Spec = Record<string, DictType>;
+
+/** Up to this many distinct texts a column is looked up by a CASE on the cell (see Dictionaries.add), above it by a join. */
+export const CASE_MAX = 256;
 
 /** A typed literal (a bound parameter with a cast). */
 export function literal(v: Value, type: DictType): Sql {
@@ -123,6 +129,23 @@ export class Dictionaries {
 		const alias = ident(`d${id}`);
 		const cell = num ? num.cell : cells.raw(idx);
 		const nullOut = extra ? null : f(null, null);
+		const first = this.size - raw.length;
+		// (An infinite number, a total of "1e999", is no parameter: such a column is joined.)
+		const bindable = () => Object.keys(spec).every((name) => this.columns[name].values.slice(first).every((v) => typeof v !== 'number' || Number.isFinite(v)));
+		if (nullOut && raw.length <= CASE_MAX && bindable()) {
+			// A few texts: the entry's position by a CASE and each field from a list of bound values, no join.
+			// The measure's SELECT is then a projection of the reader, which keeps the rows in source order
+			// (DuckDB guarantees it for SELECT and WHERE, not for joins), so the accepted rows need no sort (run.ts).
+			const at = ident(`i${id}`);
+			const keys = num ? num.keys : raw;
+			const col = sql`CASE ${cell} ${join(keys.map((k, j) => sql`WHEN ${literal(k, num ? 'double' : 'text')} THEN ${literal(j + 1, 'int')}`), sql` `)} END AS ${at}`;
+			const field = (name: string) => sql`[${join(this.columns[name].values.slice(first, this.size).map((v) => literal(v, spec[name])))}][c.${at}]`;
+			return {
+				joins: [],
+				cols: raw.length ? [col] : [],
+				get: (name) => (raw.length ? sql`CASE WHEN ${cell} IS NULL THEN ${literal(nullOut[name] ?? null, spec[name])} ELSE ${field(name)} END` : literal(nullOut[name] ?? null, spec[name]))
+			};
+		}
 		const on = extra ? sql` AND ${alias}.x = ${extra.sql}` : sql``;
 		return {
 			joins: [sql`LEFT JOIN ${ident(this.name)} ${alias} ON ${alias}.dict = ${id} AND ${alias}.${num ? sql`kn` : sql`k`} = ${cell}${on}`],
@@ -176,9 +199,22 @@ const phaseOf = memo(normalisePhase);
 
 export const text = (t: string | null) => ({ txt: t });
 
-/** Instrument id (null when unknown) and the text it came from. */
-export const instrumentSpec: Spec = { txt: 'text', id: 'text' };
-export const instrument = (t: string | null) => ({ txt: t, id: t === null ? null : instrumentOf(t) });
+/** What the import checks a record against, by instrument: ranges, item counts and proration rules are data, not SQL. */
+export const definitionSpec = { n_items: 'int', max_missing: 'int', tmin: 'double', tmax: 'double', short: 'text', range: 'text', jump: 'double', rule: 'text' } as const satisfies Spec;
+export function definition(id: InstrumentId): Record<keyof typeof definitionSpec, Value> {
+	const d = INSTRUMENTS[id];
+	return {
+		n_items: d.items, max_missing: d.proration.maxMissing, tmin: d.totalMin, tmax: d.totalMax, short: d.shortName,
+		range: `${d.totalMin}–${d.totalMax} for ${d.shortName}`, jump: d.totalMax - d.totalMin, rule: d.scoring.rule
+	};
+}
+
+/** Instrument id (null when unknown), the text it came from, and its definition (null fields when unknown). */
+export const instrumentSpec: Spec = { txt: 'text', id: 'text', ...definitionSpec };
+export const instrument = (t: string | null) => {
+	const id = t === null ? null : instrumentOf(t);
+	return { txt: t, id, ...(id === null ? {} : definition(id)) };
+};
 
 export const phaseSpec: Spec = { txt: 'text', phase: 'text' };
 export const phase = (t: string | null) => ({ txt: t, phase: t === null ? null : phaseOf(t) });
@@ -226,61 +262,4 @@ export function timepoint(labels: Map<string, TimepointValue>, means: TimeMeanin
 		if (p.week !== null && !Number.isFinite(p.week)) throw new UseJavaScript('an infinite week');
 		return { phase: p.phase, session: p.session, week: p.week, sfmt: p.session === null ? null : String(p.session), wfmt: p.week === null ? null : String(p.week) };
 	};
-}
-
-/** One item column: its value for each instrument, or the rejection reason (`parseItem`'s words). */
-export const itemSpec: Spec = { val: 'double', err: 'text' };
-export function item(k: number) {
-	return (t: string | null, id: InstrumentId) => {
-		const def = INSTRUMENTS[id];
-		if (k >= def.items) return t === null ? {} : { err: `item out of range: item ${k + 1} given but ${def.shortName} has ${def.items} items` };
-		const p = parseItem(def, k + 1, t);
-		if (!p.ok) return { err: `${/not a number/.test(p.reason) ? 'non-numeric value' : 'item out of range'}: ${p.reason}` };
-		return { val: p.value };
-	};
-}
-
-/** Item lookups keyed by cell text and instrument id (a missing answer joins nothing: value null, no error). */
-export function lookupItem(cells: Cells, idx: number, k: number, instrumentId: Sql): Lookup {
-	const f = item(k);
-	return cells.dict.add(cells, idx, itemSpec, (t, id) => f(t, id as InstrumentId), { values: [...INSTRUMENT_IDS], sql: instrumentId });
-}
-
-/** Above this many distinct texts an item column is joined to the dictionary rather than written as a CASE. */
-const ITEM_CASE_MAX = 256;
-const NAN = sql`CAST('NaN' AS DOUBLE)`;
-const itemLiteral = (v: number | null) => (v === null ? sql`CAST(NULL AS DOUBLE)` : Number.isNaN(v) ? NAN : sql`CAST(${v} AS DOUBLE)`);
-
-/**
- * Item `k` held in column `idx` as one DOUBLE expression: the answer's value, NULL when missing, and
- * NaN when `item(k)` rejects it (a parsed answer is always finite, so NaN marks exactly the
- * rejections; the reason is worded from the cell later, for the few rejected rows). `ids`: the
- * instruments the rows can name. Usually a CASE on the cell text, the outcome of each distinct text
- * computed here once per instrument: a join per item column cost a hash probe per row each, about
- * half of an import. A column with very many distinct texts is joined to the dictionary instead.
- * `joins` receives the join clauses that path needs.
- */
-export function itemValue(cells: Cells, idx: number, k: number, instrumentId: Sql, ids: InstrumentId[], joins: Sql[]): Sql {
-	const { raw, clean } = cells.dict.distinctOf(idx);
-	if (raw.length > ITEM_CASE_MAX) {
-		const look = lookupItem(cells, idx, k, instrumentId);
-		joins.push(...look.joins);
-		return sql`CASE WHEN ${look.get('err')} IS NOT NULL THEN ${NAN} ELSE ${look.get('val')} END`;
-	}
-	if (raw.length === 0 || ids.length === 0) return itemLiteral(null);
-	const f = item(k);
-	const outcome = (t: string | null, id: InstrumentId) => {
-		const o: { val?: number | null; err?: string } = f(t, id);
-		return o.err !== undefined ? NaN : (o.val ?? null);
-	};
-	// A column stored as numbers is matched on the number (as the dictionaries join on it), its cells never made text.
-	const num = cells.dict.numbers(cells, idx);
-	const branches = raw.map((text, j) => {
-		const outs = ids.map((id) => outcome(clean[j], id));
-		const then = outs.every((o) => Object.is(o, outs[0]))
-			? itemLiteral(outs[0])
-			: sql`CASE ${instrumentId} ${join(ids.map((id, n) => sql`WHEN ${id} THEN ${itemLiteral(outs[n])}`), sql` `)} END`;
-		return sql`WHEN ${num ? num.keys[j] : text} THEN ${then}`;
-	});
-	return sql`CASE ${num ? num.cell : cells.raw(idx)} ${join(branches, sql` `)} END`;
 }

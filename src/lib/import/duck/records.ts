@@ -13,6 +13,7 @@ import type { Ctx, Resolved } from '../sources';
 import { sourceColumn } from '../sources';
 import { createDictionary, UseJavaScript } from './dict';
 import * as L from './lookups';
+import { itemValue } from './items';
 
 /** What each rejection code blames: a function of the measure (null column = the report's null). */
 export const CODES: Record<number, (m: ResolvedMeasure, client: string, route: Resolved, series: Resolved, k: number | null) => string | null> = {
@@ -39,26 +40,16 @@ export const CODES: Record<number, (m: ResolvedMeasure, client: string, route: R
 	21: (_m, _c, _r, series) => sourceColumn(series)
 };
 
-/** Instrument definitions as a table: ranges, item counts and proration rules are data, not SQL. */
+/** Instrument definitions as a table (the warnings join it by instrument: run.ts). */
 export async function createDefinitions(conn: L.Cells['conn'], name: string): Promise<void> {
-	const defs = INSTRUMENT_IDS.map((id) => INSTRUMENTS[id]);
-	await createDictionary(conn, name, {
-		id: { type: 'text', values: [...INSTRUMENT_IDS] },
-		n_items: { type: 'int', values: defs.map((d) => d.items) },
-		max_missing: { type: 'int', values: defs.map((d) => d.proration.maxMissing) },
-		tmin: { type: 'double', values: defs.map((d) => d.totalMin) },
-		tmax: { type: 'double', values: defs.map((d) => d.totalMax) },
-		short: { type: 'text', values: defs.map((d) => d.shortName) },
-		range: { type: 'text', values: defs.map((d) => `${d.totalMin}–${d.totalMax} for ${d.shortName}`) },
-		jump: { type: 'double', values: defs.map((d) => d.totalMax - d.totalMin) },
-		rule: { type: 'text', values: defs.map((d) => d.scoring.rule) }
-	});
+	const defs = INSTRUMENT_IDS.map((id) => L.definition(id));
+	const columns = Object.entries(L.definitionSpec).map(([field, type]) => [field, { type, values: defs.map((d) => d[field as keyof typeof L.definitionSpec]) }]);
+	await createDictionary(conn, name, { id: { type: 'text', values: [...INSTRUMENT_IDS] }, ...Object.fromEntries(columns) });
 }
 
 export interface Shared {
 	cells: L.Cells;
 	ctx: Ctx;
-	defs: string;
 	client: Sql;
 	route: L.Lookup;
 	series: L.Lookup;
@@ -66,7 +57,7 @@ export interface Shared {
 }
 
 /** Lookups every measure shares: route, series and the attributes. */
-export function sharedLookups(cells: L.Cells, ctx: Ctx, defs: string, clientIdx: number, route: Resolved, series: Resolved, attrs: ResolvedAttribute[]): Shared {
+export function sharedLookups(cells: L.Cells, ctx: Ctx, clientIdx: number, route: Resolved, series: Resolved, attrs: ResolvedAttribute[]): Shared {
 	const out: Shared['attrs'] = [];
 	for (const a of attrs) {
 		if (a.start || a.byClient) throw new UseJavaScript('per-client attributes');
@@ -83,12 +74,11 @@ export function sharedLookups(cells: L.Cells, ctx: Ctx, defs: string, clientIdx:
 			if (typeof v === 'number' && (!Number.isFinite(v) || (type === 'int' && Math.abs(v) > 2 ** 31 - 1))) throw new UseJavaScript('an attribute number out of range');
 			return { [field]: type === 'text' && v !== null ? String(v) : v };
 		});
-		out.push({ a, look: { joins: look.joins, get: () => look.get(field) }, type });
+		out.push({ a, look: { joins: look.joins, cols: look.cols, get: () => look.get(field) }, type });
 	}
 	return {
 		cells,
 		ctx,
-		defs,
 		client: cells.text(clientIdx),
 		route: L.lookupSource(cells, route, L.routeSpec, L.route),
 		series: L.lookupSource(cells, series, L.seriesSpec, L.series(ctx.missing)),
@@ -127,27 +117,37 @@ function labelled(src: Resolved, t: string): string | null {
 	return src.kind === 'col' && src.labels?.has(t) ? src.labels.get(t)! : t;
 }
 
-/** SELECT of measure `mi`: one row per source row with a value for it, with `code`/`reason` when rejected. */
-export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
+/**
+ * SELECT of measure `mi`: one row per source row with a value for it, with `code`/`reason` when
+ * rejected. `joined`: it joins a dictionary (a column of many distinct texts), so its rows may come
+ * out of source order; without, it is a projection and filter of the reader, which keep the order.
+ */
+export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): { select: Sql; joined: boolean } {
 	const { cells, ctx } = s;
 	if (m.timepoint?.instanceIdx != null) throw new UseJavaScript('timepoints from a repeat instance');
-	const inst = L.lookupSource(cells, m.instrument, L.instrumentSpec, L.instrument);
-	const joins: Sql[] = [...inst.joins, ...s.route.joins, ...s.series.joins];
+	const joins: Sql[] = [];
+	const cols: Sql[] = [];
+	const use = (l: L.Lookup) => {
+		joins.push(...l.joins);
+		cols.push(...(l.cols ?? []));
+		return l;
+	};
+	const inst = use(L.lookupSource(cells, m.instrument, L.instrumentSpec, L.instrument));
+	use(s.route);
+	use(s.series);
 	const id = inst.get('id');
 	const f: Record<string, Sql> = {};
 	if (m.timepoint) {
-		const tp = cells.dict.add(cells, m.timepoint.idx, L.timepointSpec, L.timepoint(m.timepoint.labels, m.timepoint.means, ctx));
-		joins.push(...tp.joins);
+		const tp = use(cells.dict.add(cells, m.timepoint.idx, L.timepointSpec, L.timepoint(m.timepoint.labels, m.timepoint.means, ctx)));
 		Object.assign(f, {
 			phase: tp.get('phase'), session: tp.get('session'), sfmt: tp.get('sfmt'), week: tp.get('week'), wfmt: tp.get('wfmt'),
 			tp_err: tp.get('err'), tp_label: tp.get('label'),
 			phase_txt: NULL_TEXT, sess_txt: NULL_TEXT, week_txt: NULL_TEXT, sess_nan: sql`FALSE`, week_nan: sql`FALSE`
 		});
 	} else {
-		const ph = L.lookupSource(cells, m.phase, L.phaseSpec, L.phase);
-		const se = L.lookupSource(cells, m.session, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'int32'));
-		const we = L.lookupSource(cells, m.week, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'finite'));
-		joins.push(...ph.joins, ...se.joins, ...we.joins);
+		const ph = use(L.lookupSource(cells, m.phase, L.phaseSpec, L.phase));
+		const se = use(L.lookupSource(cells, m.session, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'int32')));
+		const we = use(L.lookupSource(cells, m.week, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'finite')));
 		// a baseline without a session is session 0
 		const base = sql`${se.get('num')} IS NULL AND NOT ${se.get('nan')} AND ${ph.get('phase')} = 'baseline'`;
 		Object.assign(f, {
@@ -166,13 +166,11 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	for (let k = 0; k < m.items.length; k++) {
 		const it = m.items[k];
 		if (!it) continue;
-		items.push({ k, idx: it.idx, v: L.itemValue(cells, it.idx, k, id, presentIds, joins) });
+		items.push({ k, idx: it.idx, v: itemValue(cells, it.idx, k, id, presentIds, joins) });
 	}
-	const score = m.score ? cells.dict.add(cells, m.score.idx, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'any')) : null;
-	if (score) joins.push(...score.joins);
-	const prorated = m.prorated !== null ? cells.dict.add(cells, m.prorated, { p: 'bool' }, (t) => ({ p: /^(true|1|yes|t)$/i.test(t ?? '') })) : null;
-	if (prorated) joins.push(...prorated.joins);
-	for (const a of s.attrs) joins.push(...a.look.joins);
+	const score = m.score ? use(cells.dict.add(cells, m.score.idx, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'any'))) : null;
+	const prorated = m.prorated !== null ? use(cells.dict.add(cells, m.prorated, { p: 'bool' }, (t) => ({ p: /^(true|1|yes|t)$/i.test(t ?? '') }))) : null;
+	for (const a of s.attrs) use(a.look);
 
 	const valueCells = [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)];
 	Object.assign(f, {
@@ -184,7 +182,8 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 		prorated_col: prorated ? prorated.get('p') : sql`FALSE`,
 		incomplete: m.complete !== null ? sql`coalesce(${cells.text(m.complete)} = '0', FALSE)` : sql`FALSE`,
 		route: s.route.get('route'), route_txt: s.route.get('txt'),
-		series: s.series.get('snum'), series_ok: s.series.get('ok'), series_txt: s.series.get('txt')
+		series: s.series.get('snum'), series_ok: s.series.get('ok'), series_txt: s.series.get('txt'),
+		...Object.fromEntries(Object.keys(L.definitionSpec).map((d) => [d, inst.get(d)]))
 	});
 	for (let k = 0; k < MAX_ITEMS; k++) f[`item_${k + 1}`] = items.find((i) => i.k === k)?.v ?? sql`CAST(NULL AS DOUBLE)`;
 	s.attrs.forEach((a, j) => (f[`a_${j}`] = a.look.get('v')));
@@ -194,7 +193,8 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 
 	const fields = join(Object.entries(f).map(([name, e]) => sql`${e} AS ${ident(name)}`));
 	const hasValue = valueCells.length ? join(valueCells.map((i) => cells.dict.present(cells, i)), sql` OR `) : sql`FALSE`;
-	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${cells.from} c ${join(joins, sql` `)} WHERE ${hasValue}`;
+	const from = cols.length ? sql`(SELECT c.*, ${join(cols)} FROM ${cells.from} c)` : cells.from;
+	const stage1 = sql`SELECT c.ord, ${mi} AS mi, ${fields} FROM ${from} c ${join(joins, sql` `)} WHERE ${hasValue}`;
 	const v = (i: { k: number }) => sql`b.${ident(`item_${i.k + 1}`)}`;
 	// The first rejected item is looked for only in records with one: a NaN (a rejection) makes the sum
 	// NaN, so the item-by-item search runs for those few records, not for every record.
@@ -207,33 +207,34 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): Sql {
 	const rawItems = items.length ? sql` EXCLUDE (${join(items.map((i) => ident(`item_raw_${i.k}`)))})` : sql``;
 	const stage1b = sql`SELECT b.*${rawItems}, ${itemFields} FROM (SELECT b.*, ${itemSum} AS item_sum FROM (${stage1}) b) b`;
 	// totalFromItems for the `sum` and `mean` rules (max-within-groups goes to JavaScript, above).
-	const stage2 = sql`SELECT b.*, d.n_items, d.max_missing, d.short, d.range, d.jump, d.tmin, d.tmax,
-		CASE WHEN b.answered = 0 OR d.n_items - b.answered > d.max_missing THEN NULL
-		     WHEN d.rule = 'mean' THEN b.item_sum::DOUBLE / b.answered
-		     WHEN b.answered = d.n_items THEN b.item_sum
-		     ELSE floor(b.item_sum::DOUBLE / b.answered * d.n_items + 0.5) END AS item_total
-		FROM (${stage1b}) b LEFT JOIN ${ident(s.defs)} d ON d.id = b.instrument`;
+	const stage2 = sql`SELECT b.*,
+		CASE WHEN b.answered = 0 OR b.n_items - b.answered > b.max_missing THEN NULL
+		     WHEN b.rule = 'mean' THEN b.item_sum::DOUBLE / b.answered
+		     WHEN b.answered = b.n_items THEN b.item_sum
+		     ELSE floor(b.item_sum::DOUBLE / b.answered * b.n_items + 0.5) END AS item_total
+		FROM (${stage1b}) b`;
 	// `rec` keeps what the later statements read and no more: writing its columns costs more than
 	// computing them (1M rows of the benchmark's CSV, duckdb-wasm Node, the same statement in one run:
 	// its code alone 2.2 s of CPU, every column written 6.1 s; without the texts that only word a
 	// rejection, NULL for accepted records, 5.0 s; without the instrument definitions too, 4.4 s).
 	// A rejection is worded here, for the rejected records alone, into `reason` and `label`; the score
-	// and proration are the canonical ones; definitions are joined again by instrument where a warning
-	// needs them (run.ts).
+	// and proration are the canonical ones; the instrument's definition comes with its lookup and is
+	// joined again by instrument where a warning needs it (run.ts).
 	// The item answers are kept for accepted records alone, as the table's type (TINYINT, which the
 	// accepted rows are cast to anyway): held as DOUBLE until the statement commits (DuckDB compresses a
 	// table's rows only then), the answers were about 240 MB of the wasm heap at 1M rows.
 	const answers = Array.from({ length: MAX_ITEMS }, (_, k) => ident(`item_${k + 1}`)).map((c) => sql`CASE WHEN q.code IS NULL THEN CAST(q.${c} AS TINYINT) END AS ${c}`);
 	const worded = sql`CASE WHEN q.code IS NOT NULL THEN ${REASON} END AS reason, ${LABEL} AS label,
 		CASE WHEN q.item_total IS NOT NULL THEN q.answered < q.n_items ELSE q.prorated_col END AS prorated`;
-	return sql`SELECT q.* EXCLUDE (${join(WORK_ONLY.map((c) => ident(c)))}) REPLACE (${join(answers)}), ${worded} FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
+	const select = sql`SELECT q.* EXCLUDE (${join(WORK_ONLY.map((c) => ident(c)))}) REPLACE (${join(answers)}), ${worded} FROM (SELECT r.*, ${CODE} AS code FROM (${stage2}) r) q`;
+	return { select, joined: joins.length > 0 };
 }
 
 /** Columns of a measure's SELECT that only its code, reason and proration read: not written to `rec`. */
 const WORK_ONLY = [
 	...['inst_txt', 'sfmt', 'wfmt', 'tp_err', 'tp_label', 'phase_txt', 'sess_txt', 'week_txt', 'score_t', 'score_fmt', 'route_txt', 'series_txt'],
 	...['sess_nan', 'week_nan', 'score_nan', 'series_ok', 'prorated_col', 'item_sum', 'answered'],
-	...['n_items', 'max_missing', 'short', 'range', 'jump', 'tmin', 'tmax']
+	...Object.keys(L.definitionSpec)
 ];
 
 /** The instruments a measure's rows can name (known ones only). */
