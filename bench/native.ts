@@ -25,6 +25,15 @@ export async function loadCanonicalCsv(conn: Connector, path: string, table: str
 	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS SELECT * FROM ${ident(table)}`);
 }
 
+/** The column names of the CSV file at `file`, from its first bytes: a 5M-row file (438 MB) is past V8's longest string. */
+export function csvHeader(file: string): string[] {
+	const head = Buffer.alloc(4096);
+	const fd = openSync(file, 'r');
+	const got = readSync(fd, head, 0, head.length, 0);
+	closeSync(fd);
+	return head.subarray(0, got).toString('utf8').split('\n')[0].split(',');
+}
+
 /**
  * The canonical CSV `file` (a path on disk) as table `table` of a wasm engine in Node, for the
  * development profiles (bench/summaries.ts, bench/compare-profile.ts): registered, read with the
@@ -32,12 +41,7 @@ export async function loadCanonicalCsv(conn: Connector, path: string, table: str
  */
 export async function loadCanonicalCsvFile(conn: Connector, file: string, table: string): Promise<number> {
 	const t0 = performance.now();
-	// The header from the file's first bytes: a 5M-row file (438 MB) is past V8's longest string.
-	const head = Buffer.alloc(4096);
-	const fd = openSync(file, 'r');
-	const got = readSync(fd, head, 0, head.length, 0);
-	closeSync(fd);
-	const header = head.subarray(0, got).toString('utf8').split('\n')[0].split(',');
+	const header = csvHeader(file);
 	await conn.registerFile('f.csv', new Uint8Array(readFileSync(file)));
 	await loadCanonicalCsv(conn, 'f.csv', table, header);
 	await conn.dropFile('f.csv');

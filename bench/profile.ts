@@ -9,14 +9,13 @@
  * machine the least is the steadier figure). A development aid for finding which statement dominates
  * a refresh; `npm run bench` is the measurement of record.
  */
-import { readFileSync } from 'node:fs';
 import { openNodeEngine } from '../src/lib/engine/node';
 import type { Connector } from '../src/lib/engine/connector';
 import { CachingConnector } from '../src/lib/data/cached';
 import { buildSummaries, useSummaries } from '../src/lib/metrics/summaries';
 import { overviewMetrics, OVERVIEW_ORDER } from '../src/routes/overview-metrics';
 import type { StatementsRun } from '../src/lib/metrics/source';
-import { loadCanonicalCsv, NativeConnector } from './native';
+import { csvHeader, loadCanonicalCsv, loadCanonicalCsvFile, NativeConnector } from './native';
 import { Timed } from './timed';
 
 const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -26,17 +25,15 @@ async function main() {
 	const native = process.argv.includes('--native');
 	const instrument = arg('--instrument', 'bdi2');
 	const reps = Number(arg('--reps', '5'));
-	const header = readFileSync(file, 'utf8').slice(0, 4096).split('\n')[0].split(',');
 	let base: Connector;
 	const t0 = performance.now();
 	if (native) {
 		const n = await NativeConnector.open();
-		await loadCanonicalCsv(n, file, 'ds', header);
+		await loadCanonicalCsv(n, file, 'ds', csvHeader(file));
 		base = n;
 	} else {
 		base = await openNodeEngine();
-		await base.registerFile('f.csv', new Uint8Array(readFileSync(file)));
-		await loadCanonicalCsv(base, 'f.csv', 'ds', header);
+		await loadCanonicalCsvFile(base, file, 'ds');
 	}
 	console.log(`loaded in ${Math.round(performance.now() - t0)} ms (${native ? 'native' : 'wasm'})`);
 	const summaries = process.argv.includes('--rows') ? null : await buildSummaries(base, 'ds');
