@@ -11,7 +11,7 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import { ident, sql, type Sql } from './sql';
-import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+import { COMPRESSED_STORAGE, decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import { startMark } from './marks';
 import { PreparedCache } from './prepared';
 import { insertInSlices } from './arrow-slices';
@@ -46,6 +46,7 @@ async function start(): Promise<BrowserConnector> {
 	await db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
 	const conn = await db.connect();
 	await conn.query(OFFLINE_SETTINGS.text);
+	await conn.query(COMPRESSED_STORAGE.text);
 	engineTimings.startMs = performance.now() - t0;
 	startMark('engine-ready');
 	return new BrowserConnector(db, conn);

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
+import { COMPRESSED_STORAGE, decodeRows, OFFLINE_SETTINGS, type Connector, type Row } from './connector';
 import { ident, sql, type Sql } from './sql';
 import { PreparedCache } from './prepared';
 import { insertInSlices } from './arrow-slices';
@@ -29,6 +29,7 @@ export async function openNodeEngine(): Promise<NodeConnector> {
 	db.open({ query: { castBigIntToDouble: true, castDecimalToDouble: true } });
 	const conn = db.connect();
 	conn.query(OFFLINE_SETTINGS.text);
+	conn.query(COMPRESSED_STORAGE.text);
 	return new NodeConnector(db, conn);
 }
 
