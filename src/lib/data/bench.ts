@@ -11,6 +11,7 @@ import { CHART_DRAWN, CHARTS_DRAWN } from './drawn';
 import { ImportSession } from './import-session';
 import type { SummaryTiming } from './dataset-summaries';
 import { engineTimings, getEngine } from '../engine/browser';
+import { COMPRESSED_STORAGE } from '../engine/connector';
 import { ident, sql, type Statement } from '../engine/sql';
 
 type Waiter = { since: number; resolve: (t: number) => void };
@@ -217,6 +218,7 @@ export function installBenchHook(): void {
 		},
 		async timeSql(statements, reps) {
 			const replay = await (await getEngine()).db.connect();
+			await replay.query(COMPRESSED_STORAGE.text); // the app's tables, as the engine's own connection sees them
 			const run = async (s: Statement) => {
 				if (!s.params.length) return replay.query(s.text);
 				const prepared = await replay.prepare(s.text);

@@ -108,6 +108,8 @@ export const OFFLINE_SETTINGS = sql`SET autoload_known_extensions = false; SET a
  * benchmark's 1M score rows took 327 MB uncompressed and 40 MB compressed; at 10M the uncompressed
  * table left too little for the summaries and the views' queries ("failed to allocate"). Temporary
  * tables stay in the temp catalog. The command line's database is a file, compressed already.
+ * `USE` holds for one connection: a second connection to the same database runs this too (it attaches
+ * only once) or it would not see the app's tables (the benchmark's replay, data/bench.ts).
  */
 const DATA_CATALOG = 'kap_data';
-export const COMPRESSED_STORAGE = sql`ATTACH ':memory:' AS ${ident(DATA_CATALOG)} (COMPRESS); USE ${ident(DATA_CATALOG)}`;
+export const COMPRESSED_STORAGE = sql`ATTACH IF NOT EXISTS ':memory:' AS ${ident(DATA_CATALOG)} (COMPRESS); USE ${ident(DATA_CATALOG)}`;
