@@ -41,7 +41,9 @@ let imports = 0;
  * uncompressed (the wasm heap peaked at 1.67 GB) and 10M could not fit. Compressed the heap peaked
  * at 0.9 GB at 1M. Attached once per engine and left attached (empty between imports). Where the
  * main database is a file (native DuckDB on the command line: compressed, and it spills to disk)
- * the intermediates stay in it.
+ * the intermediates stay in it. Since the in-memory engines' default database is itself compressed
+ * (connector.ts COMPRESSED_STORAGE) this second one no longer saves memory there; it is kept until an
+ * import run with the intermediates in the default database has been benchmarked.
  */
 const WORK = 'kap_import_work';
 const WORK_TABLES = new Set(['clean', 'rec', 'dup', 'groups']);
