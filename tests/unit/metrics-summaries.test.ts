@@ -11,6 +11,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { ident, sql } from '../../src/lib/engine/sql';
 
 import { attrition } from '../../src/lib/metrics/attrition';
 import { completionLinks, seriesCompletion } from '../../src/lib/metrics/completion';
@@ -21,9 +22,16 @@ import { clientSummary, type MetricOptions } from '../../src/lib/metrics/source'
 import { flow } from '../../src/lib/metrics/flow';
 import { trajectories } from '../../src/lib/metrics/trajectories';
 import { buildSummaries, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
+import { mixedModels } from '../../src/lib/metrics/models';
+import { mmrmModels } from '../../src/lib/metrics/mmrm';
+import { COHORT, cohortRelation, compareCohorts, type Cohort } from '../../src/lib/metrics/compare';
+import { cohortTable1 } from '../../src/lib/metrics/table1';
+import { subgroupAnalysis } from '../../src/lib/metrics/subgroups';
+import { CachingConnector } from '../../src/lib/data/cached';
+import type { Connector } from '../../src/lib/engine/connector';
 import { loadCanonical, loadRefdata, type Canon, loadDemoTable } from './metrics-fixtures';
 
-const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, completionLinks, clientSummary, flow } as const;
+const METRICS = { cohortCounts, response, remission, reliableChange, trajectories, durability, survival, attrition, seriesCompletion, completionLinks, clientSummary, flow, mixedModels, mmrmModels } as const;
 
 /** Build the summaries of `scores`' table and let metrics use them. */
 async function summarise(db: NodeConnector, table = 'scores'): Promise<Summaries> {
@@ -42,6 +50,47 @@ async function expectSamePaths(db: NodeConnector, opts: MetricOptions, label: st
 		expect(fast.rows, `${label} ${name}`).toEqual(rows.rows);
 		if (name === 'survival') expect((fast as Awaited<ReturnType<typeof survival>>).logRank).toEqual((rows as Awaited<ReturnType<typeof survival>>).logRank);
 	}
+}
+
+/** A result without the statements that made it (they differ between the paths; the numbers may not). */
+function numbers(x: unknown): unknown {
+	if (Array.isArray(x)) return x.map(numbers);
+	if (x === null || typeof x !== 'object') return x;
+	return Object.fromEntries(Object.entries(x).filter(([k]) => !['sql', 'also', 'derived', 'path', 'methods'].includes(k)).map(([k, v]) => [k, numbers(v)]));
+}
+
+/** Every card of /compare for cohorts `a` and `b`, as the page asks for them (research.svelte.ts). */
+async function comparePage(conn: Connector, a: Cohort, b: Cohort, instrument: string, settings: MetricOptions['settings'] = {}) {
+	const cohorts = async () => ({ relation: await cohortRelation(conn, 'scores', a, b), groupBy: COHORT, instruments: [instrument], settings });
+	return {
+		comparison: await compareCohorts(conn, { a, b, instrument, settings }),
+		table1: await cohortTable1(conn, { a, b, instrument, settings }),
+		trajectories: await trajectories(conn, await cohorts()),
+		durability: await durability(conn, await cohorts()),
+		flow: await flow(conn, await cohorts()),
+		subgroups: await subgroupAnalysis(conn, { a, b, instrument, settings }),
+		mmrm: await mmrmModels(conn, { ...(await cohorts()), reference: b.label, groupLabel: 'cohort' })
+	};
+}
+
+/**
+ * /compare from the summaries (each cohort's cells) and from the score rows, plain and through the
+ * app's caching connector (which shares the client-series and the observations as tables): the same numbers.
+ */
+async function expectSameComparison(db: Connector, s: Summaries, a: Cohort, b: Cohort, instrument: string, settings: MetricOptions['settings'] = {}) {
+	const label = `${a.label} vs ${b.label}, ${instrument}, ${JSON.stringify(settings)}`;
+	const fast = new CachingConnector(db);
+	useSummaries(fast, 'scores', s);
+	const fromSummaries = await comparePage(fast, a, b, instrument, settings);
+	expect(fromSummaries.trajectories.path, label).toEqual({ source: 'summaries' });
+	expect(fromSummaries.mmrm.path, label).toEqual({ source: 'summaries' });
+	const expected = numbers(await comparePage(new CachingConnector(db), a, b, instrument, settings));
+	expect(numbers(fromSummaries), label).toEqual(expected);
+	useSummaries(db, 'scores', null);
+	expect(numbers(await comparePage(db, a, b, instrument, settings)), label).toEqual(expected);
+	useSummaries(db, 'scores', s);
+	expect(numbers(await comparePage(db, a, b, instrument, settings)), label).toEqual(expected);
+	return fromSummaries;
 }
 
 describe('demo cohort: summaries = rows', () => {
@@ -74,6 +123,20 @@ describe('demo cohort: summaries = rows', () => {
 		['planned end, PHQ-9 response ≥ 5 points, by site', { groupBy: 'site', settings: { end: 'planned', responsePoints: { phq9: 5 } } }]
 	];
 	for (const [label, opts] of states) it(label, () => expectSamePaths(db, opts, label), 120_000);
+
+	const iv: Cohort = { label: 'iv', filters: { route: ['iv'] } };
+	const comparisons: [Cohort, Cohort, string, MetricOptions['settings']][] = [
+		[iv, { label: 'sublingual', filters: { route: ['sublingual'] } }, 'bdi2', {}],
+		[{ label: 'north first series', filters: { site: ['north'], series: 'first' } }, iv, 'hama', { end: 'planned', locf: true }],
+		[{ label: 'female', filters: { sex: ['female'] } }, { label: 'boosters', filters: { series: 'boosters' } }, 'bdi2', { plannedSessions: { bdi2: 4 }, end: 'planned' }]
+	];
+	for (const [a, b, instrument, settings] of comparisons)
+		it(`/compare ${a.label} vs ${b.label}`, async () => {
+			const page = await expectSameComparison(db, s, a, b, instrument, settings);
+			expect(page.comparison.lmm?.error).toBeUndefined();
+			expect(page.comparison.change.every((c) => c.n > 0)).toBe(true);
+			expect(page.table1.rows.length && page.subgroups.rows.length && page.mmrm.rows.length && page.durability.rows.length).toBeGreaterThan(0);
+		}, 120_000);
 });
 
 describe('reference datasets through their mappings: summaries = rows', () => {
@@ -86,6 +149,9 @@ describe('reference datasets through their mappings: summaries = rows', () => {
 			await expectSamePaths(db, {}, name);
 			await expectSamePaths(db, { groupBy: group }, `${name} by ${group}`);
 			await expectSamePaths(db, { groupBy: group, settings: { end: 'planned', locf: true } }, `${name} planned`);
+			const levels = await db.query<{ v: string; instrument: string }>(sql`SELECT DISTINCT CAST(${ident(group)} AS VARCHAR) AS v, min(instrument) OVER () AS instrument FROM scores ORDER BY v`);
+			const [a, b] = levels.slice(0, 2).map((l) => ({ label: l.v, filters: { [group]: [l.v] } }));
+			await expectSameComparison(db, s, a, b, levels[0].instrument);
 		}, 120_000);
 });
 
@@ -127,6 +193,8 @@ describe('random datasets: summaries = rows (property)', () => {
 				expect(s.problem).toBeNull();
 				for (const opts of [{}, { groupBy: 'route' }, { filters: { site: ['north', '(missing)'] }, groupBy: 'site' }, { groupBy: 'route', settings: { end: 'planned' as const, locf: true, plannedSessions: { bdi2: 3 } } }])
 					await expectSamePaths(db, opts, JSON.stringify(opts));
+				await expectSameComparison(db, s, { label: 'iv', filters: { route: ['iv'] } }, { label: 'im', filters: { route: ['im'] } }, 'bdi2');
+				await expectSameComparison(db, s, { label: 'north', filters: { site: ['north'] } }, { label: 'oral', filters: { route: ['oral'] } }, 'phq9', { end: 'planned', plannedSessions: { phq9: 3 } });
 			}),
 			{ seed: 20261201, numRuns: 12, endOnFailure: true }
 		);
@@ -169,7 +237,7 @@ describe('the summaries step aside where they cannot be exact', () => {
 		expect((await attrition(db, {})).path).toEqual({ source: 'rows', reason: expect.stringMatching(/more than one score/) });
 	});
 
-	it('a relation other than the registered table (cohort comparison) reads the rows', async () => {
+	it('a table other than the registered one reads the rows', async () => {
 		await loadCanonical(db, base, [], 'scores', ['site']);
 		await loadCanonical(db, base, [], 'other', ['site']);
 		await summarise(db);

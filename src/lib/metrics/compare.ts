@@ -17,6 +17,7 @@ import { describeColumns, whereSql, type Filters } from './filters';
 import { mixedModels, type ModelOptions, type ModelRow } from './models';
 import { remission, response, type RateRow } from './rates';
 import { clientSummary, type DerivedTable, type MetricResult } from './source';
+import { markCohorts } from './summaries';
 
 export interface Cohort {
 	label: string;
@@ -106,11 +107,18 @@ const pp = (x: number | null) => (x === null ? WITHHELD : Number.isFinite(x) ? `
 const pval = (p: number | null) => (p === null ? `p ${WITHHELD}` : !Number.isFinite(p) ? 'p not computable' : p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`);
 const cnt = (x: number | null) => (x === null ? WITHHELD : String(x));
 
-/** The two cohorts as one relation with a `__cohort` column (a client may be in both). */
+/**
+ * The two cohorts as one relation with a `__cohort` column (a client may be in both). It is marked
+ * as their union (`markCohorts`): where the dataset's summaries keep every column the cohorts are
+ * defined by, the metrics read the same union over the summaries' cells instead of the score rows.
+ */
 export async function cohortRelation(conn: Connector, table: string, a: Cohort, b: Cohort): Promise<Sql> {
 	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
-	const part = (c: Cohort) => sql`SELECT *, CAST(${c.label} AS VARCHAR) AS ${ident(COHORT)} FROM ${ident(table)} WHERE ${whereSql(c.filters, cols)}`;
-	return sql`(${part(a)} UNION ALL ${part(b)})`;
+	const over = (rows: Sql) => {
+		const part = (c: Cohort) => sql`SELECT *, CAST(${c.label} AS VARCHAR) AS ${ident(COHORT)} FROM ${rows} WHERE ${whereSql(c.filters, cols)}`;
+		return sql`(${part(a)} UNION ALL ${part(b)})`;
+	};
+	return markCohorts(over(ident(table)), { table, label: COHORT, filters: [a.filters, b.filters], over });
 }
 
 function rateDiff(rows: RateRow[], a: string, b: string): RateDifference | null {

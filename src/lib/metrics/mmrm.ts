@@ -14,7 +14,7 @@ import type { Sql } from '../engine/sql';
 import { fitMmrmFromSums, mmrmContrast, type MmrmCoefficient, type MmrmContrast, type MmrmPattern } from '../stats/mmrm';
 import { emptyPattern, TWO_AT_ONE_VISIT } from '../stats/mmrm-patterns';
 import { DEFINITIONS } from './definitions';
-import { mmrmCountsSql, mmrmPatternSql, sharedObservations } from './model-sums';
+import { mmrmCountsSql, mmrmPatternSql, observationsPath, sharedObservations } from './model-sums';
 import { levelsOf } from './models';
 import { prepare, type MetricOptions, type MetricResult } from './source';
 
@@ -104,7 +104,7 @@ interface Count {
 export async function mmrmModels(conn: Connector, opts: MmrmOptions = {}): Promise<MetricResult<MmrmRow>> {
 	const p = await prepare(conn, opts);
 	// Baseline rows too: "reach" counts every series with a baseline, seen after it or not.
-	const { src, derived } = await sharedObservations(conn, { relation: p.relation, where: p.where, groupExpr: p.groupExpr, columnCovariates: [], baselineCovariate: false, scores: 'all' });
+	const { src, derived } = await sharedObservations(conn, { relation: p.relation, where: p.where, groupExpr: p.groupExpr, columnCovariates: [], baselineCovariate: false, scores: 'all', summary: p.summary });
 	const countsSql = mmrmCountsSql(src);
 	const counts = await conn.query<Count>(countsSql);
 	const rows: MmrmRow[] = [];
@@ -123,7 +123,7 @@ export async function mmrmModels(conn: Connector, opts: MmrmOptions = {}): Promi
 		}
 		rows.push(fitOne(instrument, K, sessions, groups, sums, opts));
 	}
-	return { rows, sql: countsSql, also, derived, definition: DEFINITIONS.mmrm };
+	return { rows, sql: countsSql, also, derived, definition: DEFINITIONS.mmrm, path: observationsPath(src, p.path) };
 }
 
 /** One row of `mmrmPatternSql`: g0…, y sums, and the pattern's counts. */

@@ -10,6 +10,8 @@ import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import type { LmmPatternSums } from '../stats/mixed';
 import type { DerivedTable } from './source';
+import type { MetricPath, SummaryScope } from './summaries';
+import { cellsCte } from './summary-read';
 
 /** What the model reads: relation, filters, group expression, covariates, which scores. */
 export interface ModelSource {
@@ -24,6 +26,30 @@ export interface ModelSource {
 	scores: 'all' | 'post';
 	/** A table holding the observations (`sharedObservations`); without one each statement computes them. */
 	observations?: string;
+	/** The dataset's summaries under the same filters and grouping, when they can answer (`Prepared.summary`). */
+	summary?: SummaryScope | null;
+}
+
+/**
+ * The observations from the summaries' client-series (each series' baseline and list of dosing-session
+ * scores, the cells' attributes for covariates) instead of every score row: the same rows, since the
+ * summaries apply only where no timepoint of a series has two scores (summaries.ts). Null when a
+ * covariate is not an attribute the cells keep.
+ */
+function summaryObservationsSql(src: ModelSource): Sql | null {
+	const scope = src.summary;
+	if (!scope || src.columnCovariates.some((c) => !scope.summaries.attributes.includes(c))) return null;
+	const covs = join(src.columnCovariates.map((c, i) => sql`, a.${ident(c)} AS ${ident(`cov${i}`)}`), sql``);
+	const covOf = join(src.columnCovariates.map((_, i) => sql`, ${ident(`cov${i}`)}`), sql``);
+	return sql`WITH ${cellsCte(scope)},
+o AS (
+  SELECT c.instrument, c.client_id, c.series, sum_k.grp, c.baseline, c.sess${covs}
+  FROM ${ident(scope.summaries.cs)} c JOIN sum_k USING (cell)${src.columnCovariates.length ? sql` JOIN ${ident(scope.summaries.cells)} a USING (cell)` : sql``}
+  WHERE ${scope.instrumentWhere}
+)
+SELECT instrument, client_id, series, 'baseline' AS phase, 0 AS time, baseline AS score, grp${covOf}, baseline FROM o WHERE baseline IS NOT NULL
+UNION ALL
+SELECT instrument, client_id, series, 'session' AS phase, x.s AS time, x.score AS score, grp${covOf}, baseline FROM (SELECT *, unnest(sess) AS x FROM o)`;
 }
 
 /** The observations with their series' baseline score, before the scores and covariates the model keeps are chosen. */
@@ -42,6 +68,11 @@ bl AS (
 SELECT obs.*, bl.baseline FROM obs LEFT JOIN bl USING (instrument, client_id, series)`;
 }
 
+/** Which path the observations take: `path` (the metric's), unless a covariate sends them to the score rows. */
+export function observationsPath(src: ModelSource, path: MetricPath): MetricPath {
+	return src.summary && !summaryObservationsSql(src) ? { source: 'rows', reason: 'a covariate is not a client attribute the summaries keep' } : path;
+}
+
 /**
  * `src` reading its observations from a table made once (`Connector.materialize`) when the
  * connector can: the mixed model's three statements and the MMRM's two would otherwise each
@@ -50,7 +81,7 @@ SELECT obs.*, bl.baseline FROM obs LEFT JOIN bl USING (instrument, client_id, se
  */
 export async function sharedObservations(conn: Connector, src: ModelSource): Promise<{ src: ModelSource; derived: DerivedTable[] }> {
 	if (!conn.materialize) return { src, derived: [] };
-	const q = observationsSql(src);
+	const q = summaryObservationsSql(src) ?? observationsSql(src);
 	const table = await conn.materialize(q);
 	return { src: { ...src, observations: table }, derived: [{ table, sql: q, holds: 'the observations the mixed model and the MMRM read, with each series\' baseline, built once per page' }] };
 }
@@ -62,7 +93,7 @@ export function usedCte(src: ModelSource): Sql {
 		...(src.baselineCovariate ? [sql`baseline IS NOT NULL`] : []),
 		...src.columnCovariates.map((_, i) => sql`${ident(`cov${i}`)} IS NOT NULL`)
 	];
-	const rows = src.observations ? ident(src.observations) : sql`(${observationsSql(src)})`;
+	const rows = src.observations ? ident(src.observations) : sql`(${summaryObservationsSql(src) ?? observationsSql(src)})`;
 	return sql`WITH used AS (
   SELECT * FROM ${rows} AS o
   WHERE phase IN (${phases})${complete.length ? sql` AND ${join(complete, sql` AND `)}` : sql``}

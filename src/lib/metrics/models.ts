@@ -12,7 +12,7 @@ import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { fitLmmFromSums, likelihoodRatioTest, type LmmFit } from '../stats/mixed';
 import { subsetPatternSums as subsetSums } from '../stats/mixed-patterns';
-import { designSums, levelsSql, sharedObservations, type DesignColumn, type ModelSource } from './model-sums';
+import { designSums, levelsSql, observationsPath, sharedObservations, type DesignColumn, type ModelSource } from './model-sums';
 import { DEFINITIONS } from './definitions';
 import { prepare, type MetricOptions, type MetricResult, type Prepared } from './source';
 
@@ -79,7 +79,8 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 		groupExpr: p.groupExpr,
 		columnCovariates: colCovs,
 		baselineCovariate: covs.includes('baseline'),
-		scores: opts.scores ?? 'all'
+		scores: opts.scores ?? 'all',
+		summary: p.summary
 	});
 	const categorical = colCovs.map((c, i) => (NUMERIC.test(known.get(c) ?? '') ? -1 : i)).filter((i) => i >= 0);
 	const levelsStatement = levelsSql(src, categorical);
@@ -91,7 +92,7 @@ export async function mixedModels(conn: Connector, opts: ModelOptions = {}): Pro
 		const valuesOf = (k: number) => mine.filter((r) => r.k === k && r.v !== null).map((r) => r.v as string);
 		rows.push(await fitOne(conn, src, instrument, valuesOf, opts, colCovs, known, statements));
 	}
-	return { rows, sql: levelsStatement, also: statements, derived, definition: DEFINITIONS.lmm };
+	return { rows, sql: levelsStatement, also: statements, derived, definition: DEFINITIONS.lmm, path: observationsPath(src, p.path) };
 }
 
 export function levelsOf(values: (string | number | null)[], ref?: string): string[] {

@@ -14,7 +14,7 @@ import { addMoments, momentRows, noMoments, ols, type Moments } from '../stats/r
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { Definition, SettingsInput } from './definitions';
 import { describeColumns, MISSING } from './filters';
-import { clientSummary, type DerivedTable } from './source';
+import { clientSummary, prepare, type DerivedTable } from './source';
 
 export const SUBGROUP_COLUMNS = ['site', 'sex', 'age_band', 'diagnosis'] as const;
 /** Name of the derived dose variable (tertiles of the series' mean dose). */
@@ -238,8 +238,9 @@ export function tertileCuts(values: number[]): [number, number] {
 export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): Promise<SubgroupResult> {
 	const [A, B] = [opts.a.label, opts.b.label];
 	const table = opts.table ?? 'scores';
-	const relation = await cohortRelation(conn, table, opts.a, opts.b);
-	const summary = await clientSummary(conn, { relation, groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings });
+	const options = { relation: await cohortRelation(conn, table, opts.a, opts.b), groupBy: COHORT, instruments: [opts.instrument], settings: opts.settings };
+	const summary = await clientSummary(conn, options);
+	const scope = summary.path?.source === 'summaries' ? (await prepare(conn, options)).summary : null;
 	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
 	const attrs = SUBGROUP_COLUMNS.filter((c) => cols.includes(c));
 	const hasDose = cols.includes('dose_mg');
@@ -250,11 +251,13 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 		...(hasDose ? [sql`avg(dose_mg) AS __dose`, sql`any_value(CAST(route AS VARCHAR)) AS __route`] : [])
 	];
 	// Only the client-series of the two cohorts are looked up, when the summary is a table to read
-	// them from (a third fewer groups at 1M; a series' attributes still come from all its rows).
+	// them from (a third fewer groups at 1M; a series' attributes still come from all its rows): the
+	// shared client-series table, or the dataset's summaries (the series of the cohorts' cells).
 	const shared = summary.derived?.[0]?.table;
-	const inCohorts = shared
-		? sql` AND (client_id, series) IN (SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument})`
-		: sql``;
+	const cohortSeries = scope
+		? sql`SELECT client_id, series FROM ${ident(scope.summaries.cs)} WHERE instrument = ${opts.instrument} AND cell IN (SELECT cell FROM ${scope.cells ?? ident(scope.summaries.cells)})`
+		: shared && sql`SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument}`;
+	const inCohorts = cohortSeries ? sql` AND (client_id, series) IN (${cohortSeries})` : sql``;
 	const attrSql = sql`SELECT ${join(select)} FROM ${ident(table)} WHERE instrument = ${opts.instrument}${inCohorts} GROUP BY client_id, series`;
 	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
 	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));

@@ -26,7 +26,6 @@
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
-import type { Filters } from './filters';
 import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { buildCellCounts } from './summary-cells';
 import { z } from 'zod';
@@ -260,73 +259,5 @@ export async function dropSummaries(conn: Connector, dataset: string): Promise<v
 	for (const t of Object.values(summaryTables(dataset))) await conn.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`);
 }
 
-// Which summaries stand for which relation a metric reads, per connector. The app registers the
-// active dataset's summaries under `scores` (the view every metric reads) when it activates one.
-const registry = new WeakMap<Connector, Map<string, Summaries>>();
-
-/** Let metrics reading table `relation` on `conn` use `summaries` (null: read the rows again). */
-export function useSummaries(conn: Connector, relation: string, summaries: Summaries | null): void {
-	const m = registry.get(conn) ?? registry.set(conn, new Map()).get(conn)!;
-	if (summaries) m.set(relation, summaries);
-	else m.delete(relation);
-}
-
-/** The summaries registered for `relation` on `conn`, if any. */
-export function registeredSummaries(conn: Connector, relation: string): Summaries | undefined {
-	return registry.get(conn)?.get(relation);
-}
-
-/** Which path computed a metric: the summary tables, or the score rows (and why). */
-export interface MetricPath {
-	source: 'summaries' | 'rows';
-	/** Why the rows were read (absent when summaries answered, or none were built). */
-	reason?: string;
-}
-
-/** A metric's filters and grouping, resolved against a dataset's summaries. */
-export interface SummaryScope {
-	summaries: Summaries;
-	/** The filters, as a condition over `cells` columns. */
-	cellWhere: Sql;
-	/** The group label, an expression over `cells` columns. */
-	groupExpr: Sql;
-	/** The instrument restriction, a condition over `instrument`. */
-	instrumentWhere: Sql;
-	/** The instruments it restricts to (null: all). */
-	instruments: string[] | null;
-}
-
-/**
- * Whether `summaries` can answer a metric that filters on `filterColumns` and groups by
- * `groupBy`: a reason when not (a column outside `cells`, or a dataset-wide problem).
- */
-export function summaryObstacle(summaries: Summaries, filterColumns: string[], groupBy: string | null | undefined): string | null {
-	if (summaries.problem) return summaries.problem;
-	for (const c of [...filterColumns, ...(groupBy ? [groupBy] : [])])
-		if (!summaries.attributes.includes(c))
-			return summaries.varying.includes(c) ? `"${c}" varies within a client-series` : `"${c}" is not a client attribute the summaries keep`;
-	return null;
-}
-
-/**
- * The summaries a metric may read, and the path it takes: the summaries registered for its table
- * when it reads a table (not a comparison's subquery), did not ask for the rows, and filters and
- * groups only by columns the summaries keep; otherwise the rows, with the reason when summaries
- * exist. `columns` are the table's columns (a filter on another column is ignored, as in `whereSql`).
- */
-export function resolveSummaries(
-	conn: Connector,
-	opts: { table?: string; relation?: unknown; filters?: Filters; groupBy?: string | null; source?: 'auto' | 'rows' },
-	columns: string[],
-	fragments: Omit<SummaryScope, 'summaries'>
-): { summary: SummaryScope | null; path: MetricPath } {
-	const summaries = opts.relation ? undefined : registeredSummaries(conn, opts.table ?? 'scores');
-	if (!summaries) return { summary: null, path: { source: 'rows' } };
-	if (opts.source === 'rows') return { summary: null, path: { source: 'rows', reason: 'the score rows were asked for' } };
-	const filtered = Object.entries(opts.filters ?? {})
-		.filter(([c, v]) => columns.includes(c) && (c === 'series' ? v !== undefined && v !== 'all' : Array.isArray(v) && v.length > 0))
-		.map(([c]) => c);
-	const obstacle = summaryObstacle(summaries, filtered, opts.groupBy);
-	if (obstacle) return { summary: null, path: { source: 'rows', reason: obstacle } };
-	return { summary: { summaries, ...fragments }, path: { source: 'summaries' } };
-}
+// Which summaries answer which metric (the registry, cohorts, the scope a metric reads) is summary-scope.ts.
+export * from './summary-scope';

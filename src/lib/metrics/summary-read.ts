@@ -10,7 +10,7 @@ import type { SummaryScope } from './summaries';
 
 /** `sum_k`: the cells the filters keep, with their group label. */
 export function cellsCte(scope: SummaryScope): Sql {
-	return sql`sum_k AS (SELECT cell, ${scope.groupExpr} AS grp FROM ${ident(scope.summaries.cells)} WHERE ${scope.cellWhere})`;
+	return sql`sum_k AS (SELECT cell, ${scope.groupExpr} AS grp FROM ${scope.cells ?? ident(scope.summaries.cells)} WHERE ${scope.cellWhere})`;
 }
 
 /** What a client-series statement needs beyond baseline and end: the planned end, the score lists. */

@@ -10,7 +10,7 @@ import { bandSet, INSTRUMENTS, isInstrumentId } from '../instruments/definitions
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { SettingsInput } from './definitions';
 import { MISSING } from './filters';
-import { prepare, summarySource, type MetricResult } from './source';
+import { prepare, sampleSdSql, summarySource, type MetricResult } from './source';
 
 /** One count: how many client-series of `cohort` have `level` of `variable`, out of `total`. */
 export interface Table1Row {
@@ -95,11 +95,16 @@ export async function cohortTable1(conn: Connector, opts: Table1Options): Promis
 	// The client-series summary the comparison's cards share (one temporary table per cohorts ×
 	// settings, when the connector materializes), not a third rebuild of it from the score rows.
 	const src = await summarySource(conn, p);
-	// Each client-series' attributes come from the score rows; both statements below read them, so
-	// they are gathered once into a table when the connector can make one (a pass over every score
-	// row of the two cohorts each time otherwise).
-	const attrSql = sql`SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL`;
-	const attrTable = conn.materialize ? await conn.materialize(attrSql) : null;
+	// Each client-series' attributes: from its cell when the summaries keep them all (the series of
+	// `cs` are those of the cells the cohorts keep), else from the score rows; both statements below
+	// read them, so those are gathered once into a table when the connector can make one (a pass over
+	// every score row of the two cohorts each time otherwise).
+	const S = p.summary && attrs.every((c) => p.summary!.summaries.attributes.includes(c)) ? p.summary.summaries : null;
+	const cellAttrs = join(attrs.map((c) => sql`, ${txt(c)} AS ${ident(c)}`), sql``);
+	const attrSql = S
+		? sql`SELECT grp, client_id, series${cellAttrs} FROM cs JOIN ${ident(S.cs)} c USING (instrument, client_id, series) JOIN (SELECT cell${join(attrs.map((c) => sql`, ${ident(c)}`), sql``)} FROM ${ident(S.cells)}) a USING (cell)`
+		: sql`SELECT ${p.groupExpr} AS grp, client_id, series${attrSel} FROM ${p.relation} WHERE ${p.where} GROUP BY ALL`;
+	const attrTable = conn.materialize && !S ? await conn.materialize(attrSql) : null;
 	const derived = [...src.derived, ...(attrTable ? [{ table: attrTable, sql: attrSql, holds: "each client-series' attributes in the two cohorts, read by Table 1's two statements" }] : [])];
 	const ctes = sql`${src.ctes},
 attrs AS (${attrTable ? sql`SELECT * FROM ${ident(attrTable)}` : attrSql}),
@@ -114,8 +119,10 @@ units AS (SELECT cs.*${join(attrs.map((c) => sql`, attrs.${ident(c)}`), sql``)},
 	const q = sql`${ctes}
 SELECT variable, level, cohort, n FROM (${join(parts, sql`\nUNION ALL `)}) t
 ORDER BY k, level, cohort`;
+	// The SD from exact sums (sampleSdSql): stddev_samp's result depends on the order of the rows in
+	// the last bits, and the summaries and the score rows give the client-series in different orders.
 	const baselineSql = sql`${ctes}
-SELECT grp AS cohort, count(*)::INTEGER AS n, avg(baseline) AS mean, stddev_samp(baseline) AS sd,
+SELECT grp AS cohort, count(*)::INTEGER AS n, avg(baseline) AS mean, ${sampleSdSql(sql`baseline`)} AS sd,
   quantile_cont(baseline, 0.5) AS median, quantile_cont(baseline, 0.25) AS q1, quantile_cont(baseline, 0.75) AS q3
 FROM units GROUP BY grp ORDER BY grp`;
 	const raw = await conn.query<{ variable: string; level: string; cohort: string; n: number }>(q);
