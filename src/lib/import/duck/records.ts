@@ -187,7 +187,7 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): { sele
 	});
 	for (let k = 0; k < MAX_ITEMS; k++) f[`item_${k + 1}`] = items.find((i) => i.k === k)?.v ?? sql`CAST(NULL AS DOUBLE)`;
 	s.attrs.forEach((a, j) => (f[`a_${j}`] = a.look.get('v')));
-	// The item cells as read, for wording a rejected item (dropped before `rec` is kept): a cell stored as
+	// The item cells as read, for wording a rejected item (dropped before the records are written): a cell stored as
 	// a number is carried as stored and made text only for a rejected item (below), not for every row.
 	items.forEach((i) => (f[`item_raw_${i.k}`] = cells.stored?.(i.idx) ?? cells.raw(i.idx)));
 
@@ -213,8 +213,8 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): { sele
 		     WHEN b.answered = b.n_items THEN b.item_sum
 		     ELSE floor(b.item_sum::DOUBLE / b.answered * b.n_items + 0.5) END AS item_total
 		FROM (${stage1b}) b`;
-	// `rec` keeps what the later statements read and no more: writing its columns costs more than
-	// computing them (1M rows of the benchmark's CSV, duckdb-wasm Node, the same statement in one run:
+	// The records keep what the target table and the later statements read and no more (run.ts):
+	// writing their columns costs more than computing them (1M rows of the benchmark's CSV, duckdb-wasm Node, the same statement in one run:
 	// its code alone 2.2 s of CPU, every column written 6.1 s; without the texts that only word a
 	// rejection, NULL for accepted records, 5.0 s; without the instrument definitions too, 4.4 s).
 	// A rejection is worded here, for the rejected records alone, into `reason` and `label`; the score
@@ -230,7 +230,7 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): { sele
 	return { select, joined: joins.length > 0 };
 }
 
-/** Columns of a measure's SELECT that only its code, reason and proration read: not written to `rec`. */
+/** Columns of a measure's SELECT that only its code, reason and proration read: not written. */
 const WORK_ONLY = [
 	...['inst_txt', 'sfmt', 'wfmt', 'tp_err', 'tp_label', 'phase_txt', 'sess_txt', 'week_txt', 'score_t', 'score_fmt', 'route_txt', 'series_txt'],
 	...['sess_nan', 'week_nan', 'score_nan', 'series_ok', 'prorated_col', 'item_sum', 'answered'],

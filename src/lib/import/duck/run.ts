@@ -2,7 +2,7 @@
  * Import a prepared delimited file (or, on native DuckDB, a Parquet file: source.ts) through DuckDB:
  * its own reader's relation of the cells the mapping uses, all text, as read, read again where needed
  * rather than copied into a table (each distinct text is cleaned once, in JavaScript, not each cell in SQL; see `Cells`); one SELECT per measure
- * (records.ts), duplicates by a window, whole-table warnings by GROUP BY, and the accepted rows into `table`. Only the rejected
+ * (records.ts) written once into `table` (the rejected records deleted after), duplicates by a window, whole-table warnings by GROUP BY. Only the rejected
  * records and the warned rows come back to JavaScript, to be worded with their source lines: no
  * parsed row is ever a JavaScript object. Same report as `applyMapping` on the same file and mapping.
  */
@@ -33,28 +33,8 @@ export interface EngineImport {
 
 let imports = 0;
 
-/**
- * The database of the import's row-sized intermediate tables (the cells as read, the records, the
- * duplicates, the groups): in memory, but compressed as a database file's tables are, which DuckDB
- * does not do for its main in-memory database. The browser's engine has a fixed 4 GiB of wasm memory
- * and nowhere to spill; at 1M rows of the benchmark's 45-column CSV these tables took 1.1 GB
- * uncompressed (the wasm heap peaked at 1.67 GB) and 10M could not fit. Compressed the heap peaked
- * at 0.9 GB at 1M. Attached once per engine and left attached (empty between imports). Where the
- * main database is a file (native DuckDB on the command line: compressed, and it spills to disk)
- * the intermediates stay in it. Since the in-memory engines' default database is itself compressed
- * (connector.ts COMPRESSED_STORAGE) this second one no longer saves memory there; it is kept until an
- * import run with the intermediates in the default database has been benchmarked.
- */
-const WORK = 'kap_import_work';
-const WORK_TABLES = new Set(['clean', 'rec', 'dup', 'groups']);
-
-/** The work database to qualify intermediates with, attached if needed; null when the main database is a file. */
-async function workDatabase(conn: Connector): Promise<Sql | null> {
-	const [main] = await conn.query<{ path: string | null }>(sql`SELECT path FROM duckdb_databases() WHERE database_name = current_database()`);
-	if (main?.path) return null;
-	await conn.exec(sql`ATTACH IF NOT EXISTS ':memory:' AS ${ident(WORK)} (COMPRESS)`);
-	return ident(WORK);
-}
+/** The work columns of the target table while the import checks its records (see importRawSource), dropped before it returns. */
+const WORK_COLUMNS = ['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'item_err_raw', 'score_said', 'incomplete'].map((c) => `kap_import_${c}`);
 
 /**
  * Run the import of `csv` with `mapping` into a new table `table` (replaced if present). Throws
@@ -75,14 +55,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 
 	const prefix = `imp_${Date.now().toString(36)}_${imports++}`;
 	const made: Sql[] = [];
-	// The row-sized intermediates live in a compressed in-memory database (see WORK); the small
-	// dictionaries, made by name through the connector, in the main one.
-	const work = await workDatabase(conn);
-	const t = (name: string) => (work && WORK_TABLES.has(name) ? sql`${work}.${ident(`${prefix}_${name}`)}` : ident(`${prefix}_${name}`));
+	const t = (name: string) => ident(`${prefix}_${name}`);
 	const create = async (name: string, as: Sql) => {
 		made.push(t(name));
 		await conn.exec(sql`CREATE TABLE ${t(name)} AS ${as}`);
 	};
+	// The target while it holds every record and the work columns: dropped if the import fails.
+	let created: Sql | null = null;
 	try {
 		const reader = await csv.open(conn, prefix);
 		const rawCol = (i: number) => ident(`c${i}`);
@@ -145,35 +124,61 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		made.push(t('dict'), t('defs'));
 		await dict.create(conn);
 		await createDefinitions(conn, `${prefix}_defs`);
-		await create('rec', join(selects.map((x) => x.select), sql` UNION ALL BY NAME `));
 		const M = measures.length;
-		// Duplicates: the window runs over the key columns only (over every column of `rec` it cost more
-		// than building `rec`); `dup` keeps the second and later records of a key, a few rows.
+		// Every record, accepted or not, is written once, into the target table: its canonical columns
+		// (in source order) and after them the work columns (WORK_COLUMNS) the checks below read; the
+		// rejected records are then deleted, if there are any, and the work columns dropped. (Written into
+		// a table of records first and the accepted ones copied into the target, the import wrote every
+		// accepted record twice: at 1M rows of the benchmark's CSV, duckdb-wasm's Node build, the records
+		// table took 10.8 s of CPU and the copy 2.6 s.)
+		const byTarget = new Map(attrs.map((a, j) => [a.target, sql`${ident(`a_${j}`)}`]));
+		// A rejected record's session may be any number (cast only where the rules accepted it).
+		const expr: Record<string, Sql> = { score: sql`CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END`, session: sql`CASE WHEN code IS NULL THEN session END` };
+		const columns = [...CANONICAL_COLUMNS, ...extraColumns];
+		if (columns.some((c) => WORK_COLUMNS.includes(c))) throw new UseJavaScript('a column named like one of the import\'s work columns');
+		const out = columns.map((c) => {
+			const e = expr[c] ?? byTarget.get(c) ?? (['client_id', 'series', 'route', 'instrument', 'phase', 'week', 'prorated'].includes(c) || c.startsWith('item_') ? ident(c) : sql`NULL`);
+			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
+		});
+		// The total column's value where the items' total overrides a different one (a warning): null for nearly every record.
+		const said = sql`CASE WHEN item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total THEN score_num END`;
+		const work = [sql`ord`, sql`mi`, sql`code`, sql`reason`, sql`label`, sql`item_err_k`, sql`item_err_raw`, said, sql`incomplete`].map((e, i) => sql`${e} AS ${ident(WORK_COLUMNS[i])}`);
+		const target = ident(table);
+		await conn.exec(sql`DROP TABLE IF EXISTS ${target}`);
+		created = target;
+		// One measure read without joins gives its records in source order, which DuckDB's order
+		// preservation keeps: no sort (at 5M rows of Parquet on native DuckDB the sort was a fifth of the import).
+		const ordered = M === 1 && !selects[0].joined;
+		await conn.exec(sql`CREATE TABLE ${target} AS SELECT ${join([...out, ...work])} FROM (${join(selects.map((x) => x.select), sql` UNION ALL BY NAME `)})${ordered ? sql`` : sql` ORDER BY ord, mi`}`);
+		const w = (c: string) => ident(`kap_import_${c}`);
+		const rec = sql`(SELECT ${join(['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'item_err_raw', 'score_said', 'incomplete'].map((c) => sql`${w(c)} AS ${ident(c)}`))},
+			client_id, series, instrument, phase, session, week, score, prorated FROM ${target})`;
+		// Duplicates: the window runs over the key columns only; `dup` keeps the second and later records of a key, a few rows.
 		await create('dup', sql`SELECT ord, mi, rn, first_ord FROM (
 			SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
-			FROM ${t('rec')} WHERE code IS NULL
+			FROM ${rec} WHERE code IS NULL
 			WINDOW w AS (PARTITION BY client_id, series, instrument, phase, session, week ORDER BY ord, mi)) WHERE rn > 1`);
-		// Duplicates get code 0 in `rec`, so the accepted records are a filter on it, not a join each time
-		// they are read (the table, the warnings and the counts read them six times).
-		await conn.exec(sql`UPDATE ${t('rec')} AS r SET code = 0 FROM ${t('dup')} d WHERE r.ord = d.ord AND r.mi = d.mi`);
-		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${t('rec')} WHERE code IS NULL)`;
+		// Duplicates get code 0, so the accepted records are a filter, not a join each time they are read
+		// (the warnings and the counts read them five times).
+		await conn.exec(sql`UPDATE ${target} AS r SET ${w('code')} = 0 FROM ${t('dup')} d WHERE r.${w('ord')} = d.ord AND r.${w('mi')} = d.mi`);
+		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${rec} WHERE code IS NULL)`;
 
 		const [counts] = await conn.query<{ measured: number; rows_with: number; clients: number; instruments: string | null; accepted: number }>(sql`
-			SELECT (SELECT count(*) FROM ${t('rec')})::INTEGER AS measured,
-			       (SELECT count(DISTINCT ord) FROM ${t('rec')})::INTEGER AS rows_with,
+			SELECT (SELECT count(*) FROM ${target})::INTEGER AS measured,
+			       (SELECT count(DISTINCT ${w('ord')}) FROM ${target})::INTEGER AS rows_with,
 			       (SELECT count(DISTINCT client_id) FROM ${acc})::INTEGER AS clients,
 			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc}) AS instruments,
 			       (SELECT count(*) FROM ${acc})::INTEGER AS accepted`);
 		// Rejections: rule failures, duplicates, and rows with no value for any measure: the source's
-		// records with no record in `rec` (each measure's SELECT keeps the rows with a value for it), found
-		// without reading the source again, and looked for only when `rec` misses some (at 5M rows the
+		// records with no record written (each measure's SELECT keeps the rows with a value for it), found
+		// without reading the source again, and looked for only when some are missing (at 5M rows the
 		// search cost 2 s of CPU where every row had a record).
 		const missed = counts.rows_with < n - first - csv.blank.length;
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
-			SELECT ord, mi, code, reason, label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${t('rec')} WHERE code <> 0
+			SELECT ord, mi, code, reason, label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${rec} WHERE code <> 0
 			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
 			${missed ? sql`UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL
-				FROM (SELECT range AS ord FROM range(${first}::BIGINT, ${n}::BIGINT)) s WHERE ${keep} AND NOT EXISTS (SELECT 1 FROM ${t('rec')} x WHERE x.ord = s.ord)` : sql``}
+				FROM (SELECT range AS ord FROM range(${first}::BIGINT, ${n}::BIGINT)) s WHERE ${keep} AND NOT EXISTS (SELECT 1 FROM ${target} x WHERE x.${w('ord')} = s.ord)` : sql``}
 			ORDER BY ord, mi`);
 		const errors: ImportReport['errors'] = [];
 		const unknown = new Map<string, Set<string>>();
@@ -198,23 +203,14 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			}
 		}
 
-		// Accepted rows → the target table, canonical types, in source order.
-		const byTarget = new Map(attrs.map((a, j) => [a.target, sql`${ident(`a_${j}`)}`]));
-		const expr: Record<string, Sql> = { score: sql`CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END` };
-		const out = [...CANONICAL_COLUMNS, ...extraColumns].map((c) => {
-			const e = expr[c] ?? byTarget.get(c) ?? (['client_id', 'series', 'route', 'instrument', 'phase', 'session', 'week', 'prorated'].includes(c) || c.startsWith('item_') ? ident(c) : sql`NULL`);
-			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
-		});
-		await conn.exec(sql`DROP TABLE IF EXISTS ${ident(table)}`);
-		// One measure read without joins wrote `rec` in source order, which a filter keeps (DuckDB's order
-		// preservation): no sort (at 5M rows of Parquet on native DuckDB the sort was a fifth of the import).
-		const ordered = M === 1 && !selects[0].joined;
-		await conn.exec(sql`CREATE TABLE ${ident(table)} AS SELECT ${join(out)} FROM ${acc}${ordered ? sql`` : sql` ORDER BY ord, mi`}`);
-
 		const defs = t('defs');
 		warnings.push(...(await rowWarnings(conn, acc, defs, csv.lineOf)));
 		made.push(t('groups'));
 		warnings.push(...(await tableWarnings(conn, acc, defs, t('groups'), csv.lineOf)));
+		// The target keeps the accepted records alone, and its canonical columns alone.
+		if (rejected.some((r) => r.mi < M)) await conn.exec(sql`DELETE FROM ${target} WHERE ${w('code')} IS NOT NULL`);
+		await conn.exec(join(WORK_COLUMNS.map((c) => sql`ALTER TABLE ${target} DROP COLUMN ${ident(c)}`), sql`; `));
+		created = null;
 		const noScore = rejected.filter((r) => r.mi === M).length;
 		const report: ImportReport = {
 			rows_read: counts.measured + noScore,
@@ -232,6 +228,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const unknownLabels = [...unknown].map(([column, values]) => ({ column, values: [...values].sort() }));
 		return { report, extraColumns, mapping, unknownLabels, table };
 	} finally {
+		if (created) await conn.exec(sql`DROP TABLE IF EXISTS ${created}`);
 		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${name}`), sql`; `));
 		await csv.close(conn, prefix);
 	}
@@ -244,17 +241,16 @@ function typeOf(name: string): Sql {
 	return t;
 }
 
-/** Per-row warnings of accepted records (items vs total, REDCap Incomplete), in source order; `defs`: the instrument definitions (records.ts). */
+/** Per-row warnings of accepted records (items vs total: `score_said`, REDCap Incomplete), in source order; `defs`: the instrument definitions (records.ts). */
 async function rowWarnings(conn: Connector, acc: Sql, defs: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
-	const rows = await conn.query<{ ord: number; client_id: string; short: string; item_total: number | null; score_num: number | null; prorated: boolean; note: boolean; incomplete: boolean }>(sql`
-		SELECT a.ord, a.client_id, d.short, a.item_total, a.score_num, a.prorated,
-		       coalesce(a.item_total IS NOT NULL AND a.score_num IS NOT NULL AND a.score_num <> a.item_total, FALSE) AS note, a.incomplete
-		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument WHERE (a.incomplete OR a.item_total IS NOT NULL AND a.score_num IS NOT NULL AND a.score_num <> a.item_total)
+	const rows = await conn.query<{ ord: number; client_id: string; short: string; score: number; score_said: number | null; prorated: boolean; incomplete: boolean }>(sql`
+		SELECT a.ord, a.client_id, d.short, a.score, a.score_said, a.prorated, a.incomplete
+		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument WHERE a.incomplete OR a.score_said IS NOT NULL
 		ORDER BY a.ord, a.mi`);
 	const out: Warning[] = [];
 	for (const r of rows) {
 		const line = lineOf(r.ord);
-		if (r.note) out.push({ line, client_id: r.client_id, reason: `${r.short} items ${r.prorated ? 'prorate' : 'sum'} to ${r.item_total} but the total column says ${r.score_num}; the items are used` });
+		if (r.score_said !== null) out.push({ line, client_id: r.client_id, reason: `${r.short} items ${r.prorated ? 'prorate' : 'sum'} to ${r.score} but the total column says ${r.score_said}; the items are used` });
 		if (r.incomplete) out.push({ line, client_id: r.client_id, reason: 'form marked Incomplete (0) in REDCap; imported anyway' });
 	}
 	return out;
@@ -276,7 +272,7 @@ async function tableWarnings(conn: Connector, acc: Sql, defs: Sql, groups: Sql, 
 	const sessions = await conn.query<{ ord: number; client_id: string; series: number }>(sql`
 		SELECT arg_min(ord, ifirst) AS ord, client_id, series FROM (${firsts}) GROUP BY client_id, series
 		HAVING NOT bool_or(session) ORDER BY min(cfirst), min(ifirst)`);
-	const scored = sql`SELECT a.ord, a.seq, a.client_id, a.series, a.instrument, d.short, d.jump, CASE WHEN a.item_total IS NOT NULL THEN a.item_total ELSE a.score_num END AS s,
+	const scored = sql`SELECT a.ord, a.seq, a.client_id, a.series, a.instrument, d.short, d.jump, a.score AS s,
 			(CASE a.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(a.session, 0) * 1e3 + coalesce(a.week, 0) AS okey
 		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument`;
 	const jumps = await conn.query<{ ord: number; client_id: string; short: string; a: number; b: number }>(sql`
