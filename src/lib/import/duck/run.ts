@@ -153,14 +153,20 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const w = (c: string) => ident(`kap_import_${c}`);
 		const rec = sql`(SELECT ${join(['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'item_err_raw', 'score_said', 'incomplete'].map((c) => sql`${w(c)} AS ${ident(c)}`))},
 			client_id, series, instrument, phase, session, week, score, prorated FROM ${target})`;
-		// Duplicates: the window runs over the key columns only; `dup` keeps the second and later records of a key, a few rows.
-		await create('dup', sql`SELECT ord, mi, rn, first_ord FROM (
-			SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
-			FROM ${rec} WHERE code IS NULL
-			WINDOW w AS (PARTITION BY client_id, series, instrument, phase, session, week ORDER BY ord, mi)) WHERE rn > 1`);
-		// Duplicates get code 0, so the accepted records are a filter, not a join each time they are read
-		// (the warnings and the counts read them five times).
-		await conn.exec(sql`UPDATE ${target} AS r SET ${w('code')} = 0 FROM ${t('dup')} d WHERE r.${w('ord')} = d.ord AND r.${w('mi')} = d.mi`);
+		// Duplicates: first a cheap test (equal keys hash alike, so it errs only toward looking; at 1M rows
+		// 0.1-0.2 s of CPU where the window took 0.5 s), then, if any may be, a window over the key columns
+		// only: `dup` keeps the second and later records of a key, a few rows.
+		const key = sql`client_id, series, instrument, phase, session, week`;
+		const [{ clash }] = await conn.query<{ clash: number }>(sql`SELECT (count(*) - count(DISTINCT hash(${key})))::BIGINT AS clash FROM ${rec} WHERE code IS NULL`);
+		const dups = Number(clash) > 0;
+		if (dups) {
+			await create('dup', sql`SELECT ord, mi, rn, first_ord FROM (
+				SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
+				FROM ${rec} WHERE code IS NULL WINDOW w AS (PARTITION BY ${key} ORDER BY ord, mi)) WHERE rn > 1`);
+			// Duplicates get code 0, so the accepted records are a filter, not a join each time they are read
+			// (the warnings and the counts read them five times).
+			await conn.exec(sql`UPDATE ${target} AS r SET ${w('code')} = 0 FROM ${t('dup')} d WHERE r.${w('ord')} = d.ord AND r.${w('mi')} = d.mi`);
+		}
 		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${rec} WHERE code IS NULL)`;
 
 		const [counts] = await conn.query<{ measured: number; rows_with: number; clients: number; instruments: string | null; accepted: number }>(sql`
@@ -176,7 +182,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const missed = counts.rows_with < n - first - csv.blank.length;
 		const rejected = await conn.query<{ ord: number; mi: number; code: number; reason: string | null; label: string | null; k: number | null; raw: string | null; instrument: string | null; first_ord: number | null }>(sql`
 			SELECT ord, mi, code, reason, label, item_err_k AS k, item_err_raw AS raw, instrument, NULL AS first_ord FROM ${rec} WHERE code <> 0
-			UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}
+			${dups ? sql`UNION ALL SELECT ord, mi, 0, NULL, NULL, NULL, NULL, NULL, first_ord FROM ${t('dup')}` : sql``}
 			${missed ? sql`UNION ALL SELECT ord, ${M}, 19, 'no score: the row has no total and no item answers', NULL, NULL, NULL, NULL, NULL
 				FROM (SELECT range AS ord FROM range(${first}::BIGINT, ${n}::BIGINT)) s WHERE ${keep} AND NOT EXISTS (SELECT 1 FROM ${target} x WHERE x.${w('ord')} = s.ord)` : sql``}
 			ORDER BY ord, mi`);
