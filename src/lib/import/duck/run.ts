@@ -169,12 +169,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		}
 		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${rec} WHERE code IS NULL)`;
 
+		// One scan for the counts. With one measure a source record has at most one record, so the records
+		// with a value are the records: no distinct count of `ord` (1.4 s of CPU at 5M rows on native DuckDB).
+		const ok = sql`FILTER (WHERE code IS NULL)`;
 		const [counts] = await conn.query<{ measured: number; rows_with: number; clients: number; instruments: string | null; accepted: number }>(sql`
-			SELECT (SELECT count(*) FROM ${target})::INTEGER AS measured,
-			       (SELECT count(DISTINCT ${w('ord')}) FROM ${target})::INTEGER AS rows_with,
-			       (SELECT count(DISTINCT client_id) FROM ${acc})::INTEGER AS clients,
-			       (SELECT string_agg(DISTINCT instrument, ',' ORDER BY instrument) FROM ${acc}) AS instruments,
-			       (SELECT count(*) FROM ${acc})::INTEGER AS accepted`);
+			SELECT count(*)::INTEGER AS measured, ${M === 1 ? sql`count(*)` : sql`count(DISTINCT ord)`}::INTEGER AS rows_with,
+			       count(DISTINCT client_id) ${ok}::INTEGER AS clients, string_agg(DISTINCT instrument, ',' ORDER BY instrument) ${ok} AS instruments,
+			       count(*) ${ok}::INTEGER AS accepted FROM ${rec}`);
 		// Rejections: rule failures, duplicates, and rows with no value for any measure: the source's
 		// records with no record written (each measure's SELECT keeps the rows with a value for it), found
 		// without reading the source again, and looked for only when some are missing (at 5M rows the
