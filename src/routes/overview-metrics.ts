@@ -40,6 +40,35 @@ export function overviewMetrics(conn: Connector, filters: Filters, instrument: s
 
 export type OverviewMetrics = ReturnType<typeof overviewMetrics>;
 export type OverviewKey = keyof OverviewMetrics;
+/** The figures computed for the chosen instrument only (`one` above); the others show every instrument. */
+export const INSTRUMENT_FIGURES: ReadonlySet<OverviewKey> = new Set<OverviewKey>(['durability', 'survival', 'logRank', 'flow']);
+
+/** A view of the overview: the data (`dataVersion`, app.version), the filters, the definitions and the instrument. */
+export interface OverviewView {
+	conn: Connector;
+	dataVersion: number;
+	filters: Filters;
+	settings: SettingsInput;
+	instrument: string | undefined;
+}
+
+/**
+ * The figures `view` has to compute, in request order, given what each was last asked for (`asked`,
+ * updated here): a figure last asked for the same connector, data, filters and definitions (and
+ * instrument, for the instrument's figures) is left as it is unless it failed (`failed`). So a new
+ * instrument recomputes only the instrument's figures: the others' statements were the same again
+ * (answered from the result cache when cached), but their rows were rebuilt and their charts redrawn.
+ */
+export function figuresDue(asked: Map<OverviewKey, { conn: Connector; view: string }>, view: OverviewView, failed: (k: OverviewKey) => boolean): OverviewKey[] {
+	const common = JSON.stringify([view.dataVersion, view.filters, view.settings]);
+	return OVERVIEW_ORDER.filter((k) => {
+		const key = INSTRUMENT_FIGURES.has(k) ? JSON.stringify([common, view.instrument ?? null]) : common;
+		const last = asked.get(k);
+		if (last && last.conn === view.conn && last.view === key && !failed(k)) return false;
+		asked.set(k, { conn: view.conn, view: key });
+		return true;
+	});
+}
 /** The figures in the order they are requested: the first chart (rates) before the slower cards. */
 export const OVERVIEW_ORDER: OverviewKey[] = ['counts', 'response', 'remission', 'trajectories', 'durability', 'survival', 'logRank', 'attrition', 'completion', 'completionLinks', 'flow'];
 

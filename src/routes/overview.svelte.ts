@@ -25,7 +25,7 @@ import type { Row, TableSpec } from '$lib/privacy/spec';
 import { COMPLETION, COMPLETION_LINKS, COUNTS } from '$lib/privacy/tables';
 import type { TrajectoryRow } from '$lib/metrics/trajectories';
 import { shownSum, type Shown } from './printed';
-import { OVERVIEW_ORDER, overviewMetrics, type PrebuiltOverview } from './overview-metrics';
+import { figuresDue, OVERVIEW_ORDER, overviewMetrics, type OverviewKey, type PrebuiltOverview } from './overview-metrics';
 
 /** Loaders for every figure on the overview. */
 export class OverviewData {
@@ -99,12 +99,20 @@ export class OverviewData {
 		return [this.trajectories.rows, this.response.rows, this.remission.rows, this.durability.rows, this.attrition.rows, this.survival.rows, this.logRank.rows, this.flow.rows, this.counts.rows, this.completion.rows, this.completionLinks.rows];
 	}
 
-	/** Recompute everything for `filters`; durability and survival for `instrument` only. */
-	async load(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}): Promise<void> {
+	/** What each figure was last asked for (figuresDue). */
+	private asked = new Map<OverviewKey, { conn: Connector; view: string }>();
+
+	/**
+	 * Recompute the figures for `filters` (durability, survival and the flow for `instrument` only)
+	 * whose view changed since they were last asked for (figuresDue); `dataVersion` changes whenever
+	 * the data do (app.version).
+	 */
+	async load(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}, dataVersion = 0): Promise<void> {
 		this.live = true;
 		const m = overviewMetrics(conn, filters, instrument, settings);
+		const due = figuresDue(this.asked, { conn, dataVersion, filters, settings, instrument }, (k) => (this[k] as MetricLoader<unknown>).error !== null);
 		// Requested in order (the worker runs one query at a time): the first chart before the slower cards.
-		await Promise.all(OVERVIEW_ORDER.map((k) => (this[k] as MetricLoader<unknown>).run(m[k] as () => Promise<MetricResult<unknown>>)));
+		await Promise.all(due.map((k) => (this[k] as MetricLoader<unknown>).run(m[k] as () => Promise<MetricResult<unknown>>)));
 		this.prebuilt = false;
 	}
 

@@ -10,7 +10,8 @@ import { CachingConnector } from '../../src/lib/data/cached';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import type { Statement } from '../../src/lib/engine/sql';
 import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
-import { OVERVIEW_ORDER, overviewMetrics } from '../../src/routes/overview-metrics';
+import { figuresDue, OVERVIEW_ORDER, overviewMetrics, type OverviewView } from '../../src/routes/overview-metrics';
+import type { Connector } from '../../src/lib/engine/connector';
 import type { Filters } from '../../src/lib/metrics/filters';
 import { loadDemoTable } from './metrics-fixtures';
 
@@ -46,4 +47,34 @@ describe('statements per filter change on the overview (demo cohort, summaries)'
 		expect(next.filter((s) => s.text.includes('sum(n) AS n'))).toHaveLength(1);
 		expect(next.filter((s) => s.text.includes('per_series'))).toHaveLength(1);
 	}, 120_000);
+});
+
+describe('which figures a new view of the overview recomputes (figuresDue)', () => {
+	const conn = {} as Connector;
+	const view = (over: Partial<OverviewView> = {}): OverviewView => ({ conn, dataVersion: 1, filters: {}, settings: {}, instrument: 'bdi2', ...over });
+	const none = () => false;
+
+	it('the first view asks for every figure; the same view again for none', () => {
+		const asked = new Map();
+		expect(figuresDue(asked, view(), none)).toEqual(OVERVIEW_ORDER);
+		expect(figuresDue(asked, view(), none)).toEqual([]);
+	});
+
+	it('a new instrument recomputes only durability, survival, the log-rank test and the flow', () => {
+		const asked = new Map();
+		figuresDue(asked, view(), none);
+		expect(figuresDue(asked, view({ instrument: 'hama' }), none)).toEqual(['durability', 'survival', 'logRank', 'flow']);
+		// and back: the instrument's figures are of the other instrument now
+		expect(figuresDue(asked, view(), none)).toEqual(['durability', 'survival', 'logRank', 'flow']);
+	});
+
+	it('new filters, definitions, data or connector recompute every figure; a failed figure is asked for again', () => {
+		const asked = new Map();
+		figuresDue(asked, view(), none);
+		expect(figuresDue(asked, view({ filters: { route: ['iv'] } }), none)).toEqual(OVERVIEW_ORDER);
+		expect(figuresDue(asked, view({ filters: { route: ['iv'] }, settings: { locf: true } }), none)).toEqual(OVERVIEW_ORDER);
+		expect(figuresDue(asked, view({ filters: { route: ['iv'] }, settings: { locf: true }, dataVersion: 2 }), none)).toEqual(OVERVIEW_ORDER);
+		expect(figuresDue(asked, view({ filters: { route: ['iv'] }, settings: { locf: true }, dataVersion: 2, conn: {} as Connector }), none)).toEqual(OVERVIEW_ORDER);
+		expect(figuresDue(asked, view({ filters: { route: ['iv'] }, settings: { locf: true }, dataVersion: 2, conn: asked.get('counts').conn }), (k) => k === 'attrition')).toEqual(['attrition']);
+	});
 });

@@ -6,7 +6,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { DEFINITIONS, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
-import { cellsCte, clientSeriesCtes, groupCodesCte, setsPlannedLength } from './summary-read';
+import { cellsCte, clientSeriesCtes, groupCodesCte, setsPlannedLength, timepointsWhere } from './summary-read';
 import type { SummaryScope } from './summaries';
 
 export interface AttritionRow {
@@ -74,7 +74,7 @@ function fromSummaries(scope: SummaryScope, s: Settings) {
 	const perTimepoint = sql`sum_agg AS (
   SELECT gid, tp, sum(clients)::INTEGER AS clients, sum(with_baseline)::INTEGER AS with_baseline
   FROM ${ident(S.tpcounts)} JOIN sum_kg USING (cell)
-  WHERE tp IN (SELECT tp FROM ${ident(S.timepoints)} WHERE ${scope.instrumentWhere})
+  WHERE ${timepointsWhere(scope)}
   GROUP BY gid, tp
 )`;
 	const timepoints = sql`SELECT t.instrument, sum_g.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline

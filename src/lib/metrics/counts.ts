@@ -44,13 +44,16 @@ c AS (SELECT instrument, client_no, series FROM ${ident(p.summary.summaries.cs)}
  * at most once per instrument, as both callers build it). Per instrument the client-series are
  * then its rows, counted plainly; the `(all)` row counts the distinct (client, series) pairs. Only
  * `count(DISTINCT client)` remains: DISTINCT over (client, series) tuples was the slow part at 1M rows.
+ * The total's label is cast: a parameter whose place gives it no type leaves the prepared statement
+ * to be bound and planned again at every run (half the statement's CPU time at 100k score rows in
+ * duckdb-wasm's Node build, 10.0 -> 4.9 ms).
  */
 function countsOf(series: Sql, client: Sql): Sql {
 	const counted = sql`count(DISTINCT ${client})::INTEGER AS clients, count(*)::INTEGER AS series,
     count(*) FILTER (WHERE series = 1)::INTEGER AS first_series, count(*) FILTER (WHERE series > 1)::INTEGER AS booster_series`;
 	return sql`, per_instrument AS (SELECT 1 AS k, instrument, ${counted} FROM ${series} GROUP BY instrument),
 pairs AS (SELECT DISTINCT ${client}, series FROM ${series}),
-total AS (SELECT 0 AS k, ${ALL_GROUPS} AS instrument, ${counted} FROM pairs)
+total AS (SELECT 0 AS k, CAST(${ALL_GROUPS} AS VARCHAR) AS instrument, ${counted} FROM pairs)
 SELECT instrument, clients, series, first_series, booster_series FROM (SELECT * FROM total UNION ALL SELECT * FROM per_instrument)
 ORDER BY k, instrument`;
 }

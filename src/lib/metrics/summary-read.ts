@@ -79,18 +79,28 @@ cs AS (
  */
 export function cubeCountsSql(scope: SummaryScope, phases?: string[]): Sql {
 	const S = scope.summaries;
-	const phaseWhere = phases?.length ? sql`phase IN (${join(phases.map((p) => sql`${p}`))})` : sql`TRUE`;
+	const phaseWhere = phases?.length ? sql`phase IN (${join(phases.map((p) => sql`${p}`))})` : null;
 	return sql`WITH ${cellsCte(scope)},
 ${groupCodesCte()},
 sum_agg AS (
   SELECT gid, tp, score, sum(n) AS n FROM ${ident(S.cube)} JOIN sum_kg USING (cell)
-  WHERE tp IN (SELECT tp FROM ${ident(S.timepoints)} WHERE ${scope.instrumentWhere} AND ${phaseWhere})
+  WHERE ${timepointsWhere(scope, phaseWhere)}
   GROUP BY gid, tp, score
 )
 SELECT t.instrument, sum_g.grp AS "group", t.phase, t.session, t.week, ${packed(sql`sum_agg.score`, sql`sum_agg.n`)}
 FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)
 GROUP BY t.tp, t.instrument, sum_g.grp, t.phase, t.session, t.week
 ORDER BY t.instrument, "group", CASE t.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, t.session, t.week`;
+}
+
+/**
+ * The condition on `tp` that keeps the timepoints of the scope's instruments (and `also`, a condition
+ * over `timepoints`' columns): `TRUE` when nothing restricts them, since the semi-join on the
+ * timepoints cost 5-20 % of the cube's statement for nothing (every timepoint is kept).
+ */
+export function timepointsWhere(scope: SummaryScope, also: Sql | null = null): Sql {
+	if (!scope.instruments && !also) return sql`TRUE`;
+	return sql`tp IN (SELECT tp FROM ${ident(scope.summaries.timepoints)} WHERE ${scope.instrumentWhere} AND ${also ?? sql`TRUE`})`;
 }
 
 /**
@@ -223,7 +233,7 @@ SELECT instrument, "group", phase, session, week, ${packed(sql`score`, sql`n`)} 
   UNION ALL
   SELECT t.instrument, sum_k.grp, t.phase, t.session, t.week, c.score, sum(c.n)::INTEGER
   FROM ${ident(scope.summaries.cube)} c JOIN sum_k USING (cell) JOIN ${ident(scope.summaries.timepoints)} t USING (tp)
-  WHERE t.phase = 'followup' AND tp IN (SELECT tp FROM ${ident(scope.summaries.timepoints)} WHERE ${scope.instrumentWhere})
+  WHERE t.phase = 'followup' AND ${timepointsWhere(scope)}
   GROUP BY ALL
 )
 GROUP BY instrument, "group", phase, session, week
