@@ -129,17 +129,17 @@ export function replayed(s: Statement): Sql {
 
 /**
  * The overview's logged statements as the replay runs them. The app's derived tables (shared
- * summaries) may be dropped asynchronously after a cache clear; the replay creates its own under
+ * summaries, and the cube summed over a view's columns: cached.ts) may be dropped asynchronously after a cache clear; the replay creates its own under
  * other names so such a drop cannot remove them mid-replay. A query of a superseded request may read
  * a derived table made before the log began (its result was dropped by the page anyway): it is left out.
  */
 export function replayList(logged: Statement[]): Statement[] {
 	const made = new Set<string>();
 	return logged
-		.map((q) => ({ text: q.text.replace(/\bderived_(\d+)\b/g, 'replay_$1'), params: q.params }))
+		.map((q) => ({ text: q.text.replace(/\b(derived|summed)_(\d+)\b/g, 'replay_$1_$2'), params: q.params }))
 		.filter((q) => {
-			const created = /^CREATE OR REPLACE TEMP TABLE "?(replay_\d+)/.exec(q.text)?.[1];
+			const created = /^CREATE OR REPLACE TEMP TABLE "?(replay_(?:derived|summed)_\d+)/.exec(q.text)?.[1];
 			if (created) made.add(created);
-			return [...q.text.matchAll(/\breplay_\d+\b/g)].every((m) => m[0] === created || made.has(m[0]));
+			return [...q.text.matchAll(/\breplay_(?:derived|summed)_\d+\b/g)].every((m) => m[0] === created || made.has(m[0]));
 		});
 }

@@ -56,6 +56,28 @@ describe('CachingConnector', () => {
 		expect(sent).toEqual(['DESCRIBE SELECT * FROM scores', 'q', 'q', 'DESCRIBE SELECT * FROM scores', 'DESCRIBE SELECT * FROM scores']);
 	});
 
+	it('keeps a table derived from the data alone (materialize with keep) over forgetResults, not over a data change', async () => {
+		const execs: string[] = [];
+		const { conn } = fakeConnector();
+		conn.exec = async (q: Sql) => void execs.push(q.text);
+		const c = new CachingConnector(conn);
+		c.log = [];
+		const summed = sql`SELECT route, sum(n) FROM cube GROUP BY ALL`;
+		const t1 = await c.materialize(summed, true);
+		const view = await c.materialize(sql`SELECT * FROM cs WHERE site = 1`);
+		c.forgetResults(); // a new filter state: the view's table goes, the kept one stays
+		c.log = [];
+		expect(await c.materialize(summed, true)).toBe(t1);
+		expect(await c.materialize(sql`SELECT * FROM cs WHERE site = 1`)).not.toBe(view);
+		const creates = execs.filter((t) => t.startsWith('CREATE'));
+		expect(creates.filter((t) => t.includes(`"${t1}"`))).toHaveLength(1);
+		// named in the log again (a replay of the log must create it on its own connection)
+		await Promise.resolve();
+		expect(c.log.filter((s) => s.text.includes(`"${t1}"`))).toHaveLength(1);
+		await c.exec(sql`insert`); // data changed: built again
+		expect(await c.materialize(summed, true)).not.toBe(t1);
+	});
+
 	it('does not cache failures', async () => {
 		const { conn, sent } = fakeConnector();
 		const c = new CachingConnector(conn);

@@ -40,8 +40,19 @@ async function summarise(db: NodeConnector, table = 'scores'): Promise<Summaries
 	return s;
 }
 
+/**
+ * The app's connector over `db` with `s` registered: there the cube is summed over each view's filter
+ * and group columns into a table kept with the data (summary-read.ts cubeRollupSql), which the
+ * trajectories and durability read instead of the cube.
+ */
+function cachedWith(db: NodeConnector, s: Summaries): CachingConnector {
+	const cached = new CachingConnector(db);
+	useSummaries(cached, 'scores', s);
+	return cached;
+}
+
 /** Every metric under `opts`, once from the summaries and once from the rows: the same rows. */
-async function expectSamePaths(db: NodeConnector, opts: MetricOptions, label: string) {
+async function expectSamePaths(db: Connector, opts: MetricOptions, label: string) {
 	for (const [name, metric] of Object.entries(METRICS)) {
 		const fast = await metric(db, opts);
 		const rows = await metric(db, { ...opts, source: 'rows' });
@@ -137,6 +148,12 @@ describe('demo cohort: summaries = rows', () => {
 			expect(page.comparison.change.every((c) => c.n > 0)).toBe(true);
 			expect(page.table1.rows.length && page.subgroups.rows.length && page.mmrm.rows.length && page.durability.rows.length).toBeGreaterThan(0);
 		}, 120_000);
+	it('every state again through the caching connector (the cube summed over the view\'s columns)', async () => {
+		const cached = cachedWith(db, s);
+		for (const [label, opts] of states) await expectSamePaths(cached, opts, `${label} (cached)`);
+		// and twice over the same columns, the second reading the kept table
+		await expectSamePaths(cached, { filters: { site: ['south'] }, groupBy: 'route' }, 'south, by route (cached)');
+	}, 240_000);
 });
 
 describe('reference datasets through their mappings: summaries = rows', () => {
@@ -191,8 +208,11 @@ describe('random datasets: summaries = rows (property)', () => {
 				await loadCanonical(db, rows, [], 'scores', ['site', 'planned_sessions']);
 				const s = await summarise(db);
 				expect(s.problem).toBeNull();
-				for (const opts of [{}, { groupBy: 'route' }, { filters: { site: ['north', '(missing)'] }, groupBy: 'site' }, { groupBy: 'route', settings: { end: 'planned' as const, locf: true, plannedSessions: { bdi2: 3 } } }])
+				const cached = cachedWith(db, s);
+				for (const opts of [{}, { groupBy: 'route' }, { filters: { site: ['north', '(missing)'] }, groupBy: 'site' }, { groupBy: 'route', settings: { end: 'planned' as const, locf: true, plannedSessions: { bdi2: 3 } } }]) {
 					await expectSamePaths(db, opts, JSON.stringify(opts));
+					await expectSamePaths(cached, opts, `${JSON.stringify(opts)} (cached)`);
+				}
 				await expectSameComparison(db, s, { label: 'iv', filters: { route: ['iv'] } }, { label: 'im', filters: { route: ['im'] } }, 'bdi2');
 				await expectSameComparison(db, s, { label: 'north', filters: { site: ['north'] } }, { label: 'oral', filters: { route: ['oral'] } }, 'phq9', { end: 'planned', plannedSessions: { phq9: 3 } });
 			}),

@@ -31,7 +31,8 @@ export class CachingConnector implements Connector {
 	 * the creation) and dropped when data change. Creating it does not clear cached results: it only
 	 * derives from data already loaded.
 	 */
-	materialize(q: Sql): Promise<string> {
+	materialize(q: Sql, keep = false): Promise<string> {
+		if (keep) return this.kept(q);
 		const key = statementKey(q);
 		let made = this.derived.get(key);
 		if (!made) {
@@ -46,6 +47,34 @@ export class CachingConnector implements Connector {
 				this.derived.delete(oldSql);
 				old.then((t) => this.inner.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`)).catch(() => {});
 			}
+		}
+		return made;
+	}
+
+	/** Tables of `materialize(q, true)`: kept until the data change (`clear`), at most MAX_DERIVED. */
+	private keptTables = new Map<string, Promise<string>>();
+	/** Kept tables whose statement is in `log` since the results were last forgotten (a replay of the log must create them too). */
+	private keptLogged = new Set<string>();
+
+	private kept(q: Sql): Promise<string> {
+		const key = statementKey(q);
+		let made = this.keptTables.get(key);
+		const create = (name: string) => sql`CREATE OR REPLACE TEMP TABLE ${ident(name)} AS ${q}`;
+		if (!made) {
+			const name = `summed_${++this.derivedCount}`;
+			made = this.inner.exec(create(name)).then(() => name);
+			made.catch(() => this.keptTables.delete(key));
+			this.keptTables.set(key, made);
+			if (this.keptTables.size > CachingConnector.MAX_DERIVED) {
+				const [oldSql, old] = this.keptTables.entries().next().value!;
+				this.keptTables.delete(oldSql);
+				this.dropLater([old]);
+			}
+		}
+		if (this.log && !this.keptLogged.has(key)) {
+			this.keptLogged.add(key);
+			const logged = this.log;
+			void made.then((name) => logged.push(create(name).toJSON()), () => {});
 		}
 		return made;
 	}
@@ -94,9 +123,12 @@ export class CachingConnector implements Connector {
 	/** How long a data state's derived tables outlive it (see `clear`). */
 	static readonly DROP_AFTER_MS = 60_000;
 
-	/** Forget everything cached: results, columns and derived tables (data changed). */
+	/** Forget everything cached: results, columns, derived and kept tables (data changed). */
 	clear(): void {
 		this.schemas.clear();
+		const kept = [...this.keptTables.values()];
+		this.keptTables.clear();
+		this.dropLater(kept);
 		this.forgetResults();
 	}
 
@@ -109,11 +141,17 @@ export class CachingConnector implements Connector {
 	 */
 	forgetResults(): void {
 		this.cache.clear();
+		this.keptLogged.clear();
 		const old = [...this.derived.values()];
 		this.derived.clear();
-		if (!old.length) return;
+		this.dropLater(old);
+	}
+
+	/** Drop these tables a minute from now (see `forgetResults`). */
+	private dropLater(tables: Promise<string>[]): void {
+		if (!tables.length) return;
 		const timer = setTimeout(() => {
-			for (const made of old) made.then((t) => this.inner.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`)).catch(() => {});
+			for (const made of tables) made.then((t) => this.inner.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`)).catch(() => {});
 		}, CachingConnector.DROP_AFTER_MS);
 		(timer as { unref?: () => void }).unref?.();
 	}

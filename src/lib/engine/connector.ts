@@ -42,9 +42,11 @@ export interface Connector {
 	 * Optional: store the result of `sql` (which reads only loaded data) as a temporary table and
 	 * return its name; the same `sql` returns the same table until the data change. Lets several
 	 * metrics of one page share an expensive intermediate (the client-series summary) instead of
-	 * each recomputing it. Connectors without it get the intermediate inlined as a CTE.
+	 * each recomputing it. Connectors without it get the intermediate inlined as a CTE. `keep`: the
+	 * table derives from the data alone, not from a view of them (a summary table summed further), so
+	 * it outlasts the views' results (forgetResults) and is dropped only when the data change.
 	 */
-	materialize?(q: Sql): Promise<string>;
+	materialize?(q: Sql, keep?: boolean): Promise<string>;
 	/**
 	 * Optional: the current bytes of a registered file that SQL has written to (e.g. a database file
 	 * ATTACHed and filled). Used to keep datasets as DuckDB database files (src/lib/data/keep.ts).

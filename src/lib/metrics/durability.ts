@@ -77,7 +77,7 @@ export async function durability(conn: Connector, opts: MetricOptions = {}): Pro
 	let raw: Raw[];
 	let also: Sql[] | undefined;
 	let derived: DerivedTable[] = [];
-	if (p.summary) ({ sql: q, rows: raw, also } = await summaryDurability(conn, p.summary, p.settings));
+	if (p.summary) ({ sql: q, rows: raw, also, derived } = await summaryDurability(conn, p.summary, p.settings));
 	else {
 		const src = await summarySource(conn, p);
 		derived = src.derived;

@@ -5,16 +5,29 @@
  * (Counts and attrition build both paths from one shared statement in counts.ts and attrition.ts.)
  */
 import type { Connector } from '../engine/connector';
-import { sql } from '../engine/sql';
+import { sql, type Sql } from '../engine/sql';
 import type { Settings } from './definitions';
 import { responds } from './source';
-import { clientSeriesCtes, cubeCountsSql, distributions, locfCountsSql, type ScoreCount } from './summary-read';
+import { clientSeriesCtes, cubeCountsSql, cubeRollupSql, distributions, locfCountsSql, type ScoreCount } from './summary-read';
 import type { SummaryScope } from './summaries';
+import type { DerivedTable } from './source';
+
+/**
+ * The cube's score counts for `scope` (cubeCountsSql): from the cube summed over the scope's columns
+ * when the connector keeps such a table with the data (built on the first view over those columns,
+ * then shared by every view over them), else from the cube itself.
+ */
+async function cubeCounts(conn: Connector, scope: SummaryScope, phases?: string[]): Promise<{ sql: Sql; derived: DerivedTable[] }> {
+	if (!scope.dims || scope.cells || !conn.materialize) return { sql: cubeCountsSql(scope, phases), derived: [] };
+	const rollup = cubeRollupSql({ ...scope, dims: scope.dims });
+	const table = await conn.materialize(rollup, true);
+	return { sql: cubeCountsSql(scope, phases, table), derived: [{ table, sql: rollup, holds: "the score counts summed over the view's filter and group columns, built once per dataset and columns" }] };
+}
 
 /** Trajectory rows (observed cases, or LOCF) before the CI: n, mean, SD, quartiles, min, max. */
 export async function summaryTrajectories(conn: Connector, scope: SummaryScope, s: Settings, locf: boolean) {
-	const q = locf ? locfCountsSql(scope, s) : cubeCountsSql(scope);
-	return { sql: q, rows: distributions(await conn.query<ScoreCount>(q)) };
+	const { sql: q, derived } = locf ? { sql: locfCountsSql(scope, s), derived: [] } : await cubeCounts(conn, scope);
+	return { sql: q, derived, rows: distributions(await conn.query<ScoreCount>(q)) };
 }
 
 /** End-of-series responders (the durability definition: the series end, also under a follow-up-week end point), from `cs`. */
@@ -28,7 +41,7 @@ const respondersCte = (s: Settings) => sql`resp AS (SELECT * FROM cs WHERE eos_s
  * then asks for this one's follow-up weeks only.
  */
 export async function summaryDurability(conn: Connector, scope: SummaryScope, s: Settings) {
-	const everyone = s.locf ? cubeCountsSql(scope, ['followup']) : cubeCountsSql({ ...scope, instrumentWhere: sql`TRUE`, instruments: null });
+	const { sql: everyone, derived } = s.locf ? await cubeCounts(conn, scope, ['followup']) : await cubeCounts(conn, { ...scope, instrumentWhere: sql`TRUE`, instruments: null });
 	const wanted = (r: ScoreCount) => r.phase === 'followup' && (!scope.instruments || scope.instruments.includes(r.instrument));
 	const responders = sql`${clientSeriesCtes(scope, s, { fu: true })},
 ${respondersCte(s)},
@@ -43,7 +56,7 @@ FROM f GROUP BY instrument, grp, f.w`;
 		const r = byKey.get(key(d));
 		return { instrument: d.instrument, group: d.group, week: d.week as number, n: d.n, mean: d.mean, sd: d.sd, responders_n: r?.responders_n ?? 0, still_responding_n: r?.still_responding_n ?? 0 };
 	});
-	return { sql: everyone, also: [responders], rows };
+	return { sql: everyone, also: [responders], derived, rows };
 }
 
 /**

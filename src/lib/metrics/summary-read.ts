@@ -74,22 +74,45 @@ cs AS (
 }
 
 /**
- * Score counts per instrument × group × timepoint × score from the cube: summed over integer keys
- * (group number, timepoint code, score), then decoded and ordered on the few rows left.
+ * The cube summed over the `cells` columns the scope reads (`scope.dims`: its filters and grouping),
+ * timepoint and score: a table of those columns, `tp`, `score` and `n`. The cube has a row per cell
+ * (every combination of every attribute) and so nearly one per score row's timepoint and score
+ * (442k rows for 1M score rows); summed over the two or three columns a view reads it is a few
+ * thousand, and it serves every view over those columns (kept with the data: `materialize(…, true)`).
  */
-export function cubeCountsSql(scope: SummaryScope, phases?: string[]): Sql {
+export function cubeRollupSql(scope: SummaryScope & { dims: string[] }): Sql {
+	const S = scope.summaries;
+	const dims = scope.dims.map((d) => sql`${ident(d)}, `);
+	return sql`SELECT ${join(dims, sql``)}tp, score, sum(n)::INTEGER AS n FROM ${ident(S.cube)} JOIN ${ident(S.cells)} USING (cell) GROUP BY ALL`;
+}
+
+/**
+ * Score counts per instrument × group × timepoint × score from the cube: summed over integer keys
+ * (group number, timepoint code, score), then decoded and ordered on the few rows left. From the
+ * cube summed over the scope's columns instead when one is given (`rollup`, a table of `cubeRollupSql`):
+ * the same counts, since the filters and the grouping read only those columns.
+ */
+export function cubeCountsSql(scope: SummaryScope, phases?: string[], rollup?: string): Sql {
 	const S = scope.summaries;
 	const phaseWhere = phases?.length ? sql`phase IN (${join(phases.map((p) => sql`${p}`))})` : null;
-	return sql`WITH ${cellsCte(scope)},
+	const summed = rollup
+		? sql`WITH sum_agg AS (
+  SELECT ${scope.groupExpr} AS grp, tp, score, sum(n) AS n FROM ${ident(rollup)}
+  WHERE ${scope.cellWhere} AND ${timepointsWhere(scope, phaseWhere)}
+  GROUP BY ALL
+)`
+		: sql`WITH ${cellsCte(scope)},
 ${groupCodesCte()},
-sum_agg AS (
+sum_gagg AS (
   SELECT gid, tp, score, sum(n) AS n FROM ${ident(S.cube)} JOIN sum_kg USING (cell)
   WHERE ${timepointsWhere(scope, phaseWhere)}
   GROUP BY gid, tp, score
-)
-SELECT t.instrument, sum_g.grp AS "group", t.phase, t.session, t.week, ${packed(sql`sum_agg.score`, sql`sum_agg.n`)}
-FROM sum_agg JOIN sum_g USING (gid) JOIN ${ident(S.timepoints)} t USING (tp)
-GROUP BY t.tp, t.instrument, sum_g.grp, t.phase, t.session, t.week
+),
+sum_agg AS (SELECT grp, tp, score, n FROM sum_gagg JOIN sum_g USING (gid))`;
+	return sql`${summed}
+SELECT t.instrument, sum_agg.grp AS "group", t.phase, t.session, t.week, ${packed(sql`sum_agg.score`, sql`sum_agg.n`)}
+FROM sum_agg JOIN ${ident(S.timepoints)} t USING (tp)
+GROUP BY t.tp, t.instrument, sum_agg.grp, t.phase, t.session, t.week
 ORDER BY t.instrument, "group", CASE t.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, t.session, t.week`;
 }
 

@@ -64,6 +64,8 @@ export interface SummaryScope {
 	instrumentWhere: Sql;
 	/** The instruments it restricts to (null: all). */
 	instruments: string[] | null;
+	/** The `cells` columns `cellWhere` and `groupExpr` read (when known; not for cohorts): the cube summed over them answers the scope. */
+	dims?: string[];
 }
 
 /**
@@ -104,6 +106,7 @@ export function resolveSummaries(
 	const groupBy = cohorts && opts.groupBy === cohorts.label ? null : opts.groupBy;
 	const obstacle = summaryObstacle(summaries, [...new Set(filtered)], groupBy);
 	if (obstacle) return { summary: null, path: { source: 'rows', reason: obstacle } };
-	const cells = cohorts ? cohorts.over(ident(summaries.cells)) : undefined;
-	return { summary: { summaries, ...fragments, ...(cells ? { cells } : {}) }, path: { source: 'summaries' } };
+	if (cohorts) return { summary: { summaries, ...fragments, cells: cohorts.over(ident(summaries.cells)) }, path: { source: 'summaries' } };
+	const dims = [...new Set([...filtered, ...(groupBy ? [groupBy] : [])])].sort();
+	return { summary: { summaries, ...fragments, dims }, path: { source: 'summaries' } };
 }

@@ -8,7 +8,7 @@ import { sql, type Sql } from '../engine/sql';
 import { tInterval } from '../stats/effect';
 import { DEFINITIONS } from './definitions';
 import { summaryTrajectories } from './summary-metrics';
-import { GROUP_ORDER, prepare, sampleSdSql, summaryCtes, type MetricOptions, type MetricResult, type Prepared } from './source';
+import { GROUP_ORDER, prepare, sampleSdSql, summaryCtes, type DerivedTable, type MetricOptions, type MetricResult, type Prepared } from './source';
 
 export interface TrajectoryRow {
 	instrument: string;
@@ -89,11 +89,12 @@ export async function trajectories(conn: Connector, opts: TrajectoryOptions = {}
 	type Raw = Omit<TrajectoryRow, 'ci_low' | 'ci_high' | 'method' | 'definition'>;
 	let q: Sql;
 	let raw: Raw[];
-	if (p.summary) ({ sql: q, rows: raw } = (await summaryTrajectories(conn, p.summary, p.settings, locf)) as { sql: Sql; rows: Raw[] });
+	let derived: DerivedTable[] = [];
+	if (p.summary) ({ sql: q, rows: raw, derived } = (await summaryTrajectories(conn, p.summary, p.settings, locf)) as { sql: Sql; rows: Raw[]; derived: DerivedTable[] });
 	else raw = await conn.query<Raw>((q = locf ? locfSql(p) : observedSql(p)));
 	const rows = raw.map((r) => {
 		const ci = tInterval(r.n, r.mean, r.sd);
 		return { ...r, ci_low: ci.low, ci_high: ci.high, method: locf ? ('locf' as const) : ('observed' as const), definition: def.id };
 	});
-	return { rows, sql: q, definition: def, path: p.path };
+	return { rows, sql: q, derived, definition: def, path: p.path };
 }
