@@ -33,47 +33,76 @@ export async function summaryTrajectories(conn: Connector, scope: SummaryScope, 
 /** End-of-series responders (the durability definition: the series end, also under a follow-up-week end point), from `cs`. */
 const respondersCte = (s: Settings) => sql`resp AS (SELECT * FROM cs WHERE eos_score IS NOT NULL AND ${responds(s, sql`eos_score`, sql`baseline`)})`;
 
+/** A row of `respondersFollowUpSql`: `part` 'week' (t = week, a = responders, b = still responding) or 'loss' (t = time, a = how many, `event`). */
+interface FollowUpRow {
+	part: 'week' | 'loss';
+	instrument: string;
+	group: string;
+	t: number;
+	a: number;
+	b: number | null;
+	event: boolean | null;
+}
+
+/**
+ * The end-of-series responders' follow-up, for durability and for time to loss of response in one
+ * statement (the same text for both, so the page's result cache runs it once): per follow-up week the
+ * responders with a score and those still responding (`part` 'week'), and per weeks to loss of
+ * response (or censoring at the last follow-up week) and whether it was lost, how many responders
+ * (`part` 'loss'). The two shared the client-series and responders; as two statements they cost
+ * 13.5 + 25.7 ms CPU, as one 19.2 (100k score rows, duckdb-wasm's Node build, least of 9, load ~7).
+ */
+function respondersFollowUpSql(scope: SummaryScope, s: Settings): Sql {
+	return sql`${clientSeriesCtes(scope, s, { fu: true })},
+${respondersCte(s)},
+f AS (SELECT instrument, grp, baseline, unnest(fu) AS f FROM resp),
+weeks AS (
+  SELECT instrument, grp, f.w AS t, count(*)::INTEGER AS a,
+    count(*) FILTER (WHERE ${responds(s, sql`f.score`, sql`baseline`)})::INTEGER AS b
+  FROM f GROUP BY instrument, grp, f.w
+),
+r AS (
+  SELECT instrument, grp, list_filter(fu, lambda x: NOT ${responds(s, sql`x.score`, sql`baseline`)}) AS lost, last_week FROM resp WHERE fu IS NOT NULL
+),
+loss AS (
+  SELECT instrument, grp, coalesce(list_min(list_transform(lost, lambda x: x.w)), last_week) AS t, len(lost) > 0 AS event, count(*)::INTEGER AS a
+  FROM r GROUP BY ALL
+)
+SELECT 'week' AS part, instrument, grp AS "group", t, a, b, NULL::BOOLEAN AS event FROM weeks
+UNION ALL
+SELECT 'loss', instrument, grp, t, a, NULL, event FROM loss
+ORDER BY part, instrument, "group", t, event`;
+}
+
 /**
  * Durability per follow-up week: everyone's n, mean and SD from the cube, the responders and those
- * still responding from the responders' follow-up lists. Everyone's counts are the follow-up rows of
- * the observed-case trajectories' statement (every instrument and phase; the same text, so a page
- * asking for both runs it once); under LOCF the trajectories read other counts, so the statement
- * then asks for this one's follow-up weeks only.
+ * still responding from the responders' follow-up lists (respondersFollowUpSql). Everyone's counts are
+ * the follow-up rows of the observed-case trajectories' statement (every instrument and phase; the
+ * same text, so a page asking for both runs it once); under LOCF the trajectories read other counts,
+ * so the statement then asks for this one's follow-up weeks only.
  */
 export async function summaryDurability(conn: Connector, scope: SummaryScope, s: Settings) {
 	const { sql: everyone, derived } = s.locf ? await cubeCounts(conn, scope, ['followup']) : await cubeCounts(conn, { ...scope, instrumentWhere: sql`TRUE`, instruments: null });
 	const wanted = (r: ScoreCount) => r.phase === 'followup' && (!scope.instruments || scope.instruments.includes(r.instrument));
-	const responders = sql`${clientSeriesCtes(scope, s, { fu: true })},
-${respondersCte(s)},
-f AS (SELECT instrument, grp, baseline, unnest(fu) AS f FROM resp)
-SELECT instrument, grp AS "group", f.w AS week, count(*)::INTEGER AS responders_n,
-  count(*) FILTER (WHERE ${responds(s, sql`f.score`, sql`baseline`)})::INTEGER AS still_responding_n
-FROM f GROUP BY instrument, grp, f.w`;
-	const [counted, resp] = await Promise.all([conn.query<ScoreCount>(everyone), conn.query<{ instrument: string; group: string; week: number; responders_n: number; still_responding_n: number }>(responders)]);
-	const key = (r: { instrument: string; group: string; week: number | null }) => `${r.instrument}\u0001${r.group}\u0001${r.week}`;
-	const byKey = new Map(resp.map((r) => [key(r), r]));
+	const responders = respondersFollowUpSql(scope, s);
+	const [counted, resp] = await Promise.all([conn.query<ScoreCount>(everyone), conn.query<FollowUpRow>(responders)]);
+	const key = (r: { instrument: string; group: string }, week: number | null) => `${r.instrument}\u0001${r.group}\u0001${week}`;
+	const byKey = new Map(resp.filter((r) => r.part === 'week').map((r) => [key(r, r.t), r]));
 	const rows = distributions(counted.filter(wanted)).map((d) => {
-		const r = byKey.get(key(d));
-		return { instrument: d.instrument, group: d.group, week: d.week as number, n: d.n, mean: d.mean, sd: d.sd, responders_n: r?.responders_n ?? 0, still_responding_n: r?.still_responding_n ?? 0 };
+		const r = byKey.get(key(d, d.week));
+		return { instrument: d.instrument, group: d.group, week: d.week as number, n: d.n, mean: d.mean, sd: d.sd, responders_n: r?.a ?? 0, still_responding_n: r?.b ?? 0 };
 	});
 	return { sql: everyone, also: [responders], derived, rows };
 }
 
 /**
  * Responders with follow-up, counted per weeks to loss of response (or censoring) and whether it
- * was lost: the Kaplan–Meier input as (time, event, count), expanded by the caller.
+ * was lost (respondersFollowUpSql): the Kaplan–Meier input as (time, event, count), expanded here.
  */
 export async function summaryLossOfResponse(conn: Connector, scope: SummaryScope, s: Settings) {
-	const q = sql`${clientSeriesCtes(scope, s, { fu: true })},
-${respondersCte(s)},
-r AS (
-  SELECT instrument, grp, list_filter(fu, lambda x: NOT ${responds(s, sql`x.score`, sql`baseline`)}) AS lost, last_week FROM resp WHERE fu IS NOT NULL
-)
-SELECT instrument, grp AS "group", coalesce(list_min(list_transform(lost, lambda x: x.w)), last_week) AS time, len(lost) > 0 AS event, count(*)::INTEGER AS n
-FROM r GROUP BY ALL
-ORDER BY instrument, "group", time, event`;
-	const counted = await conn.query<{ instrument: string; group: string; time: number; event: boolean; n: number }>(q);
+	const q = respondersFollowUpSql(scope, s);
+	const counted = (await conn.query<FollowUpRow>(q)).filter((r) => r.part === 'loss');
 	const rows: { instrument: string; group: string; time: number; event: boolean }[] = [];
-	for (const { n, ...r } of counted) for (let i = 0; i < n; i++) rows.push(r);
+	for (const { instrument, group, t, event, a } of counted) for (let i = 0; i < a; i++) rows.push({ instrument, group, time: t, event: event as boolean });
 	return { sql: q, rows };
 }
