@@ -236,7 +236,15 @@ export interface SummarySource {
  */
 export async function summarySource(conn: Connector, p: Prepared, needs: CsNeeds = {}): Promise<SummarySource> {
 	// From the dataset's summaries (no `base` CTE then: metrics that read score rows branch first).
-	if (p.summary) return { ctes: clientSeriesCtes(p.summary, p.settings, needs), derived: [] };
+	// A comparison's cards (a scope of cohorts' cells) share one table of the cohorts' client-series,
+	// as on the rows path, rather than each joining the summaries' client-series again (its columns
+	// are the same under any `needs` but the score lists, which are read from the summaries).
+	if (p.summary) {
+		if (!p.summary.cells || !conn.materialize || needs.sess || needs.fu) return { ctes: clientSeriesCtes(p.summary, p.settings, needs), derived: [] };
+		const shared = sql`${clientSeriesCtes(p.summary, p.settings, { planned: true })}\nSELECT * FROM cs`;
+		const table = await conn.materialize(shared);
+		return { ctes: sql`WITH cs AS (SELECT * FROM ${ident(table)})`, derived: [{ table, sql: shared, holds: "the cohorts' client-series from the dataset's summaries, built once and shared by the page's cards" }] };
+	}
 	if (!conn.materialize) return { ctes: summaryCtes(p), derived: [] };
 	// One summary per filters × grouping × settings, over every instrument: the page's metrics for
 	// one instrument and for all of them then share it.

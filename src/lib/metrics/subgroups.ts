@@ -7,7 +7,7 @@
  * baseline and an end-of-series score, as in the comparison's ANCOVA.
  */
 import type { Connector } from '../engine/connector';
-import { ident, join, sql, type Sql } from '../engine/sql';
+import { ident, sql, type Sql } from '../engine/sql';
 import { logistic, logisticLrt, nestedF } from '../stats/logistic';
 import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
 import { addMoments, momentRows, noMoments, ols, type Moments } from '../stats/regression';
@@ -15,6 +15,7 @@ import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { Definition, SettingsInput } from './definitions';
 import { describeColumns, MISSING } from './filters';
 import { clientSummary, prepare, type DerivedTable } from './source';
+import { seriesAttributesSql } from './subgroup-attributes';
 
 export const SUBGROUP_COLUMNS = ['site', 'sex', 'age_band', 'diagnosis'] as const;
 /** Name of the derived dose variable (tertiles of the series' mean dose). */
@@ -244,21 +245,11 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
 	const attrs = SUBGROUP_COLUMNS.filter((c) => cols.includes(c));
 	const hasDose = cols.includes('dose_mg');
-	// Attributes are per client-series (any_value: constant within one); dose = the series' mean.
-	const select = [
-		sql`client_id, series`,
-		...attrs.map((c) => sql`any_value(CAST(${ident(c)} AS VARCHAR)) AS ${ident(c)}`),
-		...(hasDose ? [sql`avg(dose_mg) AS __dose`, sql`any_value(CAST(route AS VARCHAR)) AS __route`] : [])
-	];
 	// Only the client-series of the two cohorts are looked up, when the summary is a table to read
-	// them from (a third fewer groups at 1M; a series' attributes still come from all its rows): the
-	// shared client-series table, or the dataset's summaries (the series of the cohorts' cells).
+	// them from (a third fewer groups at 1M; a series' attributes still come from all its rows).
 	const shared = summary.derived?.[0]?.table;
-	const cohortSeries = scope
-		? sql`SELECT client_id, series FROM ${ident(scope.summaries.cs)} WHERE instrument = ${opts.instrument} AND cell IN (SELECT cell FROM ${scope.cells ?? ident(scope.summaries.cells)})`
-		: shared && sql`SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument}`;
-	const inCohorts = cohortSeries ? sql` AND (client_id, series) IN (${cohortSeries})` : sql``;
-	const attrSql = sql`SELECT ${join(select)} FROM ${ident(table)} WHERE instrument = ${opts.instrument}${inCohorts} GROUP BY client_id, series`;
+	const cohortSeries = shared ? sql`SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument}` : null;
+	const attrSql = seriesAttributesSql({ table, instrument: opts.instrument, attrs, hasDose, cohortSeries, scope });
 	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
 	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
 	const units: (Unit & { dose: number | null; route: string })[] = summary.rows
