@@ -103,15 +103,39 @@ function plainValue(v: unknown): Value {
 export const OFFLINE_SETTINGS = sql`SET autoload_known_extensions = false; SET autoinstall_known_extensions = false`;
 
 /**
+ * The schema of a dataset's summary tables (metrics/summaries.ts): small tables read by every click.
+ * Each engine places it at open (COMPRESSED_STORAGE, SUMMARY_STORAGE) and puts it on its search path.
+ */
+const SUMMARY_SCHEMA = 'kap_summaries';
+
+/** Summary table `name` as it is created, replaced or dropped; the metrics read it by its bare name (the search path finds it). */
+export function summaryTable(name: string): Sql {
+	return sql`${ident(SUMMARY_SCHEMA)}.${ident(name)}`;
+}
+
+/**
  * Statements run right after OFFLINE_SETTINGS by the in-memory engines (the browser's, and its Node
- * build the tests run on): every table is created in an attached in-memory database with compression,
- * made the default. Why: DuckDB compresses a database file's tables but not those of a plain
- * in-memory database, and a tab's wasm memory is a fixed 4 GiB (DuckDB may use 3.1 GiB of it). The
- * benchmark's 1M score rows took 327 MB uncompressed and 40 MB compressed; at 10M the uncompressed
- * table left too little for the summaries and the views' queries ("failed to allocate"). Temporary
- * tables stay in the temp catalog. The command line's database is a file, compressed already.
- * `USE` holds for one connection: a second connection to the same database runs this too (it attaches
- * only once) or it would not see the app's tables (the benchmark's replay, data/bench.ts).
+ * build the tests run on): the score rows are stored compressed and the summaries are not. Every table
+ * is created in an attached in-memory database with compression, made the default. Why: DuckDB
+ * compresses a database file's tables but not those of a plain in-memory database, and a tab's wasm
+ * memory is a fixed 4 GiB (DuckDB may use 3.1 GiB of it). The benchmark's 1M score rows took 327 MB
+ * uncompressed and 40 MB compressed; at 10M the uncompressed table left too little for the summaries
+ * and the views' queries ("failed to allocate"). But compressing costs CPU on every write, and the
+ * summaries are written whole (built, or copied back from the kept file) and read by every click: their
+ * schema is in the plain in-memory database (`memory`, the engine's own), second on the search path.
+ * Uncompressed they take room (Node build: about 200 MB at 5M score rows, 360 MB at 10M, where the
+ * wasm heap peaked at 1.9 of its 4 GiB through insert, build and copy back).
+ * Temporary tables stay in the temp catalog. The command line's database is a file (SUMMARY_STORAGE).
+ * `USE` and the search path hold for one connection: a second connection to the same database runs this
+ * too (it attaches only once) or it would not see the app's tables (the benchmark's replay, data/bench.ts).
+ * The search path is fixed text: DuckDB takes it as one string, not as identifiers.
  */
 const DATA_CATALOG = 'kap_data';
-export const COMPRESSED_STORAGE = sql`ATTACH IF NOT EXISTS ':memory:' AS ${ident(DATA_CATALOG)} (COMPRESS); USE ${ident(DATA_CATALOG)}`;
+export const COMPRESSED_STORAGE = sql`ATTACH IF NOT EXISTS ':memory:' AS ${ident(DATA_CATALOG)} (COMPRESS); USE ${ident(DATA_CATALOG)};
+CREATE SCHEMA IF NOT EXISTS ${ident('memory')}.${ident(SUMMARY_SCHEMA)}; SET search_path = 'kap_data.main,memory.kap_summaries'`;
+
+/**
+ * The summaries' schema on native DuckDB: in its one database, as before. The command line's is a file,
+ * whose tables are compressed anyway and can spill to disk (the summaries of 50M score rows are not small).
+ */
+export const SUMMARY_STORAGE = sql`CREATE SCHEMA IF NOT EXISTS ${ident(SUMMARY_SCHEMA)}; SET search_path = 'main,kap_summaries'`;

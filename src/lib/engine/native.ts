@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOUBLE, DuckDBInstance, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { tableFromIPC, Type, type DataType } from 'apache-arrow';
-import { plainRow, OFFLINE_SETTINGS, type Connector, type Row, type Value } from './connector';
+import { plainRow, OFFLINE_SETTINGS, SUMMARY_STORAGE, type Connector, type Row, type Value } from './connector';
 import { ident, join, sql, type Sql } from './sql';
 
 export class NativeConnector implements Connector {
@@ -49,6 +49,7 @@ export class NativeConnector implements Connector {
 		const instance = await DuckDBInstance.create(options.onDisk ? path.join(home, 'work.duckdb') : ':memory:', config);
 		const c = new NativeConnector(await instance.connect(), home);
 		await c.exec(OFFLINE_SETTINGS);
+		await c.exec(SUMMARY_STORAGE);
 		return c;
 	}
 

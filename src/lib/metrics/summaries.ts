@@ -24,7 +24,7 @@
  * (an attribute that varies is left out of `cells`, so filtering or grouping by it reads the raw
  * rows). `problem` says why a dataset cannot use them at all.
  */
-import type { Connector } from '../engine/connector';
+import { summaryTable, type Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { buildCellCounts } from './summary-cells';
@@ -65,7 +65,10 @@ export interface Summaries {
 	buildMs: number;
 }
 
-/** Names of a dataset's summary tables (derived from the dataset table's name). */
+/**
+ * Names of a dataset's summary tables (derived from the dataset table's name): created in the
+ * summaries' schema (connector.ts summaryTable, which says where that is), read by these bare names.
+ */
 export function summaryTables(dataset: string) {
 	return {
 		cells: `${dataset}__cells`,
@@ -130,7 +133,7 @@ FROM per_series, dup, sc`);
 	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
 	const optionColumns = described.filter((c) => isFilterColumn(c.column_name, c.column_type)).map((c) => c.column_name);
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
 	const hasPlan = columns.includes('planned_sessions');
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
@@ -171,18 +174,18 @@ FROM r GROUP BY client_id, series, instrument${attrList}`;
 		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped)}`);
 		await conn.exec(sql`DROP TABLE ${grouped}`);
 	}
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cs)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, sess, fu FROM ${full}`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cellmax)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
 SELECT cell, instrument, max(last_session) AS seen_max FROM ${full} GROUP BY cell, instrument`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.timepoints)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.timepoints)} AS
 SELECT row_number() OVER (ORDER BY instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week)::INTEGER AS tp, *
 FROM (
   SELECT DISTINCT instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session, CASE WHEN phase = 'followup' THEN week END AS week
   FROM ${T} WHERE score IS NOT NULL
 )`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(names.cube)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cube)} AS
 SELECT k.cell, t.tp, k.baseline IS NOT NULL AS with_baseline, r.score::INTEGER AS score, count(*)::INTEGER AS n
 FROM (
   SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
@@ -249,14 +252,14 @@ export async function restoreSummaries(conn: Connector, dataset: string, db: { r
 	);
 	const cells = kept.find((t) => t.name === 'cells');
 	if (Object.keys(names).some((k) => !kept.some((t) => t.name === k)) || !parsed.data.attributes.every((a) => cells?.cols.includes(a))) return null;
-	for (const [key, table] of Object.entries(names)) await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(table)} AS SELECT * FROM ${db.relation}.${ident(key)}`);
+	for (const [key, table] of Object.entries(names)) await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(table)} AS SELECT * FROM ${db.relation}.${ident(key)}`);
 	const { format: _f, ...rest } = parsed.data;
 	return { dataset, ...names, ...rest, buildMs: performance.now() - t0 };
 }
 
 /** Drop a dataset's summary tables (the dataset was removed). */
 export async function dropSummaries(conn: Connector, dataset: string): Promise<void> {
-	for (const t of Object.values(summaryTables(dataset))) await conn.exec(sql`DROP TABLE IF EXISTS ${ident(t)}`);
+	for (const t of Object.values(summaryTables(dataset))) await conn.exec(sql`DROP TABLE IF EXISTS ${summaryTable(t)}`);
 }
 
 // Which summaries answer which metric (the registry, cohorts, the scope a metric reads) is summary-scope.ts.

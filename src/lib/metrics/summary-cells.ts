@@ -21,21 +21,21 @@
  * Attrition and completion read these; with a set planned length per instrument (a setting) the
  * planned end moves off the series' own plan and they read `cs` instead.
  */
-import type { Connector } from '../engine/connector';
+import { summaryTable, type Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 
 /** Build the per-cell count tables of summaries whose `cube` and `cs` tables exist. */
 export async function buildCellCounts(conn: Connector, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string }): Promise<void> {
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(t.tpcounts)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.tpcounts)} AS
 SELECT cell, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
 FROM ${ident(t.cube)} GROUP BY cell, tp ORDER BY cell, tp`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(t.ends)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.ends)} AS
 SELECT cell, instrument, baseline IS NOT NULL AS with_baseline, plan IS NULL AS no_plan, CASE WHEN plan IS NULL THEN last_session END AS last_session,
   count(last_score)::INTEGER AS ended, count(plan_score)::INTEGER AS reached, max(plan) AS plan_max
 FROM ${ident(t.cs)} GROUP BY ALL ORDER BY cell, instrument`);
 	const cs = ident(t.cs);
 	const single = sql`SELECT client_no, series FROM ${cs} GROUP BY client_no, series HAVING count(DISTINCT cell) = 1 AND bool_and(plan IS NOT NULL)`;
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(t.patterns)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.patterns)} AS
 WITH ${instrumentBits(cs)},
 per_series AS (
   SELECT any_value(cell) AS cell, ${seriesMasks(sql`plan_score`)}
@@ -44,7 +44,7 @@ per_series AS (
 )
 SELECT cell, b, p, s, count(*)::INTEGER AS n FROM per_series GROUP BY ALL ORDER BY ALL`);
 	// Without the score lists: completion reads none (`sess` only under a set planned length, which reads `cs`).
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(t.mixed)} AS
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.mixed)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week
 FROM ${cs} ANTI JOIN (${single}) USING (client_no, series)`);
 }
