@@ -106,7 +106,9 @@ export async function buildSummaries(
 	const candidates = described
 		.filter((c) => (isCategorical(c.column_name, c.column_type) && !['instrument', 'series'].includes(c.column_name)) || c.column_name === 'planned_sessions')
 		.map((c) => c.column_name);
-	const varies = candidates.map((c, i) => sql`(count(DISTINCT ${ident(c)}) > 1 OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${ident(`v${i}`)}`);
+	// Two distinct values exist exactly when the least and the greatest differ: min and max keep two
+	// values per group where count(DISTINCT) keeps a set of them.
+	const varies = candidates.map((c, i) => sql`(coalesce(min(${ident(c)}) <> max(${ident(c)}), false) OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${ident(`v${i}`)}`);
 	const anyVaries = candidates.map((_, i) => sql`bool_or(${ident(`v${i}`)}) AS ${ident(`v${i}`)}`);
 	const [check] = await conn.query<Record<string, number | boolean | null>>(sql`
 WITH per_series AS (
@@ -157,8 +159,15 @@ SELECT client_id, series, instrument${attrList},
   list_sort(list({'s': session, 'score': score}) FILTER (WHERE phase = 'session')) AS sess,
   list_sort(list({'w': week, 'score': score}) FILTER (WHERE phase = 'followup')) AS fu
 FROM r GROUP BY client_id, series, instrument${attrList}`;
-	const numbered = (g: Sql) =>
-		sql`SELECT dense_rank() OVER (ORDER BY series${attrList})::INTEGER AS cell, dense_rank() OVER (ORDER BY client_id)::INTEGER AS client_no, * FROM ${g}`;
+	// Cells and clients are numbered in small tables of their distinct keys, joined back: a window over
+	// the wide rows (lists of scores) sorted every row twice. Same numbers as dense_rank over the rows;
+	// an attribute may be NULL, hence IS NOT DISTINCT FROM.
+	const sameCell = join([sql`c.series = g.series`, ...attrs.map((a) => sql`c.${a} IS NOT DISTINCT FROM g.${a}`)], sql` AND `);
+	const numbered = (g: Sql) => sql`
+WITH g AS MATERIALIZED (SELECT * FROM ${g}),
+c AS (SELECT row_number() OVER (ORDER BY series${attrList})::INTEGER AS cell, * FROM (SELECT DISTINCT series${attrList} FROM g)),
+k AS (SELECT row_number() OVER (ORDER BY client_id)::INTEGER AS client_no, client_id FROM (SELECT DISTINCT client_id FROM g))
+SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_id = g.client_id`;
 	// The grouping's ordered lists stay in memory until it ends: at 50M score rows one statement ran
 	// native DuckDB out of its 4 GB. Past PART_ROWS score rows the clients are grouped in parts
 	// (by a hash of the id, so each client-series falls in exactly one), each part committed first.
