@@ -20,6 +20,11 @@ import type { RawTable } from '../types';
 export const HEAD_ROWS = 5000;
 /** Above this many columns the JavaScript path is used (the SQL would name every column). */
 export const MAX_SQL_COLUMNS = 2000;
+/**
+ * Every this many records the scan notes where a record starts (`PreparedCsv.starts`): the import
+ * cuts a large file into slices there (source.ts). 2^14: a 10M-record file gives 611 offsets.
+ */
+export const RECORD_STEP = 16_384;
 /** DuckDB refuses records longer than 2 MB by default; longer ones go to the JavaScript path. */
 const MAX_RECORD_BYTES = 1_000_000;
 
@@ -33,6 +38,10 @@ export interface PreparedCsv {
 	bytes: Uint8Array | Blob;
 	/** Source line where each record DuckDB will return starts (header included, empty lines excluded). */
 	lines: Int32Array;
+	/** Byte offset in `bytes` where record `k * step` starts, for every such record (k = 0, 1, …). */
+	starts: number[];
+	/** Records between two `starts` (RECORD_STEP but in tests). */
+	step: number;
 	/** First data rows as the JavaScript reader reads them: for the preview, suggestion and identifier check. */
 	head: RawTable;
 	/** Records with no text in any field, by index into `lines` (the JavaScript reader drops them). */
@@ -56,7 +65,7 @@ const no = (reason: string): Prepared => ({ ok: false, reason });
  * files it would read as delimited text qualify; refusals (empty, unclosed quote, …) stay with the
  * JavaScript reader, which words them.
  */
-export function prepareDelimited(bytes: Uint8Array, fileName: string): Prepared {
+export function prepareDelimited(bytes: Uint8Array, fileName: string, step = RECORD_STEP): Prepared {
 	if (bytes.length === 0) return no('empty file');
 	const ext = fileName.toLowerCase().split('.').slice(1).pop() ?? '';
 	const magic = (a: number[]) => a.every((b, i) => bytes[i] === b);
@@ -70,7 +79,7 @@ export function prepareDelimited(bytes: Uint8Array, fileName: string): Prepared 
 	const forced = ext === 'tsv' || ext === 'tab' ? '\t' : null;
 	const delimiter = forced ?? sniffDelimiter(headText);
 	if (!delimiter) return no('no delimiter');
-	const scan = scanRecords(utf8.bytes, delimiter.charCodeAt(0));
+	const scan = scanRecords(utf8.bytes, delimiter.charCodeAt(0), step);
 	if ('reason' in scan) return no(scan.reason);
 	if (scan.width > MAX_SQL_COLUMNS || scan.width < 2) return no(`${scan.width} columns`);
 	// The head as the JavaScript reader reads it (cut at a record boundary, so the same rows).
@@ -92,6 +101,8 @@ export function prepareDelimited(bytes: Uint8Array, fileName: string): Prepared 
 		csv: {
 			bytes: utf8.bytes,
 			lines: scan.lines,
+			starts: scan.starts,
+			step,
 			blank: scan.blank,
 			head,
 			records: scan.lines.length - (header ? 1 : 0),
@@ -139,7 +150,7 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
-type Scan = { lines: Int32Array; width: number; headEnd: number; blank: number[] } | { reason: string };
+type Scan = { lines: Int32Array; starts: number[]; width: number; headEnd: number; blank: number[] } | { reason: string };
 
 /**
  * Records as they are found: source lines, the common width, the records with no text (which the
@@ -151,9 +162,14 @@ class Records {
 	width = -1;
 	headEnd: number;
 	blank: number[] = [];
-	constructor(n: number) {
+	starts: number[] = [];
+	constructor(
+		n: number,
+		private step: number
+	) {
 		this.headEnd = n;
 	}
+	/** A record of `bytes` bytes ending at byte `end` (so starting at `end - bytes`). */
 	add(line: number, fields: number, nonEmpty: boolean, bytes: number, end: number): string | null {
 		if (bytes > MAX_RECORD_BYTES) return 'a record over 1 MB';
 		if (this.width === -1) {
@@ -161,6 +177,7 @@ class Records {
 			this.width = fields;
 		} else if (fields !== this.width) return `record at line ${line} has ${fields} fields, the first has ${this.width}`;
 		if (!nonEmpty) this.blank.push(this.count);
+		if (this.count % this.step === 0) this.starts.push(end - bytes);
 		if (this.count === this.lines.length) {
 			const grown = new Int32Array(this.lines.length * 2);
 			grown.set(this.lines);
@@ -172,7 +189,7 @@ class Records {
 	}
 	done(): Scan {
 		if (this.count === 0) return { reason: 'no records' };
-		return { lines: this.lines.slice(0, this.count), width: this.width, headEnd: this.headEnd, blank: this.blank };
+		return { lines: this.lines.slice(0, this.count), starts: this.starts, width: this.width, headEnd: this.headEnd, blank: this.blank };
 	}
 }
 
@@ -182,15 +199,15 @@ class Records {
  * the module comment. Most files have no quote and no carriage return (found by the engine's own
  * byte search): there every non-empty line is a record and only delimiters need counting.
  */
-function scanRecords(b: Uint8Array, d: number): Scan {
+function scanRecords(b: Uint8Array, d: number, step: number): Scan {
 	if (b.indexOf(0) !== -1) return { reason: 'NUL bytes' };
-	return b.indexOf(QUOTE) === -1 && b.indexOf(CR) === -1 ? scanLines(b, d) : scanQuoted(b, d);
+	const out = new Records(b.length, step);
+	return b.indexOf(QUOTE) === -1 && b.indexOf(CR) === -1 ? scanLines(b, d, out) : scanQuoted(b, d, out);
 }
 
 /** `scanRecords` for text without quotes or carriage returns. */
-function scanLines(b: Uint8Array, d: number): Scan {
+function scanLines(b: Uint8Array, d: number, out: Records): Scan {
 	const n = b.length;
-	const out = new Records(n);
 	let line = 1;
 	for (let i = 0; i < n; line++) {
 		let e = b.indexOf(LF, i);
@@ -209,9 +226,8 @@ function scanLines(b: Uint8Array, d: number): Scan {
 }
 
 /** `scanRecords` for any text: quoted fields may hold delimiters, quotes and line ends. */
-function scanQuoted(b: Uint8Array, d: number): Scan {
+function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
 	const n = b.length;
-	const out = new Records(n);
 	let line = 1;
 	let i = 0;
 	let crlf = 0;

@@ -9,7 +9,6 @@
 import { CANONICAL_COLUMNS, CANONICAL_SQL_TYPES } from '../../model/schema';
 import type { Connector } from '../../engine/connector';
 import { ident, join, sql, type Sql } from '../../engine/sql';
-import { JUMP_SHARE, type Warning } from '../checks';
 import type { Mapping } from '../mapping';
 import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
@@ -20,6 +19,7 @@ import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
 import { CODES, createDefinitions, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
 import { cellText } from '../values';
+import { rowWarnings, tableWarnings } from './warnings';
 import type { InstrumentId } from '../../instruments/definitions';
 
 export interface EngineImport {
@@ -41,8 +41,8 @@ const WORK_COLUMNS = ['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'ite
  * ImportError like `applyMapping` when the mapping names a missing column; throws UseJavaScript when
  * the file or mapping needs the JavaScript path (nothing is left behind then).
  */
-export function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string): Promise<EngineImport> {
-	return importRawSource(conn, csvSource(csv), mapping, table);
+export function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string, sliceRecords?: number): Promise<EngineImport> {
+	return importRawSource(conn, csvSource(csv, sliceRecords), mapping, table);
 }
 
 /** The import of any `RawSource` (a delimited file's bytes, or a Parquet file on native DuckDB); see importPreparedCsv. */
@@ -63,7 +63,8 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 	// The target while it holds every record and the work columns: dropped if the import fails.
 	let created: Sql | null = null;
 	try {
-		const reader = await csv.open(conn, prefix);
+		const parts = await csv.open(conn, prefix);
+		const reader = parts.length === 1 ? parts[0] : sql`(${join(parts.map((p) => sql`SELECT * FROM ${p}`), sql` UNION ALL `)})`;
 		const rawCol = (i: number) => ident(`c${i}`);
 		const lookedUp = lookedUpColumns(route, series, measures, attrs);
 		const plain = plainColumns(clientIdx, measures, attrs);
@@ -85,7 +86,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// A source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on, and as
 		// stored (`o<i>`), to be made text only where a statement needs the text (a rejected item).
 		const numeric = used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i));
-		const cellsFrom = sql`(SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${reader} WHERE ${keep})`;
+		const cellsOf = (from: Sql) => sql`(SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${from} WHERE ${keep})`;
 		const values = new Map(numeric.filter((i) => csv.integer?.has(i)).map((i) => [i, ident(`o${i}`)]));
 		let texts: Texts;
 		try {
@@ -98,7 +99,9 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
 
 		const fixed = [...plain].filter((i) => fixes.get(i)!.length);
-		let cellsRelation = cellsFrom;
+		// What the target is written from, a statement each: the reader's slices (source.ts), or (rare) the
+		// table of cleaned cells, whole.
+		let writes = parts.map(cellsOf);
 		if (fixed.length) {
 			// Rare: a plain column with padded or missing-coded texts gets a cleaned twin `t<i>`.
 			const rows = fixed.flatMap((i) => fixes.get(i)!.map(([k, v]) => ({ i, k, v })));
@@ -106,21 +109,26 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			await createDictionary(conn, `${prefix}_fix`, { i: { type: 'int', values: rows.map((x) => x.i) }, k: { type: 'text', values: rows.map((x) => x.k) }, v: { type: 'text', values: rows.map((x) => x.v) } });
 			const f = (i: number) => ident(`f${i}`);
 			await create('clean', sql`SELECT c.*, ${join(fixed.map((i) => sql`CASE WHEN ${f(i)}.k IS NULL THEN c.${r(i)} ELSE ${f(i)}.v END AS ${ident(`t${i}`)}`))}
-				FROM ${cellsFrom} c ${join(fixed.map((i) => sql`LEFT JOIN ${t('fix')} ${f(i)} ON ${f(i)}.i = ${i} AND ${f(i)}.k = c.${r(i)}`), sql` `)}`);
-			cellsRelation = t('clean');
+				FROM ${cellsOf(reader)} c ${join(fixed.map((i) => sql`LEFT JOIN ${t('fix')} ${f(i)} ON ${f(i)}.i = ${i} AND ${f(i)}.k = c.${r(i)}`), sql` `)}`);
+			writes = [t('clean')];
 		}
-		const dict = new Dictionaries(`${prefix}_dict`, distinct, ctx.missing);
-		const cells: Cells = {
-			conn,
-			from: cellsRelation,
-			dict,
-			raw: (i) => sql`c.${r(i)}`,
-			number: (i) => (numeric.includes(i) ? sql`c.${ident(`n${i}`)}` : null),
-			stored: (i) => (numeric.includes(i) ? sql`c.${ident(`o${i}`)}` : null),
-			text: (i) => (fixed.includes(i) ? sql`c.${ident(`t${i}`)}` : sql`c.${r(i)}`)
+		// The measures' SELECTs over one relation of cells. Built again for each slice: the same lookups
+		// in the same order give the same dictionary (its entries are numbered as they are added).
+		const selectsOf = (from: Sql) => {
+			const dict = new Dictionaries(`${prefix}_dict`, distinct, ctx.missing);
+			const cells: Cells = {
+				conn,
+				from,
+				dict,
+				raw: (i) => sql`c.${r(i)}`,
+				number: (i) => (numeric.includes(i) ? sql`c.${ident(`n${i}`)}` : null),
+				stored: (i) => (numeric.includes(i) ? sql`c.${ident(`o${i}`)}` : null),
+				text: (i) => (fixed.includes(i) ? sql`c.${ident(`t${i}`)}` : sql`c.${r(i)}`)
+			};
+			const shared = sharedLookups(cells, ctx, clientIdx, route, series, attrs);
+			return { dict, selects: measures.map((m, mi) => measureSelect(shared, m, mi)) };
 		};
-		const shared = sharedLookups(cells, ctx, clientIdx, route, series, attrs);
-		const selects = measures.map((m, mi) => measureSelect(shared, m, mi));
+		const { dict, selects } = selectsOf(writes[0]);
 		made.push(t('dict'), t('defs'));
 		await dict.create(conn);
 		await createDefinitions(conn, `${prefix}_defs`);
@@ -148,8 +156,12 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		created = target;
 		// One measure read without joins gives its records in source order, which DuckDB's order
 		// preservation keeps: no sort (at 5M rows of Parquet on native DuckDB the sort was a fifth of the import).
+		// A slice's records follow the previous slice's (in `ord`), so the table is in order as a whole.
 		const ordered = M === 1 && !selects[0].joined;
-		await conn.exec(sql`CREATE TABLE ${target} AS SELECT ${join([...out, ...work])} FROM (${join(selects.map((x) => x.select), sql` UNION ALL BY NAME `)})${ordered ? sql`` : sql` ORDER BY ord, mi`}`);
+		const recordsOf = (x: { select: Sql }[]) => sql`SELECT ${join([...out, ...work])} FROM (${join(x.map((y) => y.select), sql` UNION ALL BY NAME `)})${ordered ? sql`` : sql` ORDER BY ord, mi`}`;
+		// A statement per slice, each committed (so compressed) before the next: see source.ts SLICE_RECORDS.
+		await conn.exec(sql`CREATE TABLE ${target} AS ${recordsOf(selects)}`);
+		for (const from of writes.slice(1)) await conn.exec(sql`INSERT INTO ${target} ${recordsOf(selectsOf(from).selects)}`);
 		const w = (c: string) => ident(`kap_import_${c}`);
 		const rec = sql`(SELECT ${join(['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'item_err_raw', 'score_said', 'incomplete'].map((c) => sql`${w(c)} AS ${ident(c)}`))},
 			client_id, series, instrument, phase, session, week, score, prorated FROM ${target})`;
@@ -246,53 +258,4 @@ function typeOf(name: string): Sql {
 	const t = TYPES[name];
 	if (!t) throw new Error(`no SQL type ${name}`);
 	return t;
-}
-
-/** Per-row warnings of accepted records (items vs total: `score_said`, REDCap Incomplete), in source order; `defs`: the instrument definitions (records.ts). */
-async function rowWarnings(conn: Connector, acc: Sql, defs: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
-	const rows = await conn.query<{ ord: number; client_id: string; short: string; score: number; score_said: number | null; prorated: boolean; incomplete: boolean }>(sql`
-		SELECT a.ord, a.client_id, d.short, a.score, a.score_said, a.prorated, a.incomplete
-		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument WHERE a.incomplete OR a.score_said IS NOT NULL
-		ORDER BY a.ord, a.mi`);
-	const out: Warning[] = [];
-	for (const r of rows) {
-		const line = lineOf(r.ord);
-		if (r.score_said !== null) out.push({ line, client_id: r.client_id, reason: `${r.short} items ${r.prorated ? 'prorate' : 'sum'} to ${r.score} but the total column says ${r.score_said}; the items are used` });
-		if (r.incomplete) out.push({ line, client_id: r.client_id, reason: 'form marked Incomplete (0) in REDCap; imported anyway' });
-	}
-	return out;
-}
-
-/**
- * checks.ts's whole-table warnings: no baseline, a series without sessions, implausible jumps (`defs`: the
- * instrument definitions, for each one's name and range). `groups`
- * names a table to create (and the caller to drop) of one row per client × series × instrument: the
- * baseline and session rules and the warnings' order read it, not the records. (Windows over every
- * column of the accepted records cost seconds at a million rows.)
- */
-async function tableWarnings(conn: Connector, acc: Sql, defs: Sql, groups: Sql, lineOf: (ord: number) => number): Promise<Warning[]> {
-	await conn.exec(sql`CREATE TABLE ${groups} AS SELECT client_id, series, instrument, min(seq) AS ifirst, arg_min(ord, seq) AS ord,
-		bool_or(phase = 'baseline') AS baseline, bool_or(phase = 'session') AS session FROM ${acc} GROUP BY client_id, series, instrument`);
-	const firsts = sql`SELECT *, min(ifirst) OVER (PARTITION BY client_id, series) AS sfirst, min(ifirst) OVER (PARTITION BY client_id) AS cfirst FROM ${groups}`;
-	const base = await conn.query<{ ord: number; client_id: string }>(sql`
-		SELECT arg_min(ord, ifirst) AS ord, client_id FROM ${groups} GROUP BY client_id HAVING NOT bool_or(baseline) ORDER BY min(ifirst)`);
-	const sessions = await conn.query<{ ord: number; client_id: string; series: number }>(sql`
-		SELECT arg_min(ord, ifirst) AS ord, client_id, series FROM (${firsts}) GROUP BY client_id, series
-		HAVING NOT bool_or(session) ORDER BY min(cfirst), min(ifirst)`);
-	const scored = sql`SELECT a.ord, a.seq, a.client_id, a.series, a.instrument, d.short, d.jump, a.score AS s,
-			(CASE a.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(a.session, 0) * 1e3 + coalesce(a.week, 0) AS okey
-		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument`;
-	const jumps = await conn.query<{ ord: number; client_id: string; short: string; a: number; b: number }>(sql`
-		SELECT j.ord, j.client_id, j.short, j.a, j.s AS b FROM (
-			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${scored})) j
-		JOIN (${firsts}) g ON g.client_id = j.client_id AND g.series = j.series AND g.instrument = j.instrument
-		WHERE j.a IS NOT NULL AND abs(j.s - j.a) > ${JUMP_SHARE} * j.jump ORDER BY g.cfirst, g.sfirst, g.ifirst, j.okey, j.seq`);
-	return [
-		...base.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: 'client without a baseline score' })),
-		...sessions.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: `series ${r.series} has no dosing-session score` })),
-		...jumps.map((r) => {
-			const delta = r.b - r.a;
-			return { line: lineOf(r.ord), client_id: r.client_id, reason: `implausible jump: ${r.short} ${r.a} → ${r.b} (${delta > 0 ? '+' : ''}${delta}) between consecutive timepoints` };
-		})
-	];
 }

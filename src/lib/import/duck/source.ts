@@ -38,14 +38,35 @@ export interface RawSource {
 	 * is also in the relation for every `numeric` column; its text is `c<i>`).
 	 */
 	integer?: Set<number>;
-	/** Make the records readable under `name`: a relation of `ord` (0-based) then VARCHAR columns `c0` … `c<width - 1>` (and `n<i>`, `o<i>` for `numeric`). */
-	open(conn: Connector, name: string): Promise<Sql>;
+	/**
+	 * Make the records readable under `name`: relations of `ord` (0-based) then VARCHAR columns `c0` …
+	 * `c<width - 1>` (and `n<i>`, `o<i>` for `numeric`), each a slice of consecutive records, in order;
+	 * together every record. More than one for a large delimited file (csvSource).
+	 */
+	open(conn: Connector, name: string): Promise<Sql[]>;
 	/** Release what `open` registered. */
 	close(conn: Connector, name: string): Promise<void>;
 }
 
-/** A prepared delimited file, read by `read_csv` from its registered bytes. */
-export function csvSource(csv: PreparedCsv): RawSource {
+/**
+ * Records per slice of a large file (a multiple of prepare.ts's RECORD_STEP; 1M-record files are one
+ * slice). The import writes its table a slice per statement (run.ts): DuckDB compresses a table's rows
+ * when their statement commits and holds them uncompressed until then, so one statement over a 10M-row
+ * file ran out of a tab's wasm memory.
+ */
+export const SLICE_RECORDS = 64 * 16_384;
+
+/**
+ * A prepared delimited file, read by `read_csv` from its registered bytes: one file per slice of
+ * `sliceRecords` records (rounded down to a multiple of `csv.step`), cut where a record starts.
+ */
+export function csvSource(csv: PreparedCsv, sliceRecords = SLICE_RECORDS): RawSource {
+	const per = Math.max(1, Math.floor(sliceRecords / csv.step)) * csv.step;
+	// [first record, first byte] of each slice; the last slice runs to the end of the bytes.
+	const cuts: [number, number][] = [];
+	for (let r = 0; r < csv.lines.length; r += per) cuts.push([r, csv.starts[r / csv.step]]);
+	const size = csv.bytes instanceof Blob ? csv.bytes.size : csv.bytes.length;
+	const file = (name: string, k: number) => (cuts.length === 1 ? `${name}.csv` : `${name}_${k}.csv`);
 	return {
 		head: csv.head,
 		width: csv.width,
@@ -55,15 +76,27 @@ export function csvSource(csv: PreparedCsv): RawSource {
 		blank: csv.blank,
 		lineOf: (ord) => csv.lines[ord],
 		async open(conn, name) {
-			await registerBody(conn, `${name}.csv`, csv.bytes);
 			// Every column named and typed: no sniffing pass over the file (the line scan knows its width,
 			// and a record of another width is an error in strict mode).
 			const columns = join(Array.from({ length: csv.width }, (_, i) => sql`${ident(`c${i}`)}: 'VARCHAR'`));
-			const reader = sql`read_csv(${`${name}.csv`}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, auto_detect = false, columns = {${columns}}, strict_mode = true, null_padding = false)`;
-			return sql`(SELECT ordinality - 1 AS ord, * EXCLUDE (ordinality) FROM ${reader} WITH ORDINALITY)`;
+			const out: Sql[] = [];
+			for (const [k, [record, from]] of cuts.entries()) {
+				const to = k + 1 < cuts.length ? cuts[k + 1][1] : size;
+				await registerBody(conn, file(name, k), cuts.length === 1 ? csv.bytes : part(csv.bytes, from, to));
+				const reader = sql`read_csv(${file(name, k)}, delim = ${csv.delimiter}, quote = '"', escape = '"', header = false, skip = 0, auto_detect = false, columns = {${columns}}, strict_mode = true, null_padding = false)`;
+				out.push(sql`(SELECT ordinality - 1${record ? sql` + ${record}::BIGINT` : sql``} AS ord, * EXCLUDE (ordinality) FROM ${reader} WITH ORDINALITY)`);
+			}
+			return out;
 		},
-		close: (conn, name) => conn.dropFile(`${name}.csv`).catch(() => {})
+		close: async (conn, name) => {
+			for (let k = 0; k < cuts.length; k++) await conn.dropFile(file(name, k)).catch(() => {});
+		}
 	};
+}
+
+/** Bytes `from` to `to` of a body: a Blob's slice is a view; bytes are copied (an engine may take the buffer it is given). */
+function part(body: Uint8Array | Blob, from: number, to: number): Uint8Array | Blob {
+	return body instanceof Blob ? body.slice(from, to) : body.slice(from, to);
 }
 
 /** Register a file's body: a Blob by handle where the engine reads one in place, else its bytes. */
@@ -114,7 +147,7 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 		columnar: true,
 		numeric,
 		integer,
-		open: async () => relation,
+		open: async () => [relation],
 		close: async () => {}
 	};
 }
