@@ -153,6 +153,13 @@ describe('demo cohort: summaries = rows', () => {
 		for (const [label, opts] of states) await expectSamePaths(cached, opts, `${label} (cached)`);
 		// and twice over the same columns, the second reading the kept table
 		await expectSamePaths(cached, { filters: { site: ['south'] }, groupBy: 'route' }, 'south, by route (cached)');
+		// the rates and the responders' follow-up were summed from counts per cell (summary-cellwise.ts),
+		// except under the planned end (its fallback depends on the grouping)
+		const perCell = (r: { derived?: { holds: string }[] }) => !!r.derived?.some((d) => d.holds.includes('per cell'));
+		expect(perCell(await response(cached, { groupBy: 'route' }))).toBe(true);
+		expect(perCell(await survival(cached, { filters: { site: ['south'] }, groupBy: 'route' }))).toBe(true);
+		expect(perCell(await durability(cached, { groupBy: 'route' }))).toBe(true);
+		expect(perCell(await response(cached, { groupBy: 'route', settings: { end: 'planned' } }))).toBe(false);
 	}, 240_000);
 });
 

@@ -34,22 +34,27 @@ describe('statements per filter change on the overview (demo cohort, summaries)'
 		return conn.log;
 	}
 
-	it('first view: 8 statements for 11 figures and the cube summed over its columns; a filter change: 7 (no DESCRIBE)', async () => {
-		const isRollup = (s: Statement) => s.text.startsWith('CREATE OR REPLACE TEMP TABLE "summed_');
+	it('first view: 8 statements for 11 figures, the cube summed over its columns and two tables of counts per cell; a filter change: 7 (no DESCRIBE)', async () => {
+		const isKept = (s: Statement) => s.text.startsWith('CREATE OR REPLACE TEMP TABLE "summed_');
+		const isRollup = (s: Statement) => isKept(s) && s.text.includes('sum(n)::INTEGER AS n FROM');
 		const first = await load({}, 'bdi2');
 		expect(first.filter((s) => s.text.startsWith('DESCRIBE'))).toHaveLength(1);
-		expect(first.filter((s) => !isRollup(s))).toHaveLength(8);
+		expect(first.filter((s) => !isKept(s))).toHaveLength(8);
 		expect(first.filter(isRollup)).toHaveLength(1); // the cube by route (the grouping)
+		// the rates' and the responders' follow-up counts per cell (summary-cellwise.ts)
+		expect(first.filter((s) => isKept(s) && !isRollup(s))).toHaveLength(2);
 		conn.forgetResults(); // as a new filter state: nothing cached answers it
 		const next = await load({ route: ['iv'], series: 'first' }, 'hama');
 		expect(next.filter((s) => s.text.startsWith('DESCRIBE'))).toHaveLength(0);
-		expect(next.filter((s) => !isRollup(s))).toHaveLength(7);
+		expect(next.filter((s) => !isKept(s))).toHaveLength(7);
 		expect(next.filter(isRollup)).toHaveLength(1); // by route and series: new columns
 		// the rates share one statement, the cube is read once for trajectories and durability, and
 		// completion and its privacy links one client-series pattern statement, and durability's
-		// responders and the time to loss of response one statement of the responders' follow-up
-		expect(next.filter((s) => s.text.includes('response_count'))).toHaveLength(1);
-		expect(next.filter((s) => s.text.includes('unnest(fu)'))).toHaveLength(1);
+		// responders and the time to loss of response one statement of the responders' follow-up;
+		// the rates and the follow-up sum the kept counts per cell (named again in the log, not built again)
+		expect(next.filter((s) => !isKept(s) && s.text.includes('response_count'))).toHaveLength(1);
+		expect(next.filter((s) => !isKept(s) && s.text.includes('k."part"'))).toHaveLength(1);
+		expect(next.filter((s) => isKept(s) && s.text.includes('unnest(fu)'))).toHaveLength(1);
 		expect(next.filter((s) => s.text.includes('sum(n) AS n'))).toHaveLength(1);
 		expect(next.filter((s) => s.text.includes('per_series'))).toHaveLength(1);
 		// another state over the same columns reads the same summed cube: it is not built again (only
@@ -59,6 +64,7 @@ describe('statements per filter change on the overview (demo cohort, summaries)'
 		const misses = conn.misses;
 		await load({ route: ['im'], series: 'boosters' }, 'hama');
 		expect(conn.log.filter(isRollup)).toHaveLength(1);
+		expect(conn.log.filter(isKept)).toHaveLength(3);
 		expect(conn.misses - misses).toBe(7);
 	}, 120_000);
 });

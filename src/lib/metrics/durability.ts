@@ -129,7 +129,7 @@ export async function survival(
 	let q: Sql;
 	let raw: { instrument: string; group: string; time: number; event: boolean }[];
 	let derived: DerivedTable[] = [];
-	if (p.summary) ({ sql: q, rows: raw } = await summaryLossOfResponse(conn, p.summary, p.settings));
+	if (p.summary) ({ sql: q, rows: raw, derived } = await summaryLossOfResponse(conn, p.summary, p.settings));
 	else {
 		const src = await summarySource(conn, p);
 		derived = src.derived;

@@ -18,9 +18,13 @@ import {
 	responds,
 	sampleSdSql,
 	summarySource,
+	type DerivedTable,
 	type MetricOptions,
-	type MetricResult
+	type MetricResult,
+	type Prepared
 } from './source';
+import { cellwise, everyCell, sumOverCells } from './summary-cellwise';
+import { clientSeriesCtes } from './summary-read';
 
 export interface RateRow {
 	instrument: string;
@@ -54,6 +58,15 @@ export function withWilson<T extends { count: number; n: number }>(r: T): T & { 
 const TOTALS = sql`GROUP BY GROUPING SETS ((instrument, grp), (instrument))`;
 const GROUP_COL = sql`coalesce(grp, ${ALL_GROUPS}) AS "group"`;
 
+/** Response and remission counts over the client-series `cs` (see `rateCountsSql`). */
+function rateCountColumns(s: Settings): Sql {
+	return sql`count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS response_n,
+  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(s, sql`end_score`, sql`baseline`)})::INTEGER AS response_count,
+  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS remission_n,
+  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(s)}))::INTEGER AS remission_count`;
+}
+const RATE_COUNTS = ['response_n', 'response_count', 'remission_n', 'remission_count'];
+
 /**
  * Response and remission counts per instrument × group and per instrument, in one statement over the
  * client-series summary `cs` (after `ctes`): both rates are asked for together on a page, and the
@@ -64,28 +77,49 @@ const GROUP_COL = sql`coalesce(grp, ${ALL_GROUPS}) AS "group"`;
 function rateCountsSql(ctes: Sql, s: Settings): Sql {
 	return sql`${ctes}
 SELECT instrument, ${GROUP_COL},
-  count(*) FILTER (WHERE baseline > 0 AND end_score IS NOT NULL)::INTEGER AS response_n,
-  count(*) FILTER (WHERE end_score IS NOT NULL AND ${responds(s, sql`end_score`, sql`baseline`)})::INTEGER AS response_count,
-  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL)::INTEGER AS remission_n,
-  count(*) FILTER (WHERE baseline IS NOT NULL AND end_score IS NOT NULL AND (${remissionCondition(s)}))::INTEGER AS remission_count
+  ${rateCountColumns(s)}
 FROM cs ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
 }
 
-/** One rate's (n, count) rows from the shared statement (`rateCountsSql`). */
-async function rateCounts(conn: Connector, ctes: Sql, s: Settings, rate: 'response' | 'remission') {
-	const q = rateCountsSql(ctes, s);
+/**
+ * The rate counts' statement for `p`: over the dataset's summaries, where it gives the same counts, the
+ * counts per cell (kept with the data, once per definitions) summed over the cells the view keeps
+ * (summary-cellwise.ts); else over the client-series summary.
+ */
+async function rateCountsStatement(conn: Connector, p: Prepared): Promise<{ q: Sql; derived: DerivedTable[] }> {
+	if (p.summary && cellwise(conn, p.summary, p.settings)) {
+		const perCell = sql`${clientSeriesCtes(everyCell(p.summary), p.settings)}
+SELECT instrument, grp AS cell,
+  ${rateCountColumns(p.settings)}
+FROM cs GROUP BY instrument, grp`;
+		const { sql: q, derived } = await sumOverCells(conn, p.summary, perCell, {
+			cellCol: 'cell',
+			keys: ['instrument'],
+			sums: RATE_COUNTS,
+			grouping: (keys, grp) => sql`GROUP BY GROUPING SETS ((${keys}, ${grp}), (${keys}))`,
+			groupCol: sql`coalesce(sum_k.grp, ${ALL_GROUPS})`,
+			order: sql`instrument, ${GROUP_ORDER}`
+		});
+		return { q, derived };
+	}
+	const src = await summarySource(conn, p);
+	return { q: rateCountsSql(src.ctes, p.settings), derived: src.derived };
+}
+
+/** One rate's (n, count) rows from the shared statement (`rateCountsStatement`). */
+async function rateCounts(conn: Connector, p: Prepared, rate: 'response' | 'remission') {
+	const { q, derived } = await rateCountsStatement(conn, p);
 	type Counted = { instrument: string; group: string; response_n: number; response_count: number; remission_n: number; remission_count: number };
 	const counted = await conn.query<Counted>(q);
 	const raw = counted.map((r) => ({ instrument: r.instrument, group: r.group, n: r[`${rate}_n`], count: r[`${rate}_count`] }));
-	return { q, raw };
+	return { q, raw, derived };
 }
 
 /** Response: ≥ 50 % drop (or the instrument's point rule) from baseline to the end point (definition per instrument and `settings.end`). */
 export async function response(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p);
-	const { q, raw } = await rateCounts(conn, src.ctes, p.settings, 'response');
+	const { q, raw, derived } = await rateCounts(conn, p, 'response');
 	const defs = new Map<string, ReturnType<typeof responseDefinition>>();
 	const rows = dropRedundantTotals(raw).map((r) => {
 		const d = defs.get(r.instrument) ?? responseDefinition(p.settings, r.instrument);
@@ -93,21 +127,20 @@ export async function response(conn: Connector, opts: MetricOptions = {}): Promi
 		return withWilson({ ...r, definition: d.id });
 	});
 	const definition = [...new Map([...defs.values()].map((d) => [d.id, d])).values()];
-	return { rows, sql: q, derived: src.derived, definition: definition.length === 1 ? definition[0] : definition.length ? definition : responseDefinition(p.settings), path: p.path };
+	return { rows, sql: q, derived, definition: definition.length === 1 ? definition[0] : definition.length ? definition : responseDefinition(p.settings), path: p.path };
 }
 
 /** Remission: end-of-series score meets the instrument's threshold (clients with baseline and end). */
 export async function remission(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<RateRow>> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p);
-	const { q, raw } = await rateCounts(conn, src.ctes, p.settings, 'remission');
+	const { q, raw, derived } = await rateCounts(conn, p, 'remission');
 	const defs = new Map<string, ReturnType<typeof remissionDefinition>>();
 	const rows = dropRedundantTotals(raw).map((r) => {
 		const d = defs.get(r.instrument) ?? remissionDefinition(r.instrument, p.settings);
 		defs.set(r.instrument, d);
 		return withWilson({ ...r, definition: d.id });
 	});
-	return { rows, sql: q, derived: src.derived, definition: [...defs.values()], path: p.path };
+	return { rows, sql: q, derived, definition: [...defs.values()], path: p.path };
 }
 
 /** Per-instrument SQL pieces of the reliable-change rule. */

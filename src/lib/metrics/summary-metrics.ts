@@ -11,6 +11,7 @@ import { responds } from './source';
 import { clientSeriesCtes, cubeCountsSql, cubeRollupSql, distributions, locfCountsSql, type ScoreCount } from './summary-read';
 import type { SummaryScope } from './summaries';
 import type { DerivedTable } from './source';
+import { cellwise, everyCell, sumOverCells } from './summary-cellwise';
 
 /**
  * The cube's score counts for `scope` (cubeCountsSql): from the cube summed over the scope's columns
@@ -75,6 +76,20 @@ ORDER BY part, instrument, "group", t, event`;
 }
 
 /**
+ * The responders' follow-up (respondersFollowUpSql) for `scope`: summed from its per-cell counts, kept
+ * with the data, where that gives the same counts (summary-cellwise.ts), else over the client-series.
+ */
+async function respondersFollowUp(conn: Connector, scope: SummaryScope, s: Settings): Promise<{ sql: Sql; derived: DerivedTable[] }> {
+	if (!cellwise(conn, scope, s)) return { sql: respondersFollowUpSql(scope, s), derived: [] };
+	return sumOverCells(conn, scope, respondersFollowUpSql(everyCell(scope), s), {
+		cellCol: 'group',
+		keys: ['part', 'instrument', 't', 'event'],
+		sums: ['a', 'b'],
+		order: sql`part, instrument, "group", t, event`
+	});
+}
+
+/**
  * Durability per follow-up week: everyone's n, mean and SD from the cube, the responders and those
  * still responding from the responders' follow-up lists (respondersFollowUpSql). Everyone's counts are
  * the follow-up rows of the observed-case trajectories' statement (every instrument and phase; the
@@ -84,7 +99,7 @@ ORDER BY part, instrument, "group", t, event`;
 export async function summaryDurability(conn: Connector, scope: SummaryScope, s: Settings) {
 	const { sql: everyone, derived } = s.locf ? await cubeCounts(conn, scope, ['followup']) : await cubeCounts(conn, { ...scope, instrumentWhere: sql`TRUE`, instruments: null });
 	const wanted = (r: ScoreCount) => r.phase === 'followup' && (!scope.instruments || scope.instruments.includes(r.instrument));
-	const responders = respondersFollowUpSql(scope, s);
+	const { sql: responders, derived: kept } = await respondersFollowUp(conn, scope, s);
 	const [counted, resp] = await Promise.all([conn.query<ScoreCount>(everyone), conn.query<FollowUpRow>(responders)]);
 	const key = (r: { instrument: string; group: string }, week: number | null) => `${r.instrument}\u0001${r.group}\u0001${week}`;
 	const byKey = new Map(resp.filter((r) => r.part === 'week').map((r) => [key(r, r.t), r]));
@@ -92,7 +107,7 @@ export async function summaryDurability(conn: Connector, scope: SummaryScope, s:
 		const r = byKey.get(key(d, d.week));
 		return { instrument: d.instrument, group: d.group, week: d.week as number, n: d.n, mean: d.mean, sd: d.sd, responders_n: r?.a ?? 0, still_responding_n: r?.b ?? 0 };
 	});
-	return { sql: everyone, also: [responders], derived, rows };
+	return { sql: everyone, also: [responders], derived: [...derived, ...kept], rows };
 }
 
 /**
@@ -100,9 +115,9 @@ export async function summaryDurability(conn: Connector, scope: SummaryScope, s:
  * was lost (respondersFollowUpSql): the Kaplan–Meier input as (time, event, count), expanded here.
  */
 export async function summaryLossOfResponse(conn: Connector, scope: SummaryScope, s: Settings) {
-	const q = respondersFollowUpSql(scope, s);
+	const { sql: q, derived } = await respondersFollowUp(conn, scope, s);
 	const counted = (await conn.query<FollowUpRow>(q)).filter((r) => r.part === 'loss');
 	const rows: { instrument: string; group: string; time: number; event: boolean }[] = [];
 	for (const { instrument, group, t, event, a } of counted) for (let i = 0; i < a; i++) rows.push({ instrument, group, time: t, event: event as boolean });
-	return { sql: q, rows };
+	return { sql: q, derived, rows };
 }
