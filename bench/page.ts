@@ -61,17 +61,31 @@ export async function firstDrawn(page: Page, timeoutMs: number): Promise<number 
 
 /**
  * Wait until dataset `id`'s summary tables exist (built, or copied from the kept copy, after the first
- * view) and, when `stored`, until their copy is kept beside the dataset for the next start: how they
- * came, the ms the app took for them and whether the copy is kept, or null when that did not happen
- * within `timeoutMs` (the views then read the score rows; a reload then builds them again).
+ * view) and, when `stored`, until their copy is kept beside the dataset for the next start, or until
+ * their build failed (`failed`: at 10M rows it ran out of the tab's memory, and nothing more would
+ * come): how they came, the ms the app took for them and whether the copy is kept, or null when none
+ * of that happened within `timeoutMs` (the views then read the score rows; a reload then builds them again).
  */
-export async function summariesReady(page: Page, id: string, timeoutMs: number, stored = false): Promise<{ kept: boolean; ms: number; stored: boolean } | null> {
+export async function summariesReady(page: Page, id: string, timeoutMs: number, stored = false): Promise<{ kept: boolean; ms: number; stored: boolean; failed: string | null } | null> {
 	try {
-		await page.waitForFunction(({ id, stored }) => (stored ? window.__kapBench!.summaries(id)?.stored === true : window.__kapBench!.summaries(id) !== null), { id, stored }, { timeout: timeoutMs, polling: 250 });
+		await page.waitForFunction(
+			({ id, stored }) => {
+				const s = window.__kapBench!.summaries(id);
+				return s !== null && (s.failed !== null || !stored || s.stored);
+			},
+			{ id, stored },
+			{ timeout: timeoutMs, polling: 250 }
+		);
 		return await page.evaluate((id) => window.__kapBench!.summaries(id), id);
 	} catch {
 		return null;
 	}
+}
+
+/** How summaries that came (summariesReady) came: copied, built, or failed, in how many ms. */
+export function summariesHow(s: { kept: boolean; ms: number; failed: string | null }): string {
+	if (s.failed !== null) return `failed after ${Math.round(s.ms)} ms (${s.failed})`;
+	return `${s.kept ? 'copied from the kept copy' : 'built'} in ${Math.round(s.ms)} ms`;
 }
 
 /**

@@ -31,7 +31,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { loadAsBrowser, NativeConnector, replayed, replayList } from './native';
 import { interactions, type Kind } from './interact';
 import { arrowLoads, csvImports, opfsReloads, type SizeRun } from './loads';
-import { CHROMIUM, CHROMIUM_ARGS, firstDrawn, log, newContext, open, summariesReady, Tabs } from './page';
+import { CHROMIUM, CHROMIUM_ARGS, firstDrawn, log, newContext, open, summariesHow, summariesReady, Tabs } from './page';
 import { round, stat, type Stat } from './stat';
 import { engineState, limitMs, reasonOf, Steps, tabUnusable, within } from './steps';
 import { sql, type Statement } from '../src/lib/engine/sql';
@@ -245,7 +245,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		// views once they read them, as a user meets an active dataset (issue 11: filters touch the
 		// summaries). Until 2026-12-02 12:00 the bench did not wait, and at 5M every view read the rows.
 		const summaries = await summariesReady(page(), id, limitMs(spec.rows, 60, 60));
-		const summaryNote = summaries ? `summaries ${summaries.kept ? 'copied from the kept copy' : 'built'} in ${Math.round(summaries.ms)} ms before the refreshes` : `summaries not ready within ${Math.round(limitMs(spec.rows, 60, 60) / 1000)} s: the views read the score rows`;
+		const summaryNote = summaries ? `summaries ${summariesHow(summaries)}${summaries.failed ? ': the views read the score rows' : ' before the refreshes'}` : `summaries not ready within ${Math.round(limitMs(spec.rows, 60, 60) / 1000)} s: the views read the score rows`;
 		log(`  ${summaryNote}`);
 		notes.push(summaryNote);
 		await steps.run('refresh_overview', refreshLimit * (spec.reps.refresh + 1), async () => {

@@ -43,7 +43,8 @@ export interface BenchHook {
 	storeLoadMs(id: string): Promise<number>;
 	/**
 	 * How dataset `id`'s summaries came to be: copied from the kept copy (`kept`) or built, in how many
-	 * ms, and whether a copy is kept beside it for the next start (`stored`); null until they exist.
+	 * ms, and whether a copy is kept beside it for the next start (`stored`); why they could not be had
+	 * (`failed`); null until they exist or failed.
 	 */
 	summaries(id: string): SummaryTiming | null;
 	/** Datasets the app knows. */

@@ -25,11 +25,13 @@ export interface SummaryEnv {
 /**
  * How a dataset's summaries came to be: `kept` when copied from the copy kept beside the dataset (else
  * built), in `ms`; `stored` once such a copy is there for the next start (restored from, or written since).
+ * `failed`: why they could not be had (then `ms` is the time until that failure), else null.
  */
 export interface SummaryTiming {
 	kept: boolean;
 	ms: number;
 	stored: boolean;
+	failed: string | null;
 }
 
 export class DatasetSummaries {
@@ -43,6 +45,8 @@ export class DatasetSummaries {
 	private stored = new Set<string>();
 	/** Each dataset's copy of its summaries being written beside it (once per session). */
 	private keeping = new Map<string, Promise<void>>();
+	/** Why a dataset's summaries could not be had, and after how many ms (the benchmark stops waiting for them). */
+	private failures = new Map<string, { reason: string; ms: number }>();
 
 	constructor(private env: () => SummaryEnv) {}
 
@@ -51,10 +55,12 @@ export class DatasetSummaries {
 		return this.built.get(id) ?? null;
 	}
 
-	/** How dataset `id`'s summaries came to be (for the benchmark and the tests); null until they exist. */
+	/** How dataset `id`'s summaries came to be (for the benchmark and the tests); null until they exist or failed. */
 	timing(id: string): SummaryTiming | null {
 		const s = this.built.get(id);
-		return s ? { kept: this.restored.has(id), ms: s.buildMs, stored: this.stored.has(id) } : null;
+		const failed = this.failures.get(id);
+		if (!s) return failed ? { kept: false, ms: failed.ms, stored: false, failed: failed.reason } : null;
+		return { kept: this.restored.has(id), ms: s.buildMs, stored: this.stored.has(id), failed: null };
 	}
 
 	/**
@@ -103,6 +109,7 @@ export class DatasetSummaries {
 		this.built.delete(ds.id);
 		this.stored.delete(ds.id);
 		this.keeping.delete(ds.id);
+		this.failures.delete(ds.id);
 	}
 
 	/** The dataset's summaries: copied from the copy kept beside a kept dataset, else built. */
@@ -110,6 +117,7 @@ export class DatasetSummaries {
 		let made = this.made.get(ds.id);
 		if (!made) {
 			const { conn, store } = this.env();
+			const t0 = performance.now();
 			// A kept dataset's copy kept beside it first (a copy of small tables); else built from the
 			// dataset's own rows, not the `scores` view: another dataset may become active meanwhile.
 			const kept = ds.attached && ds.stored && store ? restoreKeptSummaries(conn!, store, ds.stored, ds.table) : Promise.resolve(null);
@@ -122,6 +130,7 @@ export class DatasetSummaries {
 				})
 				.catch((e) => {
 					console.warn(`summaries of ${ds.name} not built; metrics read the score rows`, e);
+					this.failures.set(ds.id, { reason: (e instanceof Error ? e.message : String(e)).slice(0, 400), ms: performance.now() - t0 });
 					return null;
 				});
 			this.made.set(ds.id, made);
