@@ -163,8 +163,10 @@ FROM r GROUP BY client_id, series, instrument${attrList}`;
 	// the wide rows (lists of scores) sorted every row twice. Same numbers as dense_rank over the rows;
 	// an attribute may be NULL, hence IS NOT DISTINCT FROM.
 	const sameCell = join([sql`c.series = g.series`, ...attrs.map((a) => sql`c.${a} IS NOT DISTINCT FROM g.${a}`)], sql` AND `);
-	const numbered = (g: Sql) => sql`
-WITH g AS MATERIALIZED (SELECT * FROM ${g}),
+	// A grouping is materialized (it is read three times); a table already is (a copy of it would be one
+	// more copy of the wide rows in memory at once).
+	const numbered = (g: Sql, materialize: boolean) => sql`
+WITH g AS ${materialize ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`} (SELECT * FROM ${g}),
 c AS (SELECT row_number() OVER (ORDER BY series${attrList})::INTEGER AS cell, * FROM (SELECT DISTINCT series${attrList} FROM g)),
 k AS (SELECT row_number() OVER (ORDER BY client_id)::INTEGER AS client_no, client_id FROM (SELECT DISTINCT client_id FROM g))
 SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_id = g.client_id`;
@@ -174,20 +176,24 @@ SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_
 	// The part numbers are cast: bound as JavaScript numbers they are DOUBLEs, and the hash compared as
 	// a DOUBLE cost each part's scan about 7 times the CPU (5M rows in 10 parts, native DuckDB).
 	const parts = Math.ceil(Number(check.scores ?? 0) / partRows);
-	if (parts <= 1) await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`)}`);
+	if (parts <= 1) await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`, true)}`);
 	else {
 		const grouped = ident(`${dataset}__cs_parts`);
 		const part = (i: number) => sql`hash(client_id) % ${parts}::UBIGINT = ${i}::UBIGINT`;
 		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
 		for (let i = 1; i < parts; i++) await conn.exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
-		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped)}`);
+		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped, false)}`);
 		await conn.exec(sql`DROP TABLE ${grouped}`);
 	}
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, sess, fu FROM ${full}`);
+	// `cs` holds all that follows needs of `full`: dropped now, so the cube's join over every score row
+	// (the build's largest statement) runs with one copy of the wide client-series rows, not two.
+	await conn.exec(sql`DROP TABLE ${full}`);
+	const cs = ident(names.cs);
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
-SELECT cell, instrument, max(last_session) AS seen_max FROM ${full} GROUP BY cell, instrument`);
+SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell, instrument`);
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.timepoints)} AS
 SELECT row_number() OVER (ORDER BY instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week)::INTEGER AS tp, *
 FROM (
@@ -201,11 +207,10 @@ FROM (
     CASE WHEN phase = 'followup' THEN week END AS week, score
   FROM ${T} WHERE score IS NOT NULL
 ) r
-JOIN ${full} k USING (client_id, series, instrument)
+JOIN ${cs} k USING (client_id, series, instrument)
 JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r.phase AND t.session IS NOT DISTINCT FROM r.session AND t.week IS NOT DISTINCT FROM r.week
 GROUP BY k.cell, t.tp, with_baseline, r.score
 ORDER BY k.cell, t.tp`);
-	await conn.exec(sql`DROP TABLE IF EXISTS ${full}`);
 	await buildCellCounts(conn, names);
 	const [counts] = await conn.query<{ cells: number; cs: number; cube: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
