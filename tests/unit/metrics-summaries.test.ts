@@ -272,3 +272,32 @@ describe('the summaries step aside where they cannot be exact', () => {
 		expect((await response(db, {})).path).toEqual({ source: 'summaries' });
 	});
 });
+
+describe('cohort counts summed per cell: clients and client-series over several cells', () => {
+	it('a client in two cells counts once; a client-series whose instruments lie in two cells counts once', async () => {
+		const db = await openNodeEngine();
+		const row = (client_id: string, series: number, instrument: string, site: string, score: number): Canon => ({ client_id, series, instrument, site, phase: 'baseline', session: 0, score });
+		// a: series 1 in the north on both questionnaires, series 2 in the south (two cells);
+		// b: series 1 with the BDI-II in the north and the PHQ-9 in the south (one series, two cells); c: one cell.
+		await loadCanonical(db, [row('a', 1, 'bdi2', 'north', 20), row('a', 1, 'phq9', 'north', 12), row('a', 2, 'bdi2', 'south', 22), row('b', 1, 'bdi2', 'north', 25), row('b', 1, 'phq9', 'south', 14), row('c', 1, 'phq9', 'south', 9)], [], 'scores', ['site']);
+		const s = await summarise(db);
+		expect(s.problem).toBeNull();
+		const cached = cachedWith(db, s);
+		// by hand: everything: 3 clients, pairs a1 a2 b1 c1 = 4 series (3 first, 1 booster); bdi2: a, b (a1 a2 b1); phq9: a, b, c (a1 b1 c1)
+		const everything = await cohortCounts(cached, {});
+		expect(everything.sql.text).toContain(s.clients);
+		expect(everything.rows).toEqual([
+			{ instrument: '(all)', clients: 3, series: 4, first_series: 3, booster_series: 1 },
+			{ instrument: 'bdi2', clients: 2, series: 3, first_series: 2, booster_series: 1 },
+			{ instrument: 'phq9', clients: 3, series: 3, first_series: 3, booster_series: 0 }
+		]);
+		// the north: a1 (bdi2, phq9), b1 (bdi2 only) -> 2 clients, 2 series
+		expect((await cohortCounts(cached, { filters: { site: ['north'] } })).rows).toEqual([
+			{ instrument: '(all)', clients: 2, series: 2, first_series: 2, booster_series: 0 },
+			{ instrument: 'bdi2', clients: 2, series: 2, first_series: 2, booster_series: 0 },
+			{ instrument: 'phq9', clients: 1, series: 1, first_series: 1, booster_series: 0 }
+		]);
+		for (const opts of [{}, { filters: { site: ['north'] } }, { filters: { site: ['south'] } }, { filters: { site: ['south'], series: 'boosters' } }] as MetricOptions[])
+			expect((await cohortCounts(cached, opts)).rows).toEqual((await cohortCounts(db, { ...opts, source: 'rows' })).rows);
+	});
+});

@@ -6,6 +6,7 @@
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { cellsCte } from './summary-read';
+import type { SummaryScope } from './summaries';
 import { ALL_GROUPS, prepare, type MetricOptions, type MetricResult } from './source';
 
 /** Counts of one instrument, or of all instruments together (`instrument` = `(all)`). */
@@ -27,6 +28,12 @@ export interface CountRow {
  */
 export async function cohortCounts(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<CountRow>> {
 	const p = await prepare(conn, { ...opts, groupBy: null });
+	// Over every instrument, the counts of the dataset's cells are summed from their per-cell table
+	// (summary-cells.ts `clients`) instead of counting distinct clients over every client-series.
+	if (p.summary && !p.summary.cells && !p.summary.instruments) {
+		const q = countsOverCells(p.summary);
+		return { rows: await conn.query<CountRow>(q), sql: q, path: p.path };
+	}
 	// One statement for every instrument and the total. The distinct client-series per instrument are
 	// found first (the summaries' `cs` table, or from the score rows), so the counts run over roughly
 	// a tenth of the score rows.
@@ -37,6 +44,31 @@ c AS (SELECT instrument, client_no, series FROM ${ident(p.summary.summaries.cs)}
   SELECT DISTINCT instrument, client_id, series FROM ${p.relation} WHERE ${p.where} AND score IS NOT NULL
 )${countsOf(sql`cs`, sql`client_id`)}`;
 	return { rows: await conn.query<CountRow>(q), sql: q, path: p.path };
+}
+
+/**
+ * The counts of the cells `scope` keeps from the summaries' `clients` table (summary-cells.ts): the same
+ * rows as `countsOf`. Clients counted in one cell are summed; those listed in several are counted once.
+ */
+function countsOverCells(scope: SummaryScope): Sql {
+	return sql`WITH ${cellsCte(scope)},
+k AS (SELECT t.* FROM ${ident(scope.summaries.clients)} t JOIN sum_k USING (cell)),
+n AS (
+  SELECT instrument, sum(clients) AS clients, sum(series_n) AS series, sum(first_n) AS first_series, sum(booster_n) AS booster_series
+  FROM k WHERE kind = 'n' GROUP BY instrument
+),
+spread AS (SELECT instrument, count(DISTINCT client_no) AS clients FROM k WHERE kind = 'client' GROUP BY instrument),
+pairs AS (
+  SELECT count(*) AS series, count(*) FILTER (WHERE series = 1) AS first_series, count(*) FILTER (WHERE series > 1) AS booster_series
+  FROM (SELECT DISTINCT client_no, series FROM k WHERE kind = 'pair')
+),
+labels AS (SELECT 0 AS k, CAST(${ALL_GROUPS} AS VARCHAR) AS instrument UNION ALL SELECT 1, instrument FROM n WHERE instrument <> CAST(${ALL_GROUPS} AS VARCHAR))
+SELECT l.instrument, (coalesce(n.clients, 0) + coalesce(spread.clients, 0))::INTEGER AS clients,
+  (coalesce(n.series, 0) + CASE WHEN l.k = 0 THEN pairs.series ELSE 0 END)::INTEGER AS series,
+  (coalesce(n.first_series, 0) + CASE WHEN l.k = 0 THEN pairs.first_series ELSE 0 END)::INTEGER AS first_series,
+  (coalesce(n.booster_series, 0) + CASE WHEN l.k = 0 THEN pairs.booster_series ELSE 0 END)::INTEGER AS booster_series
+FROM labels l LEFT JOIN n USING (instrument) LEFT JOIN spread USING (instrument) CROSS JOIN pairs
+ORDER BY l.k, l.instrument`;
 }
 
 /**

@@ -16,7 +16,7 @@
  *   `timepoints`) × (series has a baseline) × score, all integer keys. Because scores are
  *   integers, n, Σx and Σx² are exact, so mean and SD are exact, and the quartiles, min and max
  *   follow from the counts per score.
- * - `tpcounts`, `ends`, `patterns`, `mixed`: counts per cell summed once from `cube` and `cs`
+ * - `tpcounts`, `ends`, `patterns`, `mixed`, `clients`: counts per cell summed once from `cube` and `cs`
  *   (summary-cells.ts), for metrics made only of counts.
  *
  * The summary path applies only when the numbers it gives are the raw path's: integer scores, no
@@ -51,6 +51,7 @@ export interface Summaries {
 	ends: string;
 	patterns: string;
 	mixed: string;
+	clients: string;
 	/** Column, value, clients: the filter choices of every column in `optionColumns` (options.ts). */
 	options: string;
 	optionColumns: string[];
@@ -80,6 +81,7 @@ export function summaryTables(dataset: string) {
 		ends: `${dataset}__ends`,
 		patterns: `${dataset}__patterns`,
 		mixed: `${dataset}__mixed`,
+		clients: `${dataset}__clients`,
 		options: `${dataset}__options`
 	};
 }
@@ -229,7 +231,7 @@ ORDER BY k.cell, t.tp`);
 }
 
 /** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 3;
+export const SUMMARY_FORMAT = 4;
 
 /** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
 const SummaryInfo = z.object({

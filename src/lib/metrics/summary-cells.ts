@@ -11,6 +11,7 @@
  *   with a plan, how many have a score at it (`reached`), and the largest plan. A series without a
  *   plan of its own ends at the largest session seen in its instrument × group, which depends on the
  *   filters: its last session is kept, so the reader can tell whether it got there.
+ * - `clients`: clients and client-series per cell for the cohort counts (`clientsPerCellSql`).
  * - `patterns`: client-series per cell by the questionnaires they are scored on (`s`), have a
  *   baseline on (`b`) and reach their own planned last session on (`p`), as bit masks (bit = the
  *   questionnaire's place in name order, `instrumentBits`): completion per client-series
@@ -23,9 +24,10 @@
  */
 import { summaryTable, type Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
+import { ALL_GROUPS } from './source';
 
 /** Build the per-cell count tables of summaries whose `cube` and `cs` tables exist. */
-export async function buildCellCounts(conn: Connector, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string }): Promise<void> {
+export async function buildCellCounts(conn: Connector, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string; clients: string }): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.tpcounts)} AS
 SELECT cell, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
 FROM ${ident(t.cube)} GROUP BY cell, tp ORDER BY cell, tp`);
@@ -43,10 +45,40 @@ per_series AS (
   GROUP BY client_no, series
 )
 SELECT cell, b, p, s, count(*)::INTEGER AS n FROM per_series GROUP BY ALL ORDER BY ALL`);
+	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.clients)} AS ${clientsPerCellSql(cs)}`);
 	// Without the score lists: completion reads none (`sess` only under a set planned length, which reads `cs`).
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.mixed)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week
 FROM ${cs} ANTI JOIN (${single}) USING (client_no, series)`);
+}
+
+/**
+ * The cohort counts' table (counts.ts): distinct clients are not additive over cells, but a client whose
+ * client-series (of an instrument, or of any) all lie in one cell is counted in that cell (`kind` 'n',
+ * `clients`), and only the others are listed with each of their cells (`kind` 'client'); likewise a
+ * client-series whose rows lie in several cells (an attribute differs between its questionnaires) is
+ * listed per cell (`kind` 'pair'). Client-series per instrument are additive ('n', `series_n`, …); the
+ * `(all)` rows count (client, series) pairs. At 1M score rows 14 % of the clients have a second
+ * series, so a filter state counts distinct clients over those only.
+ */
+function clientsPerCellSql(cs: Sql): Sql {
+	const all = sql`CAST(${ALL_GROUPS} AS VARCHAR)`;
+	const none = sql`NULL::INTEGER AS client_no, NULL::INTEGER AS series`;
+	const counted = sql`count(*)::INTEGER AS series_n, count(*) FILTER (WHERE series = 1)::INTEGER AS first_n, count(*) FILTER (WHERE series > 1)::INTEGER AS booster_n`;
+	const zeros = sql`0 AS series_n, 0 AS first_n, 0 AS booster_n`;
+	return sql`WITH c AS (SELECT cell, instrument, client_no, series FROM ${cs}),
+ci AS (SELECT instrument, client_no, min(cell) AS cell, min(cell) = max(cell) AS solo FROM c GROUP BY instrument, client_no),
+ca AS (SELECT client_no, min(cell) AS cell, min(cell) = max(cell) AS solo FROM c GROUP BY client_no),
+pa AS (SELECT client_no, series, min(cell) AS cell, min(cell) = max(cell) AS solo FROM c GROUP BY client_no, series)
+SELECT * FROM (
+  SELECT 'n' AS kind, cell, instrument, ${none}, 0 AS clients, ${counted} FROM c GROUP BY cell, instrument
+  UNION ALL SELECT 'n', cell, instrument, ${none}, count(*)::INTEGER, ${zeros} FROM ci WHERE solo GROUP BY cell, instrument
+  UNION ALL SELECT 'n', cell, ${all}, ${none}, count(*)::INTEGER, ${zeros} FROM ca WHERE solo GROUP BY cell
+  UNION ALL SELECT 'n', cell, ${all}, ${none}, 0, ${counted} FROM pa WHERE solo GROUP BY cell
+  UNION ALL SELECT DISTINCT 'client', c.cell, c.instrument, c.client_no, NULL, 0, ${zeros} FROM c JOIN ci USING (instrument, client_no) WHERE NOT ci.solo
+  UNION ALL SELECT DISTINCT 'client', c.cell, ${all}, c.client_no, NULL, 0, ${zeros} FROM c JOIN ca USING (client_no) WHERE NOT ca.solo
+  UNION ALL SELECT DISTINCT 'pair', c.cell, ${all}, c.client_no, c.series, 0, ${zeros} FROM c JOIN pa USING (client_no, series) WHERE NOT pa.solo
+) ORDER BY cell, kind`;
 }
 
 /** `bits AS (…)`: each questionnaire of `relation` (a table with an `instrument` column) numbered in name order from 0. */
