@@ -140,3 +140,44 @@ describe('logRank', () => {
 		expect(logRank([{ times: [1, 2], events: [0, 0] }, { times: [3], events: [0] }]).p).toBeNaN();
 	});
 });
+
+describe('counted input (the summaries give responders per time and event)', () => {
+	/** The same subjects as distinct (time, event) pairs with how many share each, written out by hand. */
+	const mp = { times: [6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 34, 35], events: [1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0] as (0 | 1)[], counts: [3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1] };
+	const pl = { times: [1, 2, 3, 4, 5, 8, 11, 12, 15, 17, 22, 23], events: plEvents.slice(0, 12), counts: [2, 2, 1, 2, 2, 4, 2, 2, 1, 1, 1, 1] };
+
+	it('Kaplan–Meier of the 6-MP arm matches R survfit', () => {
+		const r = kaplanMeier(mp.times, mp.events, 0.95, 'log', mp.counts);
+		expect(r.n).toBe(21);
+		expect(r.totalEvents).toBe(9);
+		expect(r.points).toHaveLength(16);
+		expect(r.median).toBe(23);
+		expect(r.medianLow).toBe(16);
+		expect(r.medianHigh).toBeNull();
+		// time, n.risk, survival, std.err (R: summary(survfit(Surv(time, cens) ~ treat, gehan)))
+		for (const [t, nRisk, s, se] of [[6, 21, 0.857, 0.0764], [13, 12, 0.69, 0.1068], [23, 6, 0.448, 0.1346]]) {
+			const p = at(r, t);
+			expect(p.atRisk).toBe(nRisk);
+			expect(Math.abs(p.survival - s)).toBeLessThan(5e-4);
+			expect(Math.abs(p.se - se)).toBeLessThan(5e-5);
+		}
+		expect(at(r, 9)).toMatchObject({ events: 0, censored: 1, atRisk: 16 });
+		expect(kaplanMeier(pl.times, pl.events, 0.95, 'log-log', pl.counts)).toMatchObject({ n: 21, totalEvents: 21, median: 8 });
+	});
+
+	it('log-rank of 6-MP vs placebo matches R survdiff', () => {
+		const r = logRank([mp, pl]);
+		expect(r.chi2).toBeCloseTo(16.79, 2);
+		expect(r.p).toBeCloseTo(4.17e-5, 7);
+		expect(r.observed).toEqual([9, 21]);
+		expect(r.expected[0]).toBeCloseTo(19.25, 2);
+	});
+
+	it('a pair counted 0 is no subject; a count that is not a whole number is refused', () => {
+		const r = kaplanMeier([1, 2, 3], [1, 0, 1], 0.95, 'log-log', [2, 0, 1]);
+		expect(r.points.map((p) => p.time)).toEqual([1, 3]);
+		expect(r.n).toBe(3);
+		expect(() => kaplanMeier([1], [1], 0.95, 'log-log', [1.5])).toThrow(/whole numbers/);
+		expect(() => kaplanMeier([1], [1], 0.95, 'log-log', [1, 1])).toThrow(/counts/);
+	});
+});

@@ -127,7 +127,8 @@ export async function survival(
 ): Promise<MetricResult<SurvivalRow> & { logRank: LogRankRow[] }> {
 	const p = await prepare(conn, opts);
 	let q: Sql;
-	let raw: { instrument: string; group: string; time: number; event: boolean }[];
+	/** Responders by time and event; `count` of them (one each when absent: the score rows' path). */
+	let raw: { instrument: string; group: string; time: number; event: boolean; count?: number }[];
 	let derived: DerivedTable[] = [];
 	if (p.summary) ({ sql: q, rows: raw, derived } = await summaryLossOfResponse(conn, p.summary, p.settings));
 	else {
@@ -135,15 +136,16 @@ export async function survival(
 		derived = src.derived;
 		raw = await conn.query<{ instrument: string; group: string; time: number; event: boolean }>((q = lossOfResponseSql(src.ctes, p.settings)));
 	}
-	const byKey = new Map<string, { instrument: string; group: string; times: number[]; events: boolean[] }>();
+	const byKey = new Map<string, { instrument: string; group: string; times: number[]; events: boolean[]; counts: number[] }>();
 	for (const r of raw) {
 		const k = `${r.instrument}\u0001${r.group}`;
-		const e = byKey.get(k) ?? byKey.set(k, { instrument: r.instrument, group: r.group, times: [], events: [] }).get(k)!;
+		const e = byKey.get(k) ?? byKey.set(k, { instrument: r.instrument, group: r.group, times: [], events: [], counts: [] }).get(k)!;
 		e.times.push(r.time);
 		e.events.push(r.event);
+		e.counts.push(r.count ?? 1);
 	}
 	const rows: SurvivalRow[] = [...byKey.values()].map((g) => {
-		const km = kaplanMeier(g.times, g.events);
+		const km = kaplanMeier(g.times, g.events, undefined, undefined, g.counts);
 		return {
 			instrument: g.instrument,
 			group: g.group,
@@ -160,7 +162,7 @@ export async function survival(
 	for (const instrument of new Set(rows.map((r) => r.instrument))) {
 		const gs = [...byKey.values()].filter((g) => g.instrument === instrument);
 		if (gs.length < 2) continue;
-		const lr = logRank(gs.map((g) => ({ times: g.times, events: g.events })));
+		const lr = logRank(gs.map((g) => ({ times: g.times, events: g.events, counts: g.counts })));
 		tests.push({ instrument, groups: gs.map((g) => g.group), ...lr });
 	}
 	return { rows, sql: q, derived, definition: definitionsOf(p.settings, rows), logRank: tests, path: p.path };

@@ -112,12 +112,13 @@ export async function summaryDurability(conn: Connector, scope: SummaryScope, s:
 
 /**
  * Responders with follow-up, counted per weeks to loss of response (or censoring) and whether it
- * was lost (respondersFollowUpSql): the Kaplan–Meier input as (time, event, count), expanded here.
+ * was lost (respondersFollowUpSql): the Kaplan–Meier input as (time, event, count). Kept counted
+ * (the estimators take counts): one entry per responder, built and sorted on the page's main
+ * thread, was 20–35 ms per 20 000 responders.
  */
 export async function summaryLossOfResponse(conn: Connector, scope: SummaryScope, s: Settings) {
 	const { sql: q, derived } = await respondersFollowUp(conn, scope, s);
 	const counted = (await conn.query<FollowUpRow>(q)).filter((r) => r.part === 'loss');
-	const rows: { instrument: string; group: string; time: number; event: boolean }[] = [];
-	for (const { instrument, group, t, event, a } of counted) for (let i = 0; i < a; i++) rows.push({ instrument, group, time: t, event: event as boolean });
+	const rows = counted.map(({ instrument, group, t, event, a }) => ({ instrument, group, time: t, event: event as boolean, count: a }));
 	return { sql: q, derived, rows };
 }

@@ -33,10 +33,14 @@ function toEvent(e: 0 | 1 | boolean): number {
 	return e === true || e === 1 ? 1 : 0;
 }
 
-function validate(times: number[], events: (0 | 1 | boolean)[]): void {
+function validate(times: number[], events: (0 | 1 | boolean)[], counts?: readonly number[]): void {
 	if (times.length !== events.length) {
 		throw new Error(`survival: ${times.length} times but ${events.length} event flags`);
 	}
+	if (counts && counts.length !== times.length) throw new Error(`survival: ${times.length} times but ${counts.length} counts`);
+	counts?.forEach((c, i) => {
+		if (!Number.isInteger(c) || c < 0) throw new Error(`survival: count ${i} is ${c}; counts must be whole numbers ≥ 0`);
+	});
 	times.forEach((t, i) => {
 		if (!Number.isFinite(t) || t < 0) throw new Error(`survival: time ${i} is ${t}; times must be finite and ≥ 0`);
 	});
@@ -76,6 +80,9 @@ function curveQuantile(times: number[], curve: number[], p: number, xmax: number
  * @param times follow-up times (finite, ≥ 0), any order
  * @param events 1/true = event (e.g. relapse), 0/false = censored at that time
  * @param conf confidence level, default 0.95
+ * @param counts how many subjects each (time, event) pair stands for (default 1 each): counted
+ *   input (the summaries' responders per week) gives the same result as the pairs repeated,
+ *   without building one entry per subject (the sums are of whole numbers, so exactly the same).
  * @param confType pointwise CI scale. Default **'log-log'** (CI for log(−log S), as SAS
  *   and Stata default and R's conf.type = "log-log"): it never leaves [0, 1] and
  *   behaves better in small samples than R's default 'log' (available here as 'log',
@@ -88,16 +95,17 @@ function curveQuantile(times: number[], curve: number[], p: number, xmax: number
  *   the times the lower / upper confidence curve first reaches ≤ 0.5, null if never
  *   (medianHigh is often null: the upper band stays above 0.5 in small samples).
  *   Empty input → no points, all medians null, n = 0.
- * @throws Error when lengths differ or a time is negative or not finite.
+ * @throws Error when lengths differ, a time is negative or not finite, or a count is not a whole number ≥ 0.
  */
 export function kaplanMeier(
 	times: number[],
 	events: (0 | 1 | boolean)[],
 	conf = 0.95,
-	confType: ConfType = 'log-log'
+	confType: ConfType = 'log-log',
+	counts?: readonly number[]
 ): KmResult {
-	validate(times, events);
-	const n = times.length;
+	validate(times, events, counts);
+	const n = counts ? counts.reduce((a, b) => a + b, 0) : times.length;
 	const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
 	const z = normalQuantile(1 - (1 - conf) / 2);
 	const points: KmPoint[] = [];
@@ -105,14 +113,16 @@ export function kaplanMeier(
 	let s = 1;
 	let greenwood = 0;
 	let totalEvents = 0;
-	for (let k = 0; k < n; ) {
+	for (let k = 0; k < order.length; ) {
 		const t = times[order[k]];
 		let d = 0;
 		let c = 0;
-		for (; k < n && times[order[k]] === t; k++) {
-			if (toEvent(events[order[k]])) d++;
-			else c++;
+		for (; k < order.length && times[order[k]] === t; k++) {
+			const many = counts ? counts[order[k]] : 1;
+			if (toEvent(events[order[k]])) d += many;
+			else c += many;
 		}
+		if (d + c === 0) continue; // pairs that stand for no subject are no observed time
 		if (d > 0) {
 			s *= 1 - d / atRisk;
 			greenwood += atRisk > d ? d / (atRisk * (atRisk - d)) : Infinity;
@@ -164,30 +174,33 @@ export interface LogRankResult {
  * Log-rank (Mantel–Haenszel) test of equal survival across groups, as R's
  * survdiff(rho = 0): chi2 = (O − E)ᵀ V⁻¹ (O − E) over all groups but the last, with the
  * hypergeometric covariance V. df = (number of groups with at least one subject) − 1.
+ * A group's `counts`, as kaplanMeier's, say how many subjects each (time, event) pair stands for.
  * Empty groups get observed = expected = 0 and are left out of the test. Fewer than two
  * non-empty groups, or no events at all → chi2 and p NaN.
  * @throws Error on invalid times (see kaplanMeier).
  */
-export function logRank(groups: { times: number[]; events: (0 | 1 | boolean)[] }[]): LogRankResult {
-	groups.forEach((g) => validate(g.times, g.events));
+export function logRank(groups: { times: number[]; events: (0 | 1 | boolean)[]; counts?: readonly number[] }[]): LogRankResult {
+	groups.forEach((g) => validate(g.times, g.events, g.counts));
 	const k = groups.length;
 	const observed = new Array<number>(k).fill(0);
 	const expected = new Array<number>(k).fill(0);
-	const live = groups.map((_, i) => i).filter((i) => groups[i].times.length > 0);
+	// Subjects per group: `counts` (when given) says how many each (time, event) pair stands for.
+	const sizes = groups.map((g) => (g.counts ? g.counts.reduce((a, b) => a + b, 0) : g.times.length));
+	const live = groups.map((_, i) => i).filter((i) => sizes[i] > 0);
 	const m = live.length - 1;
 	const V: number[][] = Array.from({ length: Math.max(m, 0) }, () => new Array<number>(Math.max(m, 0)).fill(0));
 	// One pass over all subjects sorted by time, keeping per-group risk sets: O(N log N).
-	const recs = groups.flatMap((g, gi) => g.times.map((t, i) => ({ t, e: toEvent(g.events[i]), gi })));
+	const recs = groups.flatMap((g, gi) => g.times.map((t, i) => ({ t, e: toEvent(g.events[i]), gi, many: g.counts ? g.counts[i] : 1 })));
 	recs.sort((a, b) => a.t - b.t);
-	const nk = groups.map((g) => g.times.length);
+	const nk = [...sizes];
 	let eventTimes = 0;
 	for (let r = 0; r < recs.length; ) {
 		const t = recs[r].t;
 		const dk = new Array<number>(k).fill(0);
 		const leaving = new Array<number>(k).fill(0);
 		for (; r < recs.length && recs[r].t === t; r++) {
-			dk[recs[r].gi] += recs[r].e;
-			leaving[recs[r].gi]++;
+			dk[recs[r].gi] += recs[r].e * recs[r].many;
+			leaving[recs[r].gi] += recs[r].many;
 		}
 		const dt = dk.reduce((a, b) => a + b, 0);
 		if (dt > 0) {
