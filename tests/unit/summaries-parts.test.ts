@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openNodeEngine } from '../../src/lib/engine/node';
-import { ident, sql } from '../../src/lib/engine/sql';
+import { ident, sql, type Sql } from '../../src/lib/engine/sql';
+import type { Connector } from '../../src/lib/engine/connector';
 import { buildSummaries, summaryTables } from '../../src/lib/metrics/summaries';
 import { loadDemoTable } from './metrics-fixtures';
 
@@ -30,6 +31,22 @@ describe('summaries built in parts', () => {
 			expect({ key, ...diff }).toEqual({ key, only_a: 0, only_b: 0, n: diff.n });
 			// the demo's client-series all have a plan and one cell: none is left to `mixed` (summary-cells.ts)
 			if (key !== 'mixed') expect(diff.n).toBeGreaterThan(0);
+		}
+	});
+
+	it('a build that fails part way leaves none of its tables behind, and the error reaches the caller', async () => {
+		const db = await openNodeEngine();
+		await loadDemoTable(db);
+		// Fail at two points: while the parts are grouped (a temporary table exists) and at the cube
+		// (cells, client-series, cellmax and timepoints exist by then), as a tab out of memory would.
+		for (const [dataset, at] of [['demo_fail_parts', 'INSERT INTO'], ['demo_fail_cube', '__cube']] as const) {
+			await db.exec(sql`CREATE TABLE ${ident(dataset)} AS SELECT * FROM demo`);
+			const failing: Connector = Object.create(db, {
+				exec: { value: (q: Sql) => (q.text.includes(at) && !q.text.startsWith('DROP') ? Promise.reject(new Error(`out of memory at ${at}`)) : db.exec(q)) }
+			});
+			await expect(buildSummaries(failing, dataset, sql`SELECT * FROM ${ident(dataset)}`, 5000)).rejects.toThrow(`out of memory at ${at}`);
+			const left = await db.query<{ name: string }>(sql`SELECT table_name AS name FROM duckdb_tables() WHERE starts_with(table_name, ${dataset + '__'})`);
+			expect({ dataset, left }).toEqual({ dataset, left: [] });
 		}
 	});
 });

@@ -98,6 +98,18 @@ export async function buildSummaries(
 	source: Sql = sql`SELECT * FROM ${ident(dataset)}`,
 	partRows = PART_ROWS
 ): Promise<Summaries> {
+	try {
+		return await buildAll(conn, dataset, source, partRows);
+	} catch (e) {
+		// A build that fails (in a tab: out of memory) leaves no half-built tables holding memory the
+		// score-row fallback then needs; the error still goes to the caller.
+		for (const temp of ['cs_full', 'cs_parts']) await conn.exec(sql`DROP TABLE IF EXISTS ${ident(`${dataset}__${temp}`)}`).catch(() => {});
+		await dropSummaries(conn, dataset).catch(() => {});
+		throw e;
+	}
+}
+
+async function buildAll(conn: Connector, dataset: string, source: Sql, partRows: number): Promise<Summaries> {
 	const t0 = performance.now();
 	const names = summaryTables(dataset);
 	const T = sql`(${source})`;
