@@ -103,11 +103,14 @@ export async function buildSummaries(
 	} catch (e) {
 		// A build that fails (in a tab: out of memory) leaves no half-built tables holding memory the
 		// score-row fallback then needs; the error still goes to the caller.
-		for (const temp of ['cs_full', 'cs_parts']) await conn.exec(sql`DROP TABLE IF EXISTS ${ident(`${dataset}__${temp}`)}`).catch(() => {});
+		for (const temp of Object.values(workTables(dataset))) await conn.exec(sql`DROP TABLE IF EXISTS ${temp}`).catch(() => {});
 		await dropSummaries(conn, dataset).catch(() => {});
 		throw e;
 	}
 }
+
+/** The build's temporary tables of the wide client-series rows (dropped as it goes, or when it fails). */
+const workTables = (dataset: string) => ({ full: ident(`${dataset}__cs_full`), grouped: ident(`${dataset}__cs_parts`) });
 
 async function buildAll(conn: Connector, dataset: string, source: Sql, partRows: number): Promise<Summaries> {
 	const t0 = performance.now();
@@ -153,7 +156,7 @@ FROM per_series, dup, sc`);
 	const hasPlan = columns.includes('planned_sessions');
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
-	const full = ident(`${dataset}__cs_full`);
+	const { full, grouped } = workTables(dataset);
 	// One row per client-series, from the score rows of the clients `part` selects. The lists are
 	// gathered, then sorted (by session or week: unique within a series where the summaries apply, see
 	// `dups`): an aggregate's own ORDER BY cost DuckDB about six times the CPU (5M rows, native).
@@ -192,7 +195,6 @@ SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_
 	const parts = Math.ceil(Number(check.scores ?? 0) / partRows);
 	if (parts <= 1) await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`, true)}`);
 	else {
-		const grouped = ident(`${dataset}__cs_parts`);
 		const part = (i: number) => sql`hash(client_id) % ${parts}::UBIGINT = ${i}::UBIGINT`;
 		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
 		for (let i = 1; i < parts; i++) await conn.exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);

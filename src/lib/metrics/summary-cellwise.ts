@@ -18,13 +18,13 @@ import type { SummaryScope } from './summaries';
 import type { DerivedTable } from './source';
 
 /**
- * Whether a statement over `clientSeriesCtes(scope, s, { planned })` can be summed from its per-cell
- * counts: the scope is the dataset's cells (not a comparison's cohorts), the connector keeps tables,
- * and the statement does not read the planned end, whose fallback (the largest session seen in the
- * instrument × group) depends on the grouping.
+ * Whether a statement over `clientSeriesCtes(scope, s)` can be summed from its per-cell counts: the
+ * scope is the dataset's cells (not a comparison's cohorts), the connector keeps tables, and the
+ * definitions do not end a series at its planned session, whose fallback (the largest session seen in
+ * the instrument × group) depends on the grouping.
  */
-export function cellwise(conn: Connector, scope: SummaryScope, s: Settings, planned = false): boolean {
-	return !scope.cells && !!conn.materialize && !planned && s.end !== 'planned';
+export function cellwise(conn: Connector, scope: SummaryScope, s: Settings): boolean {
+	return !scope.cells && !!conn.materialize && s.end !== 'planned';
 }
 
 /** `scope` over every cell and instrument, grouped by cell number: the kept statement's scope. */

@@ -8,7 +8,7 @@
 import type { Connector } from '../../engine/connector';
 import { ident, join, sql, type Sql } from '../../engine/sql';
 import type { RawTable } from '../types';
-import { HEAD_ROWS, type PreparedCsv } from './prepare';
+import { HEAD_ROWS, RECORD_STEP, type PreparedCsv } from './prepare';
 import { UseJavaScript } from './dict';
 
 export interface RawSource {
@@ -54,7 +54,7 @@ export interface RawSource {
  * when their statement commits and holds them uncompressed until then, so one statement over a 10M-row
  * file ran out of a tab's wasm memory.
  */
-export const SLICE_RECORDS = 64 * 16_384;
+export const SLICE_RECORDS = 64 * RECORD_STEP;
 
 /**
  * A prepared delimited file, read by `read_csv` from its registered bytes: one file per slice of
