@@ -13,11 +13,12 @@ import { flow } from '../lib/metrics/flow';
 import type { Filters } from '../lib/metrics/filters';
 import type { SettingsInput } from '../lib/metrics/definitions';
 import { remission, response } from '../lib/metrics/rates';
+import { OVERVIEW_GROUP } from '../lib/metrics/summary-defaults';
 import { trajectories } from '../lib/metrics/trajectories';
 
 /** The overview's metric calls for `filters` and definition `settings`; durability and survival for `instrument` only. */
 export function overviewMetrics(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}) {
-	const byRoute = { filters, groupBy: 'route', settings };
+	const byRoute = { filters, groupBy: OVERVIEW_GROUP, settings };
 	const one = { ...byRoute, instruments: instrument ? [instrument] : undefined };
 	// survival returns its log-rank tests beside the rows: one query feeds two figures.
 	let km: ReturnType<typeof survival> | null = null;

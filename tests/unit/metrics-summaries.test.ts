@@ -160,6 +160,15 @@ describe('demo cohort: summaries = rows', () => {
 		expect(perCell(await survival(cached, { filters: { site: ['south'] }, groupBy: 'route' }))).toBe(true);
 		expect(perCell(await durability(cached, { groupBy: 'route' }))).toBe(true);
 		expect(perCell(await response(cached, { groupBy: 'route', settings: { end: 'planned' } }))).toBe(false);
+		// under the default definitions the counts per cell, and the cube by route, are the tables built
+		// with the summaries (summary-defaults.ts); other definitions build their own
+		const reads = (r: { sql: { text: string }; also?: { text: string }[] }, table: string) => [r.sql, ...(r.also ?? [])].some((q) => q.text.includes(`"${table}"`));
+		expect(reads(await response(cached, { filters: { site: ['south'] }, groupBy: 'route' }), s.rates)).toBe(true);
+		expect(reads(await durability(cached, { groupBy: 'route' }), s.followup)).toBe(true);
+		expect(reads(await trajectories(cached, { groupBy: 'route' }), s.rollup)).toBe(true);
+		expect(reads(await flow(cached, { filters: { series: 'first' }, instruments: ['bdi2'] }), s.flow)).toBe(true);
+		expect(reads(await flow(cached, { groupBy: 'route', settings: { end: 'planned' } }), s.flow)).toBe(false);
+		expect(reads(await response(cached, { groupBy: 'route', settings: { locf: true, responsePoints: { bdi2: 6 } } }), s.rates)).toBe(false);
 	}, 240_000);
 });
 

@@ -8,9 +8,12 @@
  * missed visits.
  */
 import type { Connector } from '../engine/connector';
-import { sql } from '../engine/sql';
-import type { Definition } from './definitions';
-import { prepare, summarySource, type ClientSummaryRow, type MetricOptions, type MetricResult } from './source';
+import { ident, sql, type Sql } from '../engine/sql';
+import type { Definition, Settings } from './definitions';
+import { prepare, summarySource, type ClientSummaryRow, type DerivedTable, type MetricOptions, type MetricResult, type Prepared } from './source';
+import type { Summaries, SummaryScope } from './summaries';
+import { cellwise, everyCell, keptTable } from './summary-cellwise';
+import { cellsCte, clientSeriesCtes } from './summary-read';
 
 export const FLOW_DEFINITION: Definition = {
 	id: 'flow.nested.observed@1',
@@ -107,15 +110,59 @@ export function flowStepsFromCounts(rows: FlowCount[], instrument: string, group
  */
 export async function flow(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<FlowStep>> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p, { planned: true });
-	const q = sql`${src.ctes}
-SELECT instrument, grp AS "group", baseline IS NOT NULL AS with_baseline, end_score IS NOT NULL AS ended, last_session, last_week,
-  coalesce(planned_session IS NOT NULL AND last_session >= planned_session, FALSE) AS completed, max(planned_session) AS planned_max, count(*)::INTEGER AS n
-FROM cs GROUP BY ALL ORDER BY instrument, "group"`;
+	const { q, derived } = p.summary && cellwise(conn, p.summary, p.settings) ? await flowOverCells(conn, p.summary, p.settings) : await flowOverSeries(conn, p);
 	const counted = await conn.query<FlowCount>(q);
 	const keys = [...new Map(counted.map((r) => [`${r.instrument}\u0001${r.group}`, [r.instrument, r.group] as const])).values()];
 	// The flow runs to the end of the series (a follow-up-week end point is one of its later steps).
 	const endRule = opts.settings?.end === 'planned' ? 'planned' : 'last';
 	const rows = keys.flatMap(([i, g]) => flowStepsFromCounts(counted, i, g, endRule));
-	return { rows, sql: q, derived: src.derived, definition: FLOW_DEFINITION, path: p.path };
+	return { rows, sql: q, derived, definition: FLOW_DEFINITION, path: p.path };
+}
+
+/** The flow's counts (`FlowCount` rows) over the client-series summary `cs`. */
+async function flowOverSeries(conn: Connector, p: Prepared): Promise<{ q: Sql; derived: DerivedTable[] }> {
+	const src = await summarySource(conn, p, { planned: true });
+	const q = sql`${src.ctes}
+SELECT instrument, grp AS "group", baseline IS NOT NULL AS with_baseline, end_score IS NOT NULL AS ended, last_session, last_week,
+  coalesce(planned_session IS NOT NULL AND last_session >= planned_session, FALSE) AS completed, max(planned_session) AS planned_max, count(*)::INTEGER AS n
+FROM cs GROUP BY ALL ORDER BY instrument, "group"`;
+	return { q, derived: src.derived };
+}
+
+/**
+ * The flow's counts per instrument × cell of `summaries`: the client-series of a cell counted by what
+ * the flow looks at, except that a series without a planned end of its own (`no_plan`) keeps its last
+ * session only: its planned end is the largest session seen in the view's instrument × group, so
+ * whether it completed is decided per view (`flowOverCells`).
+ */
+export function flowPerCell(summaries: Summaries, s: Settings): Sql {
+	return sql`${clientSeriesCtes(everyCell(summaries), s, { ownPlan: true })}
+SELECT instrument, grp AS cell, baseline IS NOT NULL AS with_baseline, end_score IS NOT NULL AS ended, last_session, last_week,
+  own_plan IS NULL AS no_plan, coalesce(last_session >= own_plan, FALSE) AS own_completed, max(own_plan) AS plan_max, count(*)::INTEGER AS n
+FROM cs GROUP BY ALL`;
+}
+
+/**
+ * The flow's counts summed from `flowPerCell`'s table (kept with the data) over the cells the view
+ * keeps: the same rows as `flowOverSeries`, the planned end of a series without one of its own being
+ * the largest session seen in the instrument × group (`cellmax`), as `clientSeriesCtes` has it. At 1M
+ * score rows the table has ~55k rows where `cs` has 151k.
+ */
+async function flowOverCells(conn: Connector, scope: SummaryScope, s: Settings): Promise<{ q: Sql; derived: DerivedTable[] }> {
+	const perCell = flowPerCell(scope.summaries, s);
+	const table = await keptTable(conn, scope.summaries, perCell);
+	const q = sql`WITH ${cellsCte(scope)},
+p AS (
+  SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(scope.summaries.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp
+),
+k AS (
+  SELECT instrument, grp, with_baseline, ended, last_session, last_week,
+    CASE WHEN no_plan THEN coalesce(last_session >= p.seen_max, FALSE) ELSE own_completed END AS completed,
+    CASE WHEN no_plan THEN p.seen_max ELSE plan_max END AS planned, n
+  FROM ${ident(table)} JOIN sum_k USING (cell) LEFT JOIN p USING (instrument, grp)
+  WHERE ${scope.instrumentWhere}
+)
+SELECT instrument, grp AS "group", with_baseline, ended, last_session, last_week, completed, max(planned) AS planned_max, sum(n)::INTEGER AS n
+FROM k GROUP BY ALL ORDER BY instrument, "group"`;
+	return { q, derived: [{ table, sql: perCell, holds: 'the flow counted per cell under these definitions, kept with the data and summed per view' }] };
 }

@@ -25,6 +25,7 @@ import {
 } from './source';
 import { cellwise, everyCell, sumOverCells } from './summary-cellwise';
 import { clientSeriesCtes } from './summary-read';
+import type { Summaries } from './summaries';
 
 export interface RateRow {
 	instrument: string;
@@ -82,6 +83,14 @@ FROM cs ${TOTALS}
 ORDER BY instrument, ${GROUP_ORDER}`;
 }
 
+/** The rate counts (`rateCountColumns`) per instrument × cell of `summaries`: the table a view's rate counts are summed from. */
+export function rateCountsPerCell(summaries: Summaries, s: Settings): Sql {
+	return sql`${clientSeriesCtes(everyCell(summaries), s)}
+SELECT instrument, grp AS cell,
+  ${rateCountColumns(s)}
+FROM cs GROUP BY instrument, grp`;
+}
+
 /**
  * The rate counts' statement for `p`: over the dataset's summaries, where it gives the same counts, the
  * counts per cell (kept with the data, once per definitions) summed over the cells the view keeps
@@ -89,11 +98,7 @@ ORDER BY instrument, ${GROUP_ORDER}`;
  */
 async function rateCountsStatement(conn: Connector, p: Prepared): Promise<{ q: Sql; derived: DerivedTable[] }> {
 	if (p.summary && cellwise(conn, p.summary, p.settings)) {
-		const perCell = sql`${clientSeriesCtes(everyCell(p.summary), p.settings)}
-SELECT instrument, grp AS cell,
-  ${rateCountColumns(p.settings)}
-FROM cs GROUP BY instrument, grp`;
-		const { sql: q, derived } = await sumOverCells(conn, p.summary, perCell, {
+		const { sql: q, derived } = await sumOverCells(conn, p.summary, rateCountsPerCell(p.summary.summaries, p.settings), {
 			cellCol: 'cell',
 			keys: ['instrument'],
 			sums: RATE_COUNTS,

@@ -18,6 +18,7 @@
  *   follow from the counts per score.
  * - `tpcounts`, `ends`, `patterns`, `mixed`, `clients`: counts per cell summed once from `cube` and `cs`
  *   (summary-cells.ts), for metrics made only of counts.
+ * - `rates`, `followup`, `flow`, `rollup`: the default view's per-cell counts and summed cube (summary-defaults.ts).
  *
  * The summary path applies only when the numbers it gives are the raw path's: integer scores, no
  * two scores at the same timepoint of a series, and attributes constant within a client-series
@@ -28,6 +29,8 @@ import { summaryTable, type Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { buildCellCounts } from './summary-cells';
+// summary-defaults.ts is imported when needed: it reads the metrics (rates.ts), which read this module.
+import type { PrebuiltTable } from './summary-defaults';
 import { z } from 'zod';
 
 /** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
@@ -52,6 +55,12 @@ export interface Summaries {
 	patterns: string;
 	mixed: string;
 	clients: string;
+	rates: string;
+	followup: string;
+	flow: string;
+	rollup: string;
+	/** The tables of the default view (`rates`, `followup`, `flow`, `rollup`) and the statement each answers. */
+	prebuilt: PrebuiltTable[];
 	/** Column, value, clients: the filter choices of every column in `optionColumns` (options.ts). */
 	options: string;
 	optionColumns: string[];
@@ -82,6 +91,10 @@ export function summaryTables(dataset: string) {
 		patterns: `${dataset}__patterns`,
 		mixed: `${dataset}__mixed`,
 		clients: `${dataset}__clients`,
+		rates: `${dataset}__rates`,
+		followup: `${dataset}__followup`,
+		flow: `${dataset}__flow`,
+		rollup: `${dataset}__rollup`,
 		options: `${dataset}__options`
 	};
 }
@@ -232,20 +245,13 @@ ORDER BY k.cell, t.tp`);
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
   (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
   (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube`);
-	return {
-		dataset,
-		...names,
-		attributes: ['series', ...attributes],
-		varying,
-		optionColumns,
-		problem,
-		rows: { scores: Number(check.scores ?? 0), ...counts },
-		buildMs: performance.now() - t0
-	};
+	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(check.scores ?? 0), ...counts }, buildMs: 0 };
+	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(conn, built);
+	return { ...built, buildMs: performance.now() - t0 };
 }
 
 /** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 4;
+export const SUMMARY_FORMAT = 5;
 
 /** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
 const SummaryInfo = z.object({
@@ -254,12 +260,13 @@ const SummaryInfo = z.object({
 	varying: z.array(z.string()),
 	optionColumns: z.array(z.string()),
 	problem: z.string().nullable(),
-	rows: z.object({ scores: z.number(), cells: z.number(), cs: z.number(), cube: z.number() })
+	rows: z.object({ scores: z.number(), cells: z.number(), cs: z.number(), cube: z.number() }),
+	prebuilt: z.array(z.object({ table: z.string(), key: z.string() }))
 });
 export type SummaryInfo = z.infer<typeof SummaryInfo>;
 
 export function summaryInfo(s: Summaries): SummaryInfo {
-	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, optionColumns: s.optionColumns, problem: s.problem, rows: s.rows };
+	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, optionColumns: s.optionColumns, problem: s.problem, rows: s.rows, prebuilt: s.prebuilt };
 }
 
 /** The summary tables as (name in a kept file, relation) pairs, for keep.ts writeTablesFile. */
@@ -283,8 +290,9 @@ export async function restoreSummaries(conn: Connector, dataset: string, db: { r
 	const cells = kept.find((t) => t.name === 'cells');
 	if (Object.keys(names).some((k) => !kept.some((t) => t.name === k)) || !parsed.data.attributes.every((a) => cells?.cols.includes(a))) return null;
 	for (const [key, table] of Object.entries(names)) await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(table)} AS SELECT * FROM ${db.relation}.${ident(key)}`);
-	const { format: _f, ...rest } = parsed.data;
-	return { dataset, ...names, ...rest, buildMs: performance.now() - t0 };
+	const { format: _f, prebuilt, ...rest } = parsed.data;
+	const restored: Summaries = { dataset, ...names, ...rest, prebuilt: [], buildMs: 0 };
+	return { ...restored, prebuilt: (await import('./summary-defaults')).stillDefault(restored, prebuilt), buildMs: performance.now() - t0 };
 }
 
 /** Drop a dataset's summary tables (the dataset was removed). */

@@ -11,10 +11,10 @@
  * per-cell table has a few thousand rows per instrument.
  */
 import type { Connector } from '../engine/connector';
-import { ident, join, sql, type Sql } from '../engine/sql';
+import { ident, join, sql, statementKey, type Sql } from '../engine/sql';
 import type { Settings } from './definitions';
 import { cellsCte } from './summary-read';
-import type { SummaryScope } from './summaries';
+import type { Summaries, SummaryScope } from './summaries';
 import type { DerivedTable } from './source';
 
 /**
@@ -27,9 +27,19 @@ export function cellwise(conn: Connector, scope: SummaryScope, s: Settings): boo
 	return !scope.cells && !!conn.materialize && s.end !== 'planned';
 }
 
-/** `scope` over every cell and instrument, grouped by cell number: the kept statement's scope. */
-export function everyCell(scope: SummaryScope): SummaryScope {
-	return { summaries: scope.summaries, cellWhere: sql`TRUE`, groupExpr: sql`cell`, instrumentWhere: sql`TRUE`, instruments: null };
+/** Every cell and instrument of `summaries`, grouped by cell number: the kept statement's scope. */
+export function everyCell(summaries: Summaries): SummaryScope {
+	return { summaries, cellWhere: sql`TRUE`, groupExpr: sql`cell`, instrumentWhere: sql`TRUE`, instruments: null };
+}
+
+/**
+ * The table kept for statement `q`: one of the tables built with the summaries for the default
+ * definitions (summary-defaults.ts) when it holds `q`'s result, else one made now and kept with the
+ * data (`materialize(q, true)`; a refresh forgets those, not the summaries' own).
+ */
+export async function keptTable(conn: Connector, summaries: Summaries, q: Sql): Promise<string> {
+	const key = statementKey(q);
+	return summaries.prebuilt.find((t) => t.key === key)?.table ?? conn.materialize!(q, true);
 }
 
 /**
@@ -43,7 +53,7 @@ export async function sumOverCells(
 	perCell: Sql,
 	o: { cellCol: string; keys: string[]; sums: string[]; grouping?: (keys: Sql, grp: Sql) => Sql; groupCol?: Sql; order: Sql }
 ): Promise<{ sql: Sql; derived: DerivedTable[] }> {
-	const table = await conn.materialize!(perCell, true);
+	const table = await keptTable(conn, scope.summaries, perCell);
 	const keys = o.keys.map((k) => sql`k.${ident(k)}`);
 	const sums = o.sums.map((c) => sql`sum(k.${ident(c)})::INTEGER AS ${ident(c)}`);
 	const grouped = o.grouping ? o.grouping(join(keys), sql`sum_k.grp`) : sql`GROUP BY ${join([...keys, sql`sum_k.grp`])}`;

@@ -11,7 +11,7 @@ import { responds } from './source';
 import { clientSeriesCtes, cubeCountsSql, cubeRollupSql, distributions, locfCountsSql, type ScoreCount } from './summary-read';
 import type { SummaryScope } from './summaries';
 import type { DerivedTable } from './source';
-import { cellwise, everyCell, sumOverCells } from './summary-cellwise';
+import { cellwise, everyCell, keptTable, sumOverCells } from './summary-cellwise';
 
 /**
  * The cube's score counts for `scope` (cubeCountsSql): from the cube summed over the scope's columns
@@ -21,7 +21,7 @@ import { cellwise, everyCell, sumOverCells } from './summary-cellwise';
 async function cubeCounts(conn: Connector, scope: SummaryScope, phases?: string[]): Promise<{ sql: Sql; derived: DerivedTable[] }> {
 	if (!scope.dims || scope.cells || !conn.materialize) return { sql: cubeCountsSql(scope, phases), derived: [] };
 	const rollup = cubeRollupSql({ ...scope, dims: scope.dims });
-	const table = await conn.materialize(rollup, true);
+	const table = await keptTable(conn, scope.summaries, rollup);
 	return { sql: cubeCountsSql(scope, phases, table), derived: [{ table, sql: rollup, holds: "the score counts summed over the view's filter and group columns, built once per dataset and columns" }] };
 }
 
@@ -53,7 +53,7 @@ interface FollowUpRow {
  * (`part` 'loss'). The two shared the client-series and responders; as two statements they cost
  * 13.5 + 25.7 ms CPU, as one 19.2 (100k score rows, duckdb-wasm's Node build, least of 9, load ~7).
  */
-function respondersFollowUpSql(scope: SummaryScope, s: Settings): Sql {
+export function respondersFollowUpSql(scope: SummaryScope, s: Settings): Sql {
 	return sql`${clientSeriesCtes(scope, s, { fu: true })},
 ${respondersCte(s)},
 f AS (SELECT instrument, grp, baseline, unnest(fu) AS f FROM resp),
@@ -81,7 +81,7 @@ ORDER BY part, instrument, "group", t, event`;
  */
 async function respondersFollowUp(conn: Connector, scope: SummaryScope, s: Settings): Promise<{ sql: Sql; derived: DerivedTable[] }> {
 	if (!cellwise(conn, scope, s)) return { sql: respondersFollowUpSql(scope, s), derived: [] };
-	return sumOverCells(conn, scope, respondersFollowUpSql(everyCell(scope), s), {
+	return sumOverCells(conn, scope, respondersFollowUpSql(everyCell(scope.summaries), s), {
 		cellCol: 'group',
 		keys: ['part', 'instrument', 't', 'event'],
 		sums: ['a', 'b'],

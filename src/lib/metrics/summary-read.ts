@@ -21,6 +21,8 @@ export interface CsNeeds {
 	fu?: boolean;
 	/** A table of `cs`'s columns (or some of them) to read instead of `cs`: a part of its client-series. */
 	from?: string;
+	/** own_plan: the planned end set for the instrument or the series' own plan (no fallback to the group's). */
+	ownPlan?: boolean;
 }
 
 /** True when a setting fixes an instrument's planned length: the planned end then moves off the series' own plan. */
@@ -63,7 +65,7 @@ export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeed
 		: sql``;
 	return sql`WITH ${cellsCte(scope)},
 cs1 AS (
-  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, ${weekScore} AS week_score,${carried.length ? sql` ${join(carried)},` : sql``}
+  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, ${weekScore} AS week_score,${carried.length ? sql` ${join(carried)},` : sql``}${needs.ownPlan ? sql` coalesce(${fixed}, c.plan) AS own_plan,` : sql``}
     ${plannedCols}
   FROM ${ident(needs.from ?? S.cs)} c JOIN sum_k USING (cell) ${plannedJoin}
   WHERE ${scope.instrumentWhere}
