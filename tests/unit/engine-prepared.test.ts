@@ -3,12 +3,18 @@
  * least recently used idle statement is closed past the capacity, a statement a query holds is never
  * closed under it, and a failing one is not kept. On the real engine (the wasm build the browser
  * runs, whose connector keeps statements the same way): a kept statement answers from the tables as
- * they are now — replaced, dropped, recreated — exactly as a freshly prepared one would.
+ * they are now — replaced, dropped, recreated — exactly as a freshly prepared one would; and it holds
+ * what its last run built (a hash table) until the statements are released, which the summaries'
+ * build does before its statements.
  */
 import { describe, expect, it } from 'vitest';
 import { PreparedCache } from '../../src/lib/engine/prepared';
 import { openNodeEngine } from '../../src/lib/engine/node';
-import { sql } from '../../src/lib/engine/sql';
+import { sql, type Sql } from '../../src/lib/engine/sql';
+import type { Connector } from '../../src/lib/engine/connector';
+import { buildSummaries } from '../../src/lib/metrics/summaries';
+import { attrition } from '../../src/lib/metrics/attrition';
+import { loadDemoTable } from './metrics-fixtures';
 
 /** A fake engine: records what was prepared and closed. */
 function fake() {
@@ -110,6 +116,32 @@ describe('kept statements on the real engine', () => {
 		expect(await viaView('x')).toEqual([{ b: 'x', a: 9 }]);
 		await db.exec(sql`CREATE OR REPLACE VIEW w AS SELECT * FROM u`);
 		expect(await viaView('x')).toEqual([{ b: 'x', a: 10, src: 'u' }]);
+		db.close();
+	});
+
+	it('hold what their last run built until they are released, and the summaries build releases them first', async () => {
+		const db = await openNodeEngine();
+		await loadDemoTable(db);
+		// DuckDB memory that is not table rows: what queries build (hash tables, a common table expression's rows).
+		const held = async () => {
+			await new Promise((r) => setTimeout(r, 0)); // closing a statement is not awaited (prepared.ts)
+			const [{ b }] = await db.query<{ b: number }>(
+				sql`SELECT coalesce(sum(memory_usage_bytes) FILTER (WHERE tag NOT IN ('IN_MEMORY_TABLE', 'BASE_TABLE')), 0)::DOUBLE AS b FROM duckdb_memory()`
+			);
+			return b;
+		};
+		const before = await held();
+		await attrition(db, { groupBy: 'route' }); // its statement, on the score rows, holds a hash table (10M rows: 950 MB)
+		const after = await held();
+		expect(after - before).toBeGreaterThan(1e6);
+		db.releaseStatements();
+		expect(await held()).toBeLessThan(before + 1e5);
+
+		await attrition(db, { groupBy: 'route' });
+		const seen: number[] = [];
+		const watched: Connector = Object.create(db, { exec: { value: async (q: Sql) => (seen.push(await held()), db.exec(q)) } });
+		await buildSummaries(watched, 'demo');
+		expect(seen[0]).toBeLessThan(before + 1e5);
 		db.close();
 	});
 });

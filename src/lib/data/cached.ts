@@ -115,6 +115,10 @@ export class CachingConnector implements Connector {
 		return this.inner.readFile?.bind(this.inner);
 	}
 
+	get releaseStatements() {
+		return this.inner.releaseStatements?.bind(this.inner);
+	}
+
 	async insertArrowIPC(table: string, ipc: Uint8Array, create: boolean): Promise<void> {
 		this.clear();
 		await this.inner.insertArrowIPC(table, ipc, create);

@@ -69,6 +69,11 @@ export class BrowserConnector implements Connector {
 	/** Statements with parameters, prepared once per text and kept (prepared.ts). */
 	private readonly prepared = new PreparedCache((text) => this.conn.prepare(text));
 
+	/** Close the kept prepared statements (prepared.ts): what their last runs left is freed. */
+	releaseStatements(): void {
+		this.prepared.clear();
+	}
+
 	/** Without parameters the text runs as is (it may hold several statements); with them, as a prepared statement. */
 	private async run(q: Sql) {
 		const { text, params } = q;

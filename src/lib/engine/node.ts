@@ -42,6 +42,11 @@ export class NodeConnector implements Connector {
 	/** Statements with parameters, prepared once per text and kept, as the browser's engine does (prepared.ts). */
 	private readonly prepared = new PreparedCache((text) => this.conn.prepare(text));
 
+	/** Close the kept prepared statements (prepared.ts): what their last runs left is freed. */
+	releaseStatements(): void {
+		this.prepared.clear();
+	}
+
 	async query<T extends object = Row>(q: Sql): Promise<T[]> {
 		return decodeRows<T>(await this.run(q));
 	}

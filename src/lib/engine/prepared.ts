@@ -10,6 +10,8 @@
  * prepared (a dataset replaced, summaries rebuilt), and fails it as a fresh prepare would when they
  * are gone; a statement that failed is dropped from the cache all the same. At most `capacity`
  * statements are kept; the least recently used one that no query is running is closed first.
+ * A kept statement also holds what its last run built, until it runs again or is closed (`clear`;
+ * connector.ts releaseStatements says how much that is on the score rows).
  */
 export interface Closable {
 	close(): unknown;

@@ -127,9 +127,13 @@ const workTables = (dataset: string) => ({ full: ident(`${dataset}__cs_full`), g
 
 async function buildAll(conn: Connector, dataset: string, source: Sql, partRows: number): Promise<Summaries> {
 	const t0 = performance.now();
+	// Kept prepared statements hold room the build needs (connector.ts releaseStatements), closed before each statement:
+	// the first view's queries on the score rows may still run between them (chartsSettled waits 5 s at most).
+	const exec = (q: Sql) => (conn.releaseStatements?.(), conn.exec(q));
+	const query = <T extends object>(q: Sql) => (conn.releaseStatements?.(), conn.query<T>(q));
 	const names = summaryTables(dataset);
 	const T = sql`(${source})`;
-	const described = await conn.query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${T}`);
+	const described = await query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${T}`);
 	const columns = described.map((r) => r.column_name);
 	// The cells hold what the pages filter and group by (the categorical columns) and the plan,
 	// whose constancy within a series the planned end relies on; other columns stay in the rows.
@@ -140,7 +144,7 @@ async function buildAll(conn: Connector, dataset: string, source: Sql, partRows:
 	// values per group where count(DISTINCT) keeps a set of them.
 	const varies = candidates.map((c, i) => sql`(coalesce(min(${ident(c)}) <> max(${ident(c)}), false) OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${ident(`v${i}`)}`);
 	const anyVaries = candidates.map((_, i) => sql`bool_or(${ident(`v${i}`)}) AS ${ident(`v${i}`)}`);
-	const [check] = await conn.query<Record<string, number | boolean | null>>(sql`
+	const [check] = await query<Record<string, number | boolean | null>>(sql`
 WITH per_series AS (
   SELECT ${join([sql`count(*) AS n`, ...varies])} FROM ${T} WHERE score IS NOT NULL GROUP BY client_id, series, instrument
 ),
@@ -165,7 +169,7 @@ FROM per_series, dup, sc`);
 	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
 	const optionColumns = described.filter((c) => isFilterColumn(c.column_name, c.column_type)).map((c) => c.column_name);
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
 	const hasPlan = columns.includes('planned_sessions');
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
@@ -206,30 +210,30 @@ SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_
 	// The part numbers are cast: bound as JavaScript numbers they are DOUBLEs, and the hash compared as
 	// a DOUBLE cost each part's scan about 7 times the CPU (5M rows in 10 parts, native DuckDB).
 	const parts = Math.ceil(Number(check.scores ?? 0) / partRows);
-	if (parts <= 1) await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`, true)}`);
+	if (parts <= 1) await exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`, true)}`);
 	else {
 		const part = (i: number) => sql`hash(client_id) % ${parts}::UBIGINT = ${i}::UBIGINT`;
-		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
-		for (let i = 1; i < parts; i++) await conn.exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
-		await conn.exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped, false)}`);
-		await conn.exec(sql`DROP TABLE ${grouped}`);
+		await exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
+		for (let i = 1; i < parts; i++) await exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
+		await exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped, false)}`);
+		await exec(sql`DROP TABLE ${grouped}`);
 	}
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, sess, fu FROM ${full}`);
 	// `cs` holds all that follows needs of `full`: dropped now, so the cube's join over every score row
 	// (the build's largest statement) runs with one copy of the wide client-series rows, not two.
-	await conn.exec(sql`DROP TABLE ${full}`);
+	await exec(sql`DROP TABLE ${full}`);
 	const cs = ident(names.cs);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
 SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell, instrument`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.timepoints)} AS
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.timepoints)} AS
 SELECT row_number() OVER (ORDER BY instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week)::INTEGER AS tp, *
 FROM (
   SELECT DISTINCT instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session, CASE WHEN phase = 'followup' THEN week END AS week
   FROM ${T} WHERE score IS NOT NULL
 )`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cube)} AS
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cube)} AS
 SELECT k.cell, t.tp, k.baseline IS NOT NULL AS with_baseline, r.score::INTEGER AS score, count(*)::INTEGER AS n
 FROM (
   SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
@@ -241,7 +245,7 @@ JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r
 GROUP BY k.cell, t.tp, with_baseline, r.score
 ORDER BY k.cell, t.tp`);
 	await buildCellCounts(conn, names);
-	const [counts] = await conn.query<{ cells: number; cs: number; cube: number }>(sql`SELECT
+	const [counts] = await query<{ cells: number; cs: number; cube: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
   (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
   (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube`);
