@@ -61,17 +61,19 @@ export async function readTexts(conn: Connector, reader: Sql, keep: Sql, looked:
 				continue;
 			}
 			const name = ident(`t${j++}`);
-			const all = sql`list(DISTINCT ${c}) FILTER (WHERE ${c} IS NOT NULL AND ${keep})`;
-			aggs.push(fix ? sql`list_filter(${all}, k -> ${candidate(sql`k`)}) AS ${name}` : sql`${all}[1:${cap + 1}] AS ${name}`);
+			// NULL is kept (one entry, dropped below): a test per column and row cost more than the list's one entry.
+			const all = sql`list(DISTINCT ${c}) FILTER (WHERE kap_keep)`;
+			aggs.push(fix ? sql`list_filter(${all}, k -> ${candidate(sql`k`)}) AS ${name}` : sql`${all}[1:${cap + 2}] AS ${name}`);
 			rows.push(sql`SELECT ${i}::INTEGER, ${fix}, unnest(${name}), NULL FROM s`);
 		}
 	const counted = sql`SELECT NULL::INTEGER AS i, NULL::BOOLEAN AS fix, NULL::VARCHAR AS k, n FROM s`;
 	const out: Texts = { n: 0, distinct: new Map([...looked.keys()].map((i) => [i, []])), fixes: new Map([...plain.keys()].map((i) => [i, []])) };
 	const got = await conn.query<{ i: number | null; fix: boolean | null; k: string; n: number | null }>(
-		sql`WITH s AS MATERIALIZED (SELECT ${join(aggs)} FROM ${reader}) ${join([counted, ...rows], sql` UNION ALL `)}`
+		sql`WITH s AS MATERIALIZED (SELECT ${join(aggs)} FROM ${columnar ? reader : sql`(SELECT *, ${keep} AS kap_keep FROM ${reader})`}) ${join([counted, ...rows], sql` UNION ALL `)}`
 	);
 	for (const r of got) {
 		if (r.i === null) out.n = r.n!;
+		else if (r.k === null) continue;
 		else if (!r.fix) out.distinct.get(r.i)!.push(r.k);
 		else {
 			const t = cellText(r.k, missing);

@@ -37,8 +37,9 @@ const itemLiteral = (v: number | null) => (v === null ? sql`CAST(NULL AS DOUBLE)
  * half of an import. A column with very many distinct texts is joined to the dictionary instead.
  * `joins` receives the join clauses that path needs.
  */
-export function itemValue(cells: Cells, idx: number, k: number, instrumentId: Sql, ids: InstrumentId[], joins: Sql[]): Sql {
+export function itemValue(cells: Cells, idx: number, k: number, inst: Lookup, ids: InstrumentId[], joins: Sql[]): Sql {
 	const { raw, clean } = cells.dict.distinctOf(idx);
+	const instrumentId = inst.get('id');
 	if (raw.length > CASE_MAX) {
 		const look = lookupItem(cells, idx, k, instrumentId);
 		joins.push(...look.joins);
@@ -52,11 +53,18 @@ export function itemValue(cells: Cells, idx: number, k: number, instrumentId: Sq
 	};
 	// A column stored as numbers is matched on the number (as the dictionaries join on it), its cells never made text.
 	const num = cells.dict.numbers(cells, idx);
+	// Where the answer's outcome depends on the instrument, an instrument column looked up by a CASE gives
+	// it by the instrument's entry (a list, chosen by its number: `pick`), not by another CASE on the
+	// instrument's id, which repeated the instrument's expression and compared its text in every branch
+	// of every item (stage 1 of the validating statement, the most of its per-row work).
+	const entryIds = inst.pick ? (inst.entries!('id') as (InstrumentId | null)[]) : null;
 	const branches = raw.map((text, j) => {
 		const outs = ids.map((id) => outcome(clean[j], id));
 		const then = outs.every((o) => Object.is(o, outs[0]))
 			? itemLiteral(outs[0])
-			: sql`CASE ${instrumentId} ${join(ids.map((id, n) => sql`WHEN ${id} THEN ${itemLiteral(outs[n])}`), sql` `)} END`;
+			: entryIds
+				? inst.pick!(entryIds.map((id) => itemLiteral(id !== null && ids.includes(id) ? outcome(clean[j], id) : null)))
+				: sql`CASE ${instrumentId} ${join(ids.map((id, n) => sql`WHEN ${id} THEN ${itemLiteral(outs[n])}`), sql` `)} END`;
 		return sql`WHEN ${num ? num.keys[j] : text} THEN ${then}`;
 	});
 	return sql`CASE ${num ? num.cell : cells.raw(idx)} ${join(branches, sql` `)} END`;

@@ -166,7 +166,7 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): { sele
 	for (let k = 0; k < m.items.length; k++) {
 		const it = m.items[k];
 		if (!it) continue;
-		items.push({ k, idx: it.idx, v: itemValue(cells, it.idx, k, id, presentIds, joins) });
+		items.push({ k, idx: it.idx, v: itemValue(cells, it.idx, k, inst, presentIds, joins) });
 	}
 	const score = m.score ? use(cells.dict.add(cells, m.score.idx, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'any'))) : null;
 	const prorated = m.prorated !== null ? use(cells.dict.add(cells, m.prorated, { p: 'bool' }, (t) => ({ p: /^(true|1|yes|t)$/i.test(t ?? '') }))) : null;
