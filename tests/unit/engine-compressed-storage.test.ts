@@ -15,7 +15,8 @@ import { NativeConnector } from '../../src/lib/engine/native';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import { sql } from '../../src/lib/engine/sql';
 import { withAttachedFile, writeTablesFile } from '../../src/lib/data/keep';
-import { buildSummaries, restoreSummaries, summaryInfo, summaryTableRows, summaryTables } from '../../src/lib/metrics/summaries';
+import { buildSummaries, summaryTables } from '../../src/lib/metrics/summaries';
+import { restoreSummaries, summaryInfo, summaryTableRows } from '../../src/lib/metrics/summary-kept';
 
 const template = new Uint8Array(readFileSync(path.resolve(__dirname, '../../src/lib/data/empty.duckdb')));
 

@@ -17,7 +17,8 @@ import { flow } from '../../src/lib/metrics/flow';
 import { response } from '../../src/lib/metrics/rates';
 import { trajectories } from '../../src/lib/metrics/trajectories';
 import { CachingConnector } from '../../src/lib/data/cached';
-import { buildSummaries, restoreSummaries, summaryInfo, summaryTableRows, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
+import { buildSummaries, useSummaries, type Summaries } from '../../src/lib/metrics/summaries';
+import { restoreSummaries, summaryInfo, summaryTableRows } from '../../src/lib/metrics/summary-kept';
 
 const template = new Uint8Array(readFileSync(path.resolve(__dirname, '../../src/lib/data/empty.duckdb')));
 const METRICS = { cohortCounts, response, trajectories, durability, attrition } as const;

@@ -5,7 +5,8 @@
  * would be: restoring before it delayed the first chart by the copy's time). A cache only: when it is missing, stale or damaged the summaries are built as before.
  */
 import type { Connector } from '../engine/connector';
-import { restoreSummaries, summaryInfo, summaryTableRows, type Summaries } from '../metrics/summaries';
+import type { Summaries } from '../metrics/summaries';
+import { restoreSummaries, summaryInfo, summaryTableRows } from '../metrics/summary-kept';
 import { withAttachedFile, writeTablesFile } from './keep';
 import type { DatasetStore, StoredMeta } from './store';
 

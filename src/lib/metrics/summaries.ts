@@ -31,7 +31,6 @@ import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { buildCellCounts } from './summary-cells';
 // summary-defaults.ts is imported when needed: it reads the metrics (rates.ts), which read this module.
 import type { PrebuiltTable } from './summary-defaults';
-import { z } from 'zod';
 
 /** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
 const PART_ROWS = 5_000_000;
@@ -252,51 +251,6 @@ ORDER BY k.cell, t.tp`);
 	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(check.scores ?? 0), ...counts }, buildMs: 0 };
 	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(conn, built);
 	return { ...built, buildMs: performance.now() - t0 };
-}
-
-/** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 5;
-
-/** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
-const SummaryInfo = z.object({
-	format: z.literal(SUMMARY_FORMAT),
-	attributes: z.array(z.string()),
-	varying: z.array(z.string()),
-	optionColumns: z.array(z.string()),
-	problem: z.string().nullable(),
-	rows: z.object({ scores: z.number(), cells: z.number(), cs: z.number(), cube: z.number() }),
-	prebuilt: z.array(z.object({ table: z.string(), key: z.string() }))
-});
-export type SummaryInfo = z.infer<typeof SummaryInfo>;
-
-export function summaryInfo(s: Summaries): SummaryInfo {
-	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, optionColumns: s.optionColumns, problem: s.problem, rows: s.rows, prebuilt: s.prebuilt };
-}
-
-/** The summary tables as (name in a kept file, relation) pairs, for keep.ts writeTablesFile. */
-export function summaryTableRows(s: Summaries): { name: string; rows: Sql }[] {
-	return Object.entries(summaryTables(s.dataset)).map(([name, table]) => ({ name, rows: ident(table) }));
-}
-
-/**
- * Recreate the summary tables of `dataset` from a kept copy (attached database `db`, written from
- * `summaryTableRows`) described by `info`: a copy of small tables instead of a pass over every score
- * row. Null when the copy is of another layout or does not hold what `info` says (then build them).
- */
-export async function restoreSummaries(conn: Connector, dataset: string, db: { relation: Sql; name: string }, info: unknown): Promise<Summaries | null> {
-	const t0 = performance.now();
-	const parsed = SummaryInfo.safeParse(info);
-	if (!parsed.success) return null;
-	const names = summaryTables(dataset);
-	const kept = await conn.query<{ name: string; cols: string[] }>(
-		sql`SELECT table_name AS name, list(column_name) AS cols FROM duckdb_columns() WHERE database_name = ${db.name} GROUP BY table_name`
-	);
-	const cells = kept.find((t) => t.name === 'cells');
-	if (Object.keys(names).some((k) => !kept.some((t) => t.name === k)) || !parsed.data.attributes.every((a) => cells?.cols.includes(a))) return null;
-	for (const [key, table] of Object.entries(names)) await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(table)} AS SELECT * FROM ${db.relation}.${ident(key)}`);
-	const { format: _f, prebuilt, ...rest } = parsed.data;
-	const restored: Summaries = { dataset, ...names, ...rest, prebuilt: [], buildMs: 0 };
-	return { ...restored, prebuilt: (await import('./summary-defaults')).stillDefault(restored, prebuilt), buildMs: performance.now() - t0 };
 }
 
 /** Drop a dataset's summary tables (the dataset was removed). */
