@@ -219,7 +219,6 @@ export function installBenchHook(): void {
 		},
 		async timeSql(statements, reps) {
 			const replay = await (await getEngine()).db.connect();
-			await replay.query(COMPRESSED_STORAGE.text); // the app's tables, as the engine's own connection sees them
 			const run = async (s: Statement) => {
 				if (!s.params.length) return replay.query(s.text);
 				const prepared = await replay.prepare(s.text);
@@ -231,6 +230,7 @@ export function installBenchHook(): void {
 			};
 			const out: number[] = [];
 			try {
+				await replay.query(COMPRESSED_STORAGE.text); // the app's tables, as the engine's own connection sees them
 				for (const s of statements) {
 					const times: number[] = [];
 					for (let i = 0; i < reps; i++) {
