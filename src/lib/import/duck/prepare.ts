@@ -4,7 +4,7 @@
  * DuckDB's `read_csv` and the JavaScript reader (`csv.ts`) agree on regular RFC 4180 text, but not on
  * the lenient corners the JavaScript reader defines (text after a closing quote is kept, a quote inside
  * an unquoted field is literal, ragged rows are padded or cut, an unclosed quote is refused). One
- * byte-level pass here checks that the file has none of those corners and records where every record
+ * byte-level pass (scan.ts) checks that the file has none of those corners and records where every record
  * starts (the source line the report names: `read_csv` in DuckDB 1.4 has no row numbers for CSV) and
  * which records hold no text at all (the JavaScript reader drops those; SQL need not look for them). A
  * file that passes is read by DuckDB; any other goes to the JavaScript path with the reason, so both
@@ -15,6 +15,7 @@
 import { headerNames, looksNumericRow, parseDelimited, sniffDelimiter } from '../csv';
 import { byteBody, decodeText, isUtf16, type Decoded } from '../decode';
 import type { RawTable } from '../types';
+import { scanRecords } from './scan';
 
 /** Data rows the page and the suggester see before the import (the suggester samples 5000). */
 export const HEAD_ROWS = 5000;
@@ -25,8 +26,6 @@ export const MAX_SQL_COLUMNS = 2000;
  * cuts a large file into slices there (source.ts). 2^14: a 10M-record file gives 611 offsets.
  */
 export const RECORD_STEP = 16_384;
-/** DuckDB refuses records longer than 2 MB by default; longer ones go to the JavaScript path. */
-const MAX_RECORD_BYTES = 1_000_000;
 
 /** A file DuckDB can read exactly as the JavaScript reader would. */
 export interface PreparedCsv {
@@ -79,7 +78,7 @@ export function prepareDelimited(bytes: Uint8Array, fileName: string, step = REC
 	const forced = ext === 'tsv' || ext === 'tab' ? '\t' : null;
 	const delimiter = forced ?? sniffDelimiter(headText);
 	if (!delimiter) return no('no delimiter');
-	const scan = scanRecords(utf8.bytes, delimiter.charCodeAt(0), step);
+	const scan = scanRecords(utf8.bytes, delimiter.charCodeAt(0), step, HEAD_ROWS);
 	if ('reason' in scan) return no(scan.reason);
 	if (scan.width > MAX_SQL_COLUMNS || scan.width < 2) return no(`${scan.width} columns`);
 	// The head as the JavaScript reader reads it (cut at a record boundary, so the same rows).
@@ -144,165 +143,4 @@ function isAscii(b: Uint8Array): boolean {
 	}
 	for (; i < n; i++) if (b[i] >= 0x80) return false;
 	return true;
-}
-
-const QUOTE = 34;
-const LF = 10;
-const CR = 13;
-
-type Scan = { lines: Int32Array; starts: number[]; width: number; headEnd: number; blank: number[] } | { reason: string };
-
-/**
- * Records as they are found: source lines, the common width, the records with no text (which the
- * JavaScript reader drops) and the end of the head. `add` returns a refusal, or null.
- */
-class Records {
-	lines = new Int32Array(1024);
-	count = 0;
-	width = -1;
-	headEnd: number;
-	blank: number[] = [];
-	starts: number[] = [];
-	constructor(
-		n: number,
-		private step: number
-	) {
-		this.headEnd = n;
-	}
-	/** A record of `bytes` bytes ending at byte `end` (so starting at `end - bytes`). */
-	add(line: number, fields: number, nonEmpty: boolean, bytes: number, end: number): string | null {
-		if (bytes > MAX_RECORD_BYTES) return 'a record over 1 MB';
-		if (this.width === -1) {
-			if (!nonEmpty) return 'the first record is empty';
-			this.width = fields;
-		} else if (fields !== this.width) return `record at line ${line} has ${fields} fields, the first has ${this.width}`;
-		if (!nonEmpty) this.blank.push(this.count);
-		if (this.count % this.step === 0) this.starts.push(end - bytes);
-		if (this.count === this.lines.length) {
-			const grown = new Int32Array(this.lines.length * 2);
-			grown.set(this.lines);
-			this.lines = grown;
-		}
-		this.lines[this.count++] = line;
-		if (this.count === HEAD_ROWS + 1) this.headEnd = end;
-		return null;
-	}
-	done(): Scan {
-		if (this.count === 0) return { reason: 'no records' };
-		return { lines: this.lines.slice(0, this.count), starts: this.starts, width: this.width, headEnd: this.headEnd, blank: this.blank };
-	}
-}
-
-/**
- * One pass over the bytes: every record's first line, the common width, the records with no text,
- * and the end of the head. Refuses (with a reason) what the two readers would read differently; see
- * the module comment. Most files have no quote and no carriage return (found by the engine's own
- * byte search): there every non-empty line is a record and only delimiters need counting.
- */
-function scanRecords(b: Uint8Array, d: number, step: number): Scan {
-	if (b.indexOf(0) !== -1) return { reason: 'NUL bytes' };
-	const out = new Records(b.length, step);
-	return b.indexOf(QUOTE) === -1 && b.indexOf(CR) === -1 ? scanLines(b, d, out) : scanQuoted(b, d, out);
-}
-
-/** `scanRecords` for text without quotes or carriage returns. */
-function scanLines(b: Uint8Array, d: number, out: Records): Scan {
-	const n = b.length;
-	let line = 1;
-	for (let i = 0; i < n; line++) {
-		let e = b.indexOf(LF, i);
-		if (e === -1) e = n;
-		// An empty line is no record for either reader.
-		if (e > i) {
-			let delimiters = 0;
-			for (let k = i; k < e; k++) if (b[k] === d) delimiters++;
-			const end = e < n ? e + 1 : n;
-			const refused = out.add(line, delimiters + 1, e - i > delimiters, end - i, end);
-			if (refused) return { reason: refused };
-		}
-		i = e + 1;
-	}
-	return out.done();
-}
-
-/** `scanRecords` for any text: quoted fields may hold delimiters, quotes and line ends. */
-function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
-	const n = b.length;
-	let line = 1;
-	let i = 0;
-	let crlf = 0;
-	let lf = 0;
-	while (i < n) {
-		// An empty line is no record for either reader.
-		if (b[i] === LF) {
-			lf++;
-			i++;
-			line++;
-			continue;
-		}
-		if (b[i] === CR) {
-			if (b[i + 1] !== LF) return { reason: 'a carriage return without a line feed' };
-			crlf++;
-			i += 2;
-			line++;
-			continue;
-		}
-		const start = i;
-		const recordLine = line;
-		let fields = 0;
-		let nonEmpty = false;
-		for (;;) {
-			if (b[i] === QUOTE) {
-				let j = i + 1;
-				for (;;) {
-					const q = b.indexOf(QUOTE, j);
-					if (q === -1) return { reason: 'a quoted field is never closed' };
-					for (let k = j; k < q; k++) if (b[k] === LF) line++;
-					if (q > j) nonEmpty = true;
-					if (b[q + 1] === QUOTE) {
-						nonEmpty = true;
-						j = q + 2;
-						continue;
-					}
-					i = q + 1;
-					break;
-				}
-				if (i < n && b[i] !== d && b[i] !== LF && b[i] !== CR) return { reason: 'text after a closing quote' };
-			} else {
-				const s = i;
-				while (i < n) {
-					const c = b[i];
-					if (c === d || c === LF || c === CR) break;
-					if (c === QUOTE) return { reason: 'a quote inside an unquoted field' };
-					i++;
-				}
-				if (i > s) nonEmpty = true;
-			}
-			fields++;
-			if (i >= n) break;
-			const c = b[i];
-			if (c === d) {
-				i++;
-				if (i >= n) {
-					fields++;
-					break;
-				}
-				continue;
-			}
-			if (c === CR) {
-				if (b[i + 1] !== LF) return { reason: 'a carriage return without a line feed' };
-				crlf++;
-				i += 2;
-			} else {
-				lf++;
-				i++;
-			}
-			line++;
-			break;
-		}
-		const refused = out.add(recordLine, fields, nonEmpty, i - start, i);
-		if (refused) return { reason: refused };
-	}
-	if (crlf > 0 && lf > 0) return { reason: 'mixed line ends (CRLF and LF)' };
-	return out.done();
 }
