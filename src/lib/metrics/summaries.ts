@@ -124,12 +124,23 @@ export async function buildSummaries(
 /** The build's temporary tables of the wide client-series rows (dropped as it goes, or when it fails). */
 const workTables = (dataset: string) => ({ full: ident(`${dataset}__cs_full`), grouped: ident(`${dataset}__cs_parts`) });
 
+/**
+ * `conn` with its kept prepared statements closed before each statement it runs: they hold room the
+ * build needs (connector.ts releaseStatements), and the first view's queries on the score rows may
+ * still run between the build's statements (chartsSettled waits 5 s at most). Every statement of the
+ * build goes through it, the per-cell counts' and the default view's tables too.
+ */
+function releasing(conn: Connector): Pick<Connector, 'exec' | 'query'> {
+	return {
+		exec: (q: Sql) => (conn.releaseStatements?.(), conn.exec(q)),
+		query: <T extends object>(q: Sql) => (conn.releaseStatements?.(), conn.query<T>(q))
+	};
+}
+
 async function buildAll(conn: Connector, dataset: string, source: Sql, partRows: number): Promise<Summaries> {
 	const t0 = performance.now();
-	// Kept prepared statements hold room the build needs (connector.ts releaseStatements), closed before each statement:
-	// the first view's queries on the score rows may still run between them (chartsSettled waits 5 s at most).
-	const exec = (q: Sql) => (conn.releaseStatements?.(), conn.exec(q));
-	const query = <T extends object>(q: Sql) => (conn.releaseStatements?.(), conn.query<T>(q));
+	const building = releasing(conn);
+	const { exec, query } = building;
 	const names = summaryTables(dataset);
 	const T = sql`(${source})`;
 	const described = await query<{ column_name: string; column_type: string }>(sql`DESCRIBE SELECT * FROM ${T}`);
@@ -243,13 +254,13 @@ JOIN ${cs} k USING (client_id, series, instrument)
 JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r.phase AND t.session IS NOT DISTINCT FROM r.session AND t.week IS NOT DISTINCT FROM r.week
 GROUP BY k.cell, t.tp, with_baseline, r.score
 ORDER BY k.cell, t.tp`);
-	await buildCellCounts(conn, names);
+	await buildCellCounts(building, names);
 	const [counts] = await query<{ cells: number; cs: number; cube: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
   (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
   (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube`);
 	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(check.scores ?? 0), ...counts }, buildMs: 0 };
-	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(conn, built);
+	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(building, built);
 	return { ...built, buildMs: performance.now() - t0 };
 }
 

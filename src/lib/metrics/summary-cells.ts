@@ -27,7 +27,7 @@ import { ident, sql, type Sql } from '../engine/sql';
 import { ALL_GROUPS } from './source';
 
 /** Build the per-cell count tables of summaries whose `cube` and `cs` tables exist. */
-export async function buildCellCounts(conn: Connector, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string; clients: string }): Promise<void> {
+export async function buildCellCounts(conn: Pick<Connector, 'exec'>, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string; clients: string }): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.tpcounts)} AS
 SELECT cell, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
 FROM ${ident(t.cube)} GROUP BY cell, tp ORDER BY cell, tp`);

@@ -47,7 +47,7 @@ export function defaultStatements(summaries: Summaries): { table: string; sql: S
 }
 
 /** Build the default view's tables of `summaries`; what each holds. */
-export async function buildDefaults(conn: Connector, summaries: Summaries): Promise<PrebuiltTable[]> {
+export async function buildDefaults(conn: Pick<Connector, 'exec'>, summaries: Summaries): Promise<PrebuiltTable[]> {
 	const out: PrebuiltTable[] = [];
 	for (const d of defaultStatements(summaries)) {
 		await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(d.table)} AS ${d.sql}`);
