@@ -6,7 +6,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { DEFINITIONS, type Settings } from './definitions';
 import { GROUP_ORDER, prepare, summarySource, type MetricOptions, type MetricResult, type Prepared } from './source';
-import { cellsCte, clientSeriesCtes, groupCodesCte, setsPlannedLength, timepointsWhere } from './summary-read';
+import { cellsCte, clientSeriesCtes, groupCodesCte, groupSeenMax, setsPlannedLength, timepointsWhere } from './summary-read';
 import type { SummaryScope } from './summaries';
 
 export interface AttritionRow {
@@ -83,7 +83,7 @@ function fromSummaries(scope: SummaryScope, s: Settings) {
 	const q = sql`WITH ${cellsCte(scope)},
 ${groupCodesCte()},
 p AS (
-  SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(S.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp
+  ${groupSeenMax(scope)}
 ),
 e AS (
   SELECT instrument, grp, with_baseline, ended, CASE WHEN no_plan THEN p.seen_max ELSE plan_max END AS planned_session,

@@ -13,7 +13,7 @@ import type { Definition, Settings } from './definitions';
 import { prepare, summarySource, type ClientSummaryRow, type DerivedTable, type MetricOptions, type MetricResult, type Prepared } from './source';
 import type { Summaries, SummaryScope } from './summaries';
 import { cellwise, everyCell, keptTable } from './summary-cellwise';
-import { cellsCte, clientSeriesCtes } from './summary-read';
+import { cellsCte, clientSeriesCtes, groupSeenMax } from './summary-read';
 
 export const FLOW_DEFINITION: Definition = {
 	id: 'flow.nested.observed@1',
@@ -153,7 +153,7 @@ async function flowOverCells(conn: Connector, scope: SummaryScope, s: Settings):
 	const table = await keptTable(conn, scope.summaries, perCell);
 	const q = sql`WITH ${cellsCte(scope)},
 p AS (
-  SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(scope.summaries.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp
+  ${groupSeenMax(scope)}
 ),
 k AS (
   SELECT instrument, grp, with_baseline, ended, last_session, last_week,

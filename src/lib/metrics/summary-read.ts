@@ -13,6 +13,14 @@ export function cellsCte(scope: SummaryScope): Sql {
 	return sql`sum_k AS (SELECT cell, ${scope.groupExpr} AS grp FROM ${scope.cells ?? ident(scope.summaries.cells)} WHERE ${scope.cellWhere})`;
 }
 
+/**
+ * The largest dosing session seen per instrument × group of the cells `sum_k` keeps (after
+ * `cellsCte`): the planned end of a series without a plan of its own (`seen_max`).
+ */
+export function groupSeenMax(scope: SummaryScope): Sql {
+	return sql`SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(scope.summaries.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp`;
+}
+
 /** What a client-series statement needs beyond baseline and end: the planned end, the score lists. */
 export interface CsNeeds {
 	/** planned_session / planned_score (always computed when the end rule is `planned`). */
@@ -60,7 +68,7 @@ export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeed
 		: sql`NULL::INTEGER AS planned_session, NULL::DOUBLE AS planned_score`;
 	const plannedJoin = planned
 		? sql`LEFT JOIN (
-    SELECT instrument, grp, max(seen_max) AS seen_max FROM ${ident(S.cellmax)} JOIN sum_k USING (cell) WHERE ${scope.instrumentWhere} GROUP BY instrument, grp
+    ${groupSeenMax(scope)}
   ) p USING (instrument, grp)`
 		: sql``;
 	return sql`WITH ${cellsCte(scope)},
