@@ -18,8 +18,6 @@ export class MetricLoader<R> {
 	loading = $state(true);
 	error = $state<string | null>(null);
 	definition = $state.raw<MetricResult<R>['definition']>(undefined);
-	/** Milliseconds the last completed request took. */
-	ms = $state(0);
 	private latest = createLatest();
 	/** The request now running, if any: at most one per chart. */
 	private inFlight: Promise<unknown> | null = null;
@@ -47,11 +45,9 @@ export class MetricLoader<R> {
 		const ticket = this.latest.next();
 		this.loading = true;
 		requestStarted();
-		let t0 = performance.now();
 		try {
 			while (this.inFlight) await this.inFlight.catch(() => {});
 			if (!this.latest.isCurrent(ticket)) return; // superseded before it started: dropped
-			t0 = performance.now();
 			const running = compute();
 			this.inFlight = running;
 			running.then(
@@ -69,10 +65,7 @@ export class MetricLoader<R> {
 			this.error = e instanceof Error ? e.message : String(e);
 			this.rows = [];
 		} finally {
-			if (this.latest.isCurrent(ticket)) {
-				this.loading = false;
-				this.ms = performance.now() - t0;
-			}
+			if (this.latest.isCurrent(ticket)) this.loading = false;
 			requestFinished();
 		}
 	}
