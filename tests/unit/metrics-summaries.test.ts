@@ -309,4 +309,34 @@ describe('cohort counts summed per cell: clients and client-series over several 
 		for (const opts of [{}, { filters: { site: ['north'] } }, { filters: { site: ['south'] } }, { filters: { site: ['south'], series: 'boosters' } }] as MetricOptions[])
 			expect((await cohortCounts(cached, opts)).rows).toEqual((await cohortCounts(db, { ...opts, source: 'rows' })).rows);
 	});
+
+	it('clients (and client-series) in the same set of cells are counted together: each once when any of its cells is kept', async () => {
+		const db = await openNodeEngine();
+		const row = (client_id: string, series: number, instrument: string, site: string, score: number): Canon => ({ client_id, series, instrument, site, phase: 'baseline', session: 0, score });
+		// a and d: series 1 in the north, series 2 in the south (one set of two cells); e: series 1 in the
+		// north, series 2 in the east; b and f: series 1 with the BDI-II in the north and the PHQ-9 in the
+		// south (client-series in one set of two cells).
+		const spread = (id: string, second: string) => [row(id, 1, 'bdi2', 'north', 20), row(id, 2, 'bdi2', second, 21)];
+		const split = (id: string) => [row(id, 1, 'bdi2', 'north', 25), row(id, 1, 'phq9', 'south', 14)];
+		await loadCanonical(db, [...spread('a', 'south'), ...spread('d', 'south'), ...spread('e', 'east'), ...split('b'), ...split('f')], [], 'scores', ['site']);
+		const s = await summarise(db);
+		expect(s.problem).toBeNull();
+		const cached = cachedWith(db, s);
+		const counts = async (site: string[]) => (await cohortCounts(cached, { filters: { site } })).rows;
+		// by hand: the north keeps every client; (all) series a1 d1 e1 b1 f1; bdi2 series a1 d1 e1 b1 f1; phq9: none
+		expect(await counts(['north'])).toEqual([
+			{ instrument: '(all)', clients: 5, series: 5, first_series: 5, booster_series: 0 },
+			{ instrument: 'bdi2', clients: 5, series: 5, first_series: 5, booster_series: 0 }
+		]);
+		// the south: a, d (a2 d2 boosters) and b, f (b1 f1, their PHQ-9); bdi2: a, d (a2 d2); phq9: b, f
+		expect(await counts(['south'])).toEqual([
+			{ instrument: '(all)', clients: 4, series: 4, first_series: 2, booster_series: 2 },
+			{ instrument: 'bdi2', clients: 2, series: 2, first_series: 0, booster_series: 2 },
+			{ instrument: 'phq9', clients: 2, series: 2, first_series: 2, booster_series: 0 }
+		]);
+		// the east and the south: e (e2) with a, d, b, f; every client once
+		expect((await counts(['east', 'south']))[0]).toEqual({ instrument: '(all)', clients: 5, series: 5, first_series: 2, booster_series: 3 });
+		for (const site of [['north'], ['south'], ['east'], ['east', 'south'], ['north', 'east', 'south']])
+			expect(await counts(site)).toEqual((await cohortCounts(db, { filters: { site }, source: 'rows' })).rows);
+	});
 });

@@ -48,7 +48,8 @@ c AS (SELECT instrument, client_no, series FROM ${ident(p.summary.summaries.cs)}
 
 /**
  * The counts of the cells `scope` keeps from the summaries' `clients` table (summary-cells.ts): the same
- * rows as `countsOf`. Clients counted in one cell are summed; those listed in several are counted once.
+ * rows as `countsOf`. Clients counted in one cell are summed; those in several cells are counted once per
+ * set of cells (`sig`) any of whose cells is kept.
  */
 function countsOverCells(scope: SummaryScope): Sql {
 	return sql`WITH ${cellsCte(scope)},
@@ -57,10 +58,11 @@ n AS (
   SELECT instrument, sum(clients) AS clients, sum(series_n) AS series, sum(first_n) AS first_series, sum(booster_n) AS booster_series
   FROM k WHERE kind = 'n' GROUP BY instrument
 ),
-spread AS (SELECT instrument, count(DISTINCT client_no) AS clients FROM k WHERE kind = 'client' GROUP BY instrument),
+sets AS (SELECT DISTINCT kind, instrument, sig, clients, series_n, first_n, booster_n FROM k WHERE kind <> 'n'),
+spread AS (SELECT instrument, sum(clients) AS clients FROM sets WHERE kind = 'client' GROUP BY instrument),
 pairs AS (
-  SELECT count(*) AS series, count(*) FILTER (WHERE series = 1) AS first_series, count(*) FILTER (WHERE series > 1) AS booster_series
-  FROM (SELECT DISTINCT client_no, series FROM k WHERE kind = 'pair')
+  SELECT coalesce(sum(series_n), 0) AS series, coalesce(sum(first_n), 0) AS first_series, coalesce(sum(booster_n), 0) AS booster_series
+  FROM sets WHERE kind = 'pair'
 ),
 labels AS (SELECT 0 AS k, CAST(${ALL_GROUPS} AS VARCHAR) AS instrument UNION ALL SELECT 1, instrument FROM n WHERE instrument <> CAST(${ALL_GROUPS} AS VARCHAR))
 SELECT l.instrument, (coalesce(n.clients, 0) + coalesce(spread.clients, 0))::INTEGER AS clients,
