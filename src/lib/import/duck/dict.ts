@@ -85,6 +85,29 @@ export async function readTexts(conn: Connector, reader: Sql, keep: Sql, looked:
 }
 
 /**
+ * `Texts` from the distinct texts the byte scan collected (RawSource `texts`; `records`: the records the
+ * reader returns), with no read of the file; null when a column the import reads had more than the
+ * scan keeps (readTexts then reads them, and refuses a looked-up column past its cap).
+ */
+export function scannedTexts(texts: (string[] | null)[], records: number, looked: Iterable<number>, plain: Iterable<number>, missing: Set<string>): Texts | null {
+	const out: Texts = { n: records, distinct: new Map(), fixes: new Map() };
+	for (const i of looked) {
+		const t = texts[i];
+		if (!t) return null;
+		out.distinct.set(i, t.slice());
+	}
+	for (const i of plain) {
+		const t = texts[i];
+		if (!t) return null;
+		out.fixes.set(i, t.flatMap((k): [string, string | null][] => {
+			const c = cellText(k, missing);
+			return c === k ? [] : [[k, c]];
+		}));
+	}
+	return out;
+}
+
+/**
  * Create table `name` with the given typed columns (equal lengths) through Arrow. One all-null row is
  * added so an empty dictionary still makes a table (a NULL key never matches a join). The Arrow data
  * are written by hand: apache-arrow's builders compile their null checks with `Function`, which the

@@ -47,6 +47,12 @@ export interface PreparedCsv {
 	blank: number[];
 	/** Data rows in the file (records after the header; all-empty records included). */
 	records: number;
+	/**
+	 * Each column's distinct non-empty texts among the data records, as DuckDB's reader returns them
+	 * (null past distinct.ts MAX_DISTINCT), when the scan could collect them (a file without quotes or
+	 * carriage returns: distinct.ts); the import then need not read the file for them (run.ts).
+	 */
+	texts?: (string[] | null)[];
 	/** Number of columns of every record. */
 	width: number;
 	delimiter: string;
@@ -103,6 +109,7 @@ export function prepareDelimited(bytes: Uint8Array, fileName: string, step = REC
 			starts: scan.starts,
 			step,
 			blank: scan.blank,
+			texts: scan.texts?.result(scan.width, header),
 			head,
 			records: scan.lines.length - (header ? 1 : 0),
 			width: scan.width,

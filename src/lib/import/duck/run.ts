@@ -12,7 +12,7 @@ import { ident, join, sql, type Sql } from '../../engine/sql';
 import type { Mapping } from '../mapping';
 import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
-import { createDictionary, readTexts, UseJavaScript, type Texts } from './dict';
+import { createDictionary, readTexts, scannedTexts, UseJavaScript, type Texts } from './dict';
 import { Dictionaries, type Cells } from './lookups';
 import { item } from './items';
 import type { PreparedCsv } from './prepare';
@@ -74,7 +74,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// The records are read from the reader each time they are needed, never copied into a table: at
 		// 1M rows of the benchmark's 45-column CSV a table of every cell as text cost 8.6 s of CPU in
 		// duckdb-wasm's Node build (3.7 s of it compressing the text), a read of the file 1.8 s, and the
-		// import reads it once for its texts (readTexts) and once per measure. (Not a view: a view's statement cannot bind the
+		// import reads it once per measure, and once for its texts (readTexts) unless the byte scan collected them. (Not a view: a view's statement cannot bind the
 		// file's path as a parameter.) The header and the records with no text (which the JavaScript
 		// reader drops; the line scan found them) are left out by `keep`.
 		if (csv.blank.length) {
@@ -88,9 +88,11 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const numeric = used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i));
 		const cellsOf = (from: Sql) => sql`(SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${from} WHERE ${keep})`;
 		const values = new Map(numeric.filter((i) => csv.integer?.has(i)).map((i) => [i, ident(`o${i}`)]));
+		// The texts the dictionaries need: from the byte scan where it collected them (no read of the file), else read here.
+		const scanned = csv.texts && scannedTexts(csv.texts, csv.records, lookedUp, plain, ctx.missing);
 		let texts: Texts;
 		try {
-			texts = await readTexts(conn, reader, keep, new Map([...lookedUp].map((i) => [i, rawCol(i)])), new Map([...plain].map((i) => [i, rawCol(i)])), ctx.missing, csv.columnar, values);
+			texts = scanned || await readTexts(conn, reader, keep, new Map([...lookedUp].map((i) => [i, rawCol(i)])), new Map([...plain].map((i) => [i, rawCol(i)])), ctx.missing, csv.columnar, values);
 		} catch (e) {
 			if (e instanceof UseJavaScript) throw e;
 			throw new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
@@ -160,8 +162,12 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const ordered = M === 1 && !selects[0].joined;
 		const recordsOf = (x: { select: Sql }[]) => sql`SELECT ${join([...out, ...work])} FROM (${join(x.map((y) => y.select), sql` UNION ALL BY NAME `)})${ordered ? sql`` : sql` ORDER BY ord, mi`}`;
 		// A statement per slice, each committed (so compressed) before the next: see source.ts SLICE_RECORDS.
-		await conn.exec(sql`CREATE TABLE ${target} AS ${recordsOf(selects)}`);
-		for (const from of writes.slice(1)) await conn.exec(sql`INSERT INTO ${target} ${recordsOf(selectsOf(from).selects)}`);
+		// With the texts from the scan these are DuckDB's first reads of the file: a refusal sends it to JavaScript, as above.
+		const write = (q: Sql) => conn.exec(q).catch((e) => {
+			throw scanned ? new UseJavaScript(`DuckDB's reader refused the file (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`) : e;
+		});
+		await write(sql`CREATE TABLE ${target} AS ${recordsOf(selects)}`);
+		for (const from of writes.slice(1)) await write(sql`INSERT INTO ${target} ${recordsOf(selectsOf(from).selects)}`);
 		const w = (c: string) => ident(`kap_import_${c}`);
 		const rec = sql`(SELECT ${join(['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'item_err_raw', 'score_said', 'incomplete'].map((c) => sql`${w(c)} AS ${ident(c)}`))},
 			client_id, series, instrument, phase, session, week, score, prorated FROM ${target})`;

@@ -4,6 +4,7 @@
  * records; or why DuckDB's reader and the JavaScript reader would read the file differently (then the
  * JavaScript path reads it). See prepare.ts for what the two readers disagree on.
  */
+import { ColumnTexts } from './distinct';
 
 /** DuckDB refuses records longer than 2 MB by default; longer ones go to the JavaScript path. */
 const MAX_RECORD_BYTES = 1_000_000;
@@ -12,7 +13,8 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
-export type Scan = { lines: Int32Array; starts: number[]; width: number; headEnd: number; blank: number[] } | { reason: string };
+/** `texts`: each column's distinct fields, from a file without quotes or carriage returns (distinct.ts). */
+export type Scan = { lines: Int32Array; starts: number[]; width: number; headEnd: number; blank: number[]; texts?: ColumnTexts } | { reason: string };
 
 /**
  * Records as they are found: source lines, the common width, the records with no text (which the
@@ -58,18 +60,22 @@ class Records {
 
 /**
  * One pass over the bytes: every record's first line, the common width, the records with no text,
- * and the end of the head. Refuses (with a reason) what the two readers would read differently; see
+ * the end of the head, and (text without quotes or carriage returns) each column's distinct fields. Refuses (with a reason) what the two readers would read differently; see
  * the module comment. Most files have no quote and no carriage return (found by the engine's own
  * byte search): there every non-empty line is a record and only delimiters need counting.
  */
 export function scanRecords(b: Uint8Array, d: number, step: number, headRows: number): Scan {
 	if (b.indexOf(0) !== -1) return { reason: 'NUL bytes' };
 	const out = new Records(b.length, step, headRows);
-	return b.indexOf(QUOTE) === -1 && b.indexOf(CR) === -1 ? scanLines(b, d, out) : scanQuoted(b, d, out);
+	if (b.indexOf(QUOTE) !== -1 || b.indexOf(CR) !== -1) return scanQuoted(b, d, out);
+	// Offsets are kept as 32-bit integers.
+	const texts = b.length < 2 ** 31 ? new ColumnTexts(b) : null;
+	const scan = scanLines(b, d, out, texts);
+	return texts && !('reason' in scan) ? { ...scan, texts } : scan;
 }
 
-/** `scanRecords` for text without quotes or carriage returns. */
-function scanLines(b: Uint8Array, d: number, out: Records): Scan {
+/** `scanRecords` for text without quotes or carriage returns; each field given to `texts`. */
+function scanLines(b: Uint8Array, d: number, out: Records, texts: ColumnTexts | null): Scan {
 	const n = b.length;
 	let line = 1;
 	for (let i = 0; i < n; line++) {
@@ -78,7 +84,16 @@ function scanLines(b: Uint8Array, d: number, out: Records): Scan {
 		// An empty line is no record for either reader.
 		if (e > i) {
 			let delimiters = 0;
-			for (let k = i; k < e; k++) if (b[k] === d) delimiters++;
+			if (texts) {
+				texts.atFirst = out.count === 0;
+				let s = i;
+				for (let k = i; k < e; k++)
+					if (b[k] === d) {
+						texts.field(delimiters++, s, k);
+						s = k + 1;
+					}
+				texts.field(delimiters, s, e);
+			} else for (let k = i; k < e; k++) if (b[k] === d) delimiters++;
 			const end = e < n ? e + 1 : n;
 			const refused = out.add(line, delimiters + 1, e - i > delimiters, end - i, end);
 			if (refused) return { reason: refused };

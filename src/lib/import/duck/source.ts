@@ -23,6 +23,8 @@ export interface RawSource {
 	records: number;
 	/** Whether record 0 is the header (dropped before mapping). */
 	header: boolean;
+	/** Each column's distinct non-empty texts among the data records, when the byte scan collected them (prepare.ts); null past its cap. */
+	texts?: (string[] | null)[];
 	/** Records with no text at all, dropped as the JavaScript reader drops them. */
 	blank: number[];
 	/** The line (or row number) the report gives record `ord`. */
@@ -74,6 +76,7 @@ export function csvSource(csv: PreparedCsv, sliceRecords = SLICE_RECORDS): RawSo
 		records: csv.lines.length,
 		header: csv.header,
 		blank: csv.blank,
+		texts: csv.texts,
 		lineOf: (ord) => csv.lines[ord],
 		async open(conn, name) {
 			// Every column named and typed: no sniffing pass over the file (the line scan knows its width,
