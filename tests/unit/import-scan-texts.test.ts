@@ -1,6 +1,5 @@
 /**
- * The byte scan collects each column's distinct texts of a file without quotes or carriage returns
- * (duck/distinct.ts), so the import need not read the file for them. They must be exactly what
+ * The byte scan collects each column's distinct texts (duck/distinct.ts), so the import need not read the file for them. They must be exactly what
  * DuckDB's own reader returns (checked against its DISTINCT per column, an independent reading of the
  * same bytes), and the report must not depend on where the texts came from.
  */
@@ -51,14 +50,16 @@ async function readByDuckDB(csv: PreparedCsv): Promise<string[][]> {
 }
 
 const sorted = (texts: (string[] | null)[] | undefined) => texts?.map((t) => (t ? [...t].sort() : t));
+/** DuckDB's texts of the columns the scan collected (null where it left a column to DuckDB). */
+const collected = (csv: PreparedCsv, read: string[][]) => read.map((t, i) => (csv.texts![i] === null ? null : t));
 
 describe('distinct texts from the byte scan', () => {
-	it('has fixtures without quotes or carriage returns', () => {
+	it('has fixtures it collects them for', () => {
 		expect(fixtures.length).toBeGreaterThanOrEqual(3);
 	});
 
 	it.each(fixtures)('$name: the texts DuckDB reads, and the same report without them', async ({ csv }) => {
-		expect(sorted(csv.texts)).toEqual(await readByDuckDB(csv));
+		expect(sorted(csv.texts)).toEqual(collected(csv, await readByDuckDB(csv)));
 		const mapping = suggestMapping(csv.head);
 		const scanned = await importPreparedCsv(conn, csv, mapping, 'with_texts');
 		const read = await importPreparedCsv(conn, { ...csv, texts: undefined }, mapping, 'without_texts');
@@ -81,9 +82,17 @@ describe('distinct texts from the byte scan', () => {
 		expect(sorted(csv.texts)).toEqual([['ab', 'abc', 'ba'], ['01', '1', '10']]);
 	});
 
-	it('gives no texts for a file with quotes or carriage returns (DuckDB reads them there)', () => {
-		expect(prepare('a,b\n"x",1\n').texts).toBeUndefined();
-		expect(prepare('a,b\r\nx,1\r\n').texts).toBeUndefined();
+	it('reads a quoted field between its quotes and a CRLF record without its CR; leaves a column with a doubled quote to DuckDB', async () => {
+		const csv = prepare('a,b,c,d\r\n"x,y",1,"",q\r\n"line\r\nbreak",2,"z","say ""hi"""\r\nx,"1",,q\r\n');
+		expect(sorted(csv.texts)).toEqual([['line\r\nbreak', 'x', 'x,y'], ['1', '2'], ['z'], null]);
+		expect(sorted(csv.texts)).toEqual(collected(csv, await readByDuckDB(csv)));
+		const header = prepare('"say ""a""",b\n1,2\n');
+		expect(header.header).toBe(true);
+		expect(header.texts).toEqual([['1'], ['2']]);
+		const mapping = suggestMapping(csv.head);
+		const scanned = await importPreparedCsv(conn, csv, mapping, 'quoted_with');
+		const read = await importPreparedCsv(conn, { ...csv, texts: undefined }, mapping, 'quoted_without');
+		expect(scanned.report).toEqual(read.report);
 	});
 
 	it(`drops a column past ${MAX_DISTINCT} distinct texts (the import reads that one itself)`, async () => {

@@ -49,8 +49,8 @@ export interface PreparedCsv {
 	records: number;
 	/**
 	 * Each column's distinct non-empty texts among the data records, as DuckDB's reader returns them
-	 * (null past distinct.ts MAX_DISTINCT), when the scan could collect them (a file without quotes or
-	 * carriage returns: distinct.ts); the import then need not read the file for them (run.ts).
+	 * (null past distinct.ts MAX_DISTINCT or where a field holds a doubled quote), when the scan
+	 * collected them (distinct.ts); the import then need not read the file for them (run.ts).
 	 */
 	texts?: (string[] | null)[];
 	/** Number of columns of every record. */

@@ -60,17 +60,16 @@ class Records {
 
 /**
  * One pass over the bytes: every record's first line, the common width, the records with no text,
- * the end of the head, and (text without quotes or carriage returns) each column's distinct fields. Refuses (with a reason) what the two readers would read differently; see
+ * the end of the head, and each column's distinct fields (a file under 2 GB). Refuses (with a reason) what the two readers would read differently; see
  * the module comment. Most files have no quote and no carriage return (found by the engine's own
  * byte search): there every non-empty line is a record and only delimiters need counting.
  */
 export function scanRecords(b: Uint8Array, d: number, step: number, headRows: number): Scan {
 	if (b.indexOf(0) !== -1) return { reason: 'NUL bytes' };
 	const out = new Records(b.length, step, headRows);
-	if (b.indexOf(QUOTE) !== -1 || b.indexOf(CR) !== -1) return scanQuoted(b, d, out);
 	// Offsets are kept as 32-bit integers.
 	const texts = b.length < 2 ** 31 ? new ColumnTexts(b) : null;
-	const scan = scanLines(b, d, out, texts);
+	const scan = b.indexOf(QUOTE) === -1 && b.indexOf(CR) === -1 ? scanLines(b, d, out, texts) : scanQuoted(b, d, out, texts);
 	return texts && !('reason' in scan) ? { ...scan, texts } : scan;
 }
 
@@ -86,13 +85,7 @@ function scanLines(b: Uint8Array, d: number, out: Records, texts: ColumnTexts | 
 			let delimiters = 0;
 			if (texts) {
 				texts.atFirst = out.count === 0;
-				let s = i;
-				for (let k = i; k < e; k++)
-					if (b[k] === d) {
-						texts.field(delimiters++, s, k);
-						s = k + 1;
-					}
-				texts.field(delimiters, s, e);
+				delimiters = texts.record(i, e, d);
 			} else for (let k = i; k < e; k++) if (b[k] === d) delimiters++;
 			const end = e < n ? e + 1 : n;
 			const refused = out.add(line, delimiters + 1, e - i > delimiters, end - i, end);
@@ -103,8 +96,12 @@ function scanLines(b: Uint8Array, d: number, out: Records, texts: ColumnTexts | 
 	return out.done();
 }
 
-/** `scanRecords` for any text: quoted fields may hold delimiters, quotes and line ends. */
-function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
+/**
+ * `scanRecords` for any text: quoted fields may hold delimiters, quotes and line ends. A field's text
+ * for `texts` is its bytes, a quoted one's between its quotes (one with a doubled quote is not given:
+ * its column's texts are left to DuckDB).
+ */
+function scanQuoted(b: Uint8Array, d: number, out: Records, texts: ColumnTexts | null): Scan {
 	const n = b.length;
 	let line = 1;
 	let i = 0;
@@ -129,8 +126,11 @@ function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
 		const recordLine = line;
 		let fields = 0;
 		let nonEmpty = false;
+		if (texts) texts.atFirst = out.count === 0;
 		for (;;) {
 			if (b[i] === QUOTE) {
+				const open = i;
+				let escaped = false;
 				let j = i + 1;
 				for (;;) {
 					const q = b.indexOf(QUOTE, j);
@@ -139,6 +139,7 @@ function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
 					if (q > j) nonEmpty = true;
 					if (b[q + 1] === QUOTE) {
 						nonEmpty = true;
+						escaped = true;
 						j = q + 2;
 						continue;
 					}
@@ -146,6 +147,8 @@ function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
 					break;
 				}
 				if (i < n && b[i] !== d && b[i] !== LF && b[i] !== CR) return { reason: 'text after a closing quote' };
+				if (escaped) texts?.unknown(fields);
+				else texts?.field(fields, open + 1, i - 1);
 			} else {
 				const s = i;
 				while (i < n) {
@@ -155,6 +158,7 @@ function scanQuoted(b: Uint8Array, d: number, out: Records): Scan {
 					i++;
 				}
 				if (i > s) nonEmpty = true;
+				texts?.field(fields, s, i);
 			}
 			fields++;
 			if (i >= n) break;
