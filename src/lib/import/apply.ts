@@ -135,7 +135,8 @@ export function startApply(raw: RawTable, mapping: Mapping): ApplyRun {
 		},
 		progress: () => (n === 0 ? 1 : next / n),
 		finish(): ImportOutcome {
-			warnings.push(...checks.warnings(rows, acceptedLines));
+			// One by one: spread as arguments, 200,000 warnings overflowed the call stack.
+			for (const w of checks.warnings(rows, acceptedLines)) warnings.push(w);
 			const report: ImportReport = {
 				rows_read: read,
 				rows_accepted: rows.length,
