@@ -69,8 +69,10 @@ export interface Summaries {
 	varying: string[];
 	/** Why the summaries cannot stand in for the rows (null when they can). */
 	problem: string | null;
-	/** Row counts, for the benchmark and "which path ran". */
-	rows: { scores: number; cells: number; cs: number; cube: number };
+	/** Row counts, for the benchmark and "which path ran"; `mixed` 0 lets completion read `patterns` alone (completion.ts). */
+	rows: { scores: number; cells: number; cs: number; cube: number; mixed: number };
+	/** The questionnaires in the order of the `patterns` table's bits (bit i is `patternBits[i]`: name order, `instrumentBits`). */
+	patternBits: string[];
 	buildMs: number;
 }
 
@@ -255,11 +257,13 @@ JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r
 GROUP BY k.cell, t.tp, with_baseline, r.score
 ORDER BY k.cell, t.tp`);
 	await buildCellCounts(building, names);
-	const [counts] = await query<{ cells: number; cs: number; cube: number }>(sql`SELECT
+	const [counts] = await query<{ cells: number; cs: number; cube: number; mixed: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
   (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
-  (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube`);
-	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(check.scores ?? 0), ...counts }, buildMs: 0 };
+  (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube,
+  (SELECT count(*) FROM ${ident(names.mixed)})::INTEGER AS mixed`);
+	const bits = await query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${ident(names.cs)} ORDER BY instrument`);
+	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(check.scores ?? 0), ...counts }, patternBits: bits.map((b) => b.instrument), buildMs: 0 };
 	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(building, built);
 	return { ...built, buildMs: performance.now() - t0 };
 }

@@ -9,7 +9,7 @@ import { ident, sql, type Sql } from '../engine/sql';
 import { summaryTables, type Summaries } from './summaries';
 
 /** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 6;
+export const SUMMARY_FORMAT = 7;
 
 /** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
 const SummaryInfo = z.object({
@@ -18,13 +18,14 @@ const SummaryInfo = z.object({
 	varying: z.array(z.string()),
 	optionColumns: z.array(z.string()),
 	problem: z.string().nullable(),
-	rows: z.object({ scores: z.number(), cells: z.number(), cs: z.number(), cube: z.number() }),
+	rows: z.object({ scores: z.number(), cells: z.number(), cs: z.number(), cube: z.number(), mixed: z.number() }),
+	patternBits: z.array(z.string()),
 	prebuilt: z.array(z.object({ table: z.string(), key: z.string() }))
 });
 export type SummaryInfo = z.infer<typeof SummaryInfo>;
 
 export function summaryInfo(s: Summaries): SummaryInfo {
-	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, optionColumns: s.optionColumns, problem: s.problem, rows: s.rows, prebuilt: s.prebuilt };
+	return { format: SUMMARY_FORMAT, attributes: s.attributes, varying: s.varying, optionColumns: s.optionColumns, problem: s.problem, rows: s.rows, patternBits: s.patternBits, prebuilt: s.prebuilt };
 }
 
 /** The summary tables as (name in a kept file, relation) pairs, for keep.ts writeTablesFile. */
