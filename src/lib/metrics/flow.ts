@@ -145,14 +145,21 @@ FROM cs GROUP BY ALL`;
 /**
  * The flow's counts summed from `flowPerCell`'s table (kept with the data) over the cells the view
  * keeps: the same rows as `flowOverSeries`, the planned end of a series without one of its own being
- * the largest session seen in the instrument × group (`cellmax`), as `clientSeriesCtes` has it. At 1M
- * score rows the table has ~55k rows where `cs` has 151k.
+ * the largest session seen in the instrument × group (`cellmax`), as `clientSeriesCtes` has it; when
+ * every series has a plan of its own (the build left no client-series in `mixed`) there is no such
+ * series and that join is left out. At 1M score rows the table has ~55k rows where `cs` has 151k.
  */
 async function flowOverCells(conn: Connector, scope: SummaryScope, s: Settings): Promise<{ q: Sql; derived: DerivedTable[] }> {
 	const perCell = flowPerCell(scope.summaries, s);
 	const table = await keptTable(conn, scope.summaries, perCell);
-	const q = sql`WITH ${cellsCte(scope)},
-p AS (
+	const planned =
+		scope.summaries.rows.mixed === 0
+			? sql`k AS (
+  SELECT instrument, grp, with_baseline, ended, last_session, last_week, own_completed AS completed, plan_max AS planned, n
+  FROM ${ident(table)} JOIN sum_k USING (cell)
+  WHERE ${scope.instrumentWhere}
+)`
+			: sql`p AS (
   ${groupSeenMax(scope)}
 ),
 k AS (
@@ -161,7 +168,9 @@ k AS (
     CASE WHEN no_plan THEN p.seen_max ELSE plan_max END AS planned, n
   FROM ${ident(table)} JOIN sum_k USING (cell) LEFT JOIN p USING (instrument, grp)
   WHERE ${scope.instrumentWhere}
-)
+)`;
+	const q = sql`WITH ${cellsCte(scope)},
+${planned}
 SELECT instrument, grp AS "group", with_baseline, ended, last_session, last_week, completed, max(planned) AS planned_max, sum(n)::INTEGER AS n
 FROM k GROUP BY ALL ORDER BY instrument, "group"`;
 	return { q, derived: [{ table, sql: perCell, holds: 'the flow counted per cell under these definitions, kept with the data and summed per view' }] };
