@@ -145,8 +145,8 @@ function packed(score: Sql, n: Sql): Sql {
 	return sql`string_agg(CAST(${score} AS VARCHAR) || ' ' || CAST(${n} AS VARCHAR), ',' ORDER BY ${score}) AS counts`;
 }
 
-/** `sum_g` (group label → number) and `sum_kg` (cell → group number), after `sum_k`. */
-export function groupCodesCte(): Sql {
+/** `sum_g` (group label → number) and `sum_kg` (cell → group number), after `sum_k`: the whole cube is grouped by integers. */
+function groupCodesCte(): Sql {
 	return sql`sum_g AS (SELECT grp, row_number() OVER ()::INTEGER AS gid FROM (SELECT DISTINCT grp FROM sum_k)),
 sum_kg AS (SELECT cell, gid FROM sum_k JOIN sum_g USING (grp))`;
 }
