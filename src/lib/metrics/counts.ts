@@ -52,25 +52,24 @@ c AS (SELECT instrument, client_no, series FROM ${ident(p.summary.summaries.cs)}
  * set of cells (`sig`) any of whose cells is kept.
  */
 function countsOverCells(scope: SummaryScope): Sql {
+	// Every kept row adds its counts to its instrument (a set of client-series pairs to `(all)`): the rows
+	// of one cell (no `sig`) each once, a set once however many of its cells are kept. One aggregate
+	// instead of one per kind joined back together.
+	const all = sql`CAST(${ALL_GROUPS} AS VARCHAR)`;
 	return sql`WITH ${cellsCte(scope)},
 k AS (SELECT t.* FROM ${ident(scope.summaries.clients)} t JOIN sum_k USING (cell)),
-n AS (
+summed AS (
   SELECT instrument, sum(clients) AS clients, sum(series_n) AS series, sum(first_n) AS first_series, sum(booster_n) AS booster_series
-  FROM k WHERE kind = 'n' GROUP BY instrument
-),
-sets AS (SELECT DISTINCT kind, instrument, sig, clients, series_n, first_n, booster_n FROM k WHERE kind <> 'n'),
-spread AS (SELECT instrument, sum(clients) AS clients FROM sets WHERE kind = 'client' GROUP BY instrument),
-pairs AS (
-  SELECT coalesce(sum(series_n), 0) AS series, coalesce(sum(first_n), 0) AS first_series, coalesce(sum(booster_n), 0) AS booster_series
-  FROM sets WHERE kind = 'pair'
-),
-labels AS (SELECT 0 AS k, CAST(${ALL_GROUPS} AS VARCHAR) AS instrument UNION ALL SELECT 1, instrument FROM n WHERE instrument <> CAST(${ALL_GROUPS} AS VARCHAR))
-SELECT l.instrument, (coalesce(n.clients, 0) + coalesce(spread.clients, 0))::INTEGER AS clients,
-  (coalesce(n.series, 0) + CASE WHEN l.k = 0 THEN pairs.series ELSE 0 END)::INTEGER AS series,
-  (coalesce(n.first_series, 0) + CASE WHEN l.k = 0 THEN pairs.first_series ELSE 0 END)::INTEGER AS first_series,
-  (coalesce(n.booster_series, 0) + CASE WHEN l.k = 0 THEN pairs.booster_series ELSE 0 END)::INTEGER AS booster_series
-FROM labels l LEFT JOIN n USING (instrument) LEFT JOIN spread USING (instrument) CROSS JOIN pairs
-ORDER BY l.k, l.instrument`;
+  FROM (
+    SELECT instrument, clients, series_n, first_n, booster_n FROM k WHERE sig IS NULL
+    UNION ALL
+    SELECT DISTINCT ON (sig) instrument, clients, series_n, first_n, booster_n FROM k WHERE sig IS NOT NULL
+  ) GROUP BY instrument
+)
+SELECT instrument, coalesce(clients, 0)::INTEGER AS clients, coalesce(series, 0)::INTEGER AS series,
+  coalesce(first_series, 0)::INTEGER AS first_series, coalesce(booster_series, 0)::INTEGER AS booster_series
+FROM (SELECT ${all} AS instrument) FULL JOIN summed USING (instrument)
+ORDER BY instrument <> ${all}, instrument`;
 }
 
 /**
