@@ -66,8 +66,8 @@ ${countsWith(sql`SELECT b.instrument, b.grp, b.phase, b.session, b.week,
  * end and completed from the counts per cell × instrument (summary-cells.ts), so a filter change sums
  * a few thousand rows. The planned end is `clientSeriesCtes`': the series' own plan, else the largest
  * session seen in the instrument × group (`p`), which a series without a plan reached when its last
- * session is that one; when every series has a plan of its own (the build left no client-series in
- * `mixed`, so `ends` has no row without a plan) that fallback is left out. End and completed are summed in
+ * session is that one; when the build left no client-series in `mixed` (then every series has a plan
+ * of its own and `ends` has no row without one) that fallback is left out. End and completed are summed in
  * one aggregate (`ec`) read twice. A set planned length (a setting) moves the end off the series' own
  * plan: then end and completed are counted from `cs`.
  */
@@ -84,8 +84,8 @@ function fromSummaries(scope: SummaryScope, s: Settings) {
 	const timepoints = sql`SELECT t.instrument, sum_agg.grp, t.phase, t.session, t.week, sum_agg.clients, sum_agg.with_baseline
   FROM sum_agg JOIN ${ident(S.timepoints)} t USING (tp)`;
 	if (setsPlannedLength(s)) return { sql: sql`${clientSeriesCtes(scope, s, { planned: true })},\n${perTimepoint},\n${countsWith(timepoints)}`, derived: [] };
-	// At 1M score rows (a route filter, duckdb-wasm's Node build) the fallback's join and the second
-	// aggregate were half the statement: 18 -> 9 ms without them.
+	// At 1M score rows (a route filter, duckdb-wasm's Node build) the statement took 12.3 ms with the
+	// fallback's join and a second aggregate, 10.1 without them.
 	const ends =
 		S.rows.mixed === 0
 			? sql`e AS (

@@ -127,8 +127,8 @@ patterns AS (
 }
 
 /**
- * The patterns when the build counted every client-series per cell (`mixed` is empty, as in a dataset
- * where every series has a plan of its own): the masks summed over the kept cells, kept to the
+ * The patterns when the build counted every client-series per cell (`mixed` is empty: every series
+ * has a plan of its own and lies in one cell, as in the demo): the masks summed over the kept cells, kept to the
  * restriction's questionnaires (`m`, from the summaries' bit order), and named here. At 1M score rows
  * this statement takes about 2 ms where the one that also groups `mixed` and names the masks in SQL
  * (three correlated subqueries) takes about 14 (duckdb-wasm's Node build, a route filter).

@@ -146,8 +146,8 @@ FROM cs GROUP BY ALL`;
  * The flow's counts summed from `flowPerCell`'s table (kept with the data) over the cells the view
  * keeps: the same rows as `flowOverSeries`, the planned end of a series without one of its own being
  * the largest session seen in the instrument × group (`cellmax`), as `clientSeriesCtes` has it; when
- * every series has a plan of its own (the build left no client-series in `mixed`) there is no such
- * series and that join is left out. At 1M score rows the table has ~55k rows where `cs` has 151k.
+ * the build left no client-series in `mixed` (then every series has a plan of its own) there is no
+ * such series and that join is left out. At 1M score rows the table has ~55k rows where `cs` has 151k.
  */
 async function flowOverCells(conn: Connector, scope: SummaryScope, s: Settings): Promise<{ q: Sql; derived: DerivedTable[] }> {
 	const perCell = flowPerCell(scope.summaries, s);
