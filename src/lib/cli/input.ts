@@ -9,7 +9,7 @@ import type { Connector } from '../engine/connector';
 import { parseMapping, type Mapping } from '../import/index';
 import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource } from '../import/duck/index';
 import { ident } from '../engine/sql';
-import { buildSummaries, useSummaries } from '../metrics/summaries';
+import { buildSummaries, PART_ROWS, useSummaries } from '../metrics/summaries';
 import { outcomeScores } from '../metrics/views';
 
 export type EngineKind = 'native' | 'wasm';
@@ -80,10 +80,11 @@ export async function loadFile(conn: Connector, file: string, opts: { mapping?: 
  * Build the summary tables of `table` (the imported dataset) once and let every metric reading the
  * `scores` view use them, as the app does for its active dataset: each section of a report then reads
  * tables of one row per client-series or per score value instead of every score row again. Where the
- * summaries cannot give the same numbers (`problem`: duplicate timepoints, fractional scores) the
- * metrics read the rows as before.
+ * summaries cannot give the same numbers (`problem`: fractional scores, scores too large) the
+ * metrics read the rows as before. `table` holds what the import accepted, which never has two scores
+ * at one timepoint of a client-series (KnownRows in metrics/summaries.ts).
  */
 export async function summarise(conn: Connector, table: string): Promise<void> {
-	const s = await buildSummaries(conn, table, outcomeScores(ident(table)));
+	const s = await buildSummaries(conn, table, outcomeScores(ident(table)), PART_ROWS, { uniqueTimepoints: true });
 	useSummaries(conn, 'scores', s.problem ? null : s);
 }
