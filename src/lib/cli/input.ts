@@ -9,7 +9,7 @@ import type { Connector } from '../engine/connector';
 import { parseMapping, type Mapping } from '../import/index';
 import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource } from '../import/duck/index';
 import { ident } from '../engine/sql';
-import { buildSummaries, PART_ROWS, useSummaries } from '../metrics/summaries';
+import { buildSummaries, useSummaries } from '../metrics/summaries';
 import { outcomeScores } from '../metrics/views';
 
 export type EngineKind = 'native' | 'wasm';
@@ -77,6 +77,14 @@ export async function loadFile(conn: Connector, file: string, opts: { mapping?: 
 }
 
 /**
+ * Score rows per part of the summaries' client-series build on native DuckDB (metrics/summaries.ts
+ * PART_ROWS, 5M, is the browser tab's). Each part reads every score row again, so fewer parts are
+ * fewer full reads: at 50M rows 11 parts of ~4.5M took 42 s, 6 parts of ~8.3M 26 s, with the same peak
+ * memory (4.4 GiB RSS; 2026-12-05, this 2-core machine). One part of 50M ran DuckDB out of its 4 GB.
+ */
+export const NATIVE_PART_ROWS = 10_000_000;
+
+/**
  * Build the summary tables of `table` (the imported dataset) once and let every metric reading the
  * `scores` view use them, as the app does for its active dataset: each section of a report then reads
  * tables of one row per client-series or per score value instead of every score row again. Where the
@@ -85,6 +93,6 @@ export async function loadFile(conn: Connector, file: string, opts: { mapping?: 
  * at one timepoint of a client-series (KnownRows in metrics/summaries.ts).
  */
 export async function summarise(conn: Connector, table: string): Promise<void> {
-	const s = await buildSummaries(conn, table, outcomeScores(ident(table)), PART_ROWS, { uniqueTimepoints: true });
+	const s = await buildSummaries(conn, table, outcomeScores(ident(table)), NATIVE_PART_ROWS, { uniqueTimepoints: true });
 	useSummaries(conn, 'scores', s.problem ? null : s);
 }
