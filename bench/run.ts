@@ -541,7 +541,8 @@ function writeResults(results: (SizeResult & Record<string, unknown>)[]) {
 	}
 	const fresh = new Set(results.map((r) => r.label));
 	const merged = [...old.filter((r) => !fresh.has(r.label)), ...results].sort((a, b) => a.rows - b.rows);
-	writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
+	// Tab-indented, as the committed file is (a run's diff then shows its figures, not a re-indent).
+	writeFileSync(file, JSON.stringify(merged, null, '\t') + '\n');
 }
 
 function printTable(results: (SizeResult & Record<string, unknown>)[]) {
