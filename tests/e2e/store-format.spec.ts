@@ -14,6 +14,8 @@ test.describe.configure({ timeout: 400_000 }); // a shared, loaded machine: engi
 
 /** The copy of a dataset's summaries kept beside it (store.ts saveDerived), a cache the dataset never needs. */
 const SUMMARY_FILES = ['derived.json', 'summaries.duckdb'];
+/** A summaries file, or Chromium's swap file for one still being written (`<name>.crswap` until the writable closes). */
+const isSummaryFile = (f: string) => SUMMARY_FILES.some((s) => f === s || f === `${s}.crswap`);
 
 /** What the store holds for each dataset: name → { version, files }. */
 const kept = (page: Page) =>
@@ -108,7 +110,7 @@ test('a new import is kept as a DuckDB database file and comes back after a relo
 	await expect(page.getByRole('status')).toContainText('kept in this browser');
 	// (its summaries' copy, written beside it a moment after it is kept, is the next test's)
 	const fresh = (await kept(page))['Fresh import'];
-	expect({ ...fresh, files: fresh.files.filter((f) => !SUMMARY_FILES.includes(f)) }).toEqual({ version: 2, engine: expect.stringMatching(/^v1\./), files: ['data.duckdb', 'meta.json'] });
+	expect({ ...fresh, files: fresh.files.filter((f) => !isSummaryFile(f)) }).toEqual({ version: 2, engine: expect.stringMatching(/^v1\./), files: ['data.duckdb', 'meta.json'] });
 	expect((await keptCounts(page))['Fresh import']).toEqual({ rows: 3, scores: 3, clients: 2, instruments: ['phq9'] });
 	await page.reload();
 	await ready(page);
