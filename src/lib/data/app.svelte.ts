@@ -23,7 +23,7 @@ import { ident, sql } from '../engine/sql';
 import { describeDataset, savedDescription, type Described } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { useSummaries } from '../metrics/summaries';
-import { createDatasetViews } from '../metrics/views';
+import { createDatasetViews, createFixedTables } from '../metrics/views';
 import { SCHEMA_VERSION } from '../model/upgrade';
 import { createTableSql } from '../model/schema';
 import { loadSessionIPC } from '../import/sessions-load';
@@ -63,6 +63,8 @@ class AppState {
 	/** Each loaded dataset's summaries, had once when it is first activated (dataset-summaries.ts). */
 	private summaries = new DatasetSummaries(() => ({ conn: this.conn, engine: this.engine, store: this.store, template: () => this.keeper.template() }));
 	private starting: Promise<CachingConnector> | null = null;
+	/** The views' fixed tables (metrics/views.ts), made once for the engine as it starts. */
+	private fixedTables: Promise<void> | undefined;
 	/** The demo's files, fetched while the engine starts when the demo is shown first (used once). */
 	private demoFiles: Promise<DemoFiles> | null = null;
 
@@ -93,6 +95,10 @@ class AppState {
 		const { getEngine } = await import('../engine/browser');
 		this.engine = await getEngine();
 		this.conn = new CachingConnector(this.engine);
+		// The views' fixed tables, made by the engine's worker while the kept datasets are listed and the
+		// active one is read and checked on this thread (awaited by createDatasetViews, which reports a failure).
+		this.fixedTables = createFixedTables(this.conn);
+		this.fixedTables.catch(() => {});
 		const demo: DatasetInfo = { id: DEMO_ID, name: DEMO_NAME, table: `ds_${DEMO_ID}`, rows: 0, clients: 0, instruments: [], importedAt: '', builtin: true };
 		this.datasets = [demo, ...(await this.restoreKept())];
 		const wanted = readActive();
@@ -153,7 +159,7 @@ class AppState {
 				if (ds.rows === 0) ds.clients = sessions.clients;
 			}
 		}
-		await createDatasetViews(this.conn, relation(ds), sessionsRelation(ds));
+		await createDatasetViews(this.conn, relation(ds), sessionsRelation(ds), this.fixedTables);
 		// The first view reads the rows while the dataset's summaries are built (once, in the
 		// background, and kept for later activations); every query after that reads them. The figures
 		// already drawn are not asked for again when they arrive (no version bump): both paths give the

@@ -9,6 +9,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 import type { DatasetInfo } from './datasets';
+import { savedDescription } from './describe';
 import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable } from './keep';
 import type { DatasetStore } from './store';
 
@@ -27,7 +28,11 @@ export async function openKept(conn: Connector, store: DatasetStore, ds: Dataset
 	await attachDatabaseFile(conn, alias, await store.load(stored)).catch((e) => {
 		throw new Error(`stored dataset ${ds.id} could not be opened by the database (${e instanceof Error ? e.message : e}); delete it and import the file again`);
 	});
-	const withSessions = await keptSessionsIn(conn, alias);
+	// Whether the file holds session records: its saved counts say (they have `sessions` exactly when
+	// it was written with them, keeping.ts); only a file kept before they were saved is asked, a
+	// catalog query that took ~180 ms of a 1M reload in the browser (2026-12-05).
+	const saved = savedDescription(stored.described);
+	const withSessions = saved ? saved.sessions !== undefined : await keptSessionsIn(conn, alias);
 	if ((stored.schema ?? 1) >= SCHEMA_VERSION) {
 		ds.attached = alias;
 		ds.attachedSessions = withSessions;

@@ -26,32 +26,42 @@ export function outcomeScores(t: Sql): Sql {
 }
 
 /**
- * Create (or replace) the views over `scoresTable` (a table name, or a relation such as an attached
- * kept file's table) and, when given, `sessionsTable` (the same).
+ * Make (or replace) the tables the views read that hold no dataset's rows: the instruments' kinds, the
+ * dose bands and the empty session records of a dataset without any. They never change, so a caller
+ * that keeps one engine may make them once, ahead of time, and hand the promise to each
+ * createDatasetViews: the app starts them as soon as its engine is open, so the engine's worker makes
+ * them while the kept dataset is read from the browser's storage and checked (a 1M reload spent ~150
+ * ms on them after that read, 2026-12-05).
  */
-export async function createDatasetViews(conn: Connector, scoresTable: string | Sql, sessionsTable: string | Sql | null): Promise<void> {
+export async function createFixedTables(conn: Connector): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE instrument_kinds (instrument VARCHAR, kind VARCHAR)`);
 	const rows = join(INSTRUMENT_IDS.map((id) => sql`(${id}, ${INSTRUMENTS[id].kind})`));
 	await conn.exec(sql`INSERT INTO instrument_kinds VALUES ${rows}`);
+	const cols = join(SESSION_COLUMNS.map((c) => sql`${ident(c)} ${TYPE[SESSION_SQL_TYPES[c]]}`));
+	await conn.exec(sql`CREATE OR REPLACE TABLE no_dosing_sessions (${cols})`);
+	// Views cannot hold bound parameters, so the bands are a table too (the last band's bound is open).
+	await conn.exec(sql`CREATE OR REPLACE TABLE dose_bands (upper DOUBLE, label VARCHAR)`);
+	await conn.exec(sql`INSERT INTO dose_bands VALUES ${join(DOSE_BANDS.map((b) => sql`(${Number.isFinite(b.max) ? b.max : 1e12}, ${b.label})`))}`);
+}
+
+/**
+ * Create (or replace) the views over `scoresTable` (a table name, or a relation such as an attached
+ * kept file's table) and, when given, `sessionsTable` (the same). `fixed`: createFixedTables already
+ * started on this connector, and its tables not dropped since; without it, or when it failed, they are
+ * made here.
+ */
+export async function createDatasetViews(conn: Connector, scoresTable: string | Sql, sessionsTable: string | Sql | null, fixed?: Promise<void>): Promise<void> {
+	await (fixed ? fixed.catch(() => createFixedTables(conn)) : createFixedTables(conn));
 	const t = typeof scoresTable === 'string' ? ident(scoresTable) : scoresTable;
 	await conn.exec(sql`CREATE OR REPLACE VIEW scores AS ${outcomeScores(t)}`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW acute_scores AS SELECT * FROM ${t} WHERE instrument IN (SELECT instrument FROM instrument_kinds WHERE kind <> 'outcome')`);
-	let sessions: Sql;
-	if (sessionsTable) sessions = typeof sessionsTable === 'string' ? ident(sessionsTable) : sessionsTable;
-	else {
-		const cols = join(SESSION_COLUMNS.map((c) => sql`${ident(c)} ${TYPE[SESSION_SQL_TYPES[c]]}`));
-		await conn.exec(sql`CREATE OR REPLACE TABLE no_dosing_sessions (${cols})`);
-		sessions = sql`no_dosing_sessions`;
-	}
+	const sessions = sessionsTable === null ? sql`no_dosing_sessions` : typeof sessionsTable === 'string' ? ident(sessionsTable) : sessionsTable;
 	await conn.exec(sql`CREATE OR REPLACE VIEW dosing_sessions AS SELECT * FROM ${sessions}`);
 
 	const have = new Set((await conn.query<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${t}`)).map((r) => r.column_name));
 	const attrs = ATTRIBUTES.filter((a) => have.has(a));
 	const pick = attrs.length ? sql`, ${join(attrs.map((a) => sql`any_value(${ident(a)}) AS ${ident(a)}`))}` : sql``;
 	const attrCols = attrs.length ? sql`, ${join(attrs.map((a) => sql`a.${ident(a)}`))}` : sql``;
-	// Views cannot hold bound parameters, so the bands are a table too (the last band's bound is open).
-	await conn.exec(sql`CREATE OR REPLACE TABLE dose_bands (upper DOUBLE, label VARCHAR)`);
-	await conn.exec(sql`INSERT INTO dose_bands VALUES ${join(DOSE_BANDS.map((b) => sql`(${Number.isFinite(b.max) ? b.max : 1e12}, ${b.label})`))}`);
 	await conn.exec(sql`CREATE OR REPLACE VIEW safety_sessions AS
 SELECT d.* EXCLUDE (dose), (SELECT label FROM dose_bands b WHERE d.dose < b.upper ORDER BY b.upper LIMIT 1) AS dose_band${attrCols}
 FROM (SELECT s.* EXCLUDE (route, dose_mg), coalesce(s.route, a0.route) AS route, coalesce(s.dose_mg, a0.dose_mg) AS dose_mg, coalesce(s.dose_mg, a0.dose_mg) AS dose
