@@ -20,7 +20,7 @@ import { Keeper } from './keeping';
 import { readActive, startsWithDemo, writeActive } from './active-choice';
 import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
-import { describeDataset, savedDescription, type Described } from './describe';
+import { describeDataset, type Described } from './describe';
 import { browserStore, STORE_VERSION, type DatasetStore, type NewMeta, type StoredMeta } from './store';
 import { useSummaries } from '../metrics/summaries';
 import { createDatasetViews, createFixedTables } from '../metrics/views';
@@ -136,20 +136,19 @@ class AppState {
 		let migrate = false;
 		let described: Described | null = null;
 		if (!this.loaded.has(id)) {
+			// A kept file attached as it is comes with its saved counts (open-kept.ts); anything else is counted.
+			let saved: Described | null = null;
 			try {
 				if (ds.builtin) {
 					const files = this.demoFiles ?? undefined;
 					this.demoFiles = null;
 					ds.sessionsTable = (await loadDemo(this.conn, ds.table, files)).sessionsTable;
-				} else migrate = (await openKept(this.conn, this.store!, ds)).migrate;
+				} else ({ migrate, described: saved } = await openKept(this.conn, this.store!, ds));
 			} catch (e) {
 				ds.problem = e instanceof Error ? e.message : String(e);
 				throw e;
 			}
 			this.loaded.add(id);
-			// A kept file attached as it is has its counts saved with it (checked by its checksum when
-			// it was read); one brought up to date here, or kept before they were saved, is scanned.
-			const saved = !migrate && ds.attached && ds.stored ? savedDescription(ds.stored.described) : null;
 			described = saved ?? (await describeDataset(this.conn, relation(ds), sessionsRelation(ds)));
 			const { sessions, ...counts } = described;
 			Object.assign(ds, counts);

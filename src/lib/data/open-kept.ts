@@ -9,20 +9,25 @@ import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
 import { SCHEMA_VERSION, upgradeScoresTable } from '../model/upgrade';
 import type { DatasetInfo } from './datasets';
-import { savedDescription } from './describe';
+import { savedDescription, type Described } from './describe';
 import { attachDatabaseFile, detachDatabaseFile, keptSessions, keptSessionsIn, keptTable } from './keep';
 import type { DatasetStore } from './store';
 
 let attachments = 0;
 
-/** Load kept dataset `ds` into the engine (setting where its rows are); true when it should be rewritten. */
-export async function openKept(conn: Connector, store: DatasetStore, ds: DatasetInfo): Promise<{ migrate: boolean }> {
+/**
+ * Load kept dataset `ds` into the engine (setting where its rows are). `migrate`: it should be
+ * rewritten; `described`: the counts saved with a file attached as it is (checked by its checksum when
+ * it was read), null when the dataset must be counted (brought up to date here, or kept before counts
+ * were saved).
+ */
+export async function openKept(conn: Connector, store: DatasetStore, ds: DatasetInfo): Promise<{ migrate: boolean; described: Described | null }> {
 	const stored = ds.stored!;
 	if (stored.version !== 2) {
 		await conn.insertArrowIPC(ds.table, await store.load(stored), true);
 		// Kept before the current schema (e.g. 21 item columns): add what is missing.
 		await upgradeScoresTable(conn, ds.table);
-		return { migrate: true };
+		return { migrate: true, described: null };
 	}
 	const alias = `kept_${++attachments}`;
 	await attachDatabaseFile(conn, alias, await store.load(stored)).catch((e) => {
@@ -36,7 +41,7 @@ export async function openKept(conn: Connector, store: DatasetStore, ds: Dataset
 	if ((stored.schema ?? 1) >= SCHEMA_VERSION) {
 		ds.attached = alias;
 		ds.attachedSessions = withSessions;
-		return { migrate: false };
+		return { migrate: false, described: saved };
 	}
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${ident(ds.table)} AS SELECT * FROM ${keptTable(alias)}`);
 	if (withSessions) {
@@ -45,5 +50,5 @@ export async function openKept(conn: Connector, store: DatasetStore, ds: Dataset
 	}
 	await detachDatabaseFile(conn, alias);
 	await upgradeScoresTable(conn, ds.table);
-	return { migrate: true };
+	return { migrate: true, described: null };
 }
