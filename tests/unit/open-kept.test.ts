@@ -2,7 +2,8 @@
  * Opening a kept DuckDB file (open-kept.ts) without the catalog query, and the views' fixed tables
  * made once, ahead of the views (views.ts `createFixedTables`, as the app does): the two statements a 1M reload spent ~330 ms
  * on in the browser (2026-12-05). What is checked is the outcome (session records found or not,
- * the views reading the right rows) and which statements ran.
+ * the views reading the right rows) and which statements ran. And the file read and checked ahead,
+ * while the engine starts (`ReadAhead`), then used by the activation instead of a second read.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -11,9 +12,9 @@ import { ident, sql } from '../../src/lib/engine/sql';
 import { Timed } from '../../bench/timed';
 import type { Connector } from '../../src/lib/engine/connector';
 import { writeDatabaseFile } from '../../src/lib/data/keep';
-import { openKept } from '../../src/lib/data/open-kept';
-import type { DatasetInfo } from '../../src/lib/data/datasets';
-import type { DatasetStore, StoredMeta } from '../../src/lib/data/store';
+import { openKept, ReadAhead } from '../../src/lib/data/open-kept';
+import { relation, sessionsRelation, type DatasetInfo } from '../../src/lib/data/datasets';
+import { DamagedDatasetError, type DatasetStore, type StoredMeta } from '../../src/lib/data/store';
 import { createTableSql } from '../../src/lib/model/schema';
 import { SCHEMA_VERSION } from '../../src/lib/model/upgrade';
 import { createDatasetViews, createFixedTables } from '../../src/lib/metrics/views';
@@ -99,5 +100,59 @@ describe("the views' fixed tables", () => {
 		failed.catch(() => {});
 		await createDatasetViews(conn, 'a', null, failed);
 		expect(await conn.query(sql`SELECT client_id FROM scores`)).toEqual([{ client_id: 'a' }]);
+	});
+});
+
+/** A store that counts its reads of the data file (and fails them with `fail`). */
+function countingStore(bytes: Uint8Array, fail?: Error) {
+	const reads: string[] = [];
+	const store = {
+		load: async (m: StoredMeta) => {
+			reads.push(m.id);
+			if (fail) throw fail;
+			return bytes;
+		}
+	} as unknown as DatasetStore;
+	return { store, reads };
+}
+
+describe('the kept file read ahead, while the engine starts', () => {
+	it('the activation attaches the file read ahead; the store is not read a second time', async () => {
+		const file = await keptFile(false);
+		const { store, reads } = countingStore(file);
+		const ds = dataset(counts);
+		const ahead = new ReadAhead();
+		ahead.start(store, Promise.resolve([ds]), 'k');
+		const conn = await openNodeEngine();
+		await openKept(conn, store, ds, await ahead.take('k'));
+		expect(reads).toEqual(['k']);
+		await createDatasetViews(conn, relation(ds), sessionsRelation(ds));
+		expect(await conn.query(sql`SELECT client_id, score FROM scores ORDER BY session`)).toEqual([{ client_id: 'k1', score: 20 }, { client_id: 'k1', score: 9 }]);
+		// taken once: a later activation (after the dataset was unloaded) reads the store again
+		expect(await ahead.take('k')).toBeUndefined();
+		await openKept(await openNodeEngine(), store, dataset(counts));
+		expect(reads).toEqual(['k', 'k']);
+	});
+
+	it('nothing is read for a dataset that is not listed or has a problem, nor taken for another id', async () => {
+		const { store, reads } = countingStore(new Uint8Array(1));
+		const ahead = new ReadAhead();
+		ahead.start(store, Promise.resolve([{ ...dataset(counts), problem: 'damaged meta' }]), 'k');
+		expect(await ahead.take('k')).toBeUndefined();
+		ahead.start(store, Promise.resolve([]), 'gone');
+		expect(await ahead.take('gone')).toBeUndefined();
+		ahead.start(store, Promise.resolve([dataset(counts)]), 'k');
+		expect(await ahead.take('other')).toBeUndefined();
+		ahead.drop();
+		expect(await ahead.take('k')).toBeUndefined();
+		expect(reads).toEqual(['k']);
+	});
+
+	it('a damaged file read ahead fails its activation with the store\'s reason', async () => {
+		const { store } = countingStore(new Uint8Array(1), new DamagedDatasetError('k', 'its checksum does not match'));
+		const ahead = new ReadAhead();
+		ahead.start(store, Promise.resolve([dataset(counts)]), 'k');
+		await new Promise((r) => setTimeout(r, 10)); // the failure happens before anyone takes it: no unhandled rejection
+		await expect(ahead.take('k')).rejects.toThrow('stored dataset k is damaged (its checksum does not match)');
 	});
 });
