@@ -146,3 +146,31 @@ describe('safety metrics on a hand-counted fixture', () => {
 		expect(cadss.rho).toBeCloseTo(0, 10);
 	});
 });
+
+describe('safety_sessions: what a session record lacks comes from its client-series scores', () => {
+	// Hand-made: c9's scores say route im, 75 mg, site C, age 40–49; its first record names neither
+	// route nor dose, its second names iv and 120 mg. c10 has records but no scores.
+	const row = (client_id: string, route: string | null, dose_mg: number | null, site: string | null, age_band: string | null) =>
+		({ client_id, series: 1, route, instrument: 'bdi2', phase: 'baseline', session: 0, week: null, score: 20, prorated: false, site, age_band, dose_mg }) as unknown as CanonicalRow;
+	const records = [
+		{ client_id: 'c9', series: 1, route: null, session: 1, dose_mg: null, sbp_peak: 150 },
+		{ client_id: 'c9', series: 1, route: 'iv', session: 2, dose_mg: 120, sbp_peak: 160 },
+		{ client_id: 'c10', series: 1, route: 'sublingual', session: 1, dose_mg: 300, sbp_peak: 140 }
+	] as unknown as SessionRow[];
+
+	it('route and dose fall back to the scores, the dose band follows the dose, the attributes are the scores\'', async () => {
+		const db = await openNodeEngine();
+		await db.insertArrowIPC('fb', toArrowIPC({ rows: [row('c9', 'im', 75, 'C', '40-49')], extraColumns: [] }), true);
+		await loadSessions(db, 'fb__sessions', records);
+		await createDatasetViews(db, 'fb', 'fb__sessions');
+		expect(await db.query(sql`SELECT client_id, session, route, dose_mg, dose_band, site, age_band FROM safety_sessions ORDER BY client_id DESC, session`)).toEqual([
+			{ client_id: 'c9', session: 1, route: 'im', dose_mg: 75, dose_band: '50–99 mg', site: 'C', age_band: '40-49' },
+			{ client_id: 'c9', session: 2, route: 'iv', dose_mg: 120, dose_band: '100–199 mg', site: 'C', age_band: '40-49' },
+			{ client_id: 'c10', session: 1, route: 'sublingual', dose_mg: 300, dose_band: '200–399 mg', site: null, age_band: null }
+		]);
+		// the band, then the attributes, last; the work column `dose` is not shown
+		const cols = (await db.query<{ column_name: string }>(sql`DESCRIBE safety_sessions`)).map((r) => r.column_name);
+		expect(cols.slice(-5)).toEqual(['dose_band', 'site', 'age_band', 'sex', 'diagnosis']);
+		expect(cols).not.toContain('dose');
+	});
+});
