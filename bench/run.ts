@@ -202,7 +202,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		csvUrl: `/bench-data/${files.csv.split('/').pop()}`,
 		arrowUrl: `/bench-data/${files.arrow.split('/').pop()}`,
 		steps,
-		loads: { csv_import: [], csv_import_first_chart: [], arrow_import: [], arrow_insert: [], opfs_reload: [], opfs_read: [], summaries_restore: [] },
+		loads: { csv_import: [], csv_import_first_chart: [], arrow_import: [], arrow_insert: [], opfs_reload: [], opfs_reload_page: [], opfs_read: [], summaries_restore: [] },
 		engine: [],
 		notes: []
 	};
