@@ -163,19 +163,19 @@ export async function opfsReloads(tabs: Tabs, run: SizeRun, id: string, reps: nu
 			run.engine.push(await open(page, run.base, '/', limit));
 			// the kept file is read and checked while the engine starts (open-kept.ts ReadAhead): the page's
 			// whole time to the dataset being active is recorded beside it
-			const [ms, page_ms] = await page.evaluate(() => {
+			const [ms, fromNavigation] = await page.evaluate(() => {
 				const at = (name: string) => performance.getEntriesByName(`kap:${name}`).at(-1)?.startTime ?? NaN;
 				return [at('app-ready') - at('engine-ready'), at('app-ready')];
 			});
 			run.loads.opfs_reload.push(ms);
-			run.loads.opfs_reload_page.push(page_ms);
+			run.loads.opfs_reload_page.push(fromNavigation);
 			await firstDrawn(page, limit); // its charts first, so the read below does not queue behind their queries
 			run.loads.opfs_read.push(await page.evaluate(({ id }) => window.__kapBench!.storeLoadMs(id), { id }));
 			// the summaries, after the first view: copied from the kept copy, or built when none was kept
 			// (within one reload's limit: this step may take two, and a build that failed says so at once)
 			const summaries = await summariesReady(page, id, limit);
 			if (summaries?.kept && !summaries.failed) run.loads.summaries_restore.push(summaries.ms);
-			log(`  OPFS reload ${i + 1}/${reps}: ${Math.round(ms)} ms from engine ready to the kept dataset active, ${Math.round(page_ms)} from the navigation (read+verify alone ${Math.round(run.loads.opfs_read.at(-1)!)} ms; summaries ${summaries ? summariesHow(summaries) : `not there within ${Math.round(limit / 1000)} s`})`);
+			log(`  OPFS reload ${i + 1}/${reps}: ${Math.round(ms)} ms from engine ready to the kept dataset active, ${Math.round(fromNavigation)} from the navigation (read+verify alone ${Math.round(run.loads.opfs_read.at(-1)!)} ms; summaries ${summaries ? summariesHow(summaries) : `not there within ${Math.round(limit / 1000)} s`})`);
 			return true;
 		}, lost);
 		if (!ok) return tabs.page === page;

@@ -90,7 +90,8 @@ class AppState {
 		this.message = 'Starting the in-browser database…';
 		await engineMayStart(); // after the demo's prebuilt view is painted, on a first visit
 		const wanted = readActive();
-		if (startsWithDemo()) {
+		const demoFirst = startsWithDemo();
+		if (demoFirst) {
 			// fetched while the engine starts rather than after it (a failure is reported when they are loaded)
 			this.demoFiles = fetchDemo();
 			this.demoFiles.catch(() => {});
@@ -98,7 +99,7 @@ class AppState {
 		// The kept datasets are listed, and the one last active is read and checked, while the engine
 		// starts: in a 1M reload that read and check was 200–370 ms after the engine was ready (2026-12-05).
 		const kept = this.restoreKept();
-		if (wanted && !startsWithDemo() && this.store) this.readAhead.start(this.store, kept, wanted);
+		if (!demoFirst && this.store) this.readAhead.start(this.store, kept, wanted!); // restoreKept sets the store before its first await
 		const { getEngine } = await import('../engine/browser');
 		this.engine = await getEngine();
 		this.conn = new CachingConnector(this.engine);
@@ -116,7 +117,6 @@ class AppState {
 			if (first.builtin) throw e;
 			await this.activate(DEMO_ID); // a damaged kept dataset must not keep the app from starting
 		}
-		this.readAhead.drop(); // not taken when that dataset could not be opened
 		this.status = 'ready';
 		this.message = '';
 		startMark('app-ready');

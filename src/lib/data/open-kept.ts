@@ -3,7 +3,8 @@
  * format 2) is attached as it is; one kept before the current schema is copied into memory and
  * brought up to date there (the attached file is read-only); an Arrow file kept by an older release
  * (format 1) is inserted and brought up to date. Either of the last two is then rewritten as a
- * current database file in the background (app.svelte.ts `migrate`, keep.ts).
+ * current database file in the background (app.svelte.ts `migrate`, keep.ts). `ReadAhead` reads the file of
+ * the dataset the app will open while its engine starts.
  */
 import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
@@ -78,9 +79,5 @@ export class ReadAhead {
 		const read = this.pending?.id === id ? this.pending.bytes : null;
 		if (read) this.pending = null;
 		return (await read) ?? undefined;
-	}
-
-	drop(): void {
-		this.pending = null;
 	}
 }
