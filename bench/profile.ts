@@ -66,6 +66,7 @@ async function main() {
 		console.log(`  ${b.wall.toFixed(1).padStart(7)} ${b.cpu.toFixed(1).padStart(7)}  ${label}`);
 	}
 	console.log(`  ${wall.toFixed(1).padStart(7)}          sum`);
+	if (base instanceof NativeConnector) base.close(); // its directory in /tmp goes with it
 }
 
 main().catch((e: unknown) => {

@@ -342,6 +342,14 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 /** Median ms of each SQL text on native DuckDB over the same rows (the CSV of this size). */
 async function nativeTimes(csv: string, statements: Statement[], reps: number): Promise<{ ms: number[]; threads: number }> {
 	const conn = await NativeConnector.open();
+	try {
+		return await replayNative(conn, csv, statements, reps);
+	} finally {
+		conn.close(); // removes its directory in /tmp (each bench run left one behind)
+	}
+}
+
+async function replayNative(conn: NativeConnector, csv: string, statements: Statement[], reps: number): Promise<{ ms: number[]; threads: number }> {
 	const head = Buffer.alloc(4096);
 	const fd = openSync(csv, 'r');
 	readSync(fd, head, 0, head.length, 0); // only the header line: a 5M-row file is larger than a JS string may be

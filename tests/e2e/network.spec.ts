@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
@@ -33,6 +33,8 @@ test.beforeAll(() => {
 	});
 	pooled = JSON.parse(execFileSync('node', ['bin/kap-outcomes.js', 'pool', ...bundles, '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 });
+
+test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a coordinator drops the sites’ bundles and reads pooled rates, forest plots and what is incomplete', async ({ page }) => {
 	await page.goto('/network');

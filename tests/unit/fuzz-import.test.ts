@@ -15,8 +15,8 @@
  * failure (it is far above any real case); nothing asserts how fast the importer is.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from './temp-dir';
 import path from 'node:path';
 import fc from 'fast-check';
 import * as XLSX from '@e965/xlsx';
@@ -409,7 +409,7 @@ describe('named hostile files', () => {
 
 	it('the command line (a separate process) finishes on the hostile files instead of hanging', () => {
 		// A hang inside the importer blocks the test's own timers, so it is checked from outside.
-		const dir = mkdtempSync(path.join(tmpdir(), 'kap-hostile-'));
+		const dir = tempDir('kap-hostile-');
 		const files = {
 			'dim.xlsx': hugeDimensionXlsx(),
 			'deep.json': enc(nested(200_000, 'file')),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from './temp-dir';
 import path from 'node:path';
 import { main, type CliIO } from '../../src/lib/cli/main';
 import { root } from '../fixtures/import/helpers';
@@ -43,7 +43,7 @@ describe('kap-outcomes validate', () => {
 	});
 
 	it('exit 1: unreadable file, missing file, bad mapping, nothing accepted', async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'kap-cli-'));
+		const dir = tempDir('kap-cli-');
 		const junk = path.join(dir, 'junk.csv');
 		writeFileSync(junk, 'hello\nworld\n');
 		const bad = path.join(dir, 'bad.json');

@@ -2,6 +2,7 @@
  * `kap-outcomes report` on a file holding only dosing-session records prints the safety section.
  * The fixture is the hand-counted one of metrics-safety.test.ts plus one row with SBP 275 (rejected).
  */
+import { tempDir } from './temp-dir';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/lib/cli/main';
@@ -56,8 +57,8 @@ describe('report on a session-record file --min-cell: the import accounting thro
 		',1,iv,2,35,120,80,140,85,125,80,97,3,60,0,0,0,0,0,0'
 	];
 	async function file(): Promise<string> {
-		const { mkdtemp, writeFile } = await import('node:fs/promises');
-		const dir = await mkdtemp(path.join((await import('node:os')).tmpdir(), 'kap-cli-'));
+		const { writeFile } = await import('node:fs/promises');
+		const dir = tempDir('kap-cli-');
 		await writeFile(path.join(dir, 'records.csv'), [HEAD, ...rows].join('\n') + '\n');
 		return path.join(dir, 'records.csv');
 	}
@@ -111,8 +112,8 @@ describe('report on session records in another layout', () => {
 	};
 
 	it('without a mapping: nothing imports as scores, and the message offers the session mapping the names suggest', async () => {
-		const { mkdtemp, writeFile } = await import('node:fs/promises');
-		const dir = await mkdtemp(path.join((await import('node:os')).tmpdir(), 'kap-cli-'));
+		const { writeFile } = await import('node:fs/promises');
+		const dir = tempDir('kap-cli-');
 		await writeFile(path.join(dir, 'clinic.csv'), CSV + '\n');
 		const { code, err } = await run(['report', path.join(dir, 'clinic.csv')]);
 		expect(code).toBe(1);
@@ -122,8 +123,8 @@ describe('report on session records in another layout', () => {
 	}, 120_000);
 
 	it('with the saved session mapping: the safety section from the 6 accepted records (line 4 SpO₂ 101 rejected)', async () => {
-		const { mkdtemp, writeFile } = await import('node:fs/promises');
-		const dir = await mkdtemp(path.join((await import('node:os')).tmpdir(), 'kap-cli-'));
+		const { writeFile } = await import('node:fs/promises');
+		const dir = tempDir('kap-cli-');
 		await writeFile(path.join(dir, 'clinic.csv'), CSV + '\n');
 		await writeFile(path.join(dir, 'm.json'), JSON.stringify(MAPPING));
 		const { code, out } = await run(['report', path.join(dir, 'clinic.csv'), '--mapping', path.join(dir, 'm.json'), '--json']);

@@ -13,8 +13,8 @@ import { resolveSettings, responseDefinition } from '../../src/lib/metrics/defin
 import type { MetricOptions } from '../../src/lib/metrics/source';
 import { buildSummaries, useSummaries } from '../../src/lib/metrics/summaries';
 import { loadCanonical, type Canon } from './metrics-fixtures';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from './temp-dir';
 import path from 'node:path';
 import { main } from '../../src/lib/cli/main';
 import type { Report } from '../../src/lib/metrics/report';
@@ -138,7 +138,7 @@ describe('changed definitions on a hand-counted fixture (score rows and summarie
 
 describe('kap-outcomes report --end weekK --response-points ID=K', () => {
 	it('prints the hand-counted week-8 figures (and rejects bad values with a usage message)', async () => {
-		const dir = mkdtempSync(path.join(tmpdir(), 'kap-defs-'));
+		const dir = tempDir('kap-defs-');
 		const file = path.join(dir, 'fixture.csv');
 		const lines = ROWS.map((r) => [r.client_id, 1, 'iv', r.instrument, r.phase, r.session ?? '', r.week ?? '', r.score].join(','));
 		writeFileSync(file, ['client_id,series,route,instrument,phase,session,week,score', ...lines].join('\n'));

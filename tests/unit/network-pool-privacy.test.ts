@@ -6,9 +6,9 @@
  * (privacy-attacker.ts, independent of src/lib/privacy) — with every pooled relation and the sites
  * adding up to the pooled response and change n — determines no withheld count.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from './temp-dir';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/lib/cli/main';
@@ -38,7 +38,7 @@ beforeAll(async () => {
 	const bytes = new Uint8Array(await readFile(path.join(ROOT, 'data/demo-cohort.csv')));
 	await loadRows(conn, 'scores', await importFile(bytes, 'demo-cohort.csv'));
 	const sites = (await conn.query<{ site: string }>(sql`SELECT DISTINCT site FROM scores ORDER BY 1`)).map((r) => r.site);
-	const dir = mkdtempSync(path.join(tmpdir(), 'kap-pool-'));
+	const dir = tempDir('kap-pool-');
 	for (const [i, site] of sites.entries()) {
 		const t = `site_${i}`;
 		await conn.exec(sql`CREATE TABLE ${ident(t)} AS SELECT * FROM scores WHERE site = ${site}`);
