@@ -8,8 +8,9 @@
  *   the grouping column are evaluated here, on a few thousand rows at most.
  * - `cs` (client-series): one row per client × series × instrument with its cell, baseline, last
  *   dosing-session score and session, planned sessions and the score there, last follow-up week,
- *   and its dosing-session and follow-up scores as short lists (for settings that move the end of
- *   series, LOCF and time to loss of response).
+ *   its mean dose over those score rows (the subgroups' dose band), and its dosing-session and
+ *   follow-up scores as short lists (for settings that move the end of series, LOCF and time to loss
+ *   of response).
  * - `options`: per categorical column, each value and how many clients have it (the filter bar's
  *   choices), counted over all the rows, so it holds columns that vary within a series too.
  * - `cube`: counts per cell × timepoint (instrument × phase × session × week, coded in
@@ -200,6 +201,7 @@ FROM per_series, dup, sc`);
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
 	const hasPlan = columns.includes('planned_sessions');
+	const hasDose = columns.includes('dose_mg');
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
 	const { full, grouped } = workTables(dataset);
@@ -209,7 +211,8 @@ FROM per_series, dup, sc`);
 	const perSeries = (part: Sql) => sql`
 WITH r AS (
   SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
-    CASE WHEN phase = 'followup' THEN week END AS week, score, ${hasPlan ? sql`planned_sessions` : sql`NULL::INTEGER`} AS plan${attrList}
+    CASE WHEN phase = 'followup' THEN week END AS week, score, ${hasPlan ? sql`planned_sessions` : sql`NULL::INTEGER`} AS plan,
+    ${hasDose ? sql`dose_mg` : sql`NULL::DOUBLE`} AS dose_mg${attrList}
   FROM ${T} WHERE score IS NOT NULL AND ${part}
 )
 SELECT client_id, series, instrument${attrList},
@@ -219,6 +222,7 @@ SELECT client_id, series, instrument${attrList},
   max(plan) AS plan,
   max(score) FILTER (WHERE phase = 'session' AND session = plan) AS plan_score,
   max(week) FILTER (WHERE phase = 'followup') AS last_week,
+  avg(dose_mg) AS dose,
   list_sort(list({'s': session, 'score': score}) FILTER (WHERE phase = 'session')) AS sess,
   list_sort(list({'w': week, 'score': score}) FILTER (WHERE phase = 'followup')) AS fu
 FROM r GROUP BY client_id, series, instrument${attrList}`;
@@ -249,7 +253,7 @@ SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_
 	}
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
-SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, sess, fu FROM ${full}`);
+SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, dose, sess, fu FROM ${full}`);
 	// `cs` holds all that follows needs of `full`: dropped now, so the cube's join over every score row
 	// (the build's largest statement) runs with one copy of the wide client-series rows, not two.
 	await exec(sql`DROP TABLE ${full}`);

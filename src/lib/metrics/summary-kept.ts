@@ -9,7 +9,7 @@ import { ident, sql, type Sql } from '../engine/sql';
 import { summaryTables, type Summaries } from './summaries';
 
 /** Layout of the summary tables; a kept copy of another layout is built again instead of used. */
-export const SUMMARY_FORMAT = 7;
+export const SUMMARY_FORMAT = 8;
 
 /** What a kept copy of a dataset's summaries records beside its tables (store.ts saveDerived). */
 const SummaryInfo = z.object({
