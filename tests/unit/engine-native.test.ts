@@ -5,10 +5,10 @@
  * except the mixed models, fitted by an optimiser from sums whose last bits differ, which agree to its
  * convergence tolerance (1e-6 relative); every count, label and integer is identical.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './temp-dir';
 import { NativeConnector } from '../../src/lib/engine/native';
 import { openNodeEngine } from '../../src/lib/engine/node';
 import { ident, list, sql } from '../../src/lib/engine/sql';
@@ -100,17 +100,11 @@ describe('native DuckDB vs duckdb-wasm', () => {
 		const csv = path.join(dir, 'BtheB.csv');
 		const rows = await native.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM read_csv(${csv}, header = true)`);
 		expect(rows).toEqual([{ n: 100 }]);
-		// Written into a directory of its own and removed after: each run used to leave two files in /tmp.
-		const dir2 = await mkdtemp(path.join(tmpdir(), 'kap-native-'));
-		const tmp = path.join(dir2, 'btheb');
-		try {
-			await native.exec(sql`COPY (SELECT * FROM read_csv(${csv}, header = true)) TO ${tmp + '.parquet'} (FORMAT parquet)`);
-			await native.exec(sql`COPY (SELECT * FROM read_csv(${csv}, header = true)) TO ${tmp + '.json'} (FORMAT json)`);
-			expect(await native.query(sql`SELECT count(*)::INTEGER AS n FROM read_parquet(${tmp + '.parquet'})`)).toEqual([{ n: 100 }]);
-			expect(await native.query(sql`SELECT count(*)::INTEGER AS n FROM read_json(${tmp + '.json'})`)).toEqual([{ n: 100 }]);
-		} finally {
-			await rm(dir2, { recursive: true, force: true });
-		}
+		const tmp = path.join(tempDir('kap-native-'), 'btheb');
+		await native.exec(sql`COPY (SELECT * FROM read_csv(${csv}, header = true)) TO ${tmp + '.parquet'} (FORMAT parquet)`);
+		await native.exec(sql`COPY (SELECT * FROM read_csv(${csv}, header = true)) TO ${tmp + '.json'} (FORMAT json)`);
+		expect(await native.query(sql`SELECT count(*)::INTEGER AS n FROM read_parquet(${tmp + '.parquet'})`)).toEqual([{ n: 100 }]);
+		expect(await native.query(sql`SELECT count(*)::INTEGER AS n FROM read_json(${tmp + '.json'})`)).toEqual([{ n: 100 }]);
 		const hostile = "TAU'; DROP TABLE x; --*/";
 		await native.exec(sql`CREATE TABLE x AS SELECT * FROM read_csv(${csv}, header = true)`);
 		expect(await native.query(sql`SELECT count(*)::INTEGER AS n FROM ${ident('x')} WHERE treatment IN (${list([hostile, 'TAU'])})`)).toEqual([{ n: 48 }]);
