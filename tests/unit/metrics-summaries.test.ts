@@ -135,6 +135,23 @@ describe('demo cohort: summaries = rows', () => {
 	];
 	for (const [label, opts] of states) it(label, () => expectSamePaths(db, opts, label), 120_000);
 
+	// The mixed model's per-series sums from the client-series' lists (model-sums.ts summarySeriesSql)
+	// under the options the states above leave at their defaults: dosing-session scores only, the
+	// baseline and a cell attribute as covariates, a filter, REML and a random intercept.
+	const modelOptions: [string, Parameters<typeof mixedModels>[1]][] = [
+		['post-baseline, baseline and sex covariates, REML, intercept, by route', { groupBy: 'route', scores: 'post', covariates: ['baseline', 'sex'], method: 'REML', random: 'intercept' }],
+		['every score, diagnosis covariate, north only, by sex', { groupBy: 'sex', filters: { site: ['north'] }, covariates: ['diagnosis'] }]
+	];
+	for (const [label, opts] of modelOptions)
+		it(`mixed model, ${label}`, async () => {
+			const fast = await mixedModels(db, opts);
+			const rows = await mixedModels(db, { ...opts, source: 'rows' });
+			expect(fast.path).toEqual({ source: 'summaries' });
+			expect(rows.path?.source).toBe('rows');
+			expect(fast.rows.every((r) => r.error === undefined && r.fixed.length > 2)).toBe(true);
+			expect(fast.rows).toEqual(rows.rows);
+		}, 120_000);
+
 	const iv: Cohort = { label: 'iv', filters: { route: ['iv'] } };
 	const comparisons: [Cohort, Cohort, string, MetricOptions['settings']][] = [
 		[iv, { label: 'sublingual', filters: { route: ['sublingual'] } }, 'bdi2', {}],

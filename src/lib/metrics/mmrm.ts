@@ -14,7 +14,8 @@ import type { Sql } from '../engine/sql';
 import { fitMmrmFromSums, mmrmContrast, type MmrmCoefficient, type MmrmContrast, type MmrmPattern } from '../stats/mmrm';
 import { emptyPattern, TWO_AT_ONE_VISIT } from '../stats/mmrm-patterns';
 import { DEFINITIONS } from './definitions';
-import { mmrmCountsSql, mmrmPatternSql, observationsPath, sharedObservations } from './model-sums';
+import { observationsPath, sharedObservations } from './model-sums';
+import { mmrmCountsSql, mmrmPatternSql } from './mmrm-sums';
 import { levelsOf } from './models';
 import { prepare, type MetricOptions, type MetricResult } from './source';
 

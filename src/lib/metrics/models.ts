@@ -119,26 +119,26 @@ async function fitOne(
 	const groups = levelsOf(valuesOf(0), refs[gName] ?? (opts.groupBy ? refs[opts.groupBy] : undefined));
 	const multi = groups.length > 1;
 	const columns: DesignColumn[] = [
-		{ term: '(Intercept)', expr: sql`1` },
-		{ term: 'time', expr: sql`time` }
+		{ term: '(Intercept)', factor: sql`1`, time: false },
+		{ term: 'time', factor: sql`1`, time: true }
 	];
 	const groupTerms: string[] = [];
 	if (multi) {
-		for (const g of groups.slice(1)) columns.push({ term: `${gName}${g}`, expr: sql`(grp = ${g})::DOUBLE` });
-		for (const g of groups.slice(1)) columns.push({ term: `time:${gName}${g}`, expr: sql`CASE WHEN grp = ${g} THEN time ELSE 0 END` });
+		for (const g of groups.slice(1)) columns.push({ term: `${gName}${g}`, factor: sql`(grp = ${g})::DOUBLE`, time: false });
+		for (const g of groups.slice(1)) columns.push({ term: `time:${gName}${g}`, factor: sql`(grp = ${g})::DOUBLE`, time: true });
 		groupTerms.push(...columns.slice(2).map((c) => c.term));
 	}
 	for (const c of opts.covariates ?? []) {
 		if (c === 'baseline') {
-			columns.push({ term: 'baseline', expr: sql`baseline` });
+			columns.push({ term: 'baseline', factor: sql`baseline`, time: false });
 			continue;
 		}
 		const i = colCovs.indexOf(c);
 		const col = ident(`cov${i}`);
-		if (NUMERIC.test(types.get(c) ?? '')) columns.push({ term: c, expr: sql`CAST(${col} AS DOUBLE)` });
+		if (NUMERIC.test(types.get(c) ?? '')) columns.push({ term: c, factor: sql`CAST(${col} AS DOUBLE)`, time: false });
 		else
 			for (const l of levelsOf(valuesOf(i + 1), refs[c]).slice(1))
-				columns.push({ term: `${c}${l}`, expr: sql`(CAST(${col} AS VARCHAR) = ${l})::DOUBLE` });
+				columns.push({ term: `${c}${l}`, factor: sql`(CAST(${col} AS VARCHAR) = ${l})::DOUBLE`, time: false });
 	}
 	const covText = (opts.covariates ?? []).map((c) => ` + ${c}`).join('');
 	const formula = `score ~ time${multi ? ` * ${gName}` : ''}${covText} + (${random === 'slope' ? 'time' : '1'} | client)`;
