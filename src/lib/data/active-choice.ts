@@ -8,7 +8,11 @@ const ACTIVE_KEY = 'kap-outcomes.active-dataset';
 
 /** True when the next start will show the demo (no other dataset was last active in this browser). */
 export function startsWithDemo(): boolean {
-	const id = readActive();
+	return choosesDemo(readActive());
+}
+
+/** True when `id`, the dataset last active (readActive), means the demo: none, or the demo itself. */
+export function choosesDemo(id: string | null): boolean {
 	return !id || id === DEMO_ID;
 }
 

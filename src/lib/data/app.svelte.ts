@@ -17,7 +17,7 @@ import { DEMO_ID, DEMO_NAME, fetchDemo, loadDemo } from './demo';
 import type { DemoFiles } from './demo-table';
 import { detachDatabaseFile } from './keep';
 import { Keeper } from './keeping';
-import { readActive, startsWithDemo, writeActive } from './active-choice';
+import { choosesDemo, readActive, writeActive } from './active-choice';
 import type { Connector } from '../engine/connector';
 import { ident, sql } from '../engine/sql';
 import { describeDataset, type Described } from './describe';
@@ -90,8 +90,8 @@ class AppState {
 		this.message = 'Starting the in-browser database…';
 		await engineMayStart(); // after the demo's prebuilt view is painted, on a first visit
 		const wanted = readActive();
-		const demoFirst = startsWithDemo();
-		if (demoFirst) {
+		const keptFirst = choosesDemo(wanted) ? null : wanted; // read once: the demo's fetch and the read-ahead agree
+		if (!keptFirst) {
 			// fetched while the engine starts rather than after it (a failure is reported when they are loaded)
 			this.demoFiles = fetchDemo();
 			this.demoFiles.catch(() => {});
@@ -99,7 +99,7 @@ class AppState {
 		// The kept datasets are listed, and the one last active is read and checked, while the engine
 		// starts: in a 1M reload that read and check was 200–370 ms after the engine was ready (2026-12-05).
 		const kept = this.restoreKept();
-		if (!demoFirst && this.store) this.readAhead.start(this.store, kept, wanted!); // restoreKept sets the store before its first await
+		if (keptFirst && this.store) this.readAhead.start(this.store, kept, keptFirst); // restoreKept sets the store before its first await
 		const { getEngine } = await import('../engine/browser');
 		this.engine = await getEngine();
 		this.conn = new CachingConnector(this.engine);
