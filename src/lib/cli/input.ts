@@ -61,12 +61,13 @@ export async function nativeParquet(conn: Connector, engine: EngineKind, file: s
 /**
  * Import `file` (its `bytes`) into `opts.table` of `conn`: a Parquet file by path on native DuckDB,
  * a delimited file through DuckDB's own CSV reader where it can read it (as the app does), anything
- * else through the JavaScript importer. Same report either way.
+ * else through the JavaScript importer. Same report either way. The table keeps no item answers
+ * (ItemAnswers 'drop'): no command reads them.
  */
 export async function importPath(conn: Connector, engine: EngineKind, file: string, bytes: Uint8Array, opts: { table: string; mapping?: Mapping; sheet?: string; source?: RawSource }): Promise<EngineImport> {
 	const source = opts.source ?? (await nativeParquet(conn, engine, file, bytes));
-	if (source) return importSource(conn, source, opts);
-	return importWithEngine(conn, bytes, path.basename(file), opts);
+	if (source) return importSource(conn, source, { ...opts, items: 'drop' });
+	return importWithEngine(conn, bytes, path.basename(file), { ...opts, items: 'drop' });
 }
 
 /** Import `file` into table `scores` of `conn` (see importPath); returns the number of accepted rows. */

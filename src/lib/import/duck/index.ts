@@ -13,11 +13,11 @@ import { suggestMapping } from '../suggest';
 import type { RawTable } from '../types';
 import { UseJavaScript } from './dict';
 import { prepareDelimited, type PreparedCsv } from './prepare';
-import { importPreparedCsv, importRawSource, type EngineImport } from './run';
+import { importPreparedCsv, importRawSource, type EngineImport, type ItemAnswers } from './run';
 import type { RawSource } from './source';
 
 export { prepareDelimited, type PreparedCsv, HEAD_ROWS } from './prepare';
-export { importPreparedCsv, type EngineImport } from './run';
+export { importPreparedCsv, type EngineImport, type ItemAnswers } from './run';
 export { parquetSource, type RawSource } from './source';
 export { UseJavaScript } from './dict';
 export { duckdbNote, javascriptNote } from './notes';
@@ -26,19 +26,20 @@ import { duckdbNote, javascriptNote } from './notes';
 /**
  * Read `bytes` (named `fileName`), map with `opts.mapping` (or the suggested mapping) and put the
  * accepted rows into `opts.table`. Throws ImportError when the file cannot be read at all.
+ * `opts.items` (ItemAnswers) applies on DuckDB's path; the JavaScript path keeps the answers.
  */
 export async function importWithEngine(
 	conn: Connector,
 	bytes: Uint8Array,
 	fileName: string,
-	opts: { table: string; mapping?: Mapping; sheet?: string }
+	opts: { table: string; mapping?: Mapping; sheet?: string; items?: ItemAnswers }
 ): Promise<EngineImport & { raw?: RawTable }> {
 	const prepared = prepareDelimited(bytes, fileName);
 	let reason: string;
 	if (prepared.ok) {
 		const mapping = opts.mapping ?? suggestMapping(prepared.csv.head);
 		try {
-			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table);
+			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table, undefined, opts.items);
 			out.report.reader = { path: 'duckdb', note: duckdbNote(prepared.csv) };
 			return out;
 		} catch (e) {
@@ -54,8 +55,8 @@ export async function importWithEngine(
 }
 
 /** Import a file DuckDB reads by path (a Parquet file on native DuckDB: `parquetSource`) into `table`. */
-export async function importSource(conn: Connector, source: RawSource, opts: { table: string; mapping?: Mapping }): Promise<EngineImport> {
-	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table);
+export async function importSource(conn: Connector, source: RawSource, opts: { table: string; mapping?: Mapping; items?: ItemAnswers }): Promise<EngineImport> {
+	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table, opts.items);
 	out.report.reader = { path: 'duckdb', note: `read by DuckDB's ${source.format === 'parquet' ? 'Parquet' : 'CSV'} reader and checked in SQL` };
 	return out;
 }

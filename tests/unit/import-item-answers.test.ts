@@ -1,0 +1,56 @@
+/**
+ * The command line's import keeps no item answers (import/duck/run.ts ItemAnswers 'drop'): the answers
+ * are still read, checked, prorated and summed, so the report and every score are those of an import
+ * that keeps them; only the `item_*` columns are empty. The file: PHQ-9 rows with every item, one item
+ * missing (prorated: 8 answers summing to 14 → round(14 / 8 × 9) = 16), items that disagree with the
+ * total (the items win, a warning), and an item out of range (rejected).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
+import { ident, sql } from '../../src/lib/engine/sql';
+import { importWithEngine } from '../../src/lib/import/duck/index';
+
+const items = Array.from({ length: 9 }, (_, i) => `item_${i + 1}`);
+const CSV = [
+	['client_id', 'series', 'route', 'instrument', 'phase', 'session', 'week', 'score', ...items].join(','),
+	['c1', 1, 'iv', 'phq9', 'baseline', 0, '', '', 2, 2, 2, 2, 2, 2, 2, 2, 2].join(','),
+	['c1', 1, 'iv', 'phq9', 'session', 1, '', '', 2, 2, 2, 2, 2, 2, 1, 1, ''].join(','),
+	['c1', 1, 'iv', 'phq9', 'session', 2, '', 20, 1, 1, 1, 1, 1, 1, 1, 1, 1].join(','),
+	['c2', 1, 'troche', 'phq9', 'baseline', 0, '', '', 3, 3, 3, 3, 7, 3, 3, 3, 3].join(','),
+	['c2', 1, 'troche', 'phq9', 'baseline', 0, '', '', 3, 3, 3, 3, 3, 3, 3, 3, 0].join(','),
+	['c2', 1, 'troche', 'phq9', 'session', 1, '', '', 1, 1, 1, 1, 1, 1, 1, 1, 1].join(',')
+].join('\n');
+
+describe('item answers kept or dropped', () => {
+	let db: NodeConnector;
+	beforeAll(async () => {
+		db = await openNodeEngine();
+	});
+	afterAll(() => db.close());
+
+	it('the same report and scores; only the item columns differ', async () => {
+		const bytes = new TextEncoder().encode(CSV);
+		const kept = await importWithEngine(db, bytes, 'items.csv', { table: 'kept' });
+		const dropped = await importWithEngine(db, bytes, 'items.csv', { table: 'dropped', items: 'drop' });
+		expect(kept.report.reader?.path).toBe('duckdb');
+		expect(dropped.report).toEqual(kept.report);
+		expect(kept.report).toMatchObject({ rows_read: 6, rows_accepted: 5, rows_rejected: 1 });
+		expect(kept.report.errors).toEqual([expect.objectContaining({ line: 5, column: 'item_5' })]);
+		expect(kept.report.warnings.map((w) => w.line)).toContain(4);
+
+		const read = (t: string) => db.query<Record<string, unknown>>(sql`SELECT client_id, phase, session, score, prorated FROM ${ident(t)} ORDER BY client_id, phase, session`);
+		const expected = [
+			{ client_id: 'c1', phase: 'baseline', session: 0, score: 18, prorated: false },
+			{ client_id: 'c1', phase: 'session', session: 1, score: 16, prorated: true },
+			{ client_id: 'c1', phase: 'session', session: 2, score: 9, prorated: false },
+			{ client_id: 'c2', phase: 'baseline', session: 0, score: 24, prorated: false },
+			{ client_id: 'c2', phase: 'session', session: 1, score: 9, prorated: false }
+		];
+		expect(await read('kept')).toEqual(expected);
+		expect(await read('dropped')).toEqual(expected);
+
+		const answered = (t: string) => db.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${ident(t)} WHERE ${ident('item_1')} IS NOT NULL OR ${ident('item_9')} IS NOT NULL`);
+		expect(await answered('kept')).toEqual([{ n: 5 }]);
+		expect(await answered('dropped')).toEqual([{ n: 0 }]);
+	});
+});
