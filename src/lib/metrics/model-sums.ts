@@ -187,9 +187,10 @@ series AS (
  * series is its factor times n, Σt or Σt² (Σt² also for Σt·x of a column with time, and for the
  * cross-product of two such columns), and with the score Σy or Σt·y. A client-series in two cohorts of
  * a comparison has a row in each; `series` adds them up, as the row path's grouping by client-series
- * does. O(client-series), not O(scores).
+ * does (`oneRowEach` false). O(client-series), not O(scores). Without cohorts each series has one row,
+ * and grouping them again cost more than the sums at 50M rows (native, 2026-12-06).
  */
-function fromSeries(perSeries: Sql, columns: DesignColumn[]): { overall: Sql; series: Sql } {
+function fromSeries(perSeries: Sql, columns: DesignColumn[], oneRowEach: boolean): { overall: Sql; series: Sql } {
 	const power = [sql`n`, sql`t`, sql`tt`];
 	const f = (j: number) => sql`(${columns[j].factor})`;
 	const k = (j: number) => (columns[j].time ? 1 : 0);
@@ -197,10 +198,12 @@ function fromSeries(perSeries: Sql, columns: DesignColumn[]): { overall: Sql; se
 	for (let j = 0; j < columns.length; j++) for (let l = 0; l <= j; l++) cross.push(sql`sum(${f(j)} * ${f(l)} * ${power[k(j) + k(l)]}) AS ${ident(`xx${j}_${l}`)}`);
 	const xy = columns.map((_, j) => sql`sum(${f(j)} * ${columns[j].time ? sql`ty` : sql`y`}) AS ${ident(`xy${j}`)}`);
 	const p = columns.length;
+	// Summed per client-series only where one may have several rows (a comparison's cohorts).
+	const per = (e: Sql) => (oneRowEach ? sql`(${e})::DOUBLE` : sql`sum(${e})::DOUBLE`);
 	const lin = [
-		...columns.flatMap((_, j) => [sql`sum(${f(j)} * ${power[k(j)]})::DOUBLE AS ${ident(`a${j}`)}`, sql`sum(${f(j)} * ${power[k(j) + 1]})::DOUBLE AS ${ident(`b${j}`)}`]),
-		sql`sum(y)::DOUBLE AS ${ident(`a${p}`)}`,
-		sql`sum(ty)::DOUBLE AS ${ident(`b${p}`)}`
+		...columns.flatMap((_, j) => [sql`${per(sql`${f(j)} * ${power[k(j)]}`)} AS ${ident(`a${j}`)}`, sql`${per(sql`${f(j)} * ${power[k(j) + 1]}`)} AS ${ident(`b${j}`)}`]),
+		sql`${per(sql`y`)} AS ${ident(`a${p}`)}`,
+		sql`${per(sql`ty`)} AS ${ident(`b${p}`)}`
 	];
 	return {
 		overall: sql`WITH per_series AS (${perSeries})
@@ -208,9 +211,9 @@ SELECT coalesce(sum(n), 0)::DOUBLE AS n, sum(yy) AS yy, ${join([...cross, ...xy]
 FROM per_series`,
 		series: sql`WITH per_series AS (${perSeries}),
 series AS (
-  SELECT sum(n) AS n, sum(t) AS t, sum(tt) AS tt, ${join(lin)}
-  FROM per_series
-  GROUP BY client_no, series HAVING sum(n) > 0
+  SELECT ${join([per(sql`n`), per(sql`t`), per(sql`tt`)].map((e, i) => sql`${e} AS ${ident(['n', 't', 'tt'][i])}`))}, ${join(lin)}
+  FROM per_series${oneRowEach ? sql` WHERE n > 0` : sql`
+  GROUP BY client_no, series HAVING sum(n) > 0`}
 )`
 	};
 }
@@ -235,7 +238,7 @@ export async function designSums(
 	const p = columns.length;
 	const m = p + 1;
 	const perSeries = summarySeriesSql(src, instrument);
-	const { overall, series } = perSeries ? fromSeries(perSeries, columns) : fromRows(src, instrument, columns);
+	const { overall, series } = perSeries ? fromSeries(perSeries, columns, !src.summary?.cells) : fromRows(src, instrument, columns);
 	const outer: Sql[] = [];
 	for (let j = 0; j < m; j++)
 		for (let k = 0; k < m; k++) {
