@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { openNodeEngine } from '../../src/lib/engine/node';
+import { importWithEngine } from '../../src/lib/import/duck/index';
 import { importText } from '../fixtures/import/helpers';
 import type { Mapping } from '../../src/lib/import/index';
 
@@ -105,6 +107,31 @@ describe('warnings (not rejections)', async () => {
 	it('implausible jump', () =>
 		expect(o.report.warnings).toContainEqual({ line: 7, client_id: 'c', reason: expect.stringMatching(/^implausible jump: BDI-II 50 → 5/) }));
 	it('no other warnings', () => expect(o.report.warnings.length).toBe(3));
+});
+
+describe('implausible jumps through DuckDB\'s reader (import/duck/warnings.ts), at the limit', async () => {
+	// BDI-II's limit is 0.6 × 63 = 37.8 points between consecutive timepoints, in time order (baseline,
+	// sessions, follow-up weeks), not file order: d's follow-up row comes first in the file.
+	const text = [
+		'client_id,route,instrument,phase,session,week,score',
+		'd,iv,bdi2,followup,,4,40', // 2: after session 2's 2, +38 > 37.8
+		'd,iv,bdi2,baseline,0,,40',
+		'd,iv,bdi2,session,1,,3', // 4: −37, not over
+		'd,iv,bdi2,session,2,,2',
+		'e,iv,bdi2,baseline,0,,50',
+		'e,iv,bdi2,session,1,,12' // 7: −38 > 37.8
+	].join('\n');
+	const js = (await importText(text)).o.report;
+	const db = await openNodeEngine();
+	const duck = (await importWithEngine(db, new TextEncoder().encode(text), 'x.csv', { table: 'jumps' })).report;
+	db.close();
+	it('read by DuckDB', () => expect(duck.reader?.path).toBe('duckdb'));
+	it('the two jumps over the limit, and not the one under it', () =>
+		expect(duck.warnings).toEqual([
+			{ line: 2, client_id: 'd', reason: 'implausible jump: BDI-II 2 → 40 (+38) between consecutive timepoints' },
+			{ line: 7, client_id: 'e', reason: 'implausible jump: BDI-II 50 → 12 (-38) between consecutive timepoints' }
+		]));
+	it('the warnings of the JavaScript path', () => expect(duck.warnings).toEqual(js.warnings));
 });
 
 describe('BDI-II item codes', () => {

@@ -37,14 +37,17 @@ export async function tableWarnings(conn: Connector, acc: Sql, defs: Sql, groups
 	const sessions = await conn.query<{ ord: number; client_id: string; series: number }>(sql`
 		SELECT arg_min(ord, ifirst) AS ord, client_id, series FROM (${firsts}) GROUP BY client_id, series
 		HAVING NOT bool_or(session) ORDER BY min(cfirst), min(ifirst)`);
-	const scored = sql`SELECT a.ord, a.seq, a.client_id, a.series, a.instrument, d.short, d.jump, a.score AS s,
+	// The window carries only what it orders and compares; the instrument's name and jump size are
+	// joined to its output (each column the window carries is sorted with every accepted record).
+	const scored = sql`SELECT a.ord, a.seq, a.client_id, a.series, a.instrument, a.score AS s,
 			(CASE a.phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END) * 1e9 + coalesce(a.session, 0) * 1e3 + coalesce(a.week, 0) AS okey
-		FROM ${acc} a JOIN ${defs} d ON d.id = a.instrument`;
+		FROM ${acc} a`;
 	const jumps = await conn.query<{ ord: number; client_id: string; short: string; a: number; b: number }>(sql`
-		SELECT j.ord, j.client_id, j.short, j.a, j.s AS b FROM (
+		SELECT j.ord, j.client_id, d.short, j.a, j.s AS b FROM (
 			SELECT *, lag(s) OVER (PARTITION BY client_id, series, instrument ORDER BY okey, seq) AS a FROM (${scored})) j
+		JOIN ${defs} d ON d.id = j.instrument
 		JOIN (${firsts}) g ON g.client_id = j.client_id AND g.series = j.series AND g.instrument = j.instrument
-		WHERE j.a IS NOT NULL AND abs(j.s - j.a) > ${JUMP_SHARE} * j.jump ORDER BY g.cfirst, g.sfirst, g.ifirst, j.okey, j.seq`);
+		WHERE j.a IS NOT NULL AND abs(j.s - j.a) > ${JUMP_SHARE} * d.jump ORDER BY g.cfirst, g.sfirst, g.ifirst, j.okey, j.seq`);
 	return [
 		...base.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: 'client without a baseline score' })),
 		...sessions.map((r) => ({ line: lineOf(r.ord), client_id: r.client_id, reason: `series ${r.series} has no dosing-session score` })),
