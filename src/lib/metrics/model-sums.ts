@@ -6,7 +6,8 @@
  * rows fetched are one per pattern, not one per client-series (stats/mixed-patterns.ts says why
  * that is exact). Where the dataset's summaries answer, the per client-series sums come from the
  * summaries' client-series (one row each, its scores a list) rather than from one row per score: the
- * statements are then O(client-series) too (5M score rows, native: 0.8–1.3 → 0.35 s each).
+ * statements are then O(client-series) too (`report` at 5M score rows, native: the per-pattern
+ * statements 1.26–1.28 → 0.48 s each, 2026-12-06).
  */
 import type { Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
@@ -32,6 +33,32 @@ export interface ModelSource {
 	summary?: SummaryScope | null;
 }
 
+/** The summaries' scope when they can give the observations: null without one, or when a covariate is not an attribute the cells keep. */
+function summaryScopeOf(src: ModelSource): SummaryScope | null {
+	const scope = src.summary;
+	return scope && src.columnCovariates.every((c) => scope.summaries.attributes.includes(c)) ? scope : null;
+}
+
+/** Covariate columns as `, cov0, cov1, …` (after a column list). */
+function covariateList(src: ModelSource): Sql {
+	return join(src.columnCovariates.map((_, i) => sql`, ${ident(`cov${i}`)}`), sql``);
+}
+
+/**
+ * `WITH sum_k …, o AS (…)`: the summaries' client-series in `scope`, one row each (one per cohort in a
+ * comparison) with its group, baseline, list of dosing-session scores and covariates (`cov0`, …, the
+ * cells' attributes); `where` narrows them further.
+ */
+function clientSeriesCte(src: ModelSource, scope: SummaryScope, where?: Sql): Sql {
+	const covs = join(src.columnCovariates.map((c, i) => sql`, a.${ident(c)} AS ${ident(`cov${i}`)}`), sql``);
+	return sql`WITH ${cellsCte(scope)},
+o AS (
+  SELECT c.instrument, c.client_no, c.client_id, c.series, sum_k.grp, c.baseline, c.sess${covs}
+  FROM ${ident(scope.summaries.cs)} c JOIN sum_k USING (cell)${src.columnCovariates.length ? sql` JOIN ${ident(scope.summaries.cells)} a USING (cell)` : sql``}
+  WHERE ${scope.instrumentWhere}${where ? sql` AND ${where}` : sql``}
+)`;
+}
+
 /**
  * The observations from the summaries' client-series (each series' baseline and list of dosing-session
  * scores, the cells' attributes for covariates) instead of every score row: the same rows, since the
@@ -39,16 +66,10 @@ export interface ModelSource {
  * covariate is not an attribute the cells keep.
  */
 function summaryObservationsSql(src: ModelSource): Sql | null {
-	const scope = src.summary;
-	if (!scope || src.columnCovariates.some((c) => !scope.summaries.attributes.includes(c))) return null;
-	const covs = join(src.columnCovariates.map((c, i) => sql`, a.${ident(c)} AS ${ident(`cov${i}`)}`), sql``);
-	const covOf = join(src.columnCovariates.map((_, i) => sql`, ${ident(`cov${i}`)}`), sql``);
-	return sql`WITH ${cellsCte(scope)},
-o AS (
-  SELECT c.instrument, c.client_id, c.series, sum_k.grp, c.baseline, c.sess${covs}
-  FROM ${ident(scope.summaries.cs)} c JOIN sum_k USING (cell)${src.columnCovariates.length ? sql` JOIN ${ident(scope.summaries.cells)} a USING (cell)` : sql``}
-  WHERE ${scope.instrumentWhere}
-)
+	const scope = summaryScopeOf(src);
+	if (!scope) return null;
+	const covOf = covariateList(src);
+	return sql`${clientSeriesCte(src, scope)}
 SELECT instrument, client_id, series, 'baseline' AS phase, 0 AS time, baseline AS score, grp${covOf}, baseline FROM o WHERE baseline IS NOT NULL
 UNION ALL
 SELECT instrument, client_id, series, 'session' AS phase, x.s AS time, x.score AS score, grp${covOf}, baseline FROM (SELECT *, unnest(sess) AS x FROM o)`;
@@ -72,7 +93,7 @@ SELECT obs.*, bl.baseline FROM obs LEFT JOIN bl USING (instrument, client_id, se
 
 /** Which path the observations take: `path` (the metric's), unless a covariate sends them to the score rows. */
 export function observationsPath(src: ModelSource, path: MetricPath): MetricPath {
-	return src.summary && !summaryObservationsSql(src) ? { source: 'rows', reason: 'a covariate is not a client attribute the summaries keep' } : path;
+	return src.summary && !summaryScopeOf(src) ? { source: 'rows', reason: 'a covariate is not a client attribute the summaries keep' } : path;
 }
 
 /**
@@ -113,19 +134,14 @@ export function usedCte(src: ModelSource): Sql {
  * so any design column's per-series sums are its factor times n, Σt or Σt² (DesignColumn).
  */
 function summarySeriesSql(src: ModelSource, instrument: string): Sql | null {
-	const scope = src.summary;
-	if (!scope || !summaryObservationsSql(src)) return null;
-	const covs = join(src.columnCovariates.map((c, i) => sql`, a.${ident(c)} AS ${ident(`cov${i}`)}`), sql``);
+	const scope = summaryScopeOf(src);
+	if (!scope) return null;
 	const complete = completeConditions(src);
 	const b = src.scores === 'all' ? sql`coalesce(baseline, 0)` : sql`0`;
 	const listSum = (e: Sql) => sql`coalesce(list_sum([${e} for x in sess]), 0)::DOUBLE`;
-	return sql`WITH ${cellsCte(scope)},
-o AS (
-  SELECT c.client_no, c.series, sum_k.grp, c.baseline, coalesce(c.sess, []) AS sess${covs}
-  FROM ${ident(scope.summaries.cs)} c JOIN sum_k USING (cell)${src.columnCovariates.length ? sql` JOIN ${ident(scope.summaries.cells)} a USING (cell)` : sql``}
-  WHERE ${scope.instrumentWhere} AND c.instrument = ${instrument}
-)
-SELECT *, (${src.scores === 'all' ? sql`(baseline IS NOT NULL)::INTEGER + ` : sql``}len(sess))::DOUBLE AS n,
+	return sql`${clientSeriesCte(src, scope, sql`c.instrument = ${instrument}`)}
+SELECT client_no, series, grp, baseline${covariateList(src)},
+  (${src.scores === 'all' ? sql`(baseline IS NOT NULL)::INTEGER + ` : sql``}coalesce(len(sess), 0))::DOUBLE AS n,
   ${listSum(sql`x.s`)} AS t, ${listSum(sql`x.s * x.s`)} AS tt,
   ${b} + ${listSum(sql`x.score`)} AS y, ${listSum(sql`x.s * x.score`)} AS ty, ${b} * ${b} + ${listSum(sql`x.score * x.score`)} AS yy
 FROM o${complete.length ? sql` WHERE ${join(complete, sql` AND `)}` : sql``}`;
@@ -211,7 +227,7 @@ SELECT coalesce(sum(n), 0)::DOUBLE AS n, sum(yy) AS yy, ${join([...cross, ...xy]
 FROM per_series`,
 		series: sql`WITH per_series AS (${perSeries}),
 series AS (
-  SELECT ${join([per(sql`n`), per(sql`t`), per(sql`tt`)].map((e, i) => sql`${e} AS ${ident(['n', 't', 'tt'][i])}`))}, ${join(lin)}
+  SELECT ${join(['n', 't', 'tt'].map((c) => sql`${per(ident(c))} AS ${ident(c)}`))}, ${join(lin)}
   FROM per_series${oneRowEach ? sql` WHERE n > 0` : sql`
   GROUP BY client_no, series HAVING sum(n) > 0`}
 )`
