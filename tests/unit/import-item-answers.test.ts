@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { ident, sql } from '../../src/lib/engine/sql';
 import { importWithEngine } from '../../src/lib/import/duck/index';
+import { importPath } from '../../src/lib/cli/input';
 
 const items = Array.from({ length: 9 }, (_, i) => `item_${i + 1}`);
 const CSV = [
@@ -52,5 +53,14 @@ describe('item answers kept or dropped', () => {
 		const answered = (t: string) => db.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${ident(t)} WHERE ${ident('item_1')} IS NOT NULL OR ${ident('item_9')} IS NOT NULL`);
 		expect(await answered('kept')).toEqual([{ n: 5 }]);
 		expect(await answered('dropped')).toEqual([{ n: 0 }]);
+	});
+
+	it('the command line\'s import drops them, with the same report', async () => {
+		const bytes = new TextEncoder().encode(CSV);
+		const cli = await importPath(db, 'wasm', 'items.csv', bytes, { table: 'cli' });
+		const kept = await importWithEngine(db, bytes, 'items.csv', { table: 'kept_again' });
+		expect(cli.report).toEqual(kept.report);
+		const [{ n }] = await db.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM cli WHERE ${ident('item_1')} IS NOT NULL`);
+		expect(n).toBe(0);
 	});
 });
