@@ -137,8 +137,8 @@ export async function buildSummaries(
 	}
 }
 
-/** The build's temporary tables of the wide client-series rows (dropped as it goes, or when it fails). */
-const workTables = (dataset: string) => ({ full: ident(`${dataset}__cs_full`), grouped: ident(`${dataset}__cs_parts`) });
+/** The build's temporary table of the wide client-series rows (dropped once `cs` is written, or when the build fails). */
+const workTables = (dataset: string) => ({ grouped: ident(`${dataset}__cs_parts`) });
 
 /**
  * `conn` with its kept prepared statements closed before each statement it runs: they hold room the
@@ -166,56 +166,30 @@ async function buildAll(conn: Connector, dataset: string, source: Sql, partRows:
 	const candidates = described
 		.filter((c) => (isCategorical(c.column_name, c.column_type) && !['instrument', 'series'].includes(c.column_name)) || c.column_name === 'planned_sessions')
 		.map((c) => c.column_name);
-	// Two distinct values exist exactly when the least and the greatest differ: min and max keep two
-	// values per group where count(DISTINCT) keeps a set of them.
-	const varies = candidates.map((c, i) => sql`(coalesce(min(${ident(c)}) <> max(${ident(c)}), false) OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${ident(`v${i}`)}`);
-	const anyVaries = candidates.map((_, i) => sql`bool_or(${ident(`v${i}`)}) AS ${ident(`v${i}`)}`);
-	const [check] = await query<Record<string, number | boolean | null>>(sql`
-WITH per_series AS (
-  SELECT ${join([sql`count(*) AS n`, ...varies])} FROM ${T} WHERE score IS NOT NULL GROUP BY client_id, series, instrument
-),
-dup AS (${
-		known.uniqueTimepoints
-			? sql`SELECT 0 AS dups`
-			: sql`
-  SELECT count(*) AS dups FROM (
-    SELECT 1 FROM ${T} WHERE score IS NOT NULL
-    GROUP BY client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END, CASE WHEN phase = 'followup' THEN week END
-    HAVING count(*) > 1)`
-	}
-),
-sc AS (
-  SELECT count(*) FILTER (WHERE score <> floor(score)) AS fractional, max(abs(score)) AS biggest, count(*) AS scores
-  FROM ${T} WHERE score IS NOT NULL
-)
-SELECT ${join([sql`any_value(dup.dups) AS dups`, sql`any_value(sc.fractional) AS fractional`, sql`any_value(sc.biggest) AS biggest`, sql`any_value(sc.scores) AS scores`, ...anyVaries])}
-FROM per_series, dup, sc`);
-	const varying = candidates.filter((_, i) => check[`v${i}`] === true);
-	const attributes = candidates.filter((c) => !varying.includes(c) && c !== 'planned_sessions');
-	let problem: string | null = null;
-	if (Number(check.dups) > 0) problem = `${check.dups} timepoints of a client-series have more than one score`;
-	else if (Number(check.fractional) > 0) problem = `${check.fractional} scores are not whole numbers (the score cube's sums are exact only for integers)`;
-	else if (Number(check.biggest) > MAX_ABS_SCORE) problem = `scores beyond ±${MAX_ABS_SCORE}`;
-	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
-	const optionColumns = described.filter((c) => isFilterColumn(c.column_name, c.column_type)).map((c) => c.column_name);
-	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
-	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
 	const hasPlan = columns.includes('planned_sessions');
 	const hasDose = columns.includes('dose_mg');
-	const attrs = attributes.map((c) => ident(c));
-	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
-	const { full, grouped } = workTables(dataset);
-	// One row per client-series, from the score rows of the clients `part` selects. The lists are
-	// gathered, then sorted (by session or week: unique within a series where the summaries apply, see
-	// `dups`): an aggregate's own ORDER BY cost DuckDB about six times the CPU (5M rows, native).
+	const { grouped } = workTables(dataset);
+	// Whether a candidate varies within a client-series, whether the scores are whole and how large,
+	// are read from the client-series grouping itself (below), not from a grouping of their own: at 50M
+	// score rows that separate check was a 14 s statement. Two distinct values exist exactly when the
+	// least and the greatest differ: min and max keep two values per group where count(DISTINCT) keeps a set.
+	const flag = (i: number) => ident(`kap_varies_${i}`);
+	const varies = candidates.map((c, i) => sql`(coalesce(min(${ident(c)}) <> max(${ident(c)}), false) OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${flag(i)}`);
+	const attributeValues = candidates.filter((c) => c !== 'planned_sessions').map((c) => sql`min(${ident(c)}) AS ${ident(c)}`);
+	// One row per client-series, from the score rows of the clients `part` selects, grouped by client,
+	// series and instrument alone: a candidate that does not vary has its one value (min), and one that
+	// does is left out of the cells below. The lists are gathered, then sorted (by session or week:
+	// unique within a series where the summaries apply, see `dups`): an aggregate's own ORDER BY cost
+	// DuckDB about six times the CPU (5M rows, native).
 	const perSeries = (part: Sql) => sql`
 WITH r AS (
   SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
     CASE WHEN phase = 'followup' THEN week END AS week, score, ${hasPlan ? sql`planned_sessions` : sql`NULL::INTEGER`} AS plan,
-    ${hasDose ? sql`dose_mg` : sql`NULL::DOUBLE`} AS dose_mg${attrList}
+    ${hasDose ? sql`dose_mg` : sql`NULL::DOUBLE`} AS dose_mg${join(candidates.map((c) => sql`, ${ident(c)}`), sql``)}
   FROM ${T} WHERE score IS NOT NULL AND ${part}
 )
-SELECT client_id, series, instrument${attrList},
+SELECT ${join([sql`client_id, series, instrument`, ...attributeValues, ...varies])},
+  count(*) FILTER (WHERE score <> floor(score)) AS kap_fractional, max(abs(score)) AS kap_biggest, count(*) AS kap_scores,
   arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
   arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
   max(session) FILTER (WHERE phase = 'session') AS last_session,
@@ -225,38 +199,55 @@ SELECT client_id, series, instrument${attrList},
   avg(dose_mg) AS dose,
   list_sort(list({'s': session, 'score': score}) FILTER (WHERE phase = 'session')) AS sess,
   list_sort(list({'w': week, 'score': score}) FILTER (WHERE phase = 'followup')) AS fu
-FROM r GROUP BY client_id, series, instrument${attrList}`;
-	// Cells and clients are numbered in small tables of their distinct keys, joined back: a window over
-	// the wide rows (lists of scores) sorted every row twice. Same numbers as dense_rank over the rows;
-	// an attribute may be NULL, hence IS NOT DISTINCT FROM.
-	const sameCell = join([sql`c.series = g.series`, ...attrs.map((a) => sql`c.${a} IS NOT DISTINCT FROM g.${a}`)], sql` AND `);
-	// A grouping is materialized (it is read three times); a table already is (a copy of it would be one
-	// more copy of the wide rows in memory at once).
-	const numbered = (g: Sql, materialize: boolean) => sql`
-WITH g AS ${materialize ? sql`MATERIALIZED` : sql`NOT MATERIALIZED`} (SELECT * FROM ${g}),
-c AS (SELECT row_number() OVER (ORDER BY series${attrList})::INTEGER AS cell, * FROM (SELECT DISTINCT series${attrList} FROM g)),
-k AS (SELECT row_number() OVER (ORDER BY client_id)::INTEGER AS client_no, client_id FROM (SELECT DISTINCT client_id FROM g))
-SELECT c.cell, k.client_no, g.* FROM g JOIN c ON ${sameCell} JOIN k ON k.client_id = g.client_id`;
+FROM r GROUP BY client_id, series, instrument`;
 	// The grouping's ordered lists stay in memory until it ends: at 50M score rows one statement ran
-	// native DuckDB out of its 4 GB. Past PART_ROWS score rows the clients are grouped in parts
+	// native DuckDB out of its 4 GB. Past `partRows` score rows the clients are grouped in parts
 	// (by a hash of the id, so each client-series falls in exactly one), each part committed first.
 	// The part numbers are cast: bound as JavaScript numbers they are DOUBLEs, and the hash compared as
 	// a DOUBLE cost each part's scan about 7 times the CPU (5M rows in 10 parts, native DuckDB).
-	const parts = Math.ceil(Number(check.scores ?? 0) / partRows);
-	if (parts <= 1) await exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(sql`(${perSeries(sql`TRUE`)})`, true)}`);
-	else {
-		const part = (i: number) => sql`hash(client_id) % ${parts}::UBIGINT = ${i}::UBIGINT`;
-		await exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
-		for (let i = 1; i < parts; i++) await exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
-		await exec(sql`CREATE OR REPLACE TEMP TABLE ${full} AS ${numbered(grouped, false)}`);
-		await exec(sql`DROP TABLE ${grouped}`);
-	}
-	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS SELECT DISTINCT cell, series${attrList} FROM ${full} ORDER BY cell`);
+	const [{ rows: scoreRows }] = await query<{ rows: number }>(sql`SELECT count(score)::BIGINT AS rows FROM ${T}`);
+	const parts = Math.ceil(Number(scoreRows) / partRows);
+	const part = (i: number) => (parts <= 1 ? sql`TRUE` : sql`hash(client_id) % ${parts}::UBIGINT = ${i}::UBIGINT`);
+	await exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
+	for (let i = 1; i < parts; i++) await exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
+	const [check] = await query<Record<string, number | boolean | null>>(sql`SELECT ${join([
+		sql`sum(kap_fractional)::BIGINT AS fractional, max(kap_biggest) AS biggest, coalesce(sum(kap_scores), 0)::BIGINT AS scores`,
+		...candidates.map((_, i) => sql`bool_or(${flag(i)}) AS ${flag(i)}`)
+	])} FROM ${grouped}`);
+	// Two scores at one timepoint: looked for unless the caller knows there are none (KnownRows).
+	const [{ dups }] = known.uniqueTimepoints
+		? [{ dups: 0 }]
+		: await query<{ dups: number }>(sql`SELECT count(*)::BIGINT AS dups FROM (
+    SELECT 1 FROM ${T} WHERE score IS NOT NULL
+    GROUP BY client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END, CASE WHEN phase = 'followup' THEN week END
+    HAVING count(*) > 1)`);
+	const varying = candidates.filter((_, i) => check[`kap_varies_${i}`] === true);
+	const attributes = candidates.filter((c) => !varying.includes(c) && c !== 'planned_sessions');
+	let problem: string | null = null;
+	if (Number(dups) > 0) problem = `${dups} timepoints of a client-series have more than one score`;
+	else if (Number(check.fractional) > 0) problem = `${check.fractional} scores are not whole numbers (the score cube's sums are exact only for integers)`;
+	else if (Number(check.biggest) > MAX_ABS_SCORE) problem = `scores beyond ±${MAX_ABS_SCORE}`;
+	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
+	const optionColumns = described.filter((c) => isFilterColumn(c.column_name, c.column_type)).map((c) => c.column_name);
+	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
+	const attrs = attributes.map((c) => ident(c));
+	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
+	// Cells and clients are numbered in small tables of their distinct keys, joined back: a window over
+	// the wide rows (lists of scores) sorted every row twice. Same numbers as dense_rank over the rows;
+	// an attribute may be NULL, hence IS NOT DISTINCT FROM. The client-series rows are written once,
+	// into `cs` (a table of them with their cells' attributes, which `cells` and `cs` were then copied
+	// from, cost a second copy of the wide rows: 7 s at 50M score rows).
+	const sameCell = join([sql`c.series = g.series`, ...attrs.map((a) => sql`c.${a} IS NOT DISTINCT FROM g.${a}`)], sql` AND `);
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS
+SELECT row_number() OVER (ORDER BY series${attrList})::INTEGER AS cell, * FROM (SELECT DISTINCT series${attrList} FROM ${grouped}) ORDER BY cell`);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
-SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week, dose, sess, fu FROM ${full}`);
-	// `cs` holds all that follows needs of `full`: dropped now, so the cube's join over every score row
-	// (the build's largest statement) runs with one copy of the wide client-series rows, not two.
-	await exec(sql`DROP TABLE ${full}`);
+WITH k AS (SELECT row_number() OVER (ORDER BY client_id)::INTEGER AS client_no, client_id FROM (SELECT DISTINCT client_id FROM ${grouped}))
+SELECT c.cell, g.instrument, k.client_no, g.client_id, g.series, g.baseline, g.last_score, g.last_session, g.plan, g.plan_score, g.last_week, g.dose, g.sess, g.fu
+FROM ${grouped} g JOIN ${ident(names.cells)} c ON ${sameCell} JOIN k ON k.client_id = g.client_id`);
+	// `cs` holds all that follows needs of the grouping: dropped now, so the cube's join over every score
+	// row (the build's largest statement) runs with one copy of the wide client-series rows, not two.
+	await exec(sql`DROP TABLE ${grouped}`);
 	const cs = ident(names.cs);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
 SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell, instrument`);
