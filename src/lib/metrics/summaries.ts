@@ -16,7 +16,7 @@
  * - `cube`: counts per cell × timepoint (instrument × phase × session × week, coded in
  *   `timepoints`) × (series has a baseline) × score, all integer keys. Because scores are
  *   integers, n, Σx and Σx² are exact, so mean and SD are exact, and the quartiles, min and max
- *   follow from the counts per score.
+ *   follow from the counts per score. Built by summary-cube.ts.
  * - `tpcounts`, `ends`, `patterns`, `mixed`, `clients`: counts per cell summed once from `cube` and `cs`
  *   (summary-cells.ts), for metrics made only of counts.
  * - `rates`, `followup`, `flow`, `rollup`: the default view's per-cell counts and summed cube (summary-defaults.ts).
@@ -30,6 +30,7 @@ import { summaryTable, type Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { buildCellCounts } from './summary-cells';
+import { buildCube, listsHoldEveryRow } from './summary-cube';
 // summary-defaults.ts is imported when needed: it reads the metrics (rates.ts), which read this module.
 import type { PrebuiltTable } from './summary-defaults';
 
@@ -190,6 +191,7 @@ WITH r AS (
 )
 SELECT ${join([sql`client_id, series, instrument`, ...attributeValues, ...varies])},
   count(*) FILTER (WHERE score <> floor(score)) AS kap_fractional, max(abs(score)) AS kap_biggest, count(*) AS kap_scores,
+  count(session) FILTER (WHERE phase = 'followup') AS kap_fu_sessions,
   arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
   arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
   max(session) FILTER (WHERE phase = 'session') AS last_session,
@@ -212,6 +214,8 @@ FROM r GROUP BY client_id, series, instrument`;
 	for (let i = 1; i < parts; i++) await exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
 	const [check] = await query<Record<string, number | boolean | null>>(sql`SELECT ${join([
 		sql`sum(kap_fractional)::BIGINT AS fractional, max(kap_biggest) AS biggest, coalesce(sum(kap_scores), 0)::BIGINT AS scores`,
+		// Whether the baselines and lists hold every score row (summary-cube.ts).
+		sql`coalesce(sum((baseline IS NOT NULL)::INTEGER + coalesce(len(sess), 0) + coalesce(len(fu), 0)), 0)::BIGINT AS listed, coalesce(sum(kap_fu_sessions), 0)::BIGINT AS fu_sessions`,
 		...candidates.map((_, i) => sql`bool_or(${flag(i)}) AS ${flag(i)}`)
 	])} FROM ${grouped}`);
 	// Two scores at one timepoint: looked for unless the caller knows there are none (KnownRows).
@@ -251,23 +255,7 @@ FROM ${grouped} g JOIN ${ident(names.cells)} c ON ${sameCell} JOIN k ON k.client
 	const cs = ident(names.cs);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
 SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell, instrument`);
-	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.timepoints)} AS
-SELECT row_number() OVER (ORDER BY instrument, CASE phase WHEN 'baseline' THEN 0 WHEN 'session' THEN 1 ELSE 2 END, session, week)::INTEGER AS tp, *
-FROM (
-  SELECT DISTINCT instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session, CASE WHEN phase = 'followup' THEN week END AS week
-  FROM ${T} WHERE score IS NOT NULL
-)`);
-	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cube)} AS
-SELECT k.cell, t.tp, k.baseline IS NOT NULL AS with_baseline, r.score::INTEGER AS score, count(*)::INTEGER AS n
-FROM (
-  SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
-    CASE WHEN phase = 'followup' THEN week END AS week, score
-  FROM ${T} WHERE score IS NOT NULL
-) r
-JOIN ${cs} k USING (client_id, series, instrument)
-JOIN ${ident(names.timepoints)} t ON t.instrument = r.instrument AND t.phase = r.phase AND t.session IS NOT DISTINCT FROM r.session AND t.week IS NOT DISTINCT FROM r.week
-GROUP BY k.cell, t.tp, with_baseline, r.score
-ORDER BY k.cell, t.tp`);
+	await buildCube(building, T, names, listsHoldEveryRow({ scores: Number(check.scores), listed: Number(check.listed), followupSessions: Number(check.fu_sessions) }));
 	await buildCellCounts(building, names);
 	const [counts] = await query<{ cells: number; cs: number; cube: number; mixed: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
