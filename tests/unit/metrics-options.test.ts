@@ -63,4 +63,36 @@ describe('filterChoices', () => {
 		expect(await filterChoices(spy)).toEqual(choices);
 		expect(asked.at(-1)).toMatch(/FROM "scores" GROUP BY ALL/);
 	});
+
+	it('kept choices counted from the client-series grouping where every row has a score, a column that varies from the rows: the same hand counts', async () => {
+		const db = await openNodeEngine();
+		// A: iv, two series; site n, then x (varies within series 1); B: iv, site s; C: sublingual, no site
+		await loadCanonical(
+			db,
+			[
+				{ client_id: 'A', route: 'iv', site: 'n', instrument: 'bdi2', phase: 'baseline', session: 0, score: 30 },
+				{ client_id: 'A', route: 'iv', site: 'x', instrument: 'bdi2', phase: 'session', session: 1, score: 20 },
+				{ client_id: 'A', series: 2, route: 'iv', site: 'n', instrument: 'bdi2', phase: 'baseline', session: 0, score: 25 },
+				{ client_id: 'B', route: 'iv', site: 's', instrument: 'hama', phase: 'baseline', session: 0, score: 22 },
+				{ client_id: 'C', route: 'sublingual', site: null, instrument: 'bdi2', phase: 'baseline', session: 0, score: 28 }
+			],
+			[],
+			'scores',
+			['site']
+		);
+		const built: string[] = [];
+		const recording = Object.create(db, { exec: { value: (q: Sql) => (built.push(q.text), db.exec(q)) } });
+		const summaries = await buildSummaries(recording, 'scores');
+		expect(summaries.varying).toEqual(['site']);
+		const options = built.find((t) => t.includes(`"${summaryTables('scores').options}" AS`))!;
+		expect(options).toMatch(/FROM "scores__cs_parts" GROUP BY ALL/);
+		expect(options).toMatch(/FROM \(SELECT \* FROM "scores"\) GROUP BY ALL/);
+		useSummaries(db, 'scores', summaries);
+		const choices = await filterChoices(db);
+		expect(choices.route).toEqual([{ value: 'iv', clients: 2 }, { value: 'sublingual', clients: 1 }]);
+		expect(choices.site).toEqual([{ value: '(missing)', clients: 1 }, { value: 'n', clients: 1 }, { value: 's', clients: 1 }, { value: 'x', clients: 1 }]);
+		expect(choices.sex).toEqual([{ value: '(missing)', clients: 3 }]);
+		useSummaries(db, 'scores', null);
+		expect(await filterChoices(db)).toEqual(choices);
+	});
 });

@@ -207,7 +207,7 @@ FROM r GROUP BY client_id, series, instrument`;
 	// (by a hash of the id, so each client-series falls in exactly one), each part committed first.
 	// The part numbers are cast: bound as JavaScript numbers they are DOUBLEs, and the hash compared as
 	// a DOUBLE cost each part's scan about 7 times the CPU (5M rows in 10 parts, native DuckDB).
-	const [{ rows: scoreRows }] = await query<{ rows: number }>(sql`SELECT count(score)::BIGINT AS rows FROM ${T}`);
+	const [{ rows: scoreRows, all: allRows }] = await query<{ rows: number; all: number }>(sql`SELECT count(score)::BIGINT AS rows, count(*)::BIGINT AS all FROM ${T}`);
 	const parts = Math.ceil(Number(scoreRows) / partRows);
 	const part = (i: number) => (parts <= 1 ? sql`TRUE` : sql`hash(client_id) % ${parts}::UBIGINT = ${i}::UBIGINT`);
 	await exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
@@ -233,8 +233,14 @@ FROM r GROUP BY client_id, series, instrument`;
 	else if (Number(check.biggest) > MAX_ABS_SCORE) problem = `scores beyond ±${MAX_ABS_SCORE}`;
 	else if (varying.includes('planned_sessions')) problem = 'planned_sessions varies within a client-series';
 	const optionColumns = described.filter((c) => isFilterColumn(c.column_name, c.column_type)).map((c) => c.column_name);
+	// A column that does not vary within a client-series has its clients counted over the grouped rows
+	// (a fifth of the score rows or fewer), where every row has a score (else a client may have rows
+	// and no score); others over the rows (at 50M score rows 7.7 s for them all).
+	const fromGroups = Number(allRows) === Number(scoreRows) ? optionColumns.filter((c) => !varying.includes(c)) : [];
+	const fromRows = optionColumns.filter((c) => !fromGroups.includes(c));
+	const options = [...(fromGroups.length ? [optionsQuery(fromGroups, grouped)] : []), ...(fromRows.length ? [optionsQuery(fromRows, T)] : [])];
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
-	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${optionColumns.length ? optionsQuery(optionColumns, T) : noOptions}`);
+	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${options.length ? join(options, sql` UNION ALL `) : noOptions}`);
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
 	// Cells and clients are numbered in small tables of their distinct keys, joined back: a window over
