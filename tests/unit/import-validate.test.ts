@@ -134,6 +134,31 @@ describe('implausible jumps through DuckDB\'s reader (import/duck/warnings.ts), 
 	it('the warnings of the JavaScript path', () => expect(duck.warnings).toEqual(js.warnings));
 });
 
+describe('exact duplicates through DuckDB\'s reader: rejected before the jumps are read (import/duck/run.ts)', async () => {
+	const text = [
+		'client_id,route,instrument,phase,session,week,score',
+		'f,iv,bdi2,baseline,0,,10',
+		'f,iv,bdi2,session,1,,12',
+		'f,iv,bdi2,session,1,,60', // 4: exact duplicate of line 3; had it stayed, 12 → 60 and 60 → 14 would be jumps
+		'f,iv,bdi2,session,2,,14',
+		'h,iv,bdi2,baseline,0,,20',
+		'h,iv,bdi2,session,1,,21',
+		'h,iv,bdi2,followup,,4,22', // 8 and 9: one timepoint key apart (no session, session 0), not duplicates
+		'h,iv,bdi2,followup,0,4,23'
+	].join('\n');
+	const js = (await importText(text)).o.report;
+	const db = await openNodeEngine();
+	const duck = (await importWithEngine(db, new TextEncoder().encode(text), 'x.csv', { table: 'dups' })).report;
+	db.close();
+	it('read by DuckDB', () => expect(duck.reader?.path).toBe('duckdb'));
+	it('the duplicate rejected, the two follow-up rows accepted', () => {
+		expect(duck.errors).toEqual([{ line: 4, column: null, reason: 'exact duplicate of line 3 (same client, series, instrument, phase, session, week)' }]);
+		expect(duck.rows_accepted).toBe(7);
+	});
+	it('no jump made by the duplicate, nor any other warning', () => expect(duck.warnings).toEqual([]));
+	it('the report of the JavaScript path', () => expect({ ...duck, reader: undefined, format: undefined }).toEqual({ ...js, reader: undefined, format: undefined }));
+});
+
 describe('BDI-II item codes', () => {
 	it('accepts 1a/2b on items 16 and 18 and rejects them elsewhere', async () => {
 		const items = (i16: string, i1 = '1') => [i1, ...Array(14).fill('1'), i16, '1', '2b', '1', '1', '1'].join(',');
