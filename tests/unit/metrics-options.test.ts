@@ -85,7 +85,7 @@ describe('filterChoices', () => {
 		const summaries = await buildSummaries(recording, 'scores');
 		expect(summaries.varying).toEqual(['site']);
 		const options = built.find((t) => t.includes(`"${summaryTables('scores').options}" AS`))!;
-		expect(options).toMatch(/FROM "scores__cs_parts" GROUP BY ALL/);
+		expect(options).toMatch(/FROM "scores__cs_parts"\) GROUP BY ALL/);
 		expect(options).toMatch(/FROM \(SELECT \* FROM "scores"\) GROUP BY ALL/);
 		useSummaries(db, 'scores', summaries);
 		const choices = await filterChoices(db);

@@ -34,6 +34,13 @@ import { buildCube, listsHoldEveryRow } from './summary-cube';
 // summary-defaults.ts is imported when needed: it reads the metrics (rates.ts), which read this module.
 import type { PrebuiltTable } from './summary-defaults';
 
+/**
+ * Columns of the summary tables that the cells are joined to (cs, cube, timepoints, the per-cell counts)
+ * or that their statements name beside the cells' columns: a file's own column of one of these names is
+ * kept out of the cells (summaries.ts `attributes`).
+ */
+const SUMMARY_COLUMNS = new Set(['cell', 'tp', 'n', 'with_baseline', 'client_no', 'baseline', 'last_score', 'last_session', 'plan', 'plan_score', 'last_week', 'dose', 'sess', 'fu', 'grp', 'gid', 'clients', 'sig', 'kind']);
+
 /** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
 export const PART_ROWS = 5_000_000;
 
@@ -174,9 +181,12 @@ async function buildAll(conn: Connector, dataset: string, source: Sql, partRows:
 	// are read from the client-series grouping itself (below), not from a grouping of their own: at 50M
 	// score rows that separate check was a 14 s statement. Two distinct values exist exactly when the
 	// least and the greatest differ: min and max keep two values per group where count(DISTINCT) keeps a set.
+	// The grouping names each candidate by its place (`kap_attr_<i>`): a file's own column may be called
+	// like one of the grouping's columns (`baseline`, `dose`, `plan`, …).
+	const attr = (i: number) => ident(`kap_attr_${i}`);
 	const flag = (i: number) => ident(`kap_varies_${i}`);
-	const varies = candidates.map((c, i) => sql`(coalesce(min(${ident(c)}) <> max(${ident(c)}), false) OR count(${ident(c)}) BETWEEN 1 AND count(*) - 1) AS ${flag(i)}`);
-	const attributeValues = candidates.filter((c) => c !== 'planned_sessions').map((c) => sql`min(${ident(c)}) AS ${ident(c)}`);
+	const varies = candidates.map((_, i) => sql`(coalesce(min(${attr(i)}) <> max(${attr(i)}), false) OR count(${attr(i)}) BETWEEN 1 AND count(*) - 1) AS ${flag(i)}`);
+	const attributeValues = candidates.map((c, i) => (c === 'planned_sessions' ? null : sql`min(${attr(i)}) AS ${attr(i)}`)).filter((x): x is Sql => x !== null);
 	// One row per client-series, from the score rows of the clients `part` selects, grouped by client,
 	// series and instrument alone: a candidate that does not vary has its one value (min), and one that
 	// does is left out of the cells below. The lists are gathered, then sorted (by session or week:
@@ -186,7 +196,7 @@ async function buildAll(conn: Connector, dataset: string, source: Sql, partRows:
 WITH r AS (
   SELECT client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END AS session,
     CASE WHEN phase = 'followup' THEN week END AS week, score, ${hasPlan ? sql`planned_sessions` : sql`NULL::INTEGER`} AS plan,
-    ${hasDose ? sql`dose_mg` : sql`NULL::DOUBLE`} AS dose_mg${join(candidates.map((c) => sql`, ${ident(c)}`), sql``)}
+    ${hasDose ? sql`dose_mg` : sql`NULL::DOUBLE`} AS dose_mg${join(candidates.map((c, i) => sql`, ${ident(c)} AS ${attr(i)}`), sql``)}
   FROM ${T} WHERE score IS NOT NULL AND ${part}
 )
 SELECT ${join([sql`client_id, series, instrument`, ...attributeValues, ...varies])},
@@ -226,7 +236,10 @@ FROM r GROUP BY client_id, series, instrument`;
     GROUP BY client_id, series, instrument, phase, CASE WHEN phase = 'baseline' THEN 0 ELSE session END, CASE WHEN phase = 'followup' THEN week END
     HAVING count(*) > 1)`);
 	const varying = candidates.filter((_, i) => check[`kap_varies_${i}`] === true);
-	const attributes = candidates.filter((c) => !varying.includes(c) && c !== 'planned_sessions');
+	// A column named like a column of the summary tables the cells are joined to stays out of the cells
+	// (filtering or grouping by it reads the rows), so no statement over them names two columns alike.
+	const attributes = candidates.filter((c) => !varying.includes(c) && c !== 'planned_sessions' && !SUMMARY_COLUMNS.has(c));
+	const grouping = (c: string) => attr(candidates.indexOf(c));
 	let problem: string | null = null;
 	if (Number(dups) > 0) problem = `${dups} timepoints of a client-series have more than one score`;
 	else if (Number(check.fractional) > 0) problem = `${check.fractional} scores are not whole numbers (the score cube's sums are exact only for integers)`;
@@ -238,7 +251,8 @@ FROM r GROUP BY client_id, series, instrument`;
 	// and no score); others over the rows (at 50M score rows 7.7 s for them all).
 	const fromGroups = Number(allRows) === Number(scoreRows) ? optionColumns.filter((c) => !varying.includes(c)) : [];
 	const fromRows = optionColumns.filter((c) => !fromGroups.includes(c));
-	const options = [...(fromGroups.length ? [optionsQuery(fromGroups, grouped)] : []), ...(fromRows.length ? [optionsQuery(fromRows, T)] : [])];
+	const groupedValues = sql`(SELECT ${join([sql`client_id`, ...fromGroups.map((c) => sql`${grouping(c)} AS ${ident(c)}`)])} FROM ${grouped})`;
+	const options = [...(fromGroups.length ? [optionsQuery(fromGroups, groupedValues)] : []), ...(fromRows.length ? [optionsQuery(fromRows, T)] : [])];
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${options.length ? join(options, sql` UNION ALL `) : noOptions}`);
 	const attrs = attributes.map((c) => ident(c));
@@ -248,15 +262,16 @@ FROM r GROUP BY client_id, series, instrument`;
 	// an attribute may be NULL, hence IS NOT DISTINCT FROM. The client-series rows are written once,
 	// into `cs` (a table of them with their cells' attributes, which `cells` and `cs` were then copied
 	// from, cost a second copy of the wide rows: 7 s at 50M score rows).
-	const sameCell = join([sql`c.series = g.series`, ...attrs.map((a) => sql`c.${a} IS NOT DISTINCT FROM g.${a}`)], sql` AND `);
+	const sameCell = join([sql`c.series = g.series`, ...attributes.map((a) => sql`c.${ident(a)} IS NOT DISTINCT FROM g.${grouping(a)}`)], sql` AND `);
+	const named = join(attributes.map((a) => sql`, ${grouping(a)} AS ${ident(a)}`), sql``);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cells)} AS
-SELECT row_number() OVER (ORDER BY series${attrList})::INTEGER AS cell, * FROM (SELECT DISTINCT series${attrList} FROM ${grouped}) ORDER BY cell`);
+SELECT row_number() OVER (ORDER BY series${attrList})::INTEGER AS cell, * FROM (SELECT DISTINCT series${named} FROM ${grouped}) ORDER BY cell`);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cs)} AS
 WITH k AS (SELECT row_number() OVER (ORDER BY client_id)::INTEGER AS client_no, client_id FROM (SELECT DISTINCT client_id FROM ${grouped}))
 SELECT c.cell, g.instrument, k.client_no, g.client_id, g.series, g.baseline, g.last_score, g.last_session, g.plan, g.plan_score, g.last_week, g.dose, g.sess, g.fu
 FROM ${grouped} g JOIN ${ident(names.cells)} c ON ${sameCell} JOIN k ON k.client_id = g.client_id`);
-	// `cs` holds all that follows needs of the grouping: dropped now, so the cube's join over every score
-	// row (the build's largest statement) runs with one copy of the wide client-series rows, not two.
+	// `cs` holds all that follows needs of the grouping: dropped now, so what follows (the cube from cs'
+	// lists, or joined to every score row: summary-cube.ts) runs with one copy of the wide client-series rows, not two.
 	await exec(sql`DROP TABLE ${grouped}`);
 	const cs = ident(names.cs);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
