@@ -37,9 +37,14 @@ import type { PrebuiltTable } from './summary-defaults';
 /**
  * Columns of the summary tables that the cells are joined to (cs, cube, timepoints, the per-cell counts)
  * or that their statements name beside the cells' columns: a file's own column of one of these names is
- * kept out of the cells (summaries.ts `attributes`).
+ * kept out of the cells (summaries.ts `attributes`). summaries-column-names.test.ts reads every summary
+ * table's columns and fails when one is missing here; the aliases (`grp`, `gid`, `sig`, `kind`) it cannot see.
  */
-const SUMMARY_COLUMNS = new Set(['cell', 'tp', 'n', 'with_baseline', 'client_no', 'baseline', 'last_score', 'last_session', 'plan', 'plan_score', 'last_week', 'dose', 'sess', 'fu', 'grp', 'gid', 'clients', 'sig', 'kind']);
+export const SUMMARY_COLUMNS = new Set([
+	...['cell', 'tp', 'n', 'with_baseline', 'client_no', 'baseline', 'last_score', 'last_session', 'plan', 'plan_score', 'last_week', 'dose', 'sess', 'fu'],
+	...['seen_max', 'no_plan', 'ended', 'reached', 'plan_max', 'b', 'p', 's', 'series_n', 'first_n', 'booster_n', 'clients'],
+	...['grp', 'gid', 'sig', 'kind']
+]);
 
 /** Score rows grouped per statement when the client-series table is built (see buildSummaries). */
 export const PART_ROWS = 5_000_000;
@@ -200,7 +205,7 @@ WITH r AS (
   FROM ${T} WHERE score IS NOT NULL AND ${part}
 )
 SELECT ${join([sql`client_id, series, instrument`, ...attributeValues, ...varies])},
-  count(*) FILTER (WHERE score <> floor(score)) AS kap_fractional, max(abs(score)) AS kap_biggest, count(*) AS kap_scores,
+  count(*) FILTER (WHERE score <> floor(score)) AS kap_fractional, max(abs(score)) AS kap_biggest,
   count(session) FILTER (WHERE phase = 'followup') AS kap_fu_sessions,
   arg_min(score, session) FILTER (WHERE phase = 'baseline') AS baseline,
   arg_max(score, session) FILTER (WHERE phase = 'session') AS last_score,
@@ -223,7 +228,7 @@ FROM r GROUP BY client_id, series, instrument`;
 	await exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
 	for (let i = 1; i < parts; i++) await exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
 	const [check] = await query<Record<string, number | boolean | null>>(sql`SELECT ${join([
-		sql`sum(kap_fractional)::BIGINT AS fractional, max(kap_biggest) AS biggest, coalesce(sum(kap_scores), 0)::BIGINT AS scores`,
+		sql`sum(kap_fractional)::BIGINT AS fractional, max(kap_biggest) AS biggest`,
 		// Whether the baselines and lists hold every score row (summary-cube.ts).
 		sql`coalesce(sum((baseline IS NOT NULL)::INTEGER + coalesce(len(sess), 0) + coalesce(len(fu), 0)), 0)::BIGINT AS listed, coalesce(sum(kap_fu_sessions), 0)::BIGINT AS fu_sessions`,
 		...candidates.map((_, i) => sql`bool_or(${flag(i)}) AS ${flag(i)}`)
@@ -276,7 +281,7 @@ FROM ${grouped} g JOIN ${ident(names.cells)} c ON ${sameCell} JOIN k ON k.client
 	const cs = ident(names.cs);
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
 SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell, instrument`);
-	await buildCube(building, T, names, listsHoldEveryRow({ scores: Number(check.scores), listed: Number(check.listed), followupSessions: Number(check.fu_sessions) }));
+	await buildCube(building, T, names, listsHoldEveryRow({ scores: Number(scoreRows), listed: Number(check.listed), followupSessions: Number(check.fu_sessions) }));
 	await buildCellCounts(building, names);
 	const [counts] = await query<{ cells: number; cs: number; cube: number; mixed: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
@@ -284,7 +289,7 @@ SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell,
   (SELECT count(*) FROM ${ident(names.cube)})::INTEGER AS cube,
   (SELECT count(*) FROM ${ident(names.mixed)})::INTEGER AS mixed`);
 	const bits = await query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${ident(names.cs)} ORDER BY instrument`);
-	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(check.scores ?? 0), ...counts }, patternBits: bits.map((b) => b.instrument), buildMs: 0 };
+	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(scoreRows), ...counts }, patternBits: bits.map((b) => b.instrument), buildMs: 0 };
 	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(building, built);
 	return { ...built, buildMs: performance.now() - t0 };
 }
