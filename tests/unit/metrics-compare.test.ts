@@ -4,6 +4,7 @@ import { compareCohorts } from '../../src/lib/metrics/compare';
 import { buildReport } from '../../src/lib/metrics/report';
 import { normalCdf } from '../../src/lib/stats/distributions';
 import { wilsonInterval } from '../../src/lib/stats/proportions';
+import { ols } from '../../src/lib/stats/regression';
 import { clausRows, loadRefdata } from './metrics-fixtures';
 
 describe('cohort comparison on claus2020 (PA vs TAU, BDI-II)', () => {
@@ -44,6 +45,19 @@ describe('cohort comparison on claus2020 (PA vs TAU, BDI-II)', () => {
 		expect(c.response!.low).toBeCloseTo(9 / 21 - 2 / 19 - Math.hypot(wa.rate - wa.low, wb.high - wb.rate), 12);
 		expect(c.response!.high).toBeCloseTo(9 / 21 - 2 / 19 + Math.hypot(wa.high - wa.rate, wb.rate - wb.low), 12);
 		expect('cohortEffect' in c.ancova && c.ancova.n).toBe(40);
+		// ANCOVA end ~ cohort + baseline, fitted here by QR on the 40 client-series recomputed from the raw rows
+		const units = ['PA', 'TAU'].flatMap((t) =>
+			[...new Set(rows.filter((r) => r.treatment === t).map((r) => r.client_id))].flatMap((id) => {
+				const rs = rows.filter((r) => r.client_id === id && r.score !== null);
+				const pre = rs.find((r) => r.phase === 'baseline')?.score;
+				const post = rs.filter((r) => r.phase === 'session').sort((a, b) => b.session! - a.session!)[0]?.score;
+				return pre != null && post != null ? [{ pa: t === 'PA' ? 1 : 0, pre, post }] : [];
+			})
+		);
+		const byRows = ols(units.map((u) => u.post), units.map((u) => [1, u.pa, u.pre]), ['(Intercept)', 'cohortPA', 'baseline']);
+		if (!('cohortEffect' in c.ancova)) throw new Error(c.ancova.error);
+		for (const k of ['estimate', 'se', 'p', 'low', 'high'] as const) expect(c.ancova.cohortEffect[k]).toBeCloseTo(byRows.coefficients[1][k], 9);
+		expect(c.ancova.r2).toBeCloseTo(byRows.r2, 12);
 		expect(c.lmm!.lrt).toMatchObject({ terms: ['cohortPA', 'time:cohortPA'], df: 2 });
 		expect(c.lmm!.n_clients).toBe(43);
 		expect(c.survival.rows).toEqual([]);

@@ -20,7 +20,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { logistic } from '../../src/lib/stats/logistic';
 import { addMoments, momentRows, noMoments, ols } from '../../src/lib/stats/regression';
 import { openNodeEngine } from '../../src/lib/engine/node';
-import { subgroupAnalysis, type SubgroupResult } from '../../src/lib/metrics/subgroups';
+import { subgroupAnalysis, tertileCuts, type SubgroupResult } from '../../src/lib/metrics/subgroups';
 import { newcombeDifference } from '../../src/lib/stats/proportions';
 import { loadCanonical, type Canon } from './metrics-fixtures';
 
@@ -143,5 +143,19 @@ describe('subgroups, interaction and NNT (R glm/lm as oracle)', () => {
 			expect(bySets.coefficients[j].se).toBeCloseTo(c.se, 10);
 			expect(bySets.coefficients[j].p).toBeCloseTo(c.p, 10);
 		});
+	});
+});
+
+describe('dose band cut points', () => {
+	it('are R type 7 quantiles at 1/3 and 2/3', () => {
+		// R 4.2.2: x <- c(40, 55.5, 60, 35, 100, 72.25, 50, 65, 120, 110, 8); print(quantile(x, c(1/3, 2/3), type = 7), digits = 17)
+		//   51.833333333333329 69.833333333333329   (numeric order: a sort as text would put 100, 110, 120 first)
+		const [low, high] = tertileCuts([40, 55.5, 60, 35, 100, 72.25, 50, 65, 120, 110, 8]);
+		expect(low).toBeCloseTo(51.833333333333329, 12);
+		expect(high).toBeCloseTo(69.833333333333329, 12);
+		// R: quantile(c(0.5, 0.25, 1), c(1/3, 2/3), type = 7) → 0.41666666666666663 0.66666666666666652
+		const [a, b] = tertileCuts([0.5, 0.25, 1]);
+		expect(a).toBeCloseTo(0.41666666666666663, 14);
+		expect(b).toBeCloseTo(0.66666666666666652, 14);
 	});
 });

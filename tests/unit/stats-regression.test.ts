@@ -3,7 +3,7 @@
  * anscombe (y1 ~ x1) and cars (dist ~ speed, dist ~ speed + I(speed^2)).
  */
 import { describe, expect, it } from 'vitest';
-import { ols } from '../../src/lib/stats/regression';
+import { addMoments, noMoments, ols, olsOnMoments } from '../../src/lib/stats/regression';
 
 const x1 = [10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5];
 const y1 = [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68];
@@ -87,5 +87,45 @@ describe('ols', () => {
 		const yhat = [1, 2, 3].map((x) => b * x);
 		const expected = yhat.reduce((s, v) => s + v * v, 0) / [2.1, 3.9, 6.2].reduce((s, v) => s + v * v, 0);
 		expect(fit.r2).toBeCloseTo(expected, 12);
+	});
+});
+
+describe('olsOnMoments (the fit on units through their moments per set)', () => {
+	it('cars: dist ~ speed from one set of moments gives R\'s summary(lm(dist ~ speed, cars))', () => {
+		const s = noMoments();
+		speed.forEach((x, i) => addMoments(s, x, dist[i]));
+		const fit = olsOnMoments([{ u: [1, 0], s }], 1, ['(Intercept)', 'speed']);
+		const [a, b] = fit.coefficients;
+		expect(a.estimate).toBeCloseTo(-17.5791, 4);
+		expect(a.se).toBeCloseTo(6.7584, 4);
+		expect(b.estimate).toBeCloseTo(3.9324, 4);
+		expect(b.se).toBeCloseTo(0.4155, 4);
+		expect(b.low).toBeCloseTo(3.096964, 5);
+		expect(b.high).toBeCloseTo(4.767853, 5);
+		expect(fit.sigma).toBeCloseTo(15.38, 2);
+		expect(fit.r2).toBeCloseTo(0.6511, 4);
+		expect(fit.n).toBe(50);
+		expect(fit.dfResidual).toBe(48);
+	});
+
+	it('a group dummy and a covariate (ANCOVA): the same fit as ols on the rows', () => {
+		// cars split at speed 15 into two "cohorts": dist ~ cohort + speed, on the 50 rows and on two sets
+		const inA = speed.map((x) => (x >= 15 ? 1 : 0));
+		const rows = ols(dist, speed.map((x, i) => [1, inA[i], x]), ['(Intercept)', 'cohort', 'speed']);
+		const sets = [1, 0].map((g) => {
+			const s = noMoments();
+			speed.forEach((x, i) => inA[i] === g && addMoments(s, x, dist[i]));
+			return { u: [1, g, 0], s };
+		});
+		const moments = olsOnMoments(sets, 2, ['(Intercept)', 'cohort', 'speed']);
+		expect(moments.n).toBe(50);
+		expect(moments.dfResidual).toBe(47);
+		expect(moments.sigma).toBeCloseTo(rows.sigma, 10);
+		expect(moments.r2).toBeCloseTo(rows.r2, 12);
+		moments.coefficients.forEach((c, i) => {
+			for (const k of ['estimate', 'se', 'p', 'low', 'high'] as const) expect(c[k]).toBeCloseTo(rows.coefficients[i][k], 9);
+		});
+		// one cohort empty: the cohort column is all zero, as on the rows
+		expect(() => olsOnMoments([sets[1]], 2, ['(Intercept)', 'cohort', 'speed'])).toThrow(/singular design — column "cohort"/);
 	});
 });

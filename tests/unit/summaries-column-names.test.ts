@@ -52,7 +52,7 @@ describe('summaries of a file whose columns are named like the build\'s own', ()
 		for (const [client, route, base, end] of [['a', 'iv', 30, 12], ['b', 'im', 20, 18], ['c', 'iv', 25, 9]] as const) {
 			rows.push({ client_id: client, instrument: 'bdi2', phase: 'baseline', session: 0, score: base, route, arm: 'A' } as Canon);
 			rows.push({ client_id: client, instrument: 'bdi2', phase: 'session', session: 1, score: end, route, arm: 'A', planned_sessions: 6 } as Canon);
-			rows.push({ client_id: client, instrument: 'bdi2', phase: 'followup', week: 4, score: end + 1, route, arm: 'A' } as Canon);
+			rows.push({ client_id: client, instrument: 'bdi2', phase: 'followup', session: null, week: 4, score: end + 1, route, arm: 'A' } as Canon);
 		}
 		await loadCanonical(db, rows, ['arm']);
 		const s = await buildSummaries(db, 'scores');

@@ -10,7 +10,7 @@ import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { logistic, logisticLrt, nestedF } from '../stats/logistic';
 import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
-import { addMoments, momentRows, noMoments, ols, type Moments } from '../stats/regression';
+import { addMoments, noMoments, olsOnMoments, type Moments } from '../stats/regression';
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { Definition, SettingsInput } from './definitions';
 import { describeColumns, MISSING } from './filters';
@@ -77,7 +77,8 @@ interface Unit {
 	end: number;
 	/** Responds at the end point under the settings' rule (source.ts `responds`, computed in SQL). */
 	responder: boolean;
-	attrs: Record<string, string>;
+	/** Its level of each variable, in the order of the variables' names (an array, not an object keyed by name: ~50k units at 1M score rows). */
+	levels: string[];
 }
 
 export interface SubgroupOptions {
@@ -142,19 +143,9 @@ function tally(units: Unit[], levelOf: (u: Unit) => string, A: string): Tally {
 	return { levels, cells, patterns };
 }
 
-/**
- * `ols` of end score on the design rows u(cell) + baseline·e_k, through each cell's moments
- * (`momentRows`): the same fit as one row per unit, at three rows per cell.
- */
+/** `ols` of end score on the design rows design(cell) + baseline·e_k, through each cell's moments (olsOnMoments). */
 function olsByCells(cells: Cell[], design: (c: Cell) => number[], k: number, terms: string[]) {
-	const X: number[][] = [];
-	const y: number[] = [];
-	for (const c of cells) {
-		const r = momentRows(design(c), k, c.s);
-		X.push(...r.X);
-		y.push(...r.y);
-	}
-	return ols(y, X, terms, 0.95, cells.reduce((t, c) => t + c.n, 0));
+	return olsOnMoments(cells.map((c) => ({ u: design(c), s: c.s })), k, terms);
 }
 
 /** The estimates of one level from its cells (one or two, in the order its units first reach them). */
@@ -226,7 +217,8 @@ function interactions(variable: string, t: Tally, byLevel: Cell[][]): SubgroupVa
 
 /** Tertile cut points (R type 7 quantiles at 1/3 and 2/3) of `values`. */
 export function tertileCuts(values: number[]): [number, number] {
-	const s = [...values].sort((x, y) => x - y);
+	// A typed array sorts numbers natively, in ascending numeric order (tens of thousands of doses per route).
+	const s = Float64Array.from(values).sort();
 	const q = (p: number) => {
 		const h = (s.length - 1) * p;
 		const lo = Math.floor(h);
@@ -252,35 +244,38 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	const attrSql = seriesAttributesSql({ table, instrument: opts.instrument, attrs, hasDose, cohortSeries, scope });
 	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
 	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
-	const units: (Unit & { dose: number | null; route: string })[] = summary.rows
-		.filter((r) => r.baseline !== null && r.end_score !== null)
-		.map((r) => {
-			const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? {};
-			return {
-				cohort: r.group, baseline: r.baseline!, end: r.end_score!, responder: r.responder === true,
-				attrs: Object.fromEntries(attrs.map((c) => [c, a[c] === null || a[c] === undefined ? MISSING : String(a[c])])),
-				dose: typeof a.__dose === 'number' ? a.__dose : null,
-				route: a.__route === null || a.__route === undefined ? MISSING : String(a.__route)
-			};
-		});
+	const level = (v: string | number | null | undefined) => (v === null || v === undefined ? MISSING : String(v));
+	const none: Record<string, string | number | null> = {};
+	const units: (Unit & { dose: number | null; route: string })[] = [];
+	for (const r of summary.rows) {
+		if (r.baseline === null || r.end_score === null) continue;
+		const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? none;
+		const levels: string[] = [];
+		for (const c of attrs) levels.push(level(a[c]));
+		units.push({ cohort: r.group, baseline: r.baseline, end: r.end_score, responder: r.responder === true, levels, dose: typeof a.__dose === 'number' ? a.__dose : null, route: level(a.__route) });
+	}
 	const variables: SubgroupVariable[] = [];
+	// The variables, in the order of each unit's `levels`.
 	const names: string[] = [...attrs];
 	// Doses are not comparable across routes (mg IV vs mg sublingual): thirds within each route.
 	const cuts: Record<string, [number, number]> = {};
-	for (const route of new Set(units.map((u) => u.route))) {
-		const doses = units.filter((u) => u.route === route && u.dose !== null).map((u) => u.dose!);
-		if (doses.length >= 3) cuts[route] = tertileCuts(doses);
+	const dosesByRoute = new Map<string, number[]>();
+	for (const u of units) {
+		let doses = dosesByRoute.get(u.route);
+		if (!doses) dosesByRoute.set(u.route, (doses = []));
+		if (u.dose !== null) doses.push(u.dose);
 	}
+	for (const [route, doses] of dosesByRoute) if (doses.length >= 3) cuts[route] = tertileCuts(doses);
 	if (hasDose && Object.keys(cuts).length) {
 		for (const u of units) {
 			const c = cuts[u.route];
-			u.attrs[DOSE_BAND] = u.dose === null || !c ? MISSING : u.dose <= c[0] ? '1 low third' : u.dose <= c[1] ? '2 middle third' : '3 high third';
+			u.levels.push(u.dose === null || !c ? MISSING : u.dose <= c[0] ? '1 low third' : u.dose <= c[1] ? '2 middle third' : '3 high third');
 		}
 		names.push(DOSE_BAND);
 	}
 	const rows: SubgroupRow[] = [];
-	for (const v of names) {
-		const t = tally(units, (u) => u.attrs[v], A);
+	for (const [j, v] of names.entries()) {
+		const t = tally(units, (u) => u.levels[j], A);
 		const byLevel = cellsByLevel(t);
 		const iv = interactions(v, t, byLevel);
 		if (v === DOSE_BAND) iv.cuts = Object.fromEntries(Object.entries(cuts).map(([r, c]) => [r, c.map((x) => Math.round(x * 10) / 10) as [number, number]]));

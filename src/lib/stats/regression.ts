@@ -174,3 +174,35 @@ export function momentRows(u: number[], k: number, s: Moments): { X: number[][];
 	const row = (c1: number, c2: number) => u.map((v, j) => c1 * v + (j === k ? c2 : 0));
 	return { X: [row(l00, l10), row(0, l11), row(0, 0)], y: [l20, l21, l22] };
 }
+
+/** Units whose design rows are u + b·e_k (b their value of the continuous column k), through the Moments of (b, y). */
+export interface MomentSet {
+	u: number[];
+	s: Moments;
+}
+
+/**
+ * `ols` on sets of units through their moments (`momentRows`): the fit on the units, at three rows per
+ * set. n and dfResidual count the units; r2 is the units' (centred when every set's design has the
+ * same non-zero value in a column other than k, as `ols` decides for rows), from the pooled Σy, Σy².
+ */
+export function olsOnMoments(sets: MomentSet[], k: number, terms: string[], conf = 0.95): OlsResult {
+	const X: number[][] = [];
+	const y: number[] = [];
+	let units = 0;
+	let sy = 0;
+	let syy = 0;
+	for (const set of sets) {
+		const r = momentRows(set.u, k, set.s);
+		X.push(...r.X);
+		y.push(...r.y);
+		units += set.s.m;
+		sy += set.s.y;
+		syy += set.s.yy;
+	}
+	const fit = ols(y, X, terms, conf, units);
+	const hasIntercept = terms.some((_, j) => j !== k && sets.length > 0 && sets.every((c) => c.u[j] === sets[0].u[j]) && sets[0].u[j] !== 0);
+	const tss = hasIntercept ? syy - (sy * sy) / units : syy;
+	const rss = fit.dfResidual > 0 ? fit.sigma ** 2 * fit.dfResidual : 0;
+	return { ...fit, r2: tss > 0 ? 1 - rss / tss : NaN };
+}
