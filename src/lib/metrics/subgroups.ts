@@ -9,6 +9,7 @@
 import type { Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { logistic, logisticLrt, nestedF } from '../stats/logistic';
+import { quantileType7 } from '../stats/effect';
 import { newcombeDifference, numberNeededToTreat, type NumberNeededToTreat } from '../stats/proportions';
 import { addMoments, noMoments, olsOnMoments, type Moments } from '../stats/regression';
 import { COHORT, cohortRelation, type Cohort } from './compare';
@@ -217,14 +218,8 @@ function interactions(variable: string, t: Tally, byLevel: Cell[][]): SubgroupVa
 
 /** Tertile cut points (R type 7 quantiles at 1/3 and 2/3) of `values`. */
 export function tertileCuts(values: number[]): [number, number] {
-	// A typed array sorts numbers natively, in ascending numeric order (tens of thousands of doses per route).
-	const s = Float64Array.from(values).sort();
-	const q = (p: number) => {
-		const h = (s.length - 1) * p;
-		const lo = Math.floor(h);
-		return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
-	};
-	return [q(1 / 3), q(2 / 3)];
+	const s = Float64Array.from(values).sort(); // numeric order, natively (tens of thousands of doses per route)
+	return [quantileType7(s, 1 / 3), quantileType7(s, 2 / 3)];
 }
 
 /** Subgroup estimates, interaction tests and NNT for a two-cohort comparison on one instrument. */

@@ -20,7 +20,7 @@ export interface Summary {
 }
 
 /** Quantile of sorted data, R type 7 (the R and numpy default): linear interpolation at h = (n − 1)·p. */
-function quantileType7(sorted: number[], p: number): number {
+export function quantileType7(sorted: ArrayLike<number>, p: number): number {
 	const h = (sorted.length - 1) * p;
 	const lo = Math.floor(h);
 	const hi = Math.min(lo + 1, sorted.length - 1);
@@ -37,7 +37,8 @@ function quantileType7(sorted: number[], p: number): number {
  * the value; sd, se and the CI are NaN (no spread can be estimated from one value).
  */
 export function summarize(values: number[]): Summary {
-	const xs = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+	// A typed array sorts numbers natively (a comparator sort of tens of thousands of changes was most of a /compare call's JavaScript).
+	const xs = Float64Array.from(values.filter((v) => Number.isFinite(v))).sort();
 	const n = xs.length;
 	if (n === 0) {
 		return { n: 0, mean: NaN, sd: NaN, se: NaN, ciLow: NaN, ciHigh: NaN, median: NaN, q1: NaN, q3: NaN, min: NaN, max: NaN };
