@@ -241,7 +241,7 @@ export async function summarySource(conn: Connector, p: Prepared, needs: CsNeeds
 	// are the same under any `needs` but the score lists, which are read from the summaries).
 	if (p.summary) {
 		if (!p.summary.cells || !conn.materialize || needs.sess || needs.fu) return { ctes: clientSeriesCtes(p.summary, p.settings, needs), derived: [] };
-		const shared = sql`${clientSeriesCtes(p.summary, p.settings, { planned: true })}\nSELECT * FROM cs`;
+		const shared = sql`${clientSeriesCtes(p.summary, p.settings, { planned: true, cellDose: true })}\nSELECT * FROM cs`;
 		const table = await conn.materialize(shared);
 		return { ctes: sql`WITH cs AS (SELECT * FROM ${ident(table)})`, derived: [{ table, sql: shared, holds: "the cohorts' client-series from the dataset's summaries, built once and shared by the page's cards" }] };
 	}
@@ -270,15 +270,18 @@ export interface ClientSummaryRow {
 	last_week: number | null;
 	/** Responds at the end point (the settings' rule); null without a baseline > 0 and an end score. */
 	responder?: boolean | null;
+	/** From the dataset's summaries only: the series' summary cell (its attributes are the cell's) and mean dose. */
+	series_cell?: number;
+	series_dose?: number | null;
 }
 
 /** One row per instrument × group × client-series: baseline, end of series, last follow-up week. */
 export async function clientSummary(conn: Connector, opts: MetricOptions = {}): Promise<MetricResult<ClientSummaryRow>> {
 	const p = await prepare(conn, opts);
-	const src = await summarySource(conn, p, { planned: true });
+	const src = await summarySource(conn, p, { planned: true, cellDose: true });
 	const q = sql`${src.ctes}
 SELECT instrument, grp AS "group", client_id, series, baseline, end_score, end_session, last_session, planned_session, last_week,
-  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN ${responds(p.settings, sql`end_score`, sql`baseline`)} END AS responder
+  CASE WHEN baseline > 0 AND end_score IS NOT NULL THEN ${responds(p.settings, sql`end_score`, sql`baseline`)} END AS responder${p.summary ? sql`, series_cell, series_dose` : sql``}
 FROM cs ORDER BY instrument, "group", client_id, series`;
 	return { rows: await conn.query<ClientSummaryRow>(q), sql: q, derived: src.derived, path: p.path };
 }

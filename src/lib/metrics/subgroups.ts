@@ -15,8 +15,8 @@ import { addMoments, noMoments, olsOnMoments, type Moments } from '../stats/regr
 import { COHORT, cohortRelation, type Cohort } from './compare';
 import type { Definition, SettingsInput } from './definitions';
 import { describeColumns, MISSING } from './filters';
-import { clientSummary, prepare, type DerivedTable } from './source';
-import { seriesAttributesSql } from './subgroup-attributes';
+import { clientSummary, prepare, type ClientSummaryRow, type DerivedTable } from './source';
+import { cellAttributesSql, seriesAttributesSql } from './subgroup-attributes';
 
 export const SUBGROUP_COLUMNS = ['site', 'sex', 'age_band', 'diagnosis'] as const;
 /** Name of the derived dose variable (tertiles of the series' mean dose). */
@@ -232,22 +232,36 @@ export async function subgroupAnalysis(conn: Connector, opts: SubgroupOptions): 
 	const cols = (await describeColumns(conn, ident(table))).map((c) => c.name);
 	const attrs = SUBGROUP_COLUMNS.filter((c) => cols.includes(c));
 	const hasDose = cols.includes('dose_mg');
-	// Only the client-series of the two cohorts are looked up, when the summary is a table to read
-	// them from (a third fewer groups at 1M; a series' attributes still come from all its rows).
-	const shared = summary.derived?.[0]?.table;
-	const cohortSeries = shared ? sql`SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument}` : null;
-	const attrSql = seriesAttributesSql({ table, instrument: opts.instrument, attrs, hasDose, cohortSeries, scope });
-	const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
-	const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
 	const level = (v: string | number | null | undefined) => (v === null || v === undefined ? MISSING : String(v));
-	const none: Record<string, string | number | null> = {};
 	const units: (Unit & { dose: number | null; route: string })[] = [];
-	for (const r of summary.rows) {
-		if (r.baseline === null || r.end_score === null) continue;
-		const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? none;
-		const levels: string[] = [];
-		for (const c of attrs) levels.push(level(a[c]));
-		units.push({ cohort: r.group, baseline: r.baseline, end: r.end_score, responder: r.responder === true, levels, dose: typeof a.__dose === 'number' ? a.__dose : null, route: level(a.__route) });
+	const used = summary.rows.filter((r) => r.baseline !== null && r.end_score !== null);
+	const unit = (r: ClientSummaryRow, levels: string[], dose: number | null, route: string) =>
+		units.push({ cohort: r.group, baseline: r.baseline!, end: r.end_score!, responder: r.responder === true, levels, dose, route });
+	const cellSql = cellAttributesSql({ attrs, hasDose, scope });
+	let attrSql: Sql;
+	if (cellSql && used.every((r) => r.series_cell !== undefined)) {
+		// From the summaries: each series' attributes are its cell's, read once per cell.
+		attrSql = cellSql;
+		const byCell = new Map<unknown, { levels: string[]; route: string }>();
+		for (const c of await conn.query<Record<string, string | number | null>>(cellSql)) byCell.set(c.series_cell, { levels: attrs.map((a) => level(c[a])), route: level(c.__route) });
+		const unknown = { levels: attrs.map(() => MISSING), route: MISSING };
+		for (const r of used) {
+			const c = byCell.get(r.series_cell) ?? unknown;
+			unit(r, c.levels.slice(), typeof r.series_dose === 'number' ? r.series_dose : null, c.route);
+		}
+	} else {
+		// From the score rows: only the client-series of the two cohorts are looked up, when the summary is
+		// a table to read them from (a third fewer groups at 1M; a series' attributes still come from all its rows).
+		const shared = summary.derived?.[0]?.table;
+		const cohortSeries = shared ? sql`SELECT client_id, series FROM ${ident(shared)} WHERE instrument = ${opts.instrument}` : null;
+		attrSql = seriesAttributesSql({ table, instrument: opts.instrument, attrs, hasDose, cohortSeries });
+		const attrRows = await conn.query<Record<string, string | number | null>>(attrSql);
+		const byKey = new Map(attrRows.map((r) => [`${r.client_id}\u0001${r.series}`, r]));
+		const none: Record<string, string | number | null> = {};
+		for (const r of used) {
+			const a = byKey.get(`${r.client_id}\u0001${r.series}`) ?? none;
+			unit(r, attrs.map((c) => level(a[c])), typeof a.__dose === 'number' ? a.__dose : null, level(a.__route));
+		}
 	}
 	const variables: SubgroupVariable[] = [];
 	// The variables, in the order of each unit's `levels`.

@@ -31,6 +31,12 @@ export interface CsNeeds {
 	from?: string;
 	/** own_plan: the planned end set for the instrument or the series' own plan (no fallback to the group's). */
 	ownPlan?: boolean;
+	/**
+	 * series_cell, series_dose: the series' summary cell and mean dose (`cs.cell`, `cs.dose`), for a reader
+	 * that takes the series' attributes from its cell (subgroups.ts). Named apart from `cell` and `dose`:
+	 * a card may join the cohorts' client-series to other tables by all their columns.
+	 */
+	cellDose?: boolean;
 }
 
 /** True when a setting fixes an instrument's planned length: the planned end then moves off the series' own plan. */
@@ -73,7 +79,7 @@ export function clientSeriesCtes(scope: SummaryScope, s: Settings, needs: CsNeed
 		: sql``;
 	return sql`WITH ${cellsCte(scope)},
 cs1 AS (
-  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, ${weekScore} AS week_score,${carried.length ? sql` ${join(carried)},` : sql``}${needs.ownPlan ? sql` coalesce(${fixed}, c.plan) AS own_plan,` : sql``}
+  SELECT instrument, grp, c.client_no, c.client_id, c.series, c.baseline, c.last_score, c.last_session, c.last_week, ${weekScore} AS week_score,${carried.length ? sql` ${join(carried)},` : sql``}${needs.ownPlan ? sql` coalesce(${fixed}, c.plan) AS own_plan,` : sql``}${needs.cellDose ? sql` c.cell AS series_cell, c.dose AS series_dose,` : sql``}
     ${plannedCols}
   FROM ${ident(needs.from ?? S.cs)} c JOIN sum_k USING (cell) ${plannedJoin}
   WHERE ${scope.instrumentWhere}
