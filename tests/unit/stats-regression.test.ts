@@ -3,12 +3,31 @@
  * anscombe (y1 ~ x1) and cars (dist ~ speed, dist ~ speed + I(speed^2)).
  */
 import { describe, expect, it } from 'vitest';
-import { addMoments, noMoments, ols, olsOnMoments } from '../../src/lib/stats/regression';
+import { addMoments, noMoments, ols, olsOnMoments, type OlsResult } from '../../src/lib/stats/regression';
 
 const x1 = [10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5];
 const y1 = [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68];
 const speed = [4, 4, 7, 7, 8, 9, 10, 10, 10, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 16, 16, 17, 17, 17, 18, 18, 18, 18, 19, 19, 19, 20, 20, 20, 20, 20, 22, 23, 24, 24, 24, 24, 25];
 const dist = [2, 10, 4, 22, 16, 10, 18, 26, 34, 17, 28, 14, 20, 24, 28, 26, 34, 34, 46, 26, 36, 60, 80, 20, 26, 54, 32, 40, 32, 40, 50, 42, 56, 76, 84, 36, 46, 68, 32, 48, 52, 56, 64, 66, 54, 70, 92, 93, 120, 85];
+
+/** R 4.x: summary(lm(dist ~ speed, cars)) and confint(lm(dist ~ speed, cars)). */
+function expectCarsFit(fit: OlsResult) {
+	const [a, b] = fit.coefficients;
+	expect(a.estimate).toBeCloseTo(-17.5791, 4);
+	expect(a.se).toBeCloseTo(6.7584, 4);
+	expect(b.estimate).toBeCloseTo(3.9324, 4);
+	expect(b.se).toBeCloseTo(0.4155, 4);
+	expect(b.p).toBeCloseTo(1.49e-12, 13);
+	expect(fit.sigma).toBeCloseTo(15.38, 2);
+	expect(fit.r2).toBeCloseTo(0.6511, 4);
+	expect(fit.n).toBe(50);
+	expect(fit.dfResidual).toBe(48);
+	// confint(lm(dist ~ speed, cars)): (Intercept) -31.167850 -3.990340; speed 3.096964 4.767853
+	expect(a.low).toBeCloseTo(-31.16785, 4);
+	expect(a.high).toBeCloseTo(-3.99034, 4);
+	expect(b.low).toBeCloseTo(3.096964, 5);
+	expect(b.high).toBeCloseTo(4.767853, 5);
+}
 
 describe('ols', () => {
 	it('Anscombe y1 ~ x1', () => {
@@ -30,20 +49,7 @@ describe('ols', () => {
 	});
 
 	it('cars: dist ~ speed (with R confint)', () => {
-		const fit = ols(dist, speed.map((s) => [1, s]), ['(Intercept)', 'speed']);
-		const [a, b] = fit.coefficients;
-		expect(a.estimate).toBeCloseTo(-17.5791, 4);
-		expect(a.se).toBeCloseTo(6.7584, 4);
-		expect(b.estimate).toBeCloseTo(3.9324, 4);
-		expect(b.se).toBeCloseTo(0.4155, 4);
-		expect(b.p).toBeCloseTo(1.49e-12, 13);
-		expect(fit.sigma).toBeCloseTo(15.38, 2);
-		expect(fit.r2).toBeCloseTo(0.6511, 4);
-		// confint(lm(dist ~ speed, cars)): (Intercept) -31.167850 -3.990340; speed 3.096964 4.767853
-		expect(a.low).toBeCloseTo(-31.16785, 4);
-		expect(a.high).toBeCloseTo(-3.99034, 4);
-		expect(b.low).toBeCloseTo(3.096964, 5);
-		expect(b.high).toBeCloseTo(4.767853, 5);
+		expectCarsFit(ols(dist, speed.map((s) => [1, s]), ['(Intercept)', 'speed']));
 	});
 
 	it('cars: dist ~ speed + I(speed^2)', () => {
@@ -94,18 +100,7 @@ describe('olsOnMoments (the fit on units through their moments per set)', () => 
 	it('cars: dist ~ speed from one set of moments gives R\'s summary(lm(dist ~ speed, cars))', () => {
 		const s = noMoments();
 		speed.forEach((x, i) => addMoments(s, x, dist[i]));
-		const fit = olsOnMoments([{ u: [1, 0], s }], 1, ['(Intercept)', 'speed']);
-		const [a, b] = fit.coefficients;
-		expect(a.estimate).toBeCloseTo(-17.5791, 4);
-		expect(a.se).toBeCloseTo(6.7584, 4);
-		expect(b.estimate).toBeCloseTo(3.9324, 4);
-		expect(b.se).toBeCloseTo(0.4155, 4);
-		expect(b.low).toBeCloseTo(3.096964, 5);
-		expect(b.high).toBeCloseTo(4.767853, 5);
-		expect(fit.sigma).toBeCloseTo(15.38, 2);
-		expect(fit.r2).toBeCloseTo(0.6511, 4);
-		expect(fit.n).toBe(50);
-		expect(fit.dfResidual).toBe(48);
+		expectCarsFit(olsOnMoments([{ u: [1, 0], s }], 1, ['(Intercept)', 'speed']));
 	});
 
 	it('a group dummy and a covariate (ANCOVA): the same fit as ols on the rows', () => {
