@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitting, keepLabels, placeStacks, textWidth, wrapText } from '../../src/lib/charts/labels';
+import { bandLabel, fitting, keepLabels, placeStacks, textWidth, wrapText } from '../../src/lib/charts/labels';
 
 // In Node there is no canvas: widths are the estimate 0.58 em per character (11 px → 6.38 px).
 describe('chart labels that never collide', () => {
@@ -26,6 +26,18 @@ describe('chart labels that never collide', () => {
 		expect(wrapText('Sublingual (troche/lozenge)', 200)).toEqual(['Sublingual (troche/lozenge)']);
 		expect(fitting(['Booster series 2', 'Booster 2', 'B2'], 70)).toBe('Booster 2'); // 57.4 px
 		expect(fitting(['Booster series 2', 'Booster 2', 'B2'], 10)).toBeNull();
+	});
+
+	it('labels a band in two lines at most, without its closing parenthetical where a word is too wide', () => {
+		// the estimate above: "Sublingual" 63.8 px, "(troche/lozenge)" 102.1 px, "IV infusion" 70.2 px
+		expect(bandLabel('Sublingual (troche/lozenge)', 200)).toEqual(['Sublingual (troche/lozenge)']);
+		expect(bandLabel('Sublingual (troche/lozenge)', 110)).toEqual(['Sublingual', '(troche/lozenge)']);
+		// a band of 70 px (the side-effects heatmap's at 1400 px): "(troche/lozenge)" fits no line, "Sublingual" does
+		expect(bandLabel('Sublingual (troche/lozenge)', 70)).toEqual(['Sublingual']);
+		expect(bandLabel('IV infusion', 70)).toEqual(['IV', 'infusion']);
+		// nothing shorter to fall back to: the wrap's first two lines, as before (keepLabels may leave it out)
+		expect(bandLabel('Sublingual (troche/lozenge)', 40)).toEqual(['Sublingual', '(troche/lozenge)']);
+		expect(bandLabel('Intramuscular-injection', 40)).toEqual(['Intramuscular-injection']);
 	});
 });
 

@@ -61,6 +61,22 @@ export function wrapText(text: string, width: number, font = CHART_FONT): string
 	return lines.length ? lines : [''];
 }
 
+/**
+ * A band's label as at most two lines no wider than `width`: the text, else wrapped; where a word is
+ * still too wide, the text without its closing parenthetical ("Sublingual (troche/lozenge)" →
+ * "Sublingual"; the legend, tooltip and table name it whole), else the wrap's first two lines (which
+ * keepLabels may then leave out). A label left out names nothing, a shortened one still names its band.
+ */
+export function bandLabel(text: string, width: number, font = CHART_FONT): string[] {
+	const fit = (t: string) => {
+		if (textWidth(t, font) <= width) return [t];
+		const lines = wrapText(t, width, font);
+		return lines.length <= 2 && lines.every((l) => textWidth(l, font) <= width) ? lines : null;
+	};
+	const short = text.replace(/\s*\([^()]*\)\s*$/, '');
+	return fit(text) ?? (short && short !== text ? fit(short) : null) ?? wrapText(text, width, font).slice(0, 2);
+}
+
 /** The first of `options` (longest first) that fits in `width`, or null when none does. */
 export function fitting(options: readonly string[], width: number, font = CHART_FONT): string | null {
 	return options.find((o) => textWidth(o, font) <= width) ?? null;
