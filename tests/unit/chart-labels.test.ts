@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLabel, fitting, keepLabels, placeStacks, textWidth, wrapText } from '../../src/lib/charts/labels';
+import { bandLines, fitting, keepLabels, placeStacks, shortLabel, textWidth, wrapText } from '../../src/lib/charts/labels';
 
 // In Node there is no canvas: widths are the estimate 0.58 em per character (11 px → 6.38 px).
 describe('chart labels that never collide', () => {
@@ -28,16 +28,22 @@ describe('chart labels that never collide', () => {
 		expect(fitting(['Booster series 2', 'Booster 2', 'B2'], 10)).toBeNull();
 	});
 
-	it('labels a band in two lines at most, without its closing parenthetical where a word is too wide', () => {
+	it('labels a band in two lines at most, and has a form without the closing parenthetical', () => {
 		// the estimate above: "Sublingual" 63.8 px, "(troche/lozenge)" 102.1 px, "IV infusion" 70.2 px
-		expect(bandLabel('Sublingual (troche/lozenge)', 200)).toEqual(['Sublingual (troche/lozenge)']);
-		expect(bandLabel('Sublingual (troche/lozenge)', 110)).toEqual(['Sublingual', '(troche/lozenge)']);
-		// a band of 70 px (the side-effects heatmap's at 1400 px): "(troche/lozenge)" fits no line, "Sublingual" does
-		expect(bandLabel('Sublingual (troche/lozenge)', 70)).toEqual(['Sublingual']);
-		expect(bandLabel('IV infusion', 70)).toEqual(['IV', 'infusion']);
-		// nothing shorter to fall back to: the wrap's first two lines, as before (keepLabels may leave it out)
-		expect(bandLabel('Sublingual (troche/lozenge)', 40)).toEqual(['Sublingual', '(troche/lozenge)']);
-		expect(bandLabel('Intramuscular-injection', 40)).toEqual(['Intramuscular-injection']);
+		expect(bandLines('Sublingual (troche/lozenge)', 200)).toEqual(['Sublingual (troche/lozenge)']);
+		expect(bandLines('Sublingual (troche/lozenge)', 70)).toEqual(['Sublingual', '(troche/lozenge)']);
+		expect(bandLines('IV infusion', 70)).toEqual(['IV', 'infusion']);
+		expect(shortLabel('Sublingual (troche/lozenge)')).toBe('Sublingual');
+		expect(shortLabel('IV infusion')).toBeNull();
+		expect(shortLabel('(all)')).toBeNull(); // nothing would be left
+		// a 70 px band (the side-effects heatmap's at 1400 px): the wrapped label overlaps its neighbours and
+		// is left out; its short form fits its band and is kept (AxisX)
+		const at = (x: number, lines: string[]) => ({ x, width: Math.max(...lines.map((l) => textWidth(l))) });
+		const names = ['IV infusion', 'IM injection', 'Sublingual (troche/lozenge)', 'Intranasal'];
+		const wide = names.map((n, i) => at(35 + 70 * i, bandLines(n, 68)));
+		expect(keepLabels(wide).has(2)).toBe(false);
+		const second = names.map((n, i) => at(35 + 70 * i, bandLines(keepLabels(wide).has(i) ? n : (shortLabel(n) ?? n), 68)));
+		expect([...keepLabels(second)].sort()).toEqual([0, 1, 2, 3]);
 	});
 });
 

@@ -61,20 +61,19 @@ export function wrapText(text: string, width: number, font = CHART_FONT): string
 	return lines.length ? lines : [''];
 }
 
+/** A band's label lines: the text, or wrapped to `width` when wider (its first two lines). */
+export function bandLines(text: string, width: number, font = CHART_FONT): string[] {
+	return textWidth(text, font) > width ? wrapText(text, width, font).slice(0, 2) : [text];
+}
+
 /**
- * A band's label as at most two lines no wider than `width`: the text, else wrapped; where a word is
- * still too wide, the text without its closing parenthetical ("Sublingual (troche/lozenge)" →
- * "Sublingual"; the legend, tooltip and table name it whole), else the wrap's first two lines (which
- * keepLabels may then leave out). A label left out names nothing, a shortened one still names its band.
+ * `text` without its closing parenthetical ("Sublingual (troche/lozenge)" → "Sublingual"), or null when
+ * it has none: the form an axis tries for a band label it would otherwise leave out (AxisX); the
+ * legend, tooltip and table still name it whole.
  */
-export function bandLabel(text: string, width: number, font = CHART_FONT): string[] {
-	const fit = (t: string) => {
-		if (textWidth(t, font) <= width) return [t];
-		const lines = wrapText(t, width, font);
-		return lines.length <= 2 && lines.every((l) => textWidth(l, font) <= width) ? lines : null;
-	};
+export function shortLabel(text: string): string | null {
 	const short = text.replace(/\s*\([^()]*\)\s*$/, '');
-	return fit(text) ?? (short && short !== text ? fit(short) : null) ?? wrapText(text, width, font).slice(0, 2);
+	return short && short !== text ? short : null;
 }
 
 /** The first of `options` (longest first) that fits in `width`, or null when none does. */
