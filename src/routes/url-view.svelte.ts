@@ -17,21 +17,36 @@ import { routeLabel } from './format';
 let asked = $state.raw<URLSearchParams | null>(null);
 
 /**
+ * The view's parameters as text: the same string when `asked` gives way to the page's URL once
+ * `goto` has finished, so nothing downstream of the view (filters, definitions, the figures' loads)
+ * is worked out a second time for the same view (a derived value changes only when it is unequal).
+ */
+const viewText = $derived((asked ?? page.url.searchParams).toString());
+const view = $derived(new URLSearchParams(viewText));
+
+/**
  * The parameters of the view on screen: those asked for at once, then the page's URL. Pages read
  * their view from here, not from `page.url`, so a click starts its queries in the same task: `goto`
  * first saves the scroll state (a forced layout) and updates the history, and the engine worker,
  * whose queries set how long a click takes, waited 12–16 ms for that at 1M rows (a trace, 21 clicks).
  */
 export function viewParams(): URLSearchParams {
-	return asked ?? page.url.searchParams;
+	return view;
 }
 
-/** Show the view `params` describe (a navigation: Back undoes it). */
+/**
+ * Show the view `params` describe (a navigation: Back undoes it). The navigation itself runs in a
+ * task of its own, after this one has sent the new view's queries: called here, SvelteKit's `goto`
+ * ran before them, in the click's task (its scroll-state save, history update and route check).
+ */
 export function navigate(params: URLSearchParams): void {
 	asked = params;
-	goto(`?${params}`, { keepFocus: true, noScroll: true }).finally(() => {
-		if (asked === params) asked = null;
-	});
+	setTimeout(() => {
+		if (asked !== params) return; // a later view was asked for meanwhile: only its navigation runs
+		goto(`?${params}`, { keepFocus: true, noScroll: true }).finally(() => {
+			if (asked === params) asked = null;
+		});
+	}, 0);
 }
 
 /** The view's parameters with `key` set to `value`, or removed when `value` is null. */
