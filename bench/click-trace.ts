@@ -5,8 +5,9 @@
  * file is added through the app's import, its summaries awaited, then one pass of clicks is traced
  * (the bench's first pass: its figure of record). Per click, in ms from the input event: the
  * `charts-drawn` mark, the main thread's and the engine worker's busy time until then, the task that
- * held the click, when the worker started on the first statement, and how long after the worker's last
- * task the mark came (the main thread drawing the last results). The medians close the output. A
+ * held the click, when the worker started on the first statement, how long after the worker's last
+ * task the mark came (the main thread drawing the last results), and the longest main-thread task that
+ * began in the window, with what it did when it took 30 ms or more. The medians close the output. A
  * development aid (15c75e3 was measured with it); `npm run bench` is the measurement of record.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,6 +38,8 @@ interface TraceEvent {
 }
 
 type Thread = `${number}:${number}`;
+/** Nested trace events that say what a main-thread task did. */
+const INNER = new Set(['FunctionCall', 'RunMicrotasks', 'HandlePostMessage', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'FireAnimationFrame', 'EventDispatch']);
 const threadOf = (e: TraceEvent): Thread => `${e.pid}:${e.tid}`;
 
 async function serve(): Promise<ChildProcess> {
@@ -62,7 +65,14 @@ function analyse(events: TraceEvent[]) {
 	for (const t of tasks) if (names.get(threadOf(t)) === 'DedicatedWorker thread') busy.set(threadOf(t), (busy.get(threadOf(t)) ?? 0) + t.dur!);
 	const worker = [...busy].sort((a, b) => b[1] - a[1])[0]?.[0];
 	const inputs = events.filter((e) => threadOf(e) === main && e.name === 'EventDispatch' && ['click', 'change'].includes(e.args?.data?.type ?? '')).sort((a, b) => a.ts - b.ts);
-	const rows: { window: number; main: number; worker: number; clickTask: number; toWorker: number; afterWorker: number }[] = [];
+	const rows: { window: number; main: number; worker: number; clickTask: number; toWorker: number; afterWorker: number; longest: number; longestWhat: string }[] = [];
+	/** What a main-thread task spent its time on: its largest nested events (scripting, style, layout, paint, GC). */
+	const inside = (task: TraceEvent) => {
+		const by = new Map<string, number>();
+		for (const e of events)
+			if (threadOf(e) === main && e.ph === 'X' && e.dur !== undefined && e !== task && e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur! && INNER.has(e.name)) by.set(e.name, (by.get(e.name) ?? 0) + e.dur);
+		return [...by].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, d]) => `${n} ${(d / 1000).toFixed(0)}`).join(', ');
+	};
 	const seen = new Set<number>();
 	for (const input of inputs) {
 		const t0 = input.ts;
@@ -75,13 +85,17 @@ function analyse(events: TraceEvent[]) {
 		const workerTasks = tasks.filter((t) => threadOf(t) === worker && within(t) && t.dur! > 300).sort((a, b) => a.ts - b.ts);
 		const clickTask = mainTasks.find((t) => t.ts <= t0 && t0 <= t.ts + t.dur!);
 		const last = workerTasks.at(-1);
+		// Like the bench's figure: the longest main-thread task that began in the window (not the click's).
+		const longest = mainTasks.filter((t) => t.ts >= t0).sort((a, b) => b.dur! - a.dur!)[0];
 		rows.push({
 			window: (t1 - t0) / 1000,
 			main: mainTasks.reduce((s, t) => s + overlap(t), 0) / 1000,
 			worker: workerTasks.reduce((s, t) => s + overlap(t), 0) / 1000,
 			clickTask: (clickTask?.dur ?? 0) / 1000,
 			toWorker: workerTasks.length ? (workerTasks[0].ts - t0) / 1000 : NaN,
-			afterWorker: last ? (t1 - (last.ts + last.dur!)) / 1000 : NaN
+			afterWorker: last ? (t1 - (last.ts + last.dur!)) / 1000 : NaN,
+			longest: (longest?.dur ?? 0) / 1000,
+			longestWhat: longest && longest.dur! >= 30_000 ? inside(longest) : ''
 		});
 	}
 	return rows;
@@ -113,13 +127,13 @@ async function main() {
 		await cdp.send('Tracing.end');
 		await complete;
 		const rows = analyse(events);
-		console.log('   window  main  worker  click task  input→worker  worker end→drawn   (ms; bench figure)');
+		console.log('   window  main  worker  click task  input→worker  worker end→drawn  longest task   (ms; bench figure; the largest parts of a long task)');
 		rows.forEach((r, i) => {
 			const f = (x: number, w: number) => (Number.isFinite(x) ? x.toFixed(1) : '–').padStart(w);
-			console.log(`${f(r.window, 9)}${f(r.main, 6)}${f(r.worker, 8)}${f(r.clickTask, 12)}${f(r.toWorker, 14)}${f(r.afterWorker, 18)}   ${done[i] ? `${done[i].kind} ${Math.round(done[i].ms)}` : ''}`);
+			console.log(`${f(r.window, 9)}${f(r.main, 6)}${f(r.worker, 8)}${f(r.clickTask, 12)}${f(r.toWorker, 14)}${f(r.afterWorker, 18)}${f(r.longest, 14)}   ${done[i] ? `${done[i].kind} ${Math.round(done[i].ms)}` : ''}${r.longestWhat ? `  [${r.longestWhat}]` : ''}`);
 		});
-		const m = (k: keyof (typeof rows)[number]) => stat(rows.map((r) => r[k]))?.median;
-		console.log(`medians of ${rows.length} clicks (load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}): window ${m('window')}, main ${m('main')}, worker ${m('worker')}, click task ${m('clickTask')} (longest ${Math.max(...rows.map((r) => r.clickTask)).toFixed(1)}), input→worker ${m('toWorker')}, worker end→drawn ${m('afterWorker')}`);
+		const m = (k: 'window' | 'main' | 'worker' | 'clickTask' | 'toWorker' | 'afterWorker') => stat(rows.map((r) => r[k]))?.median;
+		console.log(`medians of ${rows.length} clicks (load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}): window ${m('window')}, main ${m('main')}, worker ${m('worker')}, click task ${m('clickTask')} (longest ${Math.max(...rows.map((r) => r.clickTask)).toFixed(1)}), input→worker ${m('toWorker')}, worker end→drawn ${m('afterWorker')}, longest task ${Math.max(...rows.map((r) => r.longest)).toFixed(1)}`);
 		await ctx.close();
 	} finally {
 		await browser.close();
