@@ -10,7 +10,6 @@
  * began in the window, with what it did when it took 30 ms or more. The medians close the output. A
  * development aid (15c75e3 was measured with it); `npm run bench` is the measurement of record.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -18,6 +17,7 @@ import { chromium } from '@playwright/test';
 import { interactions } from './interact';
 import { CHROMIUM, CHROMIUM_ARGS, newContext } from './page';
 import { stat } from './stat';
+import { serveBuild, stopServer } from './serve-build';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -41,15 +41,6 @@ type Thread = `${number}:${number}`;
 /** Nested trace events that say what a main-thread task did. */
 const INNER = new Set(['FunctionCall', 'RunMicrotasks', 'HandlePostMessage', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER', 'FireAnimationFrame', 'EventDispatch']);
 const threadOf = (e: TraceEvent): Thread => `${e.pid}:${e.tid}`;
-
-async function serve(): Promise<ChildProcess> {
-	const child = spawn(process.execPath, ['scripts/serve.js', BUILD], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
-	for (let i = 0; i < 100; i++) {
-		if (await fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok, () => false)) return child;
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('server did not start');
-}
 
 /** Per click: the window to `charts-drawn` and what the main thread and the engine worker did in it (ms). */
 function analyse(events: TraceEvent[]) {
@@ -104,7 +95,7 @@ function analyse(events: TraceEvent[]) {
 async function main() {
 	const file = resolve(BUILD, 'bench-data', `scores-${size}.arrow`);
 	if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run bench -- --sizes ${size}\` once first`);
-	const server = await serve();
+	const server = await serveBuild(BUILD, port);
 	const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 	const loadBefore = loadavg()[0];
 	try {
@@ -137,7 +128,7 @@ async function main() {
 		await ctx.close();
 	} finally {
 		await browser.close();
-		if (server.pid) process.kill(-server.pid, 'SIGTERM');
+		stopServer(server);
 	}
 }
 

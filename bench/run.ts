@@ -21,7 +21,7 @@
  *
  * Repetitions shrink with size to keep the whole run near 10–15 minutes on 2 cores (see REPS).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, linkSync, openSync, readSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -35,6 +35,7 @@ import { CHROMIUM, CHROMIUM_ARGS, firstDrawn, log, newContext, open, summariesHo
 import { round, stat, type Stat } from './stat';
 import { engineState, limitMs, reasonOf, Steps, tabUnusable, within } from './steps';
 import { sql, type Statement } from '../src/lib/engine/sql';
+import { serveBuild, stopServer } from './serve-build';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATA = join(ROOT, 'bench', 'data');
@@ -138,30 +139,6 @@ function freePort(): Promise<number> {
 			s.close(() => res(port));
 		});
 	});
-}
-
-async function startServer(port: number): Promise<ChildProcess> {
-	const child = spawn(process.execPath, ['scripts/serve.js', BUILD], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
-	for (let i = 0; i < 100; i++) {
-		try {
-			const r = await fetch(`http://127.0.0.1:${port}/`);
-			if (r.ok) return child;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('server did not start');
-}
-
-function stopServer(child: ChildProcess | null) {
-	if (child?.pid) {
-		try {
-			process.kill(-child.pid, 'SIGTERM'); // the whole process group we started
-		} catch {
-			/* already gone */
-		}
-	}
 }
 
 // ---------------------------------------------------------------- measurements
@@ -497,7 +474,7 @@ async function main() {
 			setTimeout(() => process.exit(130), 3000).unref();
 		});
 	try {
-		server = await startServer(port);
+		server = await serveBuild(BUILD, port);
 		const base = `http://127.0.0.1:${port}`;
 		browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 		const version = browser.version();

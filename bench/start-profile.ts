@@ -11,13 +11,13 @@
  * a first visit and as `npm run bench`'s cold profile). After the last repetition it prints the
  * medians of the first chart, the first live chart and the longest main-thread task before each.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium, type BrowserContext } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from './page';
 import { stat } from './stat';
+import { serveBuild, stopServer } from './serve-build';
 
 const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const ROOT = resolve(import.meta.dirname, '..');
@@ -30,21 +30,8 @@ function join(...p: string[]) {
 	return resolve(ROOT, ...p);
 }
 
-async function serve(): Promise<ChildProcess> {
-	const child = spawn(process.execPath, ['scripts/serve.js', build], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, detached: true, stdio: 'ignore' });
-	for (let i = 0; i < 100; i++) {
-		try {
-			if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return child;
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-	throw new Error('server did not start');
-}
-
 async function main() {
-	const server = await serve();
+	const server = await serveBuild(build, port);
 	const launch = { executablePath: CHROMIUM, args: CHROMIUM_ARGS };
 	const browser = await chromium.launch(launch);
 	const fresh = process.argv.includes('--fresh-profile');
@@ -122,7 +109,7 @@ async function main() {
 		);
 	} finally {
 		await browser.close();
-		if (server.pid) process.kill(-server.pid, 'SIGTERM');
+		stopServer(server);
 	}
 }
 
