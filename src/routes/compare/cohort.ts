@@ -117,6 +117,9 @@ export interface CardState {
 	error: string | null;
 }
 
+/** What a card's "How this is computed" says of its n while the comparison is still being computed (`c` null): not a count of 0. */
+export const NOT_YET = 'given once the comparison is computed.';
+
 /** A card that draws the two cohorts: CardState plus their colours and labels (A, B). */
 export interface CohortCardState extends CardState {
 	colors: [string, string];
