@@ -15,9 +15,9 @@ import { ident, join, sql, sqlType, type Sql, type SqlArg } from '../engine/sql'
  * cast to its type in `types` (VARCHAR when absent). The file is read as text and cast in SQL because
  * read_csv's `columns = {…}` takes only literal text, and nothing from a file header becomes SQL text.
  * Only for files the project writes (src/lib/demo/csv.ts: commas, no quoting needed, a header), so
- * the dialect is stated and the sniffer reads a small sample: left to detect it, DuckDB's sniffer read
- * the demo's 22,725-row file twice over (150 → 80 ms per read warm, 507 → 95 ms cold, in duckdb-wasm's
- * Node build; the rows read are the same, checked row for row on the three demo files).
+ * the dialect is stated and the sniffer reads a small sample instead of detecting it from up to 20,480
+ * rows (the demo's three tables, duckdb-wasm's Node build: 355–382 → 251–287 ms warm; cold the engine's
+ * warm-up dominates, 703 → 686 ms). The rows read are the same, checked row for row on the three files.
  */
 export function readCsvTyped(file: SqlArg, columns: readonly string[], types: Record<string, string>): Sql {
 	const casts = join(columns.map((c) => sql`CAST(${ident(c)} AS ${sqlType(types[c] ?? 'VARCHAR')}) AS ${ident(c)}`));
