@@ -10,6 +10,7 @@ import { openNodeEngine, type NodeConnector } from '../../src/lib/engine/node';
 import { ident, sql } from '../../src/lib/engine/sql';
 import { importWithEngine } from '../../src/lib/import/duck/index';
 import { importPath } from '../../src/lib/cli/input';
+import { applyMapping, readTable, suggestMapping } from '../../src/lib/import/index';
 
 const items = Array.from({ length: 9 }, (_, i) => `item_${i + 1}`);
 const CSV = [
@@ -62,5 +63,42 @@ describe('item answers kept or dropped', () => {
 		expect(cli.report).toEqual(kept.report);
 		const [{ n }] = await db.query<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM cli WHERE ${ident('item_1')} IS NOT NULL`);
 		expect(n).toBe(0);
+	});
+
+	/**
+	 * Item columns no row answers (item_7 empty, item_8 empty or "NA"; item_9 answered in two rows) are
+	 * left out of the engine's statement (import/duck/items.ts answerlessItemColumns): the same report and
+	 * rows as the JavaScript importer's, and the scores worked out by hand. PHQ-9 prorates at most two
+	 * missing answers (definitions.ts): six answers give no total (a row's own total is kept, a row
+	 * without one is rejected); seven are prorated, floor(sum / 7 × 9 + 0.5): c2's baseline
+	 * 6 × 3 + 2 = 20 → 26 (over its total of 17, a warning), its session 6 × 1 + 1 = 7 → 9.
+	 */
+	it('item columns nobody answered: the same report and rows as the JavaScript importer', async () => {
+		const csv = [
+			['client_id', 'series', 'route', 'instrument', 'phase', 'session', 'week', 'score', ...items].join(','),
+			['c1', 1, 'iv', 'phq9', 'baseline', 0, '', 20, 2, 2, 2, 2, 2, 2, '', '', ''].join(','),
+			['c1', 1, 'iv', 'phq9', 'session', 1, '', '', 1, 1, 1, 1, 1, 1, '', 'NA', ''].join(','),
+			['c1', 1, 'iv', 'phq9', 'session', 2, '', 5, '', '', '', '', '', '', '', '', ''].join(','),
+			['c2', 1, 'troche', 'phq9', 'baseline', 0, '', 17, 3, 3, 3, 3, 3, 3, '', 'NA', 2].join(','),
+			['c2', 1, 'troche', 'phq9', 'session', 1, '', '', 1, 1, 1, 1, 1, 1, '', '', 1].join(',')
+		].join('\n');
+		const bytes = new TextEncoder().encode(csv);
+		const engine = await importWithEngine(db, bytes, 'unanswered.csv', { table: 'unanswered' });
+		const raw = await readTable(bytes, 'unanswered.csv');
+		const js = applyMapping(raw, suggestMapping(raw));
+		const { reader, ...report } = engine.report;
+		expect(reader?.path).toBe('duckdb');
+		expect(report).toEqual(js.report);
+		expect(report).toMatchObject({ rows_read: 5, rows_accepted: 4, rows_rejected: 1 });
+		expect(report.errors.map((e) => [e.line, e.reason.split(':')[0]])).toEqual([[3, 'too many missing items']]);
+		expect(report.warnings.map((w) => w.line)).toContain(5);
+		const rows = await db.query<Record<string, unknown>>(sql`SELECT client_id, phase, session, score, prorated, item_9 FROM unanswered ORDER BY client_id, phase, session`);
+		expect(rows).toEqual([
+			{ client_id: 'c1', phase: 'baseline', session: 0, score: 20, prorated: false, item_9: null },
+			{ client_id: 'c1', phase: 'session', session: 2, score: 5, prorated: false, item_9: null },
+			{ client_id: 'c2', phase: 'baseline', session: 0, score: 26, prorated: true, item_9: 2 },
+			{ client_id: 'c2', phase: 'session', session: 1, score: 9, prorated: true, item_9: 1 }
+		]);
+		expect(rows).toEqual(js.rows.map((r) => ({ client_id: r.client_id, phase: r.phase, session: r.session, score: r.score, prorated: r.prorated, item_9: (r as Record<string, unknown>).item_9 ?? null })).sort((a, b) => `${a.client_id}${a.phase}${a.session}`.localeCompare(`${b.client_id}${b.phase}${b.session}`)));
 	});
 });

@@ -5,6 +5,8 @@
 import { INSTRUMENTS, INSTRUMENT_IDS, type InstrumentId } from '../../instruments/definitions';
 import { parseItem } from '../../instruments/scoring';
 import { join, sql, type Sql } from '../../engine/sql';
+import { cellText } from '../values';
+import type { ResolvedMeasure } from '../record';
 import { CASE_MAX, type Cells, type Lookup, type Spec } from './lookups';
 
 /** One item column: its value for each instrument, or the rejection reason (`parseItem`'s words). */
@@ -68,4 +70,13 @@ export function itemValue(cells: Cells, idx: number, k: number, inst: Lookup, id
 		return sql`WHEN ${num ? num.keys[j] : text} THEN ${then}`;
 	});
 	return sql`CASE ${num ? num.cell : cells.raw(idx)} ${join(branches, sql` `)} END`;
+}
+
+/**
+ * The source columns the measures read only as item answers (not among `other`, the columns with
+ * another role) whose every cell is missing (`distinct`: each looked-up column's distinct texts as read).
+ */
+export function answerlessItemColumns(measures: ResolvedMeasure[], other: Set<number>, distinct: Map<number, string[]>, missing: Set<string>): number[] {
+	const items = new Set(measures.flatMap((m) => m.items.flatMap((i) => (i ? [i.idx] : []))));
+	return [...items].filter((i) => !other.has(i) && distinct.has(i) && !distinct.get(i)!.some((t) => cellText(t, missing) !== null));
 }

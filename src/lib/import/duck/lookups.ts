@@ -169,6 +169,11 @@ export class Dictionaries {
 		return this.keys(idx);
 	}
 
+	/** Whether some cell of column `idx` holds a value (a text `cellText` does not read as missing). */
+	anyValue(idx: number): boolean {
+		return this.keys(idx).clean.some((t) => t !== null);
+	}
+
 	/** The distinct texts of a looked-up column, as `cellText` reads them (missing ones left out). */
 	texts(idx: number): string[] {
 		if (!this.distinct.has(idx)) return [];

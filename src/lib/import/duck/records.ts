@@ -165,14 +165,16 @@ export function measureSelect(s: Shared, m: ResolvedMeasure, mi: number): { sele
 	const items: { k: number; idx: number; v: Sql }[] = [];
 	for (let k = 0; k < m.items.length; k++) {
 		const it = m.items[k];
-		if (!it) continue;
+		// A column with no answer in the whole file (an export's empty item columns) gives every record a
+		// missing answer: nothing to read, check or sum, as if the mapping had left it out (run.ts reads none of it).
+		if (!it || !cells.dict.anyValue(it.idx)) continue;
 		items.push({ k, idx: it.idx, v: itemValue(cells, it.idx, k, inst, presentIds, joins) });
 	}
 	const score = m.score ? use(cells.dict.add(cells, m.score.idx, L.numberSpec, L.number(ctx.missing, ctx.decimalComma, 'any'))) : null;
 	const prorated = m.prorated !== null ? use(cells.dict.add(cells, m.prorated, { p: 'bool' }, (t) => ({ p: /^(true|1|yes|t)$/i.test(t ?? '') }))) : null;
 	for (const a of s.attrs) use(a.look);
 
-	const valueCells = [...(m.score ? [m.score.idx] : []), ...m.items.filter((i) => i !== null).map((i) => i!.idx)];
+	const valueCells = [...(m.score ? [m.score.idx] : []), ...items.map((i) => i.idx)];
 	Object.assign(f, {
 		client_id: s.client, instrument: id, inst_txt: inst.get('txt'),
 		score_t: score ? score.get('txt') : NULL_TEXT,

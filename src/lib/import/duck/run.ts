@@ -14,7 +14,7 @@ import { resolveMapping } from '../resolve';
 import type { ImportReport } from '../types';
 import { createDictionary, readTexts, scannedTexts, UseJavaScript, type Texts } from './dict';
 import { Dictionaries, type Cells } from './lookups';
-import { item } from './items';
+import { answerlessItemColumns, item } from './items';
 import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
 import { CODES, createDefinitions, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
@@ -78,7 +78,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const lookedUp = lookedUpColumns(route, series, measures, attrs);
 		const plain = plainColumns(clientIdx, measures, attrs);
 		// Cells as read: no per-cell trim or missing-marker test (see `Cells` in lookups.ts).
-		const used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
+		let used = [...new Set([...lookedUp, ...plain])].sort((a, b) => a - b);
 		const r = (i: number) => ident(`r${i}`);
 		// The records are read from the reader each time they are needed, never copied into a table: at
 		// 1M rows of the benchmark's 45-column CSV a table of every cell as text cost 8.6 s of CPU in
@@ -94,7 +94,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const keep = sql`ord >= ${first}${csv.blank.length ? sql` AND ord NOT IN (SELECT ord FROM ${t('blank')})` : sql``}`;
 		// A source's numeric columns come as numbers too (`n<i>`), for the dictionaries to join on, and as
 		// stored (`o<i>`), to be made text only where a statement needs the text (a rejected item).
-		const numeric = used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i));
+		let numeric = used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i));
 		const cellsOf = (from: Sql) => sql`(SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${from} WHERE ${keep})`;
 		const values = new Map(numeric.filter((i) => csv.integer?.has(i)).map((i) => [i, ident(`o${i}`)]));
 		// The texts the dictionaries need: from the byte scan where it collected them (no read of the file), else read here.
@@ -108,6 +108,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		}
 		const { n, distinct, fixes } = texts;
 		if (n !== csv.records) throw new UseJavaScript(`DuckDB read ${n} records, the line scan ${csv.records}`);
+		// Item columns with no answer anywhere are not read again (records.ts leaves them out): at 1M rows of
+		// the benchmark's CSV, whose 30 item columns are empty, carrying and testing them was a fifth of the
+		// validating statement's projections.
+		const notItems = new Set([...lookedUpColumns(route, series, measures.map((m) => ({ ...m, items: [] })), attrs), ...plain]);
+		const answerless = new Set(answerlessItemColumns(measures, notItems, distinct, ctx.missing));
+		used = used.filter((i) => !answerless.has(i));
+		numeric = numeric.filter((i) => !answerless.has(i));
 
 		const fixed = [...plain].filter((i) => fixes.get(i)!.length);
 		// What the target is written from, a statement each: the reader's slices (source.ts), or (rare) the
@@ -284,3 +291,4 @@ function typeOf(name: string): Sql {
 	if (!t) throw new Error(`no SQL type ${name}`);
 	return t;
 }
+
