@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohortsOf, defaultCohorts, readState, writeState } from '../../src/routes/compare/cohort';
+import { cohortsOf, countsStated, defaultCohorts, readState, writeState } from '../../src/routes/compare/cohort';
 import { cohortColors, ROUTE_COLORS } from '../../src/lib/charts/colors';
 
 describe('/compare view state in the URL', () => {
@@ -64,5 +64,13 @@ describe('cohort colours', () => {
 		const [p, q] = cohortColors({ route: ['iv'] }, { sex: ['female'] } as never);
 		expect(p).toBe(ROUTE_COLORS.iv);
 		expect(Object.values(ROUTE_COLORS)).not.toContain(q);
+	});
+});
+
+describe('a card states its counts once they are known', () => {
+	it('not while its first rows load; with rows (even reloading), or when done with none (a true 0)', () => {
+		expect(countsStated(true, [])).toBe(false);
+		expect(countsStated(true, [{ n: 5 }])).toBe(true);
+		expect(countsStated(false, [])).toBe(true);
 	});
 });

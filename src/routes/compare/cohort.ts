@@ -120,6 +120,9 @@ export interface CardState {
 /** What a card's "How this is computed" says of its n while the comparison is still being computed (`c` null): not a count of 0. */
 export const NOT_YET = 'given once the comparison is computed.';
 
+/** Whether a card of the page's own loaders states its counts: once rows arrived, or when it is not loading (while the first rows load, an n of 0 would be a claim). */
+export const countsStated = (loading: boolean, rows: readonly unknown[]): boolean => !loading || rows.length > 0;
+
 /** A card that draws the two cohorts: CardState plus their colours and labels (A, B). */
 export interface CohortCardState extends CardState {
 	colors: [string, string];
