@@ -11,6 +11,8 @@ import { ident, sql } from '../../src/lib/engine/sql';
 import { importWithEngine } from '../../src/lib/import/duck/index';
 import { importPath } from '../../src/lib/cli/input';
 import { applyMapping, readTable, suggestMapping } from '../../src/lib/import/index';
+import { answerlessItemColumns } from '../../src/lib/import/duck/items';
+import type { ResolvedMeasure } from '../../src/lib/import/record';
 
 const items = Array.from({ length: 9 }, (_, i) => `item_${i + 1}`);
 const CSV = [
@@ -100,5 +102,13 @@ describe('item answers kept or dropped', () => {
 			{ client_id: 'c2', phase: 'session', session: 1, score: 9, prorated: true, item_9: 1 }
 		]);
 		expect(rows).toEqual(js.rows.map((r) => ({ client_id: r.client_id, phase: r.phase, session: r.session, score: r.score, prorated: r.prorated, item_9: (r as Record<string, unknown>).item_9 ?? null })).sort((a, b) => `${a.client_id}${a.phase}${a.session}`.localeCompare(`${b.client_id}${b.phase}${b.session}`)));
+	});
+
+	it('which columns are left out: item-only columns whose every text reads as missing', () => {
+		// columns 8–12 hold items 1–5; 11 is also the score's column; 12 was not prepared for lookups
+		const measures = [{ items: [{ idx: 8 }, { idx: 9 }, null, { idx: 10 }, { idx: 11 }, { idx: 12 }] }] as unknown as ResolvedMeasure[];
+		const distinct = new Map<number, string[]>([[8, ['1', '2']], [9, ['NA', ' ']], [10, []], [11, []]]);
+		expect(answerlessItemColumns(measures, new Set([11]), distinct, new Set(['', 'NA'])).sort()).toEqual([10, 9].sort()); // ' ' trims to ''
+		expect(answerlessItemColumns(measures, new Set([11]), distinct, new Set(['']))).toEqual([10]); // "NA" is an answer text when not a marker
 	});
 });
