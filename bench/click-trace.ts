@@ -7,15 +7,19 @@
  * `charts-drawn` mark, the main thread's and the engine worker's busy time until then, the task that
  * held the click, when the worker started on the first statement, how long after the worker's last
  * task the mark came (the main thread drawing the last results), and the longest main-thread task that
- * began in the window, with what it did when it took 30 ms or more. The medians close the output. A
- * development aid (15c75e3 was measured with it); `npm run bench` is the measurement of record.
+ * began in the window, with what it did when it took 30 ms or more. The medians close the output.
+ * `--reload`: the clicks as the bench meets them, in a page reloaded onto the kept dataset (its summaries
+ * copied back, DuckDB's code not yet optimised by V8) after `--refreshes` (5) refreshes of `/`, instead of
+ * in the page that imported the file. `KAP_TRACE_OUT=file.json` keeps the trace's events for a closer look.
+ * A development aid (15c75e3 was measured with it); `npm run bench`
+ * is the measurement of record.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { interactions } from './interact';
-import { CHROMIUM, CHROMIUM_ARGS, newContext } from './page';
+import { CHROMIUM, CHROMIUM_ARGS, firstDrawn, newContext, open, summariesReady } from './page';
 import { stat } from './stat';
 import { serveBuild, stopServer } from './serve-build';
 
@@ -25,6 +29,8 @@ const BUILD = resolve(ROOT, 'bench/build');
 const size = arg('--size', '1m');
 const clicks = Number(arg('--clicks', '21'));
 const port = Number(arg('--port', '4223'));
+const reload = process.argv.includes('--reload');
+const refreshes = Number(arg('--refreshes', '5'));
 
 /** A trace event as Chrome reports it (the fields read here). */
 interface TraceEvent {
@@ -109,6 +115,14 @@ async function main() {
 		const id = await page.evaluate(() => window.__kapBench!.datasets().find((d) => d.name === 'click-trace')?.id);
 		await page.waitForFunction((id) => { const s = window.__kapBench!.summaries(id!); return s !== null && (s.failed !== null || s.stored); }, id, { timeout: 600_000, polling: 250 });
 		console.log(`loaded ${size} in ${Math.round(Number(loaded.totalMs))} ms; summaries ${JSON.stringify(await page.evaluate((id) => window.__kapBench!.summaries(id!), id))}`);
+		if (reload) {
+			// as bench/run.ts: the page opened again on the kept dataset (the app activates it), its first view, its summaries, the refreshes
+			await open(page, `http://127.0.0.1:${port}`, '/');
+			await firstDrawn(page, 600_000);
+			const again = await summariesReady(page, id!, 600_000);
+			for (let i = 0; i < refreshes; i++) await page.evaluate(() => window.__kapBench!.refresh(600_000));
+			console.log(`reloaded; summaries ${JSON.stringify(again)}; ${refreshes} refreshes of /`);
+		}
 		const cdp = await ctx.newCDPSession(page);
 		const events: TraceEvent[] = [];
 		cdp.on('Tracing.dataCollected', (d) => void events.push(...(d.value as unknown as TraceEvent[])));
@@ -117,6 +131,7 @@ async function main() {
 		const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
 		await cdp.send('Tracing.end');
 		await complete;
+		if (process.env.KAP_TRACE_OUT) writeFileSync(process.env.KAP_TRACE_OUT, JSON.stringify(events));
 		const rows = analyse(events);
 		console.log('   window  main  worker  click task  input→worker  worker end→drawn  longest task   (ms; bench figure; the largest parts of a long task)');
 		rows.forEach((r, i) => {
