@@ -11,8 +11,7 @@
  * `--reload`: the clicks as the bench meets them, in a page reloaded onto the kept dataset (its summaries
  * copied back, DuckDB's code not yet optimised by V8) after `--refreshes` (5) refreshes of `/`, instead of
  * in the page that imported the file. `KAP_TRACE_OUT=file.json` keeps the trace's events for a closer look.
- * A development aid (15c75e3 was measured with it); `npm run bench`
- * is the measurement of record.
+ * A development aid (15c75e3 was measured with it); `npm run bench` is the measurement of record.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

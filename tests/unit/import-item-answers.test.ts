@@ -114,7 +114,7 @@ describe('item answers kept or dropped', () => {
 		// columns 8–12 hold items 1–5; 11 is also the score's column; 12 was not prepared for lookups
 		const measures = [{ items: [{ idx: 8 }, { idx: 9 }, null, { idx: 10 }, { idx: 11 }, { idx: 12 }] }] as unknown as ResolvedMeasure[];
 		const distinct = new Map<number, string[]>([[8, ['1', '2']], [9, ['NA', ' ']], [10, []], [11, []]]);
-		expect(answerlessItemColumns(measures, new Set([11]), distinct, new Set(['', 'NA'])).sort()).toEqual([10, 9].sort()); // ' ' trims to ''
+		expect(answerlessItemColumns(measures, new Set([11]), distinct, new Set(['', 'NA'])).sort((a, b) => a - b)).toEqual([9, 10]); // ' ' trims to ''
 		expect(answerlessItemColumns(measures, new Set([11]), distinct, new Set(['']))).toEqual([10]); // "NA" is an answer text when not a marker
 	});
 });

@@ -164,7 +164,8 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const columns = [...CANONICAL_COLUMNS.filter((c) => items === 'keep' || !c.startsWith('item_')), ...extraColumns];
 		if (columns.some((c) => WORK_COLUMNS.includes(c))) throw new UseJavaScript('a column named like one of the import\'s work columns');
 		const out = columns.map((c) => {
-			const kept = ['client_id', 'series', 'route', 'instrument', 'phase', 'week', 'prorated'].includes(c) || (c.startsWith('item_') && items === 'keep');
+			// item columns are in `columns` only when kept (above)
+			const kept = ['client_id', 'series', 'route', 'instrument', 'phase', 'week', 'prorated'].includes(c) || c.startsWith('item_');
 			const e = expr[c] ?? byTarget.get(c) ?? (kept ? ident(c) : sql`NULL`);
 			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
 		});
