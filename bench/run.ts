@@ -249,11 +249,14 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 			if (done.stopped) notes.push(done.stopped);
 			if (!inter.length) steps.skip('interactions', done.stopped ?? 'no filter control on `/` drew charts');
 		}
-		log(`  interactions: ${inter.map((x) => `${x.kind[0]}${Math.round(x.ms)}`).join(' ')}`);
+		// A click whose main thread held a task of 50 ms or more shows it in brackets: the longest-task
+		// figure is one such task in a pass, and which click it came with is the first clue to its cause.
+		const clicks = (done: { kind: Kind; ms: number; longTask: number }[]) => done.map((x) => `${x.kind[0]}${Math.round(x.ms)}${x.longTask ? `[${Math.round(x.longTask)}]` : ''}`).join(' ');
+		log(`  interactions: ${clicks(inter)}`);
 		if (inter.length) {
 			const second = await steps.run('interactions_again', budget + refreshLimit, () => interactions(page(), spec.reps.interactions, refreshLimit, budget), failed);
 			again = second?.done.map((x) => x.ms) ?? [];
-			log(`  interactions again: ${second?.done.map((x) => `${x.kind[0]}${Math.round(x.ms)}`).join(' ') ?? 'failed'}`);
+			log(`  interactions again: ${second ? clicks(second.done) : 'failed'}`);
 		}
 		if (inter.length && !inter.some((x) => x.kind === 'instrument')) notes.push('no instrument control on `/` (it shows every instrument at once): interactions are route, site and series');
 		if (lost()) return lostTab('interactions');
