@@ -62,12 +62,13 @@ export async function nativeParquet(conn: Connector, engine: EngineKind, file: s
  * Import `file` (its `bytes`) into `opts.table` of `conn`: a Parquet file by path on native DuckDB,
  * a delimited file through DuckDB's own CSV reader where it can read it (as the app does), anything
  * else through the JavaScript importer. Same report either way. The table keeps no item answers
- * (ItemAnswers 'drop'): no command reads them.
+ * (ItemAnswers 'drop') and the report no warnings (ImportWarnings 'none'): the commands that import
+ * through here read no answer and print no warning (`validate`, which does, imports on its own).
  */
 export async function importPath(conn: Connector, engine: EngineKind, file: string, bytes: Uint8Array, opts: { table: string; mapping?: Mapping; sheet?: string; source?: RawSource }): Promise<EngineImport> {
 	const source = opts.source ?? (await nativeParquet(conn, engine, file, bytes));
-	if (source) return importSource(conn, source, { ...opts, items: 'drop' });
-	return importWithEngine(conn, bytes, path.basename(file), { ...opts, items: 'drop' });
+	if (source) return importSource(conn, source, { ...opts, items: 'drop', warnings: 'none' });
+	return importWithEngine(conn, bytes, path.basename(file), { ...opts, items: 'drop', warnings: 'none' });
 }
 
 /** Import `file` into table `scores` of `conn` (see importPath); returns the number of accepted rows. */

@@ -19,7 +19,7 @@ import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
 import { CODES, createDefinitions, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
 import { cellText } from '../values';
-import { jumpWarnings, rowWarnings, tableWarnings } from './warnings';
+import { jumpWarnings, rowWarnings, tableWarnings, type TableWarnings } from './warnings';
 import type { InstrumentId } from '../../instruments/definitions';
 
 export interface EngineImport {
@@ -41,8 +41,8 @@ const WORK_COLUMNS = ['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'ite
  * ImportError like `applyMapping` when the mapping names a missing column; throws UseJavaScript when
  * the file or mapping needs the JavaScript path (nothing is left behind then).
  */
-export function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string, sliceRecords?: number, items: ItemAnswers = 'keep'): Promise<EngineImport> {
-	return importRawSource(conn, csvSource(csv, sliceRecords), mapping, table, items);
+export function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Mapping, table: string, sliceRecords?: number, wanted: Wanted = {}): Promise<EngineImport> {
+	return importRawSource(conn, csvSource(csv, sliceRecords), mapping, table, wanted);
 }
 
 /**
@@ -55,8 +55,25 @@ export function importPreparedCsv(conn: Connector, csv: PreparedCsv, mapping: Ma
  */
 export type ItemAnswers = 'keep' | 'drop';
 
+/**
+ * Whether the import words its warnings (implausible jumps, a client without a baseline, a series
+ * without sessions, items against the total, REDCap Incomplete): 'none' leaves `report.warnings` empty,
+ * for a caller that shows none (the command line's `report` and `bundle`; `validate` and the app show
+ * them). What is accepted and rejected is the same either way: exact duplicates are still found and
+ * rejected (mayHaveDuplicates). At 50M rows of Parquet on native DuckDB the warnings' statements took
+ * about 40 s of a 4 min `report` (the jump window alone 29 s; 2026-12-06).
+ */
+export type ImportWarnings = 'all' | 'none';
+
+/** What an import keeps beyond the accepted records; by default everything (the app's import). */
+export interface Wanted {
+	items?: ItemAnswers;
+	warnings?: ImportWarnings;
+}
+
 /** The import of any `RawSource` (a delimited file's bytes, or a Parquet file on native DuckDB); see importPreparedCsv. */
-export async function importRawSource(conn: Connector, csv: RawSource, mapping: Mapping, table: string, items: ItemAnswers = 'keep'): Promise<EngineImport> {
+export async function importRawSource(conn: Connector, csv: RawSource, mapping: Mapping, table: string, wanted: Wanted = {}): Promise<EngineImport> {
+	const { items = 'keep', warnings: worded = 'all' } = wanted;
 	const { ctx, identifiers, warnings, clientIdx, series, route, measures, attrs, extraColumns } = resolveMapping(csv.head, mapping);
 	if (attrs.some((a) => a.start || a.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or relative days)');
 	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])])
@@ -193,15 +210,19 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const acc = sql`(SELECT *, ord * ${M} + mi AS seq FROM ${rec} WHERE code IS NULL)`;
 		const defs = t('defs');
 		// The whole-table warnings first, over every record the rules accepted: their jump window also
-		// says whether two records may share a timepoint (warnings.ts TableWarnings). Only then are
+		// says whether two records may share a timepoint (warnings.ts TableWarnings); without the
+		// warnings a cheaper test says it (mayHaveDuplicates). Only then are
 		// exact duplicates looked for, by a window over the key columns only: `dup` keeps the second and
 		// later records of a key, a few rows. (A distinct count of every record's key, the test this
 		// replaces, cost 12.5-14 s at 50M rows of Parquet on native DuckDB.)
-		made.push(t('groups'));
-		const whole = await tableWarnings(conn, acc, defs, t('groups'), csv.lineOf);
 		const key = sql`client_id, series, instrument, phase, session, week`;
+		let whole: TableWarnings | null = null;
+		if (worded === 'all') {
+			made.push(t('groups'));
+			whole = await tableWarnings(conn, acc, defs, t('groups'), csv.lineOf);
+		}
 		let dups = false;
-		if (whole.maybeDuplicates) {
+		if (whole ? whole.maybeDuplicates : await mayHaveDuplicates(conn, rec, key)) {
 			await create('dup', sql`SELECT ord, mi, rn, first_ord FROM (
 				SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
 				FROM ${rec} WHERE code IS NULL WINDOW w AS (PARTITION BY ${key} ORDER BY ord, mi)) WHERE rn > 1`);
@@ -212,7 +233,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			// Duplicates get code 0, so the accepted records are a filter, not a join each time they are read
 			// (the warnings and the counts read them five times). A duplicate may have made a jump: asked again.
 			await conn.exec(sql`UPDATE ${target} AS r SET ${w('code')} = 0 FROM ${t('dup')} d WHERE r.${w('ord')} = d.ord AND r.${w('mi')} = d.mi`);
-			whole.jumps = await jumpWarnings(conn, acc, defs, t('groups'), csv.lineOf);
+			if (whole) whole.jumps = await jumpWarnings(conn, acc, defs, t('groups'), csv.lineOf);
 		}
 
 		// One scan for the counts. With one measure a source record has at most one record, so the records
@@ -256,10 +277,13 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			}
 		}
 
-		// Pushed one by one: spread as arguments, 200,000 warnings overflowed the call stack.
-		for (const x of await rowWarnings(conn, acc, defs, csv.lineOf)) warnings.push(x);
-		for (const x of whole.groups) warnings.push(x);
-		for (const x of whole.jumps) warnings.push(x);
+		// Pushed one by one: spread as arguments, 200,000 warnings overflowed the call stack. Without the
+		// warnings wanted, the mapping's own (resolveMapping's, about the columns) are not wanted either.
+		if (whole) {
+			for (const x of await rowWarnings(conn, acc, defs, csv.lineOf)) warnings.push(x);
+			for (const x of whole.groups) warnings.push(x);
+			for (const x of whole.jumps) warnings.push(x);
+		} else warnings.length = 0;
 		// The target keeps the accepted records alone, and its canonical columns alone.
 		if (rejected.some((r) => r.mi < M)) await conn.exec(sql`DELETE FROM ${target} WHERE ${w('code')} IS NOT NULL`);
 		await conn.exec(join(WORK_COLUMNS.map((c) => sql`ALTER TABLE ${target} DROP COLUMN ${ident(c)}`), sql`; `));
@@ -285,6 +309,17 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${name}`), sql`; `));
 		await csv.close(conn, prefix);
 	}
+}
+
+/**
+ * Whether two accepted records of `rec` may have the same `key` (an exact duplicate), without the
+ * warnings' jump window: fewer distinct hashes of the key than records. Equal keys hash alike (NULLs
+ * included, as the duplicates' window groups them), so false means there is none; true may also be two
+ * keys with one hash, which the window that follows then finds are not duplicates.
+ */
+async function mayHaveDuplicates(conn: Connector, rec: Sql, key: Sql): Promise<boolean> {
+	const [{ maybe }] = await conn.query<{ maybe: boolean }>(sql`SELECT count(*) <> count(DISTINCT hash(${key})) AS maybe FROM ${rec} WHERE code IS NULL`);
+	return maybe;
 }
 
 const TYPES: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`, DOUBLE: sql`DOUBLE`, BOOLEAN: sql`BOOLEAN`, TINYINT: sql`TINYINT` };
