@@ -92,9 +92,10 @@ export const NATIVE_PART_ROWS = 10_000_000;
  * tables of one row per client-series or per score value instead of every score row again. Where the
  * summaries cannot give the same numbers (`problem`: fractional scores, scores too large) the
  * metrics read the rows as before. `table` holds what the import accepted, which never has two scores
- * at one timepoint of a client-series (KnownRows in metrics/summaries.ts).
+ * at one timepoint of a client-series, and only `report` reads the tables, so those only the app reads are
+ * not built (KnownRows in metrics/summaries.ts).
  */
 export async function summarise(conn: Connector, table: string): Promise<void> {
-	const s = await buildSummaries(conn, table, outcomeScores(ident(table)), NATIVE_PART_ROWS, { uniqueTimepoints: true });
+	const s = await buildSummaries(conn, table, outcomeScores(ident(table)), NATIVE_PART_ROWS, { uniqueTimepoints: true, reportOnly: true });
 	useSummaries(conn, 'scores', s.problem ? null : s);
 }

@@ -115,7 +115,7 @@ export function summaryTables(dataset: string) {
 }
 
 /**
- * What the caller knows of the rows. `uniqueTimepoints`: no timepoint of a client-series has two
+ * What the caller knows of the rows, and of who reads the tables. `uniqueTimepoints`: no timepoint of a client-series has two
  * scores, because the import that just wrote the table rejected such rows (both import paths reject an
  * exact duplicate of client, series, instrument, phase, session and week; the session of an accepted
  * baseline is 0 and only follow-up rows have a week, so that key is the summaries' timepoint). The
@@ -124,6 +124,15 @@ export function summaryTables(dataset: string) {
  */
 export interface KnownRows {
 	uniqueTimepoints?: boolean;
+	/**
+	 * Only the command line's `report` reads the tables (cli/input.ts summarise): the tables only the
+	 * app reads are not built. They are the filter choices (`options`: the filter bars), the cohort counts
+	 * per cell (`clients`: the overview's tiles and Table 1, counts.ts), completion's patterns (`patterns`,
+	 * completion.ts) and the default view's tables (summary-defaults.ts: the overview's first view).
+	 * `report`'s sections (metrics/report.ts) read none of them. At 50M score rows they took about 20 s of the run.
+	 * A metric that read one would fail (no such table) rather than answer from something else.
+	 */
+	reportOnly?: boolean;
 }
 
 /**
@@ -259,7 +268,7 @@ FROM r GROUP BY client_id, series, instrument`;
 	const groupedValues = sql`(SELECT ${join([sql`client_id`, ...fromGroups.map((c) => sql`${grouping(c)} AS ${ident(c)}`)])} FROM ${grouped})`;
 	const options = [...(fromGroups.length ? [optionsQuery(fromGroups, groupedValues)] : []), ...(fromRows.length ? [optionsQuery(fromRows, T)] : [])];
 	const noOptions = sql`SELECT NULL::VARCHAR AS col, NULL::VARCHAR AS value, NULL::INTEGER AS clients WHERE false`;
-	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${options.length ? join(options, sql` UNION ALL `) : noOptions}`);
+	if (!known.reportOnly) await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.options)} AS ${options.length ? join(options, sql` UNION ALL `) : noOptions}`);
 	const attrs = attributes.map((c) => ident(c));
 	const attrList = attrs.length ? sql`, ${join(attrs)}` : sql``;
 	// Cells and clients are numbered in small tables of their distinct keys, joined back: a window over
@@ -282,7 +291,7 @@ FROM ${grouped} g JOIN ${ident(names.cells)} c ON ${sameCell} JOIN k ON k.client
 	await exec(sql`CREATE OR REPLACE TABLE ${summaryTable(names.cellmax)} AS
 SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell, instrument`);
 	await buildCube(building, T, names, listsHoldEveryRow({ scores: Number(scoreRows), listed: Number(check.listed), followupSessions: Number(check.fu_sessions) }));
-	await buildCellCounts(building, names);
+	await buildCellCounts(building, names, !known.reportOnly);
 	const [counts] = await query<{ cells: number; cs: number; cube: number; mixed: number }>(sql`SELECT
   (SELECT count(*) FROM ${ident(names.cells)})::INTEGER AS cells,
   (SELECT count(*) FROM ${ident(names.cs)})::INTEGER AS cs,
@@ -290,7 +299,7 @@ SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell,
   (SELECT count(*) FROM ${ident(names.mixed)})::INTEGER AS mixed`);
 	const bits = await query<{ instrument: string }>(sql`SELECT DISTINCT instrument FROM ${ident(names.cs)} ORDER BY instrument`);
 	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(scoreRows), ...counts }, patternBits: bits.map((b) => b.instrument), buildMs: 0 };
-	built.prebuilt = await (await import('./summary-defaults')).buildDefaults(building, built);
+	if (!known.reportOnly) built.prebuilt = await (await import('./summary-defaults')).buildDefaults(building, built);
 	return { ...built, buildMs: performance.now() - t0 };
 }
 

@@ -26,8 +26,11 @@ import { summaryTable, type Connector } from '../engine/connector';
 import { ident, sql, type Sql } from '../engine/sql';
 import { ALL_GROUPS } from './source';
 
-/** Build the per-cell count tables of summaries whose `cube` and `cs` tables exist. */
-export async function buildCellCounts(conn: Pick<Connector, 'exec'>, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string; clients: string }): Promise<void> {
+/**
+ * Build the per-cell count tables of summaries whose `cube` and `cs` tables exist; `patterns` and
+ * `clients` only with `forApp` (summaries.ts KnownRows.reportOnly: no section of `report` reads them).
+ */
+export async function buildCellCounts(conn: Pick<Connector, 'exec'>, t: { cube: string; cs: string; tpcounts: string; ends: string; patterns: string; mixed: string; clients: string }, forApp = true): Promise<void> {
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.tpcounts)} AS
 SELECT cell, tp, sum(n)::INTEGER AS clients, coalesce(sum(n) FILTER (WHERE with_baseline), 0)::INTEGER AS with_baseline
 FROM ${ident(t.cube)} GROUP BY cell, tp ORDER BY cell, tp`);
@@ -37,7 +40,7 @@ SELECT cell, instrument, baseline IS NOT NULL AS with_baseline, plan IS NULL AS 
 FROM ${ident(t.cs)} GROUP BY ALL ORDER BY cell, instrument`);
 	const cs = ident(t.cs);
 	const single = sql`SELECT client_no, series FROM ${cs} GROUP BY client_no, series HAVING count(DISTINCT cell) = 1 AND bool_and(plan IS NOT NULL)`;
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.patterns)} AS
+	if (forApp) await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.patterns)} AS
 WITH ${instrumentBits(cs)},
 per_series AS (
   SELECT any_value(cell) AS cell, ${seriesMasks(sql`plan_score`)}
@@ -45,7 +48,7 @@ per_series AS (
   GROUP BY client_no, series
 )
 SELECT cell, b, p, s, count(*)::INTEGER AS n FROM per_series GROUP BY ALL ORDER BY ALL`);
-	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.clients)} AS ${clientsPerCellSql(cs)}`);
+	if (forApp) await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.clients)} AS ${clientsPerCellSql(cs)}`);
 	// Without the score lists: completion reads none (`sess` only under a set planned length, which reads `cs`).
 	await conn.exec(sql`CREATE OR REPLACE TABLE ${summaryTable(t.mixed)} AS
 SELECT cell, instrument, client_no, client_id, series, baseline, last_score, last_session, plan, plan_score, last_week
