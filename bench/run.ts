@@ -251,7 +251,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		}
 		// A click whose main thread held a task of 50 ms or more shows it in brackets: the longest-task
 		// figure is one such task in a pass, and which click it came with is the first clue to its cause.
-		const clicks = (done: { kind: Kind; ms: number; longTask: number }[]) => done.map((x) => `${x.kind[0]}${Math.round(x.ms)}${x.longTask ? `[${Math.round(x.longTask)}]` : ''}`).join(' ');
+		const clicks = (done: typeof inter) => done.map((x) => `${x.kind[0]}${Math.round(x.ms)}${x.longTask ? `[${Math.round(x.longTask)}]` : ''}`).join(' ');
 		log(`  interactions: ${clicks(inter)}`);
 		if (inter.length) {
 			const second = await steps.run('interactions_again', budget + refreshLimit, () => interactions(page(), spec.reps.interactions, refreshLimit, budget), failed);
