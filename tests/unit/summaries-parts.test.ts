@@ -1,6 +1,7 @@
 /**
  * The client-series table built in parts (summaries.ts: past `partRows` score rows the clients are
- * grouped a hash-chosen part at a time, so a 50M-row registry fits native DuckDB's memory) holds
+ * grouped a range of client ids at a time, cut at a sample's quantiles, so a 50M-row registry fits
+ * native DuckDB's memory) holds
  * exactly what the one-statement build holds: every summary table compared row for row on the demo
  * cohort, built once whole and once in 7 parts.
  */
@@ -32,6 +33,23 @@ describe('summaries built in parts', () => {
 			// the demo's client-series all have a plan and one cell: none is left to `mixed` (summary-cells.ts)
 			if (key !== 'mixed') expect(diff.n).toBeGreaterThan(0);
 		}
+	});
+
+	it('cut by client id, a file in no order and ids with quotes give the same client-series as one statement', async () => {
+		const db = await openNodeEngine();
+		await loadDemoTable(db);
+		// Ids that sort unlike the file's order, with a quote, a backslash and a non-ASCII letter, and the
+		// rows shuffled: each part's range then spans every row group.
+		await db.exec(sql`CREATE TABLE hostile AS SELECT * REPLACE (${"Ö'\\"} || reverse(client_id) AS client_id) FROM demo ORDER BY hash(client_id, session, phase, instrument, series)`);
+		await db.exec(sql`CREATE TABLE hostile_parts AS SELECT * FROM hostile`);
+		const whole = await buildSummaries(db, 'hostile');
+		const parted = await buildSummaries(db, 'hostile_parts', sql`SELECT * FROM hostile_parts`, Math.ceil(whole.rows.scores / 5));
+		expect({ ...parted.rows }).toEqual({ ...whole.rows });
+		const [diff] = await db.query<{ only_a: number; only_b: number }>(sql`SELECT
+  (SELECT count(*) FROM (SELECT * FROM hostile__cs EXCEPT ALL SELECT * FROM hostile_parts__cs))::INT AS only_a,
+  (SELECT count(*) FROM (SELECT * FROM hostile_parts__cs EXCEPT ALL SELECT * FROM hostile__cs))::INT AS only_b`);
+		expect(diff).toEqual({ only_a: 0, only_b: 0 });
+		expect(whole.rows.cs).toBeGreaterThan(1000);
 	});
 
 	it('a build that fails part way leaves none of its tables behind, and the error reaches the caller', async () => {
