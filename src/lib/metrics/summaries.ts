@@ -30,6 +30,7 @@ import { summaryTable, type Connector } from '../engine/connector';
 import { ident, join, sql, type Sql } from '../engine/sql';
 import { isCategorical, isFilterColumn, optionsQuery } from './options';
 import { buildCellCounts } from './summary-cells';
+import { clientCuts, clientRange } from './client-ranges';
 import { buildCube, listsHoldEveryRow } from './summary-cube';
 // summary-defaults.ts is imported when needed: it reads the metrics (rates.ts), which read this module.
 import type { PrebuiltTable } from './summary-defaults';
@@ -228,21 +229,13 @@ SELECT ${join([sql`client_id, series, instrument`, ...attributeValues, ...varies
 FROM r GROUP BY client_id, series, instrument`;
 	// The grouping's ordered lists stay in memory until it ends: at 50M score rows one statement ran
 	// native DuckDB out of its 4 GB. Past `partRows` score rows the clients are grouped in parts, each
-	// committed first: ranges of client id (so each client-series falls in exactly one), cut where a
-	// sample of the ids puts equal shares. Score files come sorted or grouped by client, so each part's
-	// rows sit in a few of the table's row groups and DuckDB skips the rest by their min/max: at 5M score
-	// rows in 6 parts, 2.1–2.3 s against 3.6–4.5 s for parts chosen by a hash of the id, which read
-	// every row for every part (native DuckDB). In a file in no order a part costs what a hash part did.
+	// committed first: ranges of client id (client-ranges.ts). At 5M score rows in 6 parts 2.1–2.3 s,
+	// against 3.6–4.5 s for parts chosen by a hash of the id, which read every row for every part
+	// (native DuckDB; at 50M the 6 parts 24 s against 42 s).
 	const [{ rows: scoreRows, all: allRows }] = await query<{ rows: number; all: number }>(sql`SELECT count(score)::BIGINT AS rows, count(*)::BIGINT AS all FROM ${T}`);
-	// parts - 1 cuts; none (one part) when no score row has an id to sample.
-	const cuts = Number(scoreRows) > partRows ? await clientCuts(query, T, Math.ceil(Number(scoreRows) / partRows)) : [];
+	const cuts = await clientCuts(query, T, sql`score IS NOT NULL`, Math.ceil(Number(scoreRows) / partRows));
 	const parts = cuts.length + 1;
-	const part = (i: number) => {
-		if (parts === 1) return sql`TRUE`;
-		if (i === 0) return sql`(client_id IS NULL OR client_id < ${cuts[0]})`;
-		if (i === parts - 1) return sql`client_id >= ${cuts[i - 1]}`;
-		return sql`(client_id >= ${cuts[i - 1]} AND client_id < ${cuts[i]})`;
-	};
+	const part = (i: number) => clientRange(cuts, i);
 	await exec(sql`CREATE OR REPLACE TEMP TABLE ${grouped} AS ${perSeries(part(0))}`);
 	for (let i = 1; i < parts; i++) await exec(sql`INSERT INTO ${grouped} ${perSeries(part(i))}`);
 	const [check] = await query<Record<string, number | boolean | null>>(sql`SELECT ${join([
@@ -310,19 +303,6 @@ SELECT cell, instrument, max(last_session) AS seen_max FROM ${cs} GROUP BY cell,
 	const built: Summaries = { dataset, ...names, prebuilt: [], attributes: ['series', ...attributes], varying, optionColumns, problem, rows: { scores: Number(scoreRows), ...counts }, patternBits: bits.map((b) => b.instrument), buildMs: 0 };
 	if (!known.reportOnly) built.prebuilt = await (await import('./summary-defaults')).buildDefaults(building, built);
 	return { ...built, buildMs: performance.now() - t0 };
-}
-
-/**
- * Where to cut the client ids into `parts` ranges of about equal score rows: the quantiles of a fixed
- * sample of the score rows' ids (`parts` - 1 ids, ascending; a part may come out empty or larger than
- * its share, which costs memory or time, never a wrong number: every id falls in exactly one range).
- * 100,000 sampled rows put each cut within about 0.3 % of its share.
- */
-async function clientCuts(query: Connector['query'], T: Sql, parts: number): Promise<string[]> {
-	const fractions = Array.from({ length: parts - 1 }, (_, i) => (i + 1) / parts);
-	const rows = await query<{ cut: string }>(sql`SELECT unnest(quantile_disc(client_id, [${join(fractions.map((f) => sql`${f}::DOUBLE`))}])) AS cut
-FROM (SELECT client_id FROM ${T} WHERE score IS NOT NULL AND client_id IS NOT NULL USING SAMPLE reservoir(100000 ROWS) REPEATABLE (7))`);
-	return rows.map((r) => r.cut);
 }
 
 /** Drop a dataset's summary tables (the dataset was removed). */

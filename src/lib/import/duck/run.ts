@@ -19,6 +19,7 @@ import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
 import { CODES, createDefinitions, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
 import { cellText } from '../values';
+import { clientCuts, clientRange } from '../../metrics/client-ranges';
 import { jumpWarnings, rowWarnings, tableWarnings, type TableWarnings } from './warnings';
 import type { InstrumentId } from '../../instruments/definitions';
 
@@ -212,7 +213,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// The whole-table warnings first, over every record the rules accepted: their jump window also
 		// says whether two records may share a timepoint (warnings.ts TableWarnings), so an import that
 		// words warnings needs no separate test; one that words none asks mayHaveDuplicates (a distinct
-		// count of the key's hash, 12 s at 50M rows, less than the 29 s window). Only then are
+		// count of the key's hash per range of client id, 6–7 s at 50M rows, where the window took 29 s). Only then are
 		// exact duplicates looked for, by a window over the key columns only: `dup` keeps the second and
 		// later records of a key, a few rows.
 		const key = sql`client_id, series, instrument, phase, session, week`;
@@ -222,7 +223,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 			whole = await tableWarnings(conn, acc, defs, t('groups'), csv.lineOf);
 		}
 		let dups = false;
-		if (whole ? whole.maybeDuplicates : await mayHaveDuplicates(conn, rec, key)) {
+		if (whole ? whole.maybeDuplicates : await mayHaveDuplicates(conn, rec, key, n)) {
 			await create('dup', sql`SELECT ord, mi, rn, first_ord FROM (
 				SELECT ord, mi, row_number() OVER w AS rn, first_value(ord) OVER w AS first_ord
 				FROM ${rec} WHERE code IS NULL WINDOW w AS (PARTITION BY ${key} ORDER BY ord, mi)) WHERE rn > 1`);
@@ -312,16 +313,26 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 }
 
 /**
- * Whether two accepted records of `rec` may have the same `key` (an exact duplicate), without the
- * warnings' jump window: fewer distinct hashes of the key than records. Equal keys hash alike (NULLs
- * included, as the duplicates' window groups them), so false means there is none; true may also be two
- * keys with one hash, which the window that follows then finds are not duplicates. Over 50M accepted rows
- * on native DuckDB it took 12 s (2026-12-07), where the warnings' jump window that also answered it took 29 s.
+ * Whether two accepted records of `rec` (of about `records` rows) may have the same `key` (an exact
+ * duplicate), without the warnings' jump window: fewer distinct hashes of the key than records. Equal
+ * keys hash alike (NULLs included, as the duplicates' window groups them), so false means there is
+ * none; true may also be two keys with one hash, which the window that follows then finds are not
+ * duplicates. The key holds the client, so past DUPLICATE_PART_ROWS the test runs per range of client
+ * id (client-ranges.ts): a distinct count's hash table grows with its rows and costs more per row as it
+ * does. Over 50M accepted rows on native DuckDB, one count 11.7–14.4 s, six ranges 5.9–7.2 s in all
+ * (2026-12-07); the warnings' jump window that also answers it took 29 s.
  */
-async function mayHaveDuplicates(conn: Connector, rec: Sql, key: Sql): Promise<boolean> {
-	const [{ maybe }] = await conn.query<{ maybe: boolean }>(sql`SELECT count(*) <> count(DISTINCT hash(${key})) AS maybe FROM ${rec} WHERE code IS NULL`);
-	return maybe;
+export async function mayHaveDuplicates(conn: Connector, rec: Sql, key: Sql, records: number, partRows = DUPLICATE_PART_ROWS): Promise<boolean> {
+	const cuts = await clientCuts((q) => conn.query(q), rec, sql`code IS NULL`, Math.ceil(records / partRows));
+	for (let i = 0; i <= cuts.length; i++) {
+		const [{ maybe }] = await conn.query<{ maybe: boolean }>(sql`SELECT count(*) <> count(DISTINCT hash(${key})) AS maybe FROM ${rec} WHERE code IS NULL AND ${clientRange(cuts, i)}`);
+		if (maybe) return true;
+	}
+	return false;
 }
+
+/** Records per range of the duplicate test (mayHaveDuplicates): at 5M one count took 0.6–0.9 s. */
+const DUPLICATE_PART_ROWS = 10_000_000;
 
 const TYPES: Record<string, Sql> = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`, DOUBLE: sql`DOUBLE`, BOOLEAN: sql`BOOLEAN`, TINYINT: sql`TINYINT` };
 function typeOf(name: string): Sql {
