@@ -19,6 +19,12 @@ export class UseJavaScript extends Error {
 	}
 }
 
+/** A column's stored value (`o<i>` of a Parquet source) and whether it is a double (see `readTexts`). */
+export interface StoredValue {
+	stored: Sql;
+	double: boolean;
+}
+
 /** What one read of the records gives (see `readTexts`). */
 export interface Texts {
 	/** Records the reader returned, the header and blank ones included. */
@@ -37,16 +43,16 @@ export interface Texts {
  * benchmark's CSV one read for 44 columns took 3.9 s of CPU in duckdb-wasm's Node build, a DISTINCT
  * per column 33 s); a `columnar` source (Parquet) is read a column at a time, as its reader reads
  * only the columns asked for (and one read for all columns held more memory: 5M rows of native
- * DuckDB, peak RSS 1.46 → 1.58 GB). There `values` names looked-up columns whose text is one to one
- * with a stored value (an integer column; source.ts `integer`), given as that value: the distinct
- * values are made text, not every cell.
+ * DuckDB, peak RSS 1.46 → 1.58 GB). There `values` names looked-up columns stored as numbers (source.ts
+ * `numeric`), given as the stored value: the distinct values are made text, not every cell (at 50M rows
+ * of Parquet on native DuckDB the score column's distinct texts took 1.9 s made from every cell).
  *
  * Texts to clean are rare (a padded id, an "NA"), so SQL lists only candidates among the distinct
  * texts (first or last character not printable ASCII, which every whitespace character is not; or
  * a marker) and JavaScript decides each once. Refuses more than `cap` distinct values in a
  * looked-up column: past that a dictionary is no longer small.
  */
-export async function readTexts(conn: Connector, reader: Sql, keep: Sql, looked: Map<number, Sql>, plain: Map<number, Sql>, missing: Set<string>, columnar = false, values = new Map<number, Sql>(), cap = 200_000): Promise<Texts> {
+export async function readTexts(conn: Connector, reader: Sql, keep: Sql, looked: Map<number, Sql>, plain: Map<number, Sql>, missing: Set<string>, columnar = false, values = new Map<number, StoredValue>(), cap = 200_000): Promise<Texts> {
 	const candidate = (k: Sql) => sql`NOT regexp_full_match(${k}, '(?s)[!-~](.*[!-~])?')${missing.size ? sql` OR ${k} IN (${list([...missing])})` : sql``}`;
 	const aggs: Sql[] = [sql`count(*)::INTEGER AS n`];
 	const rows: Sql[] = [];
@@ -54,10 +60,17 @@ export async function readTexts(conn: Connector, reader: Sql, keep: Sql, looked:
 	for (const [cols, fix] of [[looked, false], [plain, true]] as const)
 		for (const [i, c] of cols) {
 			if (columnar) {
-				// A looked-up column with `values` (an integer Parquet column): its distinct values made text.
+				// A looked-up column with `values` (a number column of a Parquet file): its distinct values made text.
 				const v = fix ? undefined : values.get(i);
-				const distinct = sql`SELECT DISTINCT ${v ?? c} AS k FROM ${reader} WHERE ${v ?? c} IS NOT NULL AND ${keep}`;
-				rows.push(sql`(SELECT ${i}::INTEGER, ${fix}, CAST(k AS VARCHAR), NULL FROM (${distinct}) ${fix ? sql`WHERE ${candidate(sql`k`)}` : sql`LIMIT ${cap + 1}`})`);
+				// A double's text is one to one with its value but for zero and NaN (-0.0 and 0.0 are one value
+				// to DISTINCT, with two texts; so are NaN and -NaN): those alone are made text per row, in `z`.
+				// An integer's is one to one (the test is left out there: isnan would make every value a double).
+				const z = v?.double ? sql`CASE WHEN ${v.stored} = 0 OR isnan(${v.stored}) THEN CAST(${v.stored} AS VARCHAR) END` : sql`NULL::VARCHAR`;
+				const distinct = v
+					? sql`SELECT DISTINCT ${v.stored} AS v, ${z} AS z FROM ${reader} WHERE ${v.stored} IS NOT NULL AND ${keep}`
+					: sql`SELECT DISTINCT ${c} AS k FROM ${reader} WHERE ${c} IS NOT NULL AND ${keep}`;
+				const k = v ? sql`coalesce(z, CAST(v AS VARCHAR))` : sql`CAST(k AS VARCHAR)`;
+				rows.push(sql`(SELECT ${i}::INTEGER, ${fix}, ${k}, NULL FROM (${distinct}) ${fix ? sql`WHERE ${candidate(sql`k`)}` : sql`LIMIT ${cap + 1}`})`);
 				continue;
 			}
 			const name = ident(`t${j++}`);

@@ -115,7 +115,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// stored (`o<i>`), to be made text only where a statement needs the text (a rejected item).
 		let numeric = used.filter((i) => lookedUp.has(i) && csv.numeric?.has(i));
 		const cellsOf = (from: Sql) => sql`(SELECT ord, ${join([...used.map((i) => sql`${rawCol(i)} AS ${r(i)}`), ...numeric.flatMap((i) => [ident(`n${i}`), ident(`o${i}`)])])} FROM ${from} WHERE ${keep})`;
-		const values = new Map(numeric.filter((i) => csv.integer?.has(i)).map((i) => [i, ident(`o${i}`)]));
+		const values = new Map(numeric.map((i) => [i, { stored: ident(`o${i}`), double: !!csv.doubles?.has(i) }]));
 		// The texts the dictionaries need: from the byte scan where it collected them (no read of the file), else read here.
 		const scanned = csv.texts && scannedTexts(csv.texts, csv.records, lookedUp, plain, ctx.missing);
 		let texts: Texts;

@@ -31,15 +31,13 @@ export interface RawSource {
 	lineOf(ord: number): number;
 	/**
 	 * Columns stored as numbers (a typed Parquet column): their text `c<i>` is DuckDB's text of the
-	 * number `n<i>`, also in the relation. The dictionaries join on the number (see Dictionaries.add).
+	 * number `n<i>`, also in the relation, and so is the stored value `o<i>`. The dictionaries join on
+	 * the number (see Dictionaries.add); the distinct texts are made from the distinct stored values
+	 * (dict.ts readTexts).
 	 */
 	numeric?: Set<number>;
-	/**
-	 * Of `numeric`, the columns of an integer type: DuckDB's text of such a value is one to one with the
-	 * value, so their distinct texts are the texts of their distinct values (`o<i>`, the stored value,
-	 * is also in the relation for every `numeric` column; its text is `c<i>`).
-	 */
-	integer?: Set<number>;
+	/** Of `numeric`, the DOUBLE columns (a double's zero and NaN have two texts each: dict.ts readTexts). */
+	doubles?: Set<number>;
 	/**
 	 * Make the records readable under `name`: relations of `ord` (0-based) then VARCHAR columns `c0` …
 	 * `c<width - 1>` (and `n<i>`, `o<i>` for `numeric`), each a slice of consecutive records, in order;
@@ -130,7 +128,7 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 	// Integer and DOUBLE columns. Left out: FLOAT (its text is the float's, which as a double is another
 	// number), DECIMAL and HUGEINT (not always a double).
 	const numeric = new Set(columns.flatMap((_, i) => (NUMERIC_TYPES.has(types[i]) ? [i] : [])));
-	const integer = new Set([...numeric].filter((i) => types[i] !== 'DOUBLE'));
+	const doubles = new Set([...numeric].filter((i) => types[i] === 'DOUBLE'));
 	// A column the import does not read is never cast (DuckDB drops unused columns of a subquery), so
 	// the texts of number columns are made only where a statement needs them (see run.ts).
 	const relation = sql`(SELECT file_row_number AS ord, ${join(columns.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) AS ${ident(`c${i}`)}`))}${join(
@@ -149,7 +147,7 @@ export async function parquetSource(conn: Connector, path: string): Promise<RawS
 		lineOf: (ord) => ord + 1,
 		columnar: true,
 		numeric,
-		integer,
+		doubles,
 		open: async () => [relation],
 		close: async () => {}
 	};
