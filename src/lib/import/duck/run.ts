@@ -213,7 +213,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		// The whole-table warnings first, over every record the rules accepted: their jump window also
 		// says whether two records may share a timepoint (warnings.ts TableWarnings), so an import that
 		// words warnings needs no separate test; one that words none asks mayHaveDuplicates (a distinct
-		// count of the key's hash per range of client id, 6–7 s at 50M rows, where the window took 29 s). Only then are
+		// count of the key's hash per range of client id, 5.6 s at 50M rows, where the window took 29 s). Only then are
 		// exact duplicates looked for, by a window over the key columns only: `dup` keeps the second and
 		// later records of a key, a few rows.
 		const key = sql`client_id, series, instrument, phase, session, week`;
@@ -319,8 +319,9 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
  * none; true may also be two keys with one hash, which the window that follows then finds are not
  * duplicates. The key holds the client, so past DUPLICATE_PART_ROWS the test runs per range of client
  * id (client-ranges.ts): a distinct count's hash table grows with its rows and costs more per row as it
- * does. Over 50M accepted rows on native DuckDB, one count 11.7–14.4 s, six ranges 5.9–7.2 s in all
- * (2026-12-07); the warnings' jump window that also answers it took 29 s.
+ * does. Over 50M accepted rows on native DuckDB (2026-12-07): one count 11.7–14.4 s; in six ranges 5.9–7.2 s
+ * (a copy of the table); in `report`, five ranges 4.7 s and the sample placing them 0.9 s. The warnings'
+ * jump window that also answers it took 29 s.
  */
 export async function mayHaveDuplicates(conn: Connector, rec: Sql, key: Sql, records: number, partRows = DUPLICATE_PART_ROWS): Promise<boolean> {
 	const cuts = await clientCuts((q) => conn.query(q), rec, sql`code IS NULL`, Math.ceil(records / partRows));
