@@ -84,7 +84,7 @@ export async function loadFile(conn: Connector, file: string, opts: { mapping?: 
  * score row again: at 50M rows 11 parts of ~4.5M took 42 s, 6 parts of ~8.3M 26 s, with the same peak
  * memory (4.4 GiB RSS; 2026-12-05, this 2-core machine). One part of 50M ran DuckDB out of its 4 GB.
  * Parts are ranges of client id now, and in a file grouped by client each reads its own rows: the 6
- * parts took 24 s in all at 50M (2026-12-07), against 42 s for the same 6 by hash that morning.
+ * parts took 24–26 s in all at 50M (2026-12-07, two profiles), against 42 s for the same 6 by hash that morning.
  */
 export const NATIVE_PART_ROWS = 10_000_000;
 
