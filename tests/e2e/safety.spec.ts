@@ -33,6 +33,13 @@ test('safety page: tolerability per route from the demo session records, filters
 	await expect(page.getByTestId('safety-side-effects').locator('g.cell')).toHaveCount(25);
 	await expect(page.getByTestId('safety-dissociation').locator('path.line')).toHaveCount(4);
 	await expect(page.getByTestId('safety-bp').locator('path.line')).toHaveCount(8);
+	// the two BP charts share one legend: one entry per route, each named once, each line of that colour in both charts
+	const bpKeys = page.getByTestId('safety-bp').getByRole('list', { name: 'Legend' });
+	await expect(bpKeys).toHaveCount(1);
+	await expect(bpKeys.locator('li')).toHaveCount(4);
+	expect(new Set((await bpKeys.locator('li').allInnerTexts()).map((t) => t.trim())).size).toBe(4);
+	const strokes = await page.getByTestId('safety-bp').locator('path.line').evaluateAll((ls) => ls.map((l) => getComputedStyle(l).stroke));
+	expect(new Set(strokes).size).toBe(4);
 	await page.screenshot({ path: 'test-results/safety.png', fullPage: true });
 
 	// the bars' CSV comes from the page's one export: this card's rows (IV's count and n as printed above)
