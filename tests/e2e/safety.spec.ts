@@ -33,13 +33,17 @@ test('safety page: tolerability per route from the demo session records, filters
 	await expect(page.getByTestId('safety-side-effects').locator('g.cell')).toHaveCount(25);
 	await expect(page.getByTestId('safety-dissociation').locator('path.line')).toHaveCount(4);
 	await expect(page.getByTestId('safety-bp').locator('path.line')).toHaveCount(8);
-	// the two BP charts share one legend: one entry per route, each named once, each line of that colour in both charts
+	// the two BP charts share one legend: one entry per route, each named once
 	const bpKeys = page.getByTestId('safety-bp').getByRole('list', { name: 'Legend' });
 	await expect(bpKeys).toHaveCount(1);
 	await expect(bpKeys.locator('li')).toHaveCount(4);
 	expect(new Set((await bpKeys.locator('li').allInnerTexts()).map((t) => t.trim())).size).toBe(4);
-	const strokes = await page.getByTestId('safety-bp').locator('path.line').evaluateAll((ls) => ls.map((l) => getComputedStyle(l).stroke));
-	expect(new Set(strokes).size).toBe(4);
+	// each group drawn in one colour in both charts, and no two groups alike
+	const lines = await page.getByTestId('safety-bp').locator('path.line').evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-series'), getComputedStyle(l).stroke]));
+	const byGroup = new Map<string, Set<string>>();
+	for (const [g, stroke] of lines) byGroup.set(String(g), (byGroup.get(String(g)) ?? new Set()).add(String(stroke)));
+	expect([...byGroup.values()].map((c) => c.size)).toEqual([1, 1, 1, 1]);
+	expect(new Set([...byGroup.values()].map((c) => [...c][0])).size).toBe(4);
 	await page.screenshot({ path: 'test-results/safety.png', fullPage: true });
 
 	// the bars' CSV comes from the page's one export: this card's rows (IV's count and n as printed above)
