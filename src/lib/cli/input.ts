@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Connector } from '../engine/connector';
 import { parseMapping, type Mapping } from '../import/index';
-import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource } from '../import/duck/index';
+import { importSource, importWithEngine, parquetSource, UseJavaScript, type EngineImport, type RawSource, type Wanted } from '../import/duck/index';
 import { ident } from '../engine/sql';
 import { buildSummaries, useSummaries } from '../metrics/summaries';
 import { outcomeScores } from '../metrics/views';
@@ -58,6 +58,9 @@ export async function nativeParquet(conn: Connector, engine: EngineKind, file: s
 	}
 }
 
+/** What the commands importing through importPath keep: no answers, no warnings, categories as ENUMs (nothing inserts into their table afterwards). */
+const CLI_IMPORT: Wanted = { items: 'drop', warnings: 'none', texts: 'enum' };
+
 /**
  * Import `file` (its `bytes`) into `opts.table` of `conn`: a Parquet file by path on native DuckDB,
  * a delimited file through DuckDB's own CSV reader where it can read it (as the app does), anything
@@ -67,8 +70,8 @@ export async function nativeParquet(conn: Connector, engine: EngineKind, file: s
  */
 export async function importPath(conn: Connector, engine: EngineKind, file: string, bytes: Uint8Array, opts: { table: string; mapping?: Mapping; sheet?: string; source?: RawSource }): Promise<EngineImport> {
 	const source = opts.source ?? (await nativeParquet(conn, engine, file, bytes));
-	if (source) return importSource(conn, source, { ...opts, items: 'drop', warnings: 'none' });
-	return importWithEngine(conn, bytes, path.basename(file), { ...opts, items: 'drop', warnings: 'none' });
+	if (source) return importSource(conn, source, { ...opts, ...CLI_IMPORT });
+	return importWithEngine(conn, bytes, path.basename(file), { ...opts, ...CLI_IMPORT });
 }
 
 /** Import `file` into table `scores` of `conn` (see importPath); returns the number of accepted rows. */

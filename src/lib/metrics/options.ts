@@ -15,9 +15,9 @@ export interface FilterOption {
 /** Columns that are never offered as filters or groupings (ids, measures, indices, items). */
 const NOT_CATEGORICAL = /^(client_id|score|session|week|prorated|dose_mg|planned_sessions|phase|item_\d+)$/;
 
-/** Whether a column of this name and DuckDB type is offered as a filter or a grouping. */
+/** Whether a column of this name and DuckDB type is offered as a filter or a grouping (an ENUM: the command line's import, TextStorage). */
 export function isCategorical(name: string, type: string): boolean {
-	return !NOT_CATEGORICAL.test(name) && /VARCHAR|BOOLEAN|INTEGER/.test(type);
+	return !NOT_CATEGORICAL.test(name) && (/VARCHAR|BOOLEAN|INTEGER/.test(type) || type.startsWith('ENUM('));
 }
 
 /** Whether the filter bar offers a column: categorical, and not one with its own control (instrument, series). */

@@ -57,7 +57,7 @@ export const MAX_TABLE1_LEVELS = 12;
 /** The known attributes the data have, then the file's own text columns (an imported file's `treatment`, `drug`, …). */
 export function table1Columns(columns: { name: string; type: string }[]): string[] {
 	const have = new Set(columns.map((c) => c.name));
-	const own = columns.filter((c) => !NOT_ATTRIBUTE.test(c.name) && !(TABLE1_COLUMNS as readonly string[]).includes(c.name) && /VARCHAR|BOOLEAN/.test(c.type)).map((c) => c.name);
+	const own = columns.filter((c) => !NOT_ATTRIBUTE.test(c.name) && !(TABLE1_COLUMNS as readonly string[]).includes(c.name) && (/VARCHAR|BOOLEAN/.test(c.type) || c.type.startsWith('ENUM('))).map((c) => c.name);
 	return [...TABLE1_COLUMNS.filter((c) => have.has(c)), ...own];
 }
 

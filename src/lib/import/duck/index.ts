@@ -13,11 +13,12 @@ import { suggestMapping } from '../suggest';
 import type { RawTable } from '../types';
 import { UseJavaScript } from './dict';
 import { prepareDelimited, type PreparedCsv } from './prepare';
-import { importPreparedCsv, importRawSource, type EngineImport, type ItemAnswers, type ImportWarnings } from './run';
+import { importPreparedCsv, importRawSource, type EngineImport, type Wanted } from './run';
 import type { RawSource } from './source';
 
 export { prepareDelimited, type PreparedCsv, HEAD_ROWS } from './prepare';
-export { importPreparedCsv, type EngineImport, type ItemAnswers, type ImportWarnings } from './run';
+export { importPreparedCsv, type EngineImport, type ItemAnswers, type ImportWarnings, type Wanted } from './run';
+export type { TextStorage } from './categories';
 export { parquetSource, type RawSource } from './source';
 export { UseJavaScript } from './dict';
 export { duckdbNote, javascriptNote } from './notes';
@@ -26,21 +27,22 @@ import { duckdbNote, javascriptNote } from './notes';
 /**
  * Read `bytes` (named `fileName`), map with `opts.mapping` (or the suggested mapping) and put the
  * accepted rows into `opts.table`. Throws ImportError when the file cannot be read at all.
- * `opts.items` (ItemAnswers) applies on DuckDB's path; the JavaScript path keeps the answers.
- * `opts.warnings` (ImportWarnings) applies on both: 'none' gives a report without warnings.
+ * `opts.items` (ItemAnswers) and `opts.texts` (TextStorage) apply on DuckDB's path; the JavaScript path
+ * keeps the answers and stores text. `opts.warnings` (ImportWarnings) applies on both: 'none' gives a
+ * report without warnings.
  */
 export async function importWithEngine(
 	conn: Connector,
 	bytes: Uint8Array,
 	fileName: string,
-	opts: { table: string; mapping?: Mapping; sheet?: string; items?: ItemAnswers; warnings?: ImportWarnings }
+	opts: { table: string; mapping?: Mapping; sheet?: string } & Wanted
 ): Promise<EngineImport & { raw?: RawTable }> {
 	const prepared = prepareDelimited(bytes, fileName);
 	let reason: string;
 	if (prepared.ok) {
 		const mapping = opts.mapping ?? suggestMapping(prepared.csv.head);
 		try {
-			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table, undefined, { items: opts.items, warnings: opts.warnings });
+			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table, undefined, { items: opts.items, warnings: opts.warnings, texts: opts.texts });
 			out.report.reader = { path: 'duckdb', note: duckdbNote(prepared.csv) };
 			return out;
 		} catch (e) {
@@ -57,8 +59,8 @@ export async function importWithEngine(
 }
 
 /** Import a file DuckDB reads by path (a Parquet file on native DuckDB: `parquetSource`) into `table`. */
-export async function importSource(conn: Connector, source: RawSource, opts: { table: string; mapping?: Mapping; items?: ItemAnswers; warnings?: ImportWarnings }): Promise<EngineImport> {
-	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table, { items: opts.items, warnings: opts.warnings });
+export async function importSource(conn: Connector, source: RawSource, opts: { table: string; mapping?: Mapping } & Wanted): Promise<EngineImport> {
+	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table, { items: opts.items, warnings: opts.warnings, texts: opts.texts });
 	out.report.reader = { path: 'duckdb', note: `read by DuckDB's ${source.format === 'parquet' ? 'Parquet' : 'CSV'} reader and checked in SQL` };
 	return out;
 }

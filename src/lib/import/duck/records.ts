@@ -89,7 +89,7 @@ export function sharedLookups(cells: L.Cells, ctx: Ctx, clientIdx: number, route
 const ATTRIBUTE_FIELD = { text: 'vt', double: 'vd', int: 'vi' } as const;
 
 /** A plain text attribute is its cell text; labels, transforms and numbers go through `own`. */
-function isPlain(a: ResolvedAttribute): boolean {
+export function isPlain(a: ResolvedAttribute): boolean {
 	return !a.labels && !a.spec.transform && a.target !== 'dose_mg' && a.target !== 'planned_sessions';
 }
 

@@ -17,8 +17,9 @@ import { Dictionaries, type Cells } from './lookups';
 import { answerlessItemColumns, item } from './items';
 import type { PreparedCsv } from './prepare';
 import { csvSource, type RawSource } from './source';
-import { CODES, createDefinitions, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
+import { CODES, createDefinitions, isPlain, ITEM_CODE, lookedUpColumns, measureSelect, plainColumns, sharedLookups } from './records';
 import { cellText } from '../values';
+import { categoryTypes, dropTypes, type TextStorage } from './categories';
 import { clientCuts, clientRange } from '../../metrics/client-ranges';
 import { jumpWarnings, rowWarnings, tableWarnings, type TableWarnings } from './warnings';
 import type { InstrumentId } from '../../instruments/definitions';
@@ -70,11 +71,12 @@ export type ImportWarnings = 'all' | 'none';
 export interface Wanted {
 	items?: ItemAnswers;
 	warnings?: ImportWarnings;
+	texts?: TextStorage;
 }
 
 /** The import of any `RawSource` (a delimited file's bytes, or a Parquet file on native DuckDB); see importPreparedCsv. */
 export async function importRawSource(conn: Connector, csv: RawSource, mapping: Mapping, table: string, wanted: Wanted = {}): Promise<EngineImport> {
-	const { items = 'keep', warnings: worded = 'all' } = wanted;
+	const { items = 'keep', warnings: worded = 'all', texts: storage = 'text' } = wanted;
 	const { ctx, identifiers, warnings, clientIdx, series, route, measures, attrs, extraColumns } = resolveMapping(csv.head, mapping);
 	if (attrs.some((a) => a.start || a.byClient)) throw new UseJavaScript('the mapping fills values per client (by_client or relative days)');
 	for (const s of [series, route, ...measures.flatMap((m) => [m.instrument, m.phase, m.session, m.week])])
@@ -83,6 +85,8 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 
 	const prefix = `imp_${Date.now().toString(36)}_${imports++}`;
 	const made: Sql[] = [];
+	// ENUM types (TextStorage 'enum'), dropped once the table is written or the import fails.
+	const types: Sql[] = [];
 	const t = (name: string) => ident(`${prefix}_${name}`);
 	const create = async (name: string, as: Sql) => {
 		made.push(t(name));
@@ -181,11 +185,14 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		const expr: Record<string, Sql> = { score: sql`CASE WHEN item_total IS NOT NULL THEN item_total ELSE score_num END`, session: sql`CASE WHEN code IS NULL THEN session END` };
 		const columns = [...CANONICAL_COLUMNS.filter((c) => items === 'keep' || !c.startsWith('item_')), ...extraColumns];
 		if (columns.some((c) => WORK_COLUMNS.includes(c))) throw new UseJavaScript('a column named like one of the import\'s work columns');
+		const enums = storage === 'enum'
+			? await categoryTypes({ conn, prefix, plain: attrs.filter((a) => isPlain(a) && columns.includes(a.target)).map((a) => ({ target: a.target, idx: a.idx })), scanned: csv.texts, reader, keep, cell: rawCol, fixes }, types)
+			: new Map<string, Sql>();
 		const out = columns.map((c) => {
 			// item columns are in `columns` only when kept (above)
 			const kept = ['client_id', 'series', 'route', 'instrument', 'phase', 'week', 'prorated'].includes(c) || c.startsWith('item_');
 			const e = expr[c] ?? byTarget.get(c) ?? (kept ? ident(c) : sql`NULL`);
-			return sql`CAST(${e} AS ${typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
+			return sql`CAST(${e} AS ${enums.get(c) ?? typeOf(CANONICAL_SQL_TYPES[c] ?? 'VARCHAR')}) AS ${ident(c)}`;
 		});
 		// The total column's value where the items' total overrides a different one (a warning): null for nearly every record.
 		const said = sql`CASE WHEN item_total IS NOT NULL AND score_num IS NOT NULL AND score_num <> item_total THEN score_num END`;
@@ -205,6 +212,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 		});
 		await write(sql`CREATE TABLE ${target} AS ${recordsOf(selects)}`);
 		for (const from of writes.slice(1)) await write(sql`INSERT INTO ${target} ${recordsOf(selectsOf(from).selects)}`);
+		await dropTypes(conn, types);
 		const w = (c: string) => ident(`kap_import_${c}`);
 		const rec = sql`(SELECT ${join(['ord', 'mi', 'code', 'reason', 'label', 'item_err_k', 'item_err_raw', 'score_said', 'incomplete'].map((c) => sql`${w(c)} AS ${ident(c)}`))},
 			client_id, series, instrument, phase, session, week, score, prorated FROM ${target})`;
@@ -308,6 +316,7 @@ export async function importRawSource(conn: Connector, csv: RawSource, mapping: 
 	} finally {
 		if (created) await conn.exec(sql`DROP TABLE IF EXISTS ${created}`);
 		if (made.length) await conn.exec(join(made.map((name) => sql`DROP TABLE IF EXISTS ${name}`), sql`; `));
+		await dropTypes(conn, types);
 		await csv.close(conn, prefix);
 	}
 }
