@@ -111,4 +111,16 @@ describe('native DuckDB vs duckdb-wasm', () => {
 		expect(await native.query(sql`SELECT count(*)::INTEGER AS n FROM x`)).toEqual([{ n: 100 }]);
 		native.close();
 	});
+
+	it('reads a Parquet file rewritten at the same path anew (its footers are cached: NativeConnector.open)', async () => {
+		const native = await NativeConnector.open({ threads: 1 });
+		const file = path.join(tempDir('kap-native-'), 'same.parquet');
+		const count = async () => (await native.query<{ n: number; top: number }>(sql`SELECT count(*)::INTEGER AS n, max(v)::INTEGER AS top FROM read_parquet(${file})`))[0];
+		await native.exec(sql`COPY (SELECT range AS v FROM range(10)) TO ${file} (FORMAT parquet)`);
+		expect(await count()).toEqual({ n: 10, top: 9 });
+		// At once, within the same second: a cache keyed by the file's modification time alone would serve the old footer.
+		await native.exec(sql`COPY (SELECT range * 2 AS v FROM range(25)) TO ${file} (FORMAT parquet)`);
+		expect(await count()).toEqual({ n: 25, top: 48 });
+		native.close();
+	});
 });
