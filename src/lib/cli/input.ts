@@ -58,7 +58,7 @@ export async function nativeParquet(conn: Connector, engine: EngineKind, file: s
 	}
 }
 
-/** What the commands importing through importPath keep: no answers, no warnings, categories as ENUMs (nothing inserts into their table afterwards). */
+/** What the commands importing through importPath keep: no answers, no warnings, the text columns of few values as ENUMs (TextStorage). */
 const CLI_IMPORT: Wanted = { items: 'drop', warnings: 'none', texts: 'enum' };
 
 /**
