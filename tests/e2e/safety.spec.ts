@@ -45,6 +45,14 @@ test('safety page: tolerability per route from the demo session records, filters
 	expect([...byGroup.values()].map((c) => c.size)).toEqual([1, 1, 1, 1]);
 	expect(new Set([...byGroup.values()].map((c) => [...c][0])).size).toBe(4);
 	await page.screenshot({ path: 'test-results/safety.png', fullPage: true });
+	// its SVG holds both charts side by side, four lines each (it held the systolic chart alone)
+	const bpSvg = page.waitForEvent('download');
+	await page.getByTestId('safety-bp').getByRole('button', { name: 'SVG', exact: true }).click();
+	const svgText = readFileSync(await (await bpSvg).path(), 'utf8');
+	expect(svgText).toContain('aria-label="Mean systolic BP before, at peak and before discharge"');
+	expect(svgText).toContain('aria-label="Mean diastolic BP before, at peak and before discharge"');
+	expect(svgText.match(/class="line[ "]/g)?.length).toBe(8);
+	expect(svgText).toMatch(/^<svg[^>]*viewBox="0 0 \d/);
 
 	// the bars' CSV comes from the page's one export: this card's rows (IV's count and n as printed above)
 	const download = page.waitForEvent('download');

@@ -25,9 +25,34 @@ export function svgMarkup(svg: SVGSVGElement): string {
 	return new XMLSerializer().serializeToString(clone);
 }
 
-/** Render `svg` to a PNG at `scale`× and save it. */
+/**
+ * One SVG holding `panels` side by side, `gap` pixels apart, each at its drawn size (a card of two
+ * charts exports both, not the first alone). A panel's last tick label may reach past its edge, as on
+ * the page: the panels do not clip, and a gap is left after the last. Not attached to the page: its
+ * size is in its attributes.
+ */
+export function panelsSvg(panels: SVGSVGElement[], gap = 16): SVGSVGElement {
+	const out = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+	let x = 0;
+	let height = 0;
+	for (const p of panels) {
+		const r = p.getBoundingClientRect();
+		const c = p.cloneNode(true) as SVGSVGElement;
+		for (const [k, v] of [['x', x], ['y', 0], ['width', r.width], ['height', r.height], ['overflow', 'visible']] as const) c.setAttribute(k, String(v));
+		out.append(c);
+		x += r.width + gap;
+		height = Math.max(height, r.height);
+	}
+	const width = x;
+	for (const [k, v] of [['width', width], ['height', height], ['viewBox', `0 0 ${width} ${height}`]] as const) out.setAttribute(k, String(v));
+	return out;
+}
+
+/** Render `svg` to a PNG at `scale`× and save it (its drawn size; one not on the page, panelsSvg's, by its attributes). */
 export async function savePng(svg: SVGSVGElement, name: string, scale = 2): Promise<void> {
-	const { width, height } = svg.getBoundingClientRect();
+	const drawn = svg.getBoundingClientRect();
+	const width = drawn.width || Number(svg.getAttribute('width'));
+	const height = drawn.height || Number(svg.getAttribute('height'));
 	const url = URL.createObjectURL(new Blob([svgMarkup(svg)], { type: 'image/svg+xml' }));
 	try {
 		const img = new Image();
