@@ -53,6 +53,10 @@ test('safety page: tolerability per route from the demo session records, filters
 	expect(svgText).toContain('aria-label="Mean diastolic BP before, at peak and before discharge"');
 	expect(svgText.match(/class="line[ "]/g)?.length).toBe(8);
 	expect(svgText).toMatch(/^<svg[^>]*viewBox="0 0 \d/);
+	// and the legend above them, each route once, in the colour its lines have
+	for (const label of (await bpKeys.locator('li').allInnerTexts()).map((t) => t.trim())) expect(svgText.split(`>${label}</text>`).length, label).toBe(2);
+	const strokeOf = new Map(lines.map(([g, stroke]) => [String(g), String(stroke)]));
+	expect(new Set(svgText.match(/<rect [^>]*fill="(rgb\([^"]+\))"/g)?.map((r) => r.match(/fill="([^"]+)"/)![1]))).toEqual(new Set(strokeOf.values()));
 
 	// the bars' CSV comes from the page's one export: this card's rows (IV's count and n as printed above)
 	const download = page.waitForEvent('download');
