@@ -89,6 +89,17 @@ test('search a client, read their course, markers and item-9 prompt; Back return
 		byClient.get(responder)!.filter((x) => x.instrument === 'bdi2' && x.item_9 !== '' && Number(x.item_9) > 0).length
 	);
 
+	// the exported figure names what its marks mean: every key of the card's legend, a marker as its symbol
+	const keys = (await course.getByRole('list', { name: 'Legend' }).locator('li').allInnerTexts()).map((t) => t.trim());
+	expect(keys).toContain('Response');
+	const svgDownload = page.waitForEvent('download');
+	await course.getByRole('button', { name: 'SVG', exact: true }).click();
+	const svg = readFileSync((await (await svgDownload).path())!, 'utf8');
+	for (const key of keys) expect(svg, key).toContain(`>${key.replaceAll('&', '&amp;').replaceAll('>', '&gt;')}</text>`);
+	const symbol = await course.getByRole('list', { name: 'Legend' }).locator('li', { hasText: 'Response' }).locator('svg path').getAttribute('d');
+	// in the legend, drawn before the chart (the figure's first nested svg)
+	expect(svg.slice(0, svg.indexOf('<svg', 1))).toContain(`d="${symbol}"`);
+
 	// the heatmap has one row per BDI-II item and a change column per series
 	const items = page.getByTestId('client-items');
 	await expect(items.getByText('9 suicidal thoughts')).toBeVisible();

@@ -35,6 +35,8 @@ export interface LegendKey {
 	/** Drawn dashed (a reference line), or as a shaded block (an area). */
 	dash?: boolean;
 	area?: boolean;
+	/** A marker symbol's path and rotation as the legend draws it (in a 14 px box centred on 0). */
+	symbol?: { d: string; transform: string | null };
 }
 
 /** The keys of the legends (Legend.svelte) inside `root`, in order, as drawn. */
@@ -43,7 +45,8 @@ export function legendKeys(root: Element): LegendKey[] {
 		const swatch = li.querySelector<HTMLElement>('.swatch');
 		const symbol = li.querySelector('svg path');
 		const color = swatch ? getComputedStyle(swatch).backgroundColor : (symbol?.getAttribute('fill') ?? '#000');
-		return { label: li.textContent?.trim() ?? '', color, dash: !!swatch?.classList.contains('dash'), area: !!swatch?.classList.contains('area') };
+		const marker = !swatch && symbol ? { d: symbol.getAttribute('d') ?? '', transform: symbol.getAttribute('transform') } : undefined;
+		return { label: li.textContent?.trim() ?? '', color, dash: !!swatch?.classList.contains('dash'), area: !!swatch?.classList.contains('area'), symbol: marker };
 	});
 }
 
@@ -95,12 +98,17 @@ function legendRow(svg: SVGSVGElement, keys: LegendKey[], width: number): number
 	return y + ROW;
 }
 
-/** A key's swatch, 14 px wide, centred on `y`: a bar, a dashed bar (a reference line) or a shaded block (an area), as Legend.svelte draws them. */
+/** A key's swatch, 14 px wide, centred on `y`: a bar, a dashed bar (a reference line), a shaded block (an area) or a marker symbol, as Legend.svelte draws them. */
 function swatchOf(key: LegendKey, x: number, y: number): SVGElement {
 	const set = (el: SVGElement, attrs: [string, string | number][]) => {
 		for (const [k, v] of attrs) el.setAttribute(k, String(v));
 		return el;
 	};
+	if (key.symbol) {
+		const g = set(document.createElementNS(SVG_NS, 'g'), [['transform', `translate(${x + 7},${y})`]]);
+		g.append(set(document.createElementNS(SVG_NS, 'path'), [['d', key.symbol.d], ['fill', key.color], ...(key.symbol.transform ? [['transform', key.symbol.transform] as [string, string]] : [])]));
+		return g;
+	}
 	if (key.dash) return set(document.createElementNS(SVG_NS, 'line'), [['x1', x], ['x2', x + 14], ['y1', y], ['y2', y], ['stroke', key.color], ['stroke-width', 4], ['stroke-dasharray', '3 3']]);
 	const h = key.area ? 10 : 4;
 	return set(document.createElementNS(SVG_NS, 'rect'), [['x', x], ['y', y - h / 2], ['width', 14], ['height', h], ['rx', key.area ? 0 : 2], ['fill', key.color], ...(key.area ? [['stroke', '#ccc'] as [string, string]] : [])]);
