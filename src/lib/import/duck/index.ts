@@ -42,7 +42,7 @@ export async function importWithEngine(
 	if (prepared.ok) {
 		const mapping = opts.mapping ?? suggestMapping(prepared.csv.head);
 		try {
-			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table, undefined, { items: opts.items, warnings: opts.warnings, texts: opts.texts });
+			const out = await importPreparedCsv(conn, prepared.csv, mapping, opts.table, undefined, opts);
 			out.report.reader = { path: 'duckdb', note: duckdbNote(prepared.csv) };
 			return out;
 		} catch (e) {
@@ -60,7 +60,7 @@ export async function importWithEngine(
 
 /** Import a file DuckDB reads by path (a Parquet file on native DuckDB: `parquetSource`) into `table`. */
 export async function importSource(conn: Connector, source: RawSource, opts: { table: string; mapping?: Mapping } & Wanted): Promise<EngineImport> {
-	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table, { items: opts.items, warnings: opts.warnings, texts: opts.texts });
+	const out = await importRawSource(conn, source, opts.mapping ?? suggestMapping(source.head), opts.table, opts);
 	out.report.reader = { path: 'duckdb', note: `read by DuckDB's ${source.format === 'parquet' ? 'Parquet' : 'CSV'} reader and checked in SQL` };
 	return out;
 }
