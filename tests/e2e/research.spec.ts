@@ -71,6 +71,13 @@ test('client: the expected-course band of similar clients is drawn behind the co
 	const card = page.getByTestId('client-course');
 	await expect(card.getByTestId('expected-band')).toHaveCount(1, { timeout: 90_000 });
 	await expect(card.getByTestId('expected-band').locator('path.band')).toHaveAttribute('d', /^M/);
+	// its legend key is the band's own shade (fill at its opacity), not a darker one
+	const band = card.getByTestId('expected-band').locator('path.band');
+	const [fill, opacity] = [await band.getAttribute('fill'), Number(await band.getAttribute('fill-opacity'))];
+	const hex = (fill ?? '').replace('#', '');
+	const [r, g, b] = (hex.length === 3 ? [...hex].map((c) => c + c) : hex.match(/../g)!).map((h) => parseInt(h, 16));
+	const key = card.getByRole('list', { name: 'Legend' }).locator('li', { hasText: 'Expected course' }).locator('.swatch');
+	expect(await key.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(`rgba(${r}, ${g}, ${b}, ${opacity})`);
 	await expect(card).toContainText(`${ref.size} other client-series with a moderate baseline (20–28) on IV infusion`);
 	await expect(card).toContainText('client.expected-course.band-route@1');
 	await card.screenshot({ path: `${SHOTS}/research-expected-course.png` });
