@@ -26,7 +26,6 @@ import { useSummaries } from '../metrics/summaries';
 import { createDatasetViews, createFixedTables } from '../metrics/views';
 import { SCHEMA_VERSION } from '../model/upgrade';
 import { createTableSql } from '../model/schema';
-import { loadSessionIPC } from '../import/sessions-load';
 import { startMark } from '../engine/marks';
 import type { SessionLinks } from '../metrics/session-links';
 import { fromMeta, relation, sessionsRelation, tableOf, type DatasetInfo } from './datasets';
@@ -227,6 +226,8 @@ class AppState {
 		const table = tableOf(meta.id);
 		// an empty canonical table by SQL: Arrow's builders compile code (eval), which the page's CSP forbids
 		await conn.exec(createTableSql(table));
+		// Apache Arrow loads with this path, not with every page (a first visit's first chart waits for the JS it loads).
+		const { loadSessionIPC } = await import('../import/sessions-load');
 		await loadSessionIPC(conn, `${table}__sessions`, ipc.slice());
 		return this.register(meta, table, `${table}__sessions`);
 	}
