@@ -546,7 +546,8 @@ function printTable(results: (SizeResult & Record<string, unknown>)[]) {
 		cell(r, 'refresh_overview', fmt(r.refresh_ms.overview)),
 		cell(r, 'refresh_compare', fmt(r.refresh_ms.compare)),
 		cell(r, 'interactions', r.interaction_ms ? fmt(r.interaction_ms) + (r.interaction_again_ms ? ` (again ${fmt(r.interaction_again_ms)})` : '') : '—'),
-		cell(r, 'interactions', r.long_task_ms ? String(r.long_task_ms.max) : '—'),
+		// the browser reports tasks of 50 ms or more only: a 0 is no such task, not a task of 0 ms
+		cell(r, 'interactions', r.long_task_ms ? (r.long_task_ms.max >= 50 ? String(r.long_task_ms.max) : 'none ≥ 50') : '—'),
 		`${r.memory_mb.js_heap ?? '—'} / ${r.memory_mb.duckdb}`,
 		cell(r, 'native_ratio', r.native_ratio ? `${r.native_ratio.ratio}×` : '—')
 	]);
