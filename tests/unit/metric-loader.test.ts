@@ -36,6 +36,24 @@ describe('MetricLoader', () => {
 		expect(loader.loading).toBe(false);
 	});
 
+	it('applies a result in a later task than the one its computation finished in', async () => {
+		const loader = new MetricLoader<number>();
+		const gate = deferred<void>();
+		const done = loader.run(async () => {
+			await gate.promise;
+			return { rows: [7], sql: sql`SELECT 7` };
+		});
+		gate.resolve();
+		// every microtask of this task: the computation has finished, its result is not applied yet
+		for (let i = 0; i < 20; i++) await Promise.resolve();
+		expect(loader.rows).toEqual([]);
+		expect(loader.loading).toBe(true);
+		await new Promise((r) => setTimeout(r, 0));
+		await done;
+		expect(loader.rows).toEqual([7]);
+		expect(loader.loading).toBe(false);
+	});
+
 	it('drops a superseded error and recovers after a failure', async () => {
 		const loader = new MetricLoader<number>();
 		await loader.run(async () => {
