@@ -37,21 +37,26 @@ describe('MetricLoader', () => {
 	});
 
 	it('applies a result in a later task than the one its computation finished in', async () => {
-		const loader = new MetricLoader<number>();
-		const gate = deferred<void>();
-		const done = loader.run(async () => {
-			await gate.promise;
-			return { rows: [7], sql: sql`SELECT 7` };
-		});
-		gate.resolve();
-		// every microtask of this task: the computation has finished, its result is not applied yet
-		for (let i = 0; i < 20; i++) await Promise.resolve();
-		expect(loader.rows).toEqual([]);
-		expect(loader.loading).toBe(true);
-		await new Promise((r) => setTimeout(r, 0));
-		await done;
-		expect(loader.rows).toEqual([7]);
-		expect(loader.loading).toBe(false);
+		// The next task is granted by the test (`scheduler.yield`, as the browser's): until then, however
+		// many turns pass, the computation has finished and its result is not applied.
+		const g = globalThis as { scheduler?: { yield: () => Promise<void> } };
+		const granted = deferred<void>();
+		let asked = 0;
+		g.scheduler = { yield: () => (asked++, granted.promise) };
+		try {
+			const loader = new MetricLoader<number>();
+			const done = loader.run(async () => ({ rows: [7], sql: sql`SELECT 7` }));
+			await new Promise((r) => setTimeout(r, 10));
+			expect(asked).toBe(1);
+			expect(loader.rows).toEqual([]);
+			expect(loader.loading).toBe(true);
+			granted.resolve();
+			await done;
+			expect(loader.rows).toEqual([7]);
+			expect(loader.loading).toBe(false);
+		} finally {
+			delete g.scheduler;
+		}
 	});
 
 	it('drops a superseded error and recovers after a failure', async () => {
