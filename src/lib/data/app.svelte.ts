@@ -226,7 +226,8 @@ class AppState {
 		const table = tableOf(meta.id);
 		// an empty canonical table by SQL: Arrow's builders compile code (eval), which the page's CSP forbids
 		await conn.exec(createTableSql(table));
-		// Apache Arrow loads with this path, not with every page (a first visit's first chart waits for the JS it loads).
+		// Apache Arrow is loaded here, not in the scripts every page preloads before its first render (the
+		// engine brings it too once it starts; docs/performance-history.md has what this did and did not move).
 		const { loadSessionIPC } = await import('../import/sessions-load');
 		await loadSessionIPC(conn, `${table}__sessions`, ipc.slice());
 		return this.register(meta, table, `${table}__sessions`);
