@@ -124,3 +124,28 @@ export class Tabs {
 		await within(this.tab.ctx.close(), 60_000, 'closing the tab').catch(() => {});
 	}
 }
+
+/**
+ * An init script (context.addInitScript) that notes when a drawn chart (ChartFrame's layers) is first
+ * in the document, whether the HTML brought it (`/` is rendered when the site is built) or a script
+ * drew it. `firstChartShown` reads it.
+ */
+export const CHART_SEEN_INIT = `globalThis.__chartInDocument = null;
+	new MutationObserver((_, o) => {
+		if (document.querySelector('svg[role="group"] g')) { globalThis.__chartInDocument = performance.now(); o.disconnect(); }
+	}).observe(document, { subtree: true, childList: true });`;
+
+/**
+ * When the page's first chart was on screen (ms after navigation): the first contentful paint when the
+ * chart was in the document by then (a paint's time is when its frame was presented), else the first
+ * `chart-drawn` mark (set as the frame that draws it starts: its paint comes a little later). `mark`:
+ * the mark alone, the figure of the runs before `/` was rendered when the site is built.
+ */
+export async function firstChartShown(page: Page): Promise<{ shown: number | null; mark: number | null; fcp: number | null; inDocument: number | null }> {
+	return page.evaluate(() => {
+		const inDocument = (globalThis as unknown as { __chartInDocument: number | null }).__chartInDocument ?? null;
+		const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+		const mark = performance.getEntriesByName('chart-drawn', 'mark')[0]?.startTime ?? null;
+		return { shown: inDocument !== null && fcp !== null && inDocument <= fcp ? fcp : mark, mark, fcp, inDocument };
+	});
+}

@@ -1,8 +1,9 @@
 /**
  * What the overview computes for one view (filters + instrument), as named metric calls. The page's
  * loaders run them (overview.svelte.ts), and the build runs the same calls in Node on the demo
- * cohort (scripts/prebuild-demo.ts) so a first visit can paint the demo's view before the engine
- * has started. Relative imports: the build step runs this file outside Vite.
+ * cohort while `/` is prerendered (src/routes/prebuilt.server.ts), so a first visit sees the demo's
+ * view before the engine has started. Relative imports: the benchmark's Node scripts (bench/profile.ts)
+ * run this file outside Vite.
  */
 import type { Connector } from '../lib/engine/connector';
 import { attrition } from '../lib/metrics/attrition';
@@ -73,7 +74,7 @@ export function figuresDue(asked: Map<OverviewKey, { conn: Connector; view: stri
 /** The figures in the order they are requested: the first chart (rates) before the slower cards. */
 export const OVERVIEW_ORDER: OverviewKey[] = ['counts', 'response', 'remission', 'trajectories', 'durability', 'survival', 'logRank', 'attrition', 'completion', 'completionLinks', 'flow'];
 
-/** The demo's first view computed at build time (build/prebuilt/demo-overview.json). */
+/** The demo's first view computed at build time (prebuilt.server.ts; `/` is rendered with it). */
 export interface PrebuiltOverview {
 	/** File names (content-hashed) of the demo CSVs it was computed from: used only when the page's demo is those files. */
 	demoAssets: string[];

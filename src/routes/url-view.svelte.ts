@@ -5,6 +5,7 @@
  * route … and an imported file's own, e.g. treatment arm). Create one per page, during its setup.
  */
 import { page } from '$app/state';
+import { building } from '$app/environment';
 import { goto } from '$app/navigation';
 import { app } from '$lib/data/app.svelte';
 import type { Connector } from '$lib/engine/connector';
@@ -21,7 +22,7 @@ let asked = $state.raw<URLSearchParams | null>(null);
  * `goto` has finished, so nothing downstream of the view (filters, definitions, the figures' loads)
  * is worked out a second time for the same view (a derived value changes only when it is unequal).
  */
-const viewText = $derived((asked ?? page.url.searchParams).toString());
+const viewText = $derived((asked ?? (building ? new URLSearchParams() : page.url.searchParams)).toString());
 const view = $derived(new URLSearchParams(viewText));
 
 /**

@@ -74,3 +74,34 @@ test('a filtered view or a second visit does not use the prebuilt figures', asyn
 	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
 	await expect(page.getByTestId('prebuilt-note')).toHaveCount(0);
 });
+
+test("the first view is in the page's HTML: shown before any of the app's JavaScript runs, and not for a view it is not", async ({ page }) => {
+	// the app's modules are held back: what shows is the HTML as built, and app.html's head script
+	let release!: () => void;
+	const held = new Promise<void>((r) => (release = r));
+	await page.route(/\/_app\/.*\.js$/, async (route) => {
+		await held;
+		await route.continue().catch(() => {}); // a request the next navigation ended
+	});
+	await page.goto('/');
+	await expect(page.getByTestId('prebuilt-note')).toContainText('loading live data');
+	await expect(page.getByTestId('tile-clients')).toContainText('1,500');
+	const chart = page.getByTestId('response-by-route').locator('svg[role="group"]');
+	await expect(chart).toBeVisible();
+	// one bar per route, each labelled with its n, as the live chart draws them
+	await expect(chart.getByText(/^n = \d+$/)).toHaveCount(4);
+	await page.screenshot({ path: 'test-results/prebuilt-html-only.png' });
+	// a link with a view in it: the built figures are not that view's, so they stay hidden until the page has started
+	await page.goto('/?route=iv');
+	await expect(page.locator('main')).toBeHidden();
+	await expect(page.locator('header nav')).toBeVisible();
+	// nor for a browser whose last dataset was its own
+	await page.evaluate(() => localStorage.setItem('kap-outcomes.active-dataset', 'ds-kept-elsewhere'));
+	await page.goto('/');
+	await expect(page.locator('main')).toBeHidden();
+	// once the page has started it shows this browser's view: the kept dataset is gone, so the demo, live
+	release();
+	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
+	await expect(page.locator('main')).toBeVisible();
+	await expect(page.getByTestId('prebuilt-note')).toHaveCount(0);
+});

@@ -54,3 +54,26 @@ export function useFrame(): Frame {
 	if (!f) throw new Error('chart layer used outside <ChartFrame>');
 	return f;
 }
+
+const GUESS = Symbol('chart-width-guess');
+/**
+ * The width (px) charts draw at before they can be measured: a card of the overview's two-column
+ * grid in a 1280 px window. Only where `guessChartWidth` asked for it.
+ */
+export const GUESSED_WIDTH = 580;
+
+/**
+ * Charts created below the calling component while `now()` holds draw at GUESSED_WIDTH (scaled to
+ * the card's width through their viewBox) until measured. For a page rendered when the site is
+ * built: no width can be measured there, and the first render that hydrates it must draw what was
+ * rendered; measured, the charts redraw at their width. Elsewhere a chart draws only once measured
+ * (ChartFrame).
+ */
+export function guessChartWidth(now: () => boolean): void {
+	setContext(GUESS, now);
+}
+
+/** GUESSED_WIDTH when an enclosing component asks for it now (guessChartWidth), else null. */
+export function chartWidthGuess(): number | null {
+	return getContext<(() => boolean) | undefined>(GUESS)?.() ? GUESSED_WIDTH : null;
+}

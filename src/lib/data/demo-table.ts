@@ -1,6 +1,6 @@
 /**
  * The demo cohort's tables from its CSV bytes (shared by the browser, which fetches the files, and
- * the build step that computes the demo's first view in Node: scripts/prebuild-demo.ts). Loaded with
+ * the build step that computes the demo's first view in Node: src/routes/prebuilt.server.ts). Loaded with
  * DuckDB's CSV reader and declared column types (trusted, generated files; user files go through
  * the importer instead): the outcome scores, the session-level scores (CADSS, MEQ-30, EBI) and the
  * dosing-session records.
