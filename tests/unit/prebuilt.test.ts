@@ -4,6 +4,8 @@ import { openNodeEngine } from '../../src/lib/engine/node';
 import { CachingConnector } from '../../src/lib/data/cached';
 import { computePrebuilt } from '../../src/routes/prebuilt-compute';
 import { decodePrebuilt, encodePrebuilt, OVERVIEW_ORDER, overviewMetrics } from '../../src/routes/overview-metrics';
+import { ACTIVE_KEY } from '../../src/lib/data/active-choice';
+import { DEMO_ID } from '../../src/lib/data/demo';
 
 describe("the demo's first view computed at build time", () => {
 	it('survives its JSON file exactly (∞ and all) and equals the live computation of the same view', async () => {
@@ -27,5 +29,13 @@ describe("the demo's first view computed at build time", () => {
 		const p = { demoAssets: ['a'], instruments: [], instrument: 'x', results: { counts: { rows: [{ hi: Infinity, lo: -Infinity, x: NaN, y: 1.5 }], sql: '' } } };
 		const back = decodePrebuilt(encodePrebuilt(p as never)) as unknown as typeof p;
 		expect(back.results.counts.rows[0]).toEqual({ hi: Infinity, lo: -Infinity, x: NaN, y: 1.5 });
+	});
+
+	it("app.html's head script (it hides `/`'s built figures from a view they are not) reads the key and demo id the app writes", () => {
+		const html = readFileSync('src/app.html', 'utf8');
+		const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+		expect(script).toContain(`localStorage.getItem('${ACTIVE_KEY}')`);
+		expect(script).toContain(`a!=='${DEMO_ID}'`);
+		expect(script).toContain("setAttribute('data-not-prebuilt'");
 	});
 });

@@ -4,7 +4,8 @@
  */
 import { DEMO_ID } from './demo';
 
-const ACTIVE_KEY = 'kap-outcomes.active-dataset';
+/** Also read by the head script of src/app.html, before any module runs (tests/unit/prebuilt.test.ts keeps them one). */
+export const ACTIVE_KEY = 'kap-outcomes.active-dataset';
 
 /** True when the next start will show the demo (no other dataset was last active in this browser). */
 export function startsWithDemo(): boolean {
