@@ -3,7 +3,7 @@
  * prerenders `/`): the page's `data.prebuilt`, in the prerendered HTML of `/` and in its
  * `__data.json`. Used only when it was computed from the very demo files this build serves.
  */
-import { DEMO_URLS } from '$lib/data/demo';
+import { DEMO_ASSETS } from '$lib/data/demo';
 import { decodePrebuilt, type PrebuiltOverview } from './overview-metrics';
 
 /** The prebuilt view `text` when it was computed from the demo files this build serves, else null (absent, unreadable, another demo). */
@@ -11,8 +11,7 @@ export function prebuiltForThisDemo(text: string | null | undefined): PrebuiltOv
 	if (!text) return null;
 	try {
 		const p = decodePrebuilt(text);
-		const served = DEMO_URLS.map((u) => u.split('/').pop());
-		return p.demoAssets.length === served.length && p.demoAssets.every((a, i) => a === served[i]) ? p : null;
+		return p.demoAssets.length === DEMO_ASSETS.length && p.demoAssets.every((a, i) => a === DEMO_ASSETS[i]) ? p : null;
 	} catch {
 		return null;
 	}

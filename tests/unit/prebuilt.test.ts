@@ -8,7 +8,7 @@ import { ACTIVE_KEY } from '../../src/lib/data/active-choice';
 import { DEMO_ID } from '../../src/lib/data/demo';
 
 describe("the demo's first view computed at build time", () => {
-	it('survives its JSON file exactly (∞ and all) and equals the live computation of the same view', async () => {
+	it('survives its text encoding exactly (∞ and all; the page data of `/`) and equals the live computation of the same view', async () => {
 		const read = (f: string) => new Uint8Array(readFileSync(`data/${f}`));
 		const csv = { scores: read('demo-cohort.csv'), acute: read('demo-acute.csv'), sessions: read('demo-sessions.csv') };
 		const built = decodePrebuilt(encodePrebuilt(await computePrebuilt(new CachingConnector(await openNodeEngine()), csv, ['a', 'b', 'c'])));

@@ -11,8 +11,11 @@ import { createDemoTables, type DemoFiles } from './demo-table';
 
 export const DEMO_ID = 'demo';
 export const DEMO_NAME = 'Demo cohort (synthetic)';
-/** The demo's files as served (content-hashed names): the prebuilt first view is used only for these. */
-export const DEMO_URLS = [demoUrl, acuteUrl, sessionsUrl];
+/**
+ * The names the demo's files are served under (content-hashed; scores, acute scores, session records):
+ * the prebuilt first view records those it was computed from, and is used only for these.
+ */
+export const DEMO_ASSETS = [demoUrl, acuteUrl, sessionsUrl].map((u) => u.split('/').pop()!);
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
 	const res = await fetch(url);
