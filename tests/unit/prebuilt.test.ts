@@ -25,7 +25,7 @@ describe("the demo's first view computed at build time", () => {
 		}
 	}, 300_000); // two engines and the whole overview, twice
 
-	it('non-finite numbers round-trip through the file', () => {
+	it('non-finite numbers round-trip through the text', () => {
 		const p = { demoAssets: ['a'], instruments: [], instrument: 'x', results: { counts: { rows: [{ hi: Infinity, lo: -Infinity, x: NaN, y: 1.5 }], sql: '' } } };
 		const back = decodePrebuilt(encodePrebuilt(p as never)) as unknown as typeof p;
 		expect(back.results.counts.rows[0]).toEqual({ hi: Infinity, lo: -Infinity, x: NaN, y: 1.5 });
