@@ -13,21 +13,25 @@ export type Kind = 'route' | 'site' | 'series' | 'instrument';
  * no charts were drawn within `waitMs` (the input changed nothing the charts depend on, or the
  * charts took longer than that: `timedOut`).
  */
-async function interact(page: Page, kind: Kind, index: number, waitMs: number): Promise<{ ms: number; longTask: number } | { timedOut: true } | null> {
+async function interact(page: Page, kind: Kind, index: number, waitMs: number, restMs: number): Promise<{ ms: number; longTask: number } | { timedOut: true } | null> {
 	return page.evaluate(
-		async ({ kind, index, waitMs }) => {
+		async ({ kind, index, waitMs, restMs }) => {
 			const B = window.__kapBench!;
 			let act: (() => void) | null = null;
+			/** The element the pointer rests on before the click (`restMs`), when the control has one. */
+			let target: Element | null = null;
 			if (kind === 'route') {
 				// A route key in the first chart's legend (click = filter by it, again = clear).
 				const buttons = [...document.querySelectorAll<HTMLButtonElement>('[data-testid^="trajectory-"] button[title^="Filter by"], .legend button')];
 				const b = buttons[index % Math.max(1, buttons.length)];
 				if (b) act = () => b.click();
+				target = b ?? null;
 			} else if (kind === 'site') {
 				const summary = document.querySelector('[data-testid="filter-site"]');
 				const boxes = summary ? [...summary.parentElement!.querySelectorAll<HTMLInputElement>('input[type=checkbox]')] : [];
 				const box = boxes[index % Math.max(1, boxes.length)];
 				if (box) act = () => box.click();
+				target = box?.closest('label') ?? null;
 			} else {
 				const sel = document.querySelector<HTMLSelectElement>(kind === 'series' ? '[data-testid="filter-series"]' : 'select[data-testid="instrument"], select[name="instrument"]');
 				if (sel && sel.options.length > 1) {
@@ -43,6 +47,12 @@ async function interact(page: Page, kind: Kind, index: number, waitMs: number): 
 			}
 			if (!act) return null;
 			B.clearCache(); // every interaction really queries (a user's first visit to a filter state)
+			if (restMs > 0 && target) {
+				// the pointer comes to rest on the control, as a hand does before it presses (the page may start on that view then)
+				target.dispatchEvent(new PointerEvent('pointerenter'));
+				target.dispatchEvent(new MouseEvent('mouseenter'));
+				await new Promise((r) => setTimeout(r, restMs));
+			}
 			const drawn = B.nextDrawn(waitMs);
 			const t0 = performance.now();
 			act();
@@ -53,9 +63,13 @@ async function interact(page: Page, kind: Kind, index: number, waitMs: number): 
 				return { timedOut: true as const }; // nothing the charts depend on changed, or they took longer
 			}
 			await new Promise((r) => setTimeout(r, 120)); // long-task entries are delivered after the task
+			if (restMs > 0 && target) {
+				target.dispatchEvent(new PointerEvent('pointerleave'));
+				target.dispatchEvent(new MouseEvent('mouseleave'));
+			}
 			return { ms: t1 - t0, longTask: B.longestTask(t0 - 1, t1) };
 		},
-		{ kind, index, waitMs }
+		{ kind, index, waitMs, restMs }
 	);
 }
 
@@ -64,8 +78,10 @@ async function interact(page: Page, kind: Kind, index: number, waitMs: number): 
  * site off, series back — so each state differs from the previous one and the page returns to
  * unfiltered every cycle; indices rotate so different routes and sites are chosen. Each waits at
  * most `waitMs` for its charts; the script stops when `budgetMs` is spent (`stopped` says why).
+ * `restMs`: the pointer rests that long on a route key or a site box before it is clicked (the result
+ * cache cleared first, then the rest, then the timed click); the selects are chosen without a rest.
  */
-export async function interactions(page: Page, count: number, waitMs = 60_000, budgetMs = Number.POSITIVE_INFINITY) {
+export async function interactions(page: Page, count: number, waitMs = 60_000, budgetMs = Number.POSITIVE_INFINITY, restMs = 0) {
 	const out: { kind: Kind; ms: number; longTask: number }[] = [];
 	const cycle: Kind[] = ['route', 'site', 'series', 'instrument', 'route', 'site', 'series'];
 	const start = Date.now();
@@ -82,7 +98,7 @@ export async function interactions(page: Page, count: number, waitMs = 60_000, b
 			const on = i < 4;
 			// Route "off" clicks the only remaining legend key (index 0 after filtering).
 			const index = kind === 'route' ? (on ? cycleNo : 0) : kind === 'series' ? (on ? 1 + (cycleNo % 2) : 0) : cycleNo;
-			const r = await interact(page, kind, index, waitMs);
+			const r = await interact(page, kind, index, waitMs, restMs);
 			if (r && 'timedOut' in r) timedOut++;
 			else if (r) out.push({ kind, ...r });
 		}

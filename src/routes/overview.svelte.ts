@@ -109,11 +109,37 @@ export class OverviewData {
 	 */
 	async load(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}, dataVersion = 0): Promise<void> {
 		this.live = true;
+		this.stopPrefetch(); // its next statements would queue ahead of this view's
 		const m = overviewMetrics(conn, filters, instrument, settings);
 		const due = figuresDue(this.asked, { conn, dataVersion, filters, settings, instrument }, (k) => (this[k] as MetricLoader<unknown>).error !== null);
 		// Requested in order (the worker runs one query at a time): the first chart before the slower cards.
 		await Promise.all(due.map((k) => (this[k] as MetricLoader<unknown>).run(m[k] as () => Promise<MetricResult<unknown>>)));
 		this.prebuilt = false;
+	}
+
+	/** Bumped to stop the prefetch under way (a newer one, or a load). */
+	private prefetchTicket = 0;
+
+	/**
+	 * Work out the figures of a view the user is about to choose (the pointer rests on a filter control,
+	 * or the keyboard is on it: Mosaic's "activation"), so that the click finds their results in the
+	 * connector's cache (CachingConnector: same statement, same result) or already under way. The
+	 * engine runs one statement at a time, so this asks for one at a time and stops when a newer
+	 * prefetch or a load starts: a click on another control waits behind one statement at most. The
+	 * view's own load reports errors; a failed statement is not cached, so the load asks again.
+	 */
+	async prefetch(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}): Promise<void> {
+		const ticket = ++this.prefetchTicket;
+		const m = overviewMetrics(conn, filters, instrument, settings);
+		for (const k of OVERVIEW_ORDER) {
+			if (ticket !== this.prefetchTicket) return;
+			await (m[k] as () => Promise<unknown>)().catch(() => {});
+		}
+	}
+
+	/** Stop the prefetch under way after its current statement (the pointer left the control). */
+	stopPrefetch(): void {
+		this.prefetchTicket++;
 	}
 
 	/** Show the demo's first view computed at build time until live results replace it. */

@@ -15,6 +15,7 @@ import { figuresDue, OVERVIEW_ORDER, overviewMetrics, type OverviewView } from '
 import type { Connector } from '../../src/lib/engine/connector';
 import type { Filters } from '../../src/lib/metrics/filters';
 import { loadDemoTable } from './metrics-fixtures';
+import { OverviewData } from '../../src/routes/overview.svelte';
 
 describe('statements per filter change on the overview (demo cohort, summaries)', () => {
 	let conn: CachingConnector;
@@ -70,6 +71,44 @@ describe('statements per filter change on the overview (demo cohort, summaries)'
 		expect(conn.log.filter(isRollup)).toHaveLength(1);
 		expect(conn.log.filter(isKept)).toHaveLength(1);
 		expect(conn.misses - misses).toBe(7);
+	}, 120_000);
+});
+
+describe('the view a filter control would show, worked out ahead of the click (OverviewData.prefetch)', () => {
+	let conn: CachingConnector;
+	beforeAll(async () => {
+		const db = await openNodeEngine();
+		await loadDemoTable(db);
+		conn = new CachingConnector(db);
+		useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
+	}, 120_000);
+
+	it('after a prefetch the load of that view sends no statement and shows the rows a load alone gives; a prefetch stopped after its first figure leaves the rest to the load', async () => {
+		const f: Filters = { route: ['iv'], site: ['north'] };
+		// the figures of a load alone (no prefetch), from an empty cache
+		conn.forgetResults();
+		const alone = new OverviewData();
+		await alone.load(conn, f, 'bdi2');
+		conn.forgetResults();
+		const data = new OverviewData();
+		await data.prefetch(conn, f, 'bdi2');
+		const misses = conn.misses;
+		await data.load(conn, f, 'bdi2');
+		expect(conn.misses - misses).toBe(0);
+		for (const k of OVERVIEW_ORDER) expect(data[k].rows, k).toEqual(alone[k].rows);
+		expect(data.counts.rows.length).toBeGreaterThan(0);
+
+		// one statement at a time, and nothing more once stopped (a newer prefetch or a load stops it)
+		conn.forgetResults();
+		const other = new OverviewData();
+		const before = conn.misses;
+		const running = other.prefetch(conn, { route: ['im'] }, 'bdi2');
+		other.stopPrefetch();
+		await running;
+		expect(conn.misses - before).toBe(1); // the first figure's statement (cohort counts), already sent
+		const sent = conn.misses;
+		await other.load(conn, { route: ['im'] }, 'bdi2');
+		expect(conn.misses - sent).toBe(6); // the page's 7 statements of a filter change, less the prefetched one
 	}, 120_000);
 });
 

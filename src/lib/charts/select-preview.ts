@@ -1,0 +1,21 @@
+/**
+ * What a chart's selectable keys (legend keys, bars: `onselect`) would show before they are clicked.
+ * A page whose charts filter may set a function that a key calls when the pointer comes to rest on it
+ * or the keyboard reaches it, and with null when they leave; the page can then work that view out
+ * ahead of the click (the overview's prefetch, overview.svelte.ts). On other pages keys call nothing.
+ */
+import { getContext, setContext } from 'svelte';
+
+export type SelectPreview = (key: string | null) => void;
+
+const KEY = Symbol('select-preview');
+
+/** Set, during a page's setup, what its charts' keys preview. */
+export function setSelectPreview(preview: SelectPreview): void {
+	setContext(KEY, preview);
+}
+
+/** The preview of the page the chart is on, if it set one. */
+export function selectPreview(): SelectPreview | undefined {
+	return getContext<SelectPreview | undefined>(KEY);
+}
