@@ -43,6 +43,7 @@ async function interact(page: Page, kind: Kind, index: number, waitMs: number, r
 						sel.value = next;
 						sel.dispatchEvent(new Event('change', { bubbles: true }));
 					};
+					target = sel;
 				}
 			}
 			if (!act) return null;
@@ -78,8 +79,8 @@ async function interact(page: Page, kind: Kind, index: number, waitMs: number, r
  * site off, series back — so each state differs from the previous one and the page returns to
  * unfiltered every cycle; indices rotate so different routes and sites are chosen. Each waits at
  * most `waitMs` for its charts; the script stops when `budgetMs` is spent (`stopped` says why).
- * `restMs`: the pointer rests that long on a route key or a site box before it is clicked (the result
- * cache cleared first, then the rest, then the timed click); the selects are chosen without a rest.
+ * `restMs`: the pointer rests that long on the control (a route key, a site box, the select) before it
+ * is clicked or its option chosen: the result cache cleared first, then the rest, then the timed click.
  */
 export async function interactions(page: Page, count: number, waitMs = 60_000, budgetMs = Number.POSITIVE_INFINITY, restMs = 0) {
 	const out: { kind: Kind; ms: number; longTask: number }[] = [];

@@ -161,11 +161,10 @@ interface SizeResult {
 	 */
 	interaction_again_ms: Stat | null;
 	/**
-	 * The route and site clicks of the script once more, each after the pointer has rested on the control
-	 * for REST_MS (the result cache cleared before it), as a hand rests before it presses: the overview
-	 * works that view out meanwhile (its prefetch). The series and instrument selects are chosen without
-	 * a rest: the median, p95 and n are of the route and site clicks, `by_kind` of every kind. The
-	 * uncached clicks above stay the figure of record.
+	 * The interaction script once more, the pointer resting on each control for REST_MS before the click
+	 * or the choice (the result cache cleared before the rest), as a hand rests before it presses: the
+	 * overview works out meanwhile the view a route key or a site box would show, or a select's other
+	 * choices (its prefetch). The uncached clicks above stay the figure of record.
 	 */
 	interaction_rested_ms: (Stat & { rest_ms: number; by_kind: Record<string, Stat | null> }) | null;
 	long_task_ms: { max: number; median: number } | null;
@@ -315,7 +314,6 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 		const wasmSum = wasm.reduce((a, b) => a + b, 0);
 		const nativeSum = native.ms.reduce((a, b) => a + b, 0);
 		const lt = inter.map((x) => x.longTask);
-		const restedOn = rested.filter((x) => x.kind === 'route' || x.kind === 'site');
 		return {
 			rows,
 			label: spec.label,
@@ -324,7 +322,7 @@ async function benchSize(browser: Browser, base: string, spec: SizeSpec, files: 
 			refresh_ms: { overview: stat(overview), compare: stat(compare) },
 			interaction_ms: inter.length ? { ...stat(inter.map((x) => x.ms))!, by_kind: byKind(inter) } : null,
 			interaction_again_ms: stat(again),
-			interaction_rested_ms: restedOn.length ? { ...stat(restedOn.map((x) => x.ms))!, rest_ms: REST_MS, by_kind: byKind(rested) } : null,
+			interaction_rested_ms: rested.length ? { ...stat(rested.map((x) => x.ms))!, rest_ms: REST_MS, by_kind: byKind(rested) } : null,
 			long_task_ms: lt.length ? { max: round(Math.max(...lt)), median: stat(lt)!.median } : null,
 			memory_mb: { js_heap: mem.jsHeapMb === null ? null : round(mem.jsHeapMb), duckdb: round(mem.duckdbMb) },
 			native_ratio: nativeSum > 0 ? { ratio: round(wasmSum / nativeSum), wasm_ms: round(wasmSum), native_ms: round(nativeSum), queries: replayCount, native_threads: native.threads } : null,
@@ -565,13 +563,13 @@ function printTable(results: (SizeResult & Record<string, unknown>)[]) {
 		cell(r, 'opfs_reload', fmt(r.load_ms.opfs_reload)),
 		cell(r, 'refresh_overview', fmt(r.refresh_ms.overview)),
 		cell(r, 'refresh_compare', fmt(r.refresh_ms.compare)),
-		cell(r, 'interactions', r.interaction_ms ? fmt(r.interaction_ms) + (r.interaction_again_ms ? ` (again ${fmt(r.interaction_again_ms)})` : '') + (r.interaction_rested_ms ? ` (route/site after a rest ${fmt(r.interaction_rested_ms)})` : '') : '—'),
+		cell(r, 'interactions', r.interaction_ms ? fmt(r.interaction_ms) + (r.interaction_again_ms ? ` (again ${fmt(r.interaction_again_ms)})` : '') + (r.interaction_rested_ms ? ` (after a rest ${fmt(r.interaction_rested_ms)})` : '') : '—'),
 		// the browser reports tasks of 50 ms or more only: a 0 is no such task, not a task of 0 ms
 		cell(r, 'interactions', r.long_task_ms ? (r.long_task_ms.max >= 50 ? String(r.long_task_ms.max) : 'none ≥ 50') : '—'),
 		`${r.memory_mb.js_heap ?? '—'} / ${r.memory_mb.duckdb}`,
 		cell(r, 'native_ratio', r.native_ratio ? `${r.native_ratio.ratio}×` : '—')
 	]);
-	console.log('\nms, median / p95 (load CSV: file chosen → every chart of the page drawn on the new data, and → its first chart; interaction: input → last chart drawn, uncached; "again": the same clicks repeated at once, DuckDB\'s code optimised by V8; "after a rest": the route and site clicks once more, the pointer resting ${REST_MS} ms on the control first)\n');
+	console.log(`\nms, median / p95 (load CSV: file chosen → every chart of the page drawn on the new data, and → its first chart; interaction: input → last chart drawn, uncached; "again": the same clicks repeated at once, DuckDB's code optimised by V8; "after a rest": the clicks once more, the pointer resting ${REST_MS} ms on the control first)\n`);
 	console.log(`| ${head.join(' | ')} |\n|${head.map(() => '---').join('|')}|`);
 	for (const l of lines) console.log(`| ${l.join(' | ')} |`);
 	const r0 = results[0];

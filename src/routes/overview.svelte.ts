@@ -121,19 +121,22 @@ export class OverviewData {
 	private prefetchTicket = 0;
 
 	/**
-	 * Work out the figures of a view the user is about to choose (the pointer rests on a filter control,
-	 * or the keyboard is on it: Mosaic's "activation"), so that the click finds their results in the
-	 * connector's cache (CachingConnector: same statement, same result) or already under way. The
-	 * engine runs one statement at a time, so this asks for one at a time and stops when a newer
-	 * prefetch or a load starts: a click on another control waits behind one statement at most. The
-	 * view's own load reports errors; a failed statement is not cached, so the load asks again.
+	 * Work out the figures of the views the user is about to choose from (the pointer rests on a filter
+	 * control, or the keyboard is on it: Mosaic's "activation"; a select offers each of its other
+	 * options), so that the click finds their results in the connector's cache (CachingConnector: same
+	 * statement, same result) or already under way. The engine runs one statement at a time, so this
+	 * asks for one at a time, view after view, and stops when a newer prefetch or a load starts: a click
+	 * on another control waits behind one statement at most. The view's own load reports errors; a
+	 * failed statement is not cached, so the load asks again.
 	 */
-	async prefetch(conn: Connector, filters: Filters, instrument: string | undefined, settings: SettingsInput = {}): Promise<void> {
+	async prefetch(conn: Connector, views: { filters: Filters; instrument: string | undefined }[], settings: SettingsInput = {}): Promise<void> {
 		const ticket = ++this.prefetchTicket;
-		const m = overviewMetrics(conn, filters, instrument, settings);
-		for (const k of OVERVIEW_ORDER) {
-			if (ticket !== this.prefetchTicket) return;
-			await (m[k] as () => Promise<unknown>)().catch(() => {});
+		for (const { filters, instrument } of views) {
+			const m = overviewMetrics(conn, filters, instrument, settings);
+			for (const k of OVERVIEW_ORDER) {
+				if (ticket !== this.prefetchTicket) return;
+				await (m[k] as () => Promise<unknown>)().catch(() => {});
+			}
 		}
 	}
 

@@ -84,7 +84,7 @@ test('clicking a route bar filters every chart; Back undoes it', async ({ page }
 	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf((r) => r.route === 'iv')));
 });
 
-test('a route the pointer rests on is worked out before the click: the click reads every figure from the cache', async ({ page }) => {
+test('the view a control would show is worked out while the pointer or keyboard rests on it: the click reads every figure from the cache', async ({ page }) => {
 	// `?bench` installs the app's benchmark hook (src/lib/data/bench.ts), which lists the statements sent to the engine
 	await ready(page, '/?bench');
 	await page.evaluate(() => window.__kapBench!.ready()); // the hook lists statements from here on
@@ -108,6 +108,16 @@ test('a route the pointer rests on is worked out before the click: the click rea
 	await expect(page).toHaveURL(/[?&]route=iv\b/);
 	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf((r) => r.route === 'iv')));
 	await expect(page.getByTestId('trajectory-bdi2').locator('path.line')).toHaveCount(1);
+	expect(await settled(0)).toBe(0);
+
+	// the keyboard on the series select: both other choices are worked out, one after the other
+	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	await page.getByTestId('filter-series').focus();
+	expect(await settled(0)).toBeGreaterThanOrEqual(14);
+	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	await page.getByTestId('filter-series').selectOption('boosters');
+	await expect(page).toHaveURL(/series=boosters/);
+	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf((r) => r.route === 'iv' && r.series !== '1')));
 	expect(await settled(0)).toBe(0);
 });
 

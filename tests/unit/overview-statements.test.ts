@@ -83,7 +83,7 @@ describe('the view a filter control would show, worked out ahead of the click (O
 		useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
 	}, 120_000);
 
-	it('after a prefetch the load of that view sends no statement and shows the rows a load alone gives; a prefetch stopped after its first figure leaves the rest to the load', async () => {
+	it('after a prefetch the load of that view sends no statement and shows the rows a load alone gives; a prefetch stopped after its first figure leaves the rest to the load; views prefetched one after the other all load from the cache', async () => {
 		const f: Filters = { route: ['iv'], site: ['north'] };
 		// the figures of a load alone (no prefetch), from an empty cache
 		conn.forgetResults();
@@ -91,7 +91,7 @@ describe('the view a filter control would show, worked out ahead of the click (O
 		await alone.load(conn, f, 'bdi2');
 		conn.forgetResults();
 		const data = new OverviewData();
-		await data.prefetch(conn, f, 'bdi2');
+		await data.prefetch(conn, [{ filters: f, instrument: 'bdi2' }]);
 		const misses = conn.misses;
 		await data.load(conn, f, 'bdi2');
 		expect(conn.misses - misses).toBe(0);
@@ -102,13 +102,21 @@ describe('the view a filter control would show, worked out ahead of the click (O
 		conn.forgetResults();
 		const other = new OverviewData();
 		const before = conn.misses;
-		const running = other.prefetch(conn, { route: ['im'] }, 'bdi2');
+		const running = other.prefetch(conn, [{ filters: { route: ['im'] }, instrument: 'bdi2' }, { filters: { route: ['iv'] }, instrument: 'bdi2' }]);
 		other.stopPrefetch();
 		await running;
 		expect(conn.misses - before).toBe(1); // the first figure's statement (cohort counts), already sent
 		const sent = conn.misses;
 		await other.load(conn, { route: ['im'] }, 'bdi2');
 		expect(conn.misses - sent).toBe(6); // the page's 7 statements of a filter change, less the prefetched one
+
+		// a select's other choices, one view after the other: each then loads from the cache
+		conn.forgetResults();
+		const choices = [{ filters: { series: 'first' as const }, instrument: 'bdi2' }, { filters: {}, instrument: 'hama' }];
+		await other.prefetch(conn, choices);
+		const cached = conn.misses;
+		for (const v of choices) await new OverviewData().load(conn, v.filters, v.instrument);
+		expect(conn.misses - cached).toBe(0);
 	}, 120_000);
 });
 
