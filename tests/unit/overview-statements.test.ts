@@ -17,13 +17,19 @@ import type { Filters } from '../../src/lib/metrics/filters';
 import { loadDemoTable } from './metrics-fixtures';
 import { OverviewData } from '../../src/routes/overview.svelte';
 
+/** The demo cohort in a fresh engine, behind the page's caching connector, its summaries built and in use. */
+async function demoWithSummaries(): Promise<CachingConnector> {
+	const db = await openNodeEngine();
+	await loadDemoTable(db);
+	const conn = new CachingConnector(db);
+	useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
+	return conn;
+}
+
 describe('statements per filter change on the overview (demo cohort, summaries)', () => {
 	let conn: CachingConnector;
 	beforeAll(async () => {
-		const db = await openNodeEngine();
-		await loadDemoTable(db);
-		conn = new CachingConnector(db);
-		useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
+		conn = await demoWithSummaries();
 	}, 120_000);
 
 	/** Load every figure of the overview as the page does (all at once) and return the statements sent. */
@@ -77,10 +83,7 @@ describe('statements per filter change on the overview (demo cohort, summaries)'
 describe('the view a filter control would show, worked out ahead of the click (OverviewData.prefetch)', () => {
 	let conn: CachingConnector;
 	beforeAll(async () => {
-		const db = await openNodeEngine();
-		await loadDemoTable(db);
-		conn = new CachingConnector(db);
-		useSummaries(conn, 'scores', await buildSummaries(conn, 'demo'));
+		conn = await demoWithSummaries();
 	}, 120_000);
 
 	it('after a prefetch the load of that view sends no statement and shows the rows a load alone gives; a prefetch stopped after its first figure leaves the rest to the load; views prefetched one after the other all load from the cache', async () => {
