@@ -1,7 +1,8 @@
 /**
  * What a chart's selectable keys (legend keys, bars: `onselect`) would show before they are clicked.
  * A page whose charts filter may set a function that a key calls when the pointer comes to rest on it
- * or the keyboard reaches it, and with null when they leave; the page can then work that view out
+ * or the keyboard reaches it, and with null when they leave (`previewHandlers`; the page's filter bar
+ * and selects use them too); the page can then work that view out
  * ahead of the click (the overview's prefetch, overview.svelte.ts). On other pages keys call nothing.
  */
 import { getContext, setContext } from 'svelte';
@@ -18,4 +19,18 @@ export function setSelectPreview(preview: SelectPreview): void {
 /** The preview of the page the chart is on, if it set one. */
 export function selectPreview(): SelectPreview | undefined {
 	return getContext<SelectPreview | undefined>(KEY);
+}
+
+/**
+ * A control's handlers that call `preview` with `value()` while the pointer or the keyboard is on it
+ * (`focusin` also for a control inside the element: a checkbox in its label) and with null once they
+ * leave; spread them onto the element.
+ */
+export function previewHandlers<T>(preview: ((value: T | null) => void) | undefined, value: () => T) {
+	return {
+		onpointerenter: () => preview?.(value()),
+		onpointerleave: () => preview?.(null),
+		onfocusin: () => preview?.(value()),
+		onfocusout: () => preview?.(null)
+	};
 }
