@@ -7,7 +7,7 @@
  * so in `problems`, which the page shows in place; the values that remain only ever reach SQL as
  * bound parameters (metrics/filters.ts).
  */
-import type { Filters, SeriesFilter } from '../metrics/filters';
+import { SERIES_FILTERS, type Filters, type SeriesFilter } from '../metrics/filters';
 
 /** Caps on what a link may ask for; beyond them the filter (or the whole link) is ignored with a message. */
 export const URL_LIMITS = {
@@ -29,7 +29,6 @@ export interface ReadFilters {
 
 /** Keys that are view settings, not filters. */
 const NON_FILTER_KEYS = new Set(['instrument', 'group', 'tab', 'client', 'view']);
-const SERIES: SeriesFilter[] = ['all', 'first', 'boosters'];
 
 /** A key or value as it may be quoted in a message: short, one line. */
 export function quoteForMessage(s: string, max = 40): string {
@@ -73,8 +72,8 @@ export function readFilters(params: URLSearchParams, prefix = ''): ReadFilters {
 			continue;
 		}
 		if (name === 'series') {
-			if ((SERIES as string[]).includes(value)) f.series = value as SeriesFilter;
-			else problems.push(`The link's series choice ${quoteForMessage(value)} is not one of ${SERIES.join(', ')}; all series are shown.`);
+			if ((SERIES_FILTERS as readonly string[]).includes(value)) f.series = value as SeriesFilter;
+			else problems.push(`The link's series choice ${quoteForMessage(value)} is not one of ${SERIES_FILTERS.join(', ')}; all series are shown.`);
 			continue;
 		}
 		if (!value) continue;

@@ -8,8 +8,9 @@
 import type { Connector } from '../engine/connector';
 import { ident, join, list, sql, type Sql } from '../engine/sql';
 
-/** Series selection: every series, only a client's first series, or only booster series (2, 3, …). */
-export type SeriesFilter = 'all' | 'first' | 'boosters';
+/** Series selections: every series, only a client's first series, or only booster series (2, 3, …). */
+export const SERIES_FILTERS = ['all', 'first', 'boosters'] as const;
+export type SeriesFilter = (typeof SERIES_FILTERS)[number];
 
 /**
  * Column → values to keep. Known columns are typed; any extra attribute column may be named too.
