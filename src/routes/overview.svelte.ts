@@ -9,6 +9,7 @@
  */
 import type { Connector } from '$lib/engine/connector';
 import { MetricLoader } from '$lib/data/metric.svelte';
+import { Prefetch } from '$lib/data/prefetch';
 import type { AttritionRow } from '$lib/metrics/attrition';
 import type { CompletionLinkRow, CompletionRow } from '$lib/metrics/completion';
 import type { CountRow } from '$lib/metrics/counts';
@@ -117,32 +118,26 @@ export class OverviewData {
 		this.prebuilt = false;
 	}
 
-	/** Bumped to stop the prefetch under way (a newer one, or a load). */
-	private prefetchTicket = 0;
+	private readonly prefetching = new Prefetch();
 
 	/**
 	 * Work out the figures of the views the user is about to choose from (the pointer rests on a filter
-	 * control, or the keyboard is on it: Mosaic's "activation"; a select offers each of its other
-	 * options), so that the click finds their results in the connector's cache (CachingConnector: same
-	 * statement, same result) or already under way. The engine runs one statement at a time, so this
-	 * asks for one at a time, view after view, and stops when a newer prefetch or a load starts: a click
-	 * on another control waits behind one statement at most. The view's own load reports errors; a
-	 * failed statement is not cached, so the load asks again.
+	 * control, or the keyboard is on it; a select offers each of its other options: data/prefetch.ts),
+	 * so that the click finds their results in the connector's cache or already under way: the page's
+	 * own statements, view after view, one at a time, until a newer prefetch or a load starts.
 	 */
-	async prefetch(conn: Connector, views: { filters: Filters; instrument: string | undefined }[], settings: SettingsInput = {}): Promise<void> {
-		const ticket = ++this.prefetchTicket;
-		for (const { filters, instrument } of views) {
-			const m = overviewMetrics(conn, filters, instrument, settings);
-			for (const k of OVERVIEW_ORDER) {
-				if (ticket !== this.prefetchTicket) return;
-				await (m[k] as () => Promise<unknown>)().catch(() => {});
-			}
-		}
+	prefetch(conn: Connector, views: { filters: Filters; instrument: string | undefined }[], settings: SettingsInput = {}): Promise<void> {
+		return this.prefetching.run(
+			views.flatMap(({ filters, instrument }) => {
+				const m = overviewMetrics(conn, filters, instrument, settings);
+				return OVERVIEW_ORDER.map((k) => () => (m[k] as () => Promise<unknown>)());
+			})
+		);
 	}
 
 	/** Stop the prefetch under way after its current statement (the pointer left the control). */
 	stopPrefetch(): void {
-		this.prefetchTicket++;
+		this.prefetching.stop();
 	}
 
 	/** Show the demo's first view computed at build time until live results replace it. */
