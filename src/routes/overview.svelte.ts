@@ -118,6 +118,11 @@ export class OverviewData {
 		this.prebuilt = false;
 	}
 
+	/** True while any figure is loading. */
+	get loading(): boolean {
+		return OVERVIEW_ORDER.some((k) => this[k].loading);
+	}
+
 	private readonly prefetching = new Prefetch();
 
 	/**
@@ -127,12 +132,7 @@ export class OverviewData {
 	 * own statements, view after view, one at a time, until a newer prefetch or a load starts.
 	 */
 	prefetch(conn: Connector, views: { filters: Filters; instrument: string | undefined }[], settings: SettingsInput = {}): Promise<void> {
-		return this.prefetching.run(
-			views.flatMap(({ filters, instrument }) => {
-				const m = overviewMetrics(conn, filters, instrument, settings);
-				return OVERVIEW_ORDER.map((k) => () => (m[k] as () => Promise<unknown>)());
-			})
-		);
+		return this.prefetching.views(views, ({ filters, instrument }) => overviewMetrics(conn, filters, instrument, settings), OVERVIEW_ORDER);
 	}
 
 	/** Stop the prefetch under way after its current statement (the pointer left the control). */

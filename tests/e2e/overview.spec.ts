@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { test, expect } from './guard';
-import type {} from '../../src/lib/data/bench'; // window.__kapBench
 import { CSV, clientsOf, frac, responseOf, type Rec } from './demo-figures';
+import { clearStatements, listStatements, settledStatements } from './statements';
 
 test('the clinic overview draws trajectories from the demo cohort in the in-browser database', async ({ page }) => {
 	await page.goto('/');
@@ -87,38 +87,30 @@ test('clicking a route bar filters every chart; Back undoes it', async ({ page }
 test('the view a control would show is worked out while the pointer or keyboard rests on it: the click reads every figure from the cache', async ({ page }) => {
 	// `?bench` installs the app's benchmark hook (src/lib/data/bench.ts), which lists the statements sent to the engine
 	await ready(page, '/?bench');
-	await page.evaluate(() => window.__kapBench!.ready()); // the hook lists statements from here on
 	// the demo's summaries are built after its first view; the figures read them from then on (other statements)
-	await page.waitForFunction(() => { const B = window.__kapBench!; const demo = B.datasets().find((d) => d.builtin); return !!demo && B.summaries(demo.id) !== null; }, null, { timeout: 60_000 });
-	const sent = () => page.evaluate(() => window.__kapBench!.sqlLog().length);
-	/** Wait until no statement has been sent for a while; the statements sent since `from`. */
-	async function settled(from: number): Promise<number> {
-		let last = -1;
-		await expect.poll(async () => { const n = await sent(); const still = n === last; last = n; return still; }, { intervals: [400], timeout: 30_000 }).toBe(true);
-		return last - from;
-	}
-	await settled(0);
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	await listStatements(page);
+	await settledStatements(page);
+	await clearStatements(page);
 	const iv = page.getByTestId('survival').locator('ul.legend button', { hasText: 'IV infusion' });
 	await iv.hover();
 	// the page's 7 statements of a filter change (and the cube summed by route, kept), sent while the pointer rests
-	expect(await settled(0)).toBeGreaterThanOrEqual(7);
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	expect(await settledStatements(page)).toBeGreaterThanOrEqual(7);
+	await clearStatements(page);
 	await iv.click();
 	await expect(page).toHaveURL(/[?&]route=iv\b/);
 	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf((r) => r.route === 'iv')));
 	await expect(page.getByTestId('trajectory-bdi2').locator('path.line')).toHaveCount(1);
-	expect(await settled(0)).toBe(0);
+	expect(await settledStatements(page)).toBe(0);
 
 	// the keyboard on the series select: both other choices are worked out, one after the other
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	await clearStatements(page);
 	await page.getByTestId('filter-series').focus();
-	expect(await settled(0)).toBeGreaterThanOrEqual(14);
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	expect(await settledStatements(page)).toBeGreaterThanOrEqual(14);
+	await clearStatements(page);
 	await page.getByTestId('filter-series').selectOption('boosters');
 	await expect(page).toHaveURL(/series=boosters/);
 	await expect(page.getByTestId('tile-response-bdi2')).toContainText(frac(responseOf((r) => r.route === 'iv' && r.series !== '1')));
-	expect(await settled(0)).toBe(0);
+	expect(await settledStatements(page)).toBe(0);
 });
 
 test('filter bar and instrument selector drive every chart through the URL', async ({ page }) => {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { test, expect } from './guard';
+import { clearStatements, listStatements, settledStatements } from './statements';
 
 type Rec = Record<string, string>;
 const [head, ...lines] = readFileSync('data/demo-sessions.csv', 'utf8').trim().split('\n');
@@ -171,43 +172,34 @@ test('the view a /safety control would show is worked out while the pointer or k
 	// `?bench` installs the app's benchmark hook (src/lib/data/bench.ts), which lists the statements sent to the engine
 	await page.goto('/safety?bench');
 	await expect(page.getByTestId('engine-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-	await page.evaluate(() => window.__kapBench!.ready()); // the hook lists statements from here on
 	const tiles = page.getByTestId('safety-tiles');
 	await expect(tiles).toContainText(new RegExp(`${S.length.toLocaleString('en-US')}\\s*dosing sessions recorded`), { timeout: 60_000 });
-	// the demo's summaries are built after its first view, and building them clears the result cache (a data change)
-	await page.waitForFunction(() => { const B = window.__kapBench!; const demo = B.datasets().find((d) => d.builtin); return !!demo && B.summaries(demo.id) !== null; }, null, { timeout: 60_000 });
-	const sent = () => page.evaluate(() => window.__kapBench!.sqlLog().length);
-	/** Wait until no statement has been sent for a while; the statements sent since the log was cleared. */
-	async function settled(): Promise<number> {
-		let last = -1;
-		await expect.poll(async () => { const n = await sent(); const still = n === last; last = n; return still; }, { intervals: [400], timeout: 30_000 }).toBe(true);
-		return last;
-	}
-	await settled();
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	await listStatements(page);
+	await settledStatements(page);
+	await clearStatements(page);
 
 	// the pointer rests on IM's key in the dissociation legend: IM's view is worked out (the page's statements)
 	const im = page.getByTestId('safety-dissociation').locator('ul.legend button', { hasText: 'IM' });
 	await im.hover();
-	expect(await settled()).toBeGreaterThanOrEqual(5);
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	expect(await settledStatements(page)).toBeGreaterThanOrEqual(5);
+	await clearStatements(page);
 	await im.click();
 	await expect(page).toHaveURL(/[?&]route=im\b/);
 	const imSessions = S.filter((r) => r.route === 'im').length;
 	await expect(tiles).toContainText(new RegExp(`${imSessions.toLocaleString('en-US')}\\s*dosing sessions recorded`));
-	expect(await settled()).toBe(0);
+	expect(await settledStatements(page)).toBe(0);
 
 	// the keyboard on the grouping select (the pointer still rests where the key was: focusing the select may
 	// scroll the page from under it, and that key's leave must not cancel the select's preview): the
 	// dose-band view is worked out, then chosen without a statement
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	await clearStatements(page);
 	await page.getByTestId('safety-group').focus();
 	// the statements grouped by dose band (the acute experience is pooled over the groups: already in the cache)
-	expect(await settled()).toBeGreaterThanOrEqual(3);
-	await page.evaluate(() => window.__kapBench!.clearSqlLog());
+	expect(await settledStatements(page)).toBeGreaterThanOrEqual(3);
+	await clearStatements(page);
 	await page.getByTestId('safety-group').selectOption('dose_band');
 	await expect(page).toHaveURL(/group=dose_band/);
 	await expect(tiles).toContainText(new RegExp(`${imSessions.toLocaleString('en-US')}\\s*dosing sessions recorded`));
 	await expect(page.getByTestId('safety-hypertensive').locator('g.bar')).not.toHaveCount(0);
-	expect(await settled()).toBe(0);
+	expect(await settledStatements(page)).toBe(0);
 });

@@ -29,6 +29,19 @@ export class Prefetch {
 		}
 	}
 
+	/**
+	 * Run each view's figure calls in `order`, view after view: `callsOf` gives a page's metric calls for
+	 * one view (each call sends its figure's statement through the page's caching connector).
+	 */
+	views<V, K extends string>(views: V[], callsOf: (view: V) => Record<K, () => Promise<unknown>>, order: readonly K[]): Promise<void> {
+		return this.run(
+			views.flatMap((view) => {
+				const calls = callsOf(view);
+				return order.map((k) => calls[k]);
+			})
+		);
+	}
+
 	/** Stop the run under way after its current statement. */
 	stop(): void {
 		this.ticket++;

@@ -71,12 +71,7 @@ export class SafetyData {
 	 * statement at a time, so that the click finds them in the connector's cache (data/prefetch.ts).
 	 */
 	prefetch(conn: Connector, views: SafetyView[]): Promise<void> {
-		return this.prefetching.run(
-			views.flatMap((v) => {
-				const m = safetyMetrics(conn, v);
-				return SAFETY_ORDER.map((k) => () => m[k]());
-			})
-		);
+		return this.prefetching.views(views, (v) => safetyMetrics(conn, v), SAFETY_ORDER);
 	}
 
 	/** Stop the prefetch under way after its current statement. */
