@@ -89,8 +89,6 @@ test('the view a control would show is worked out while the pointer or keyboard 
 	await ready(page, '/?bench');
 	// the demo's summaries are built after its first view; the figures read them from then on (other statements)
 	await listStatements(page);
-	await settledStatements(page);
-	await clearStatements(page);
 	const iv = page.getByTestId('survival').locator('ul.legend button', { hasText: 'IV infusion' });
 	await iv.hover();
 	// the page's 7 statements of a filter change (and the cube summed by route, kept), sent while the pointer rests

@@ -175,8 +175,6 @@ test('the view a /safety control would show is worked out while the pointer or k
 	const tiles = page.getByTestId('safety-tiles');
 	await expect(tiles).toContainText(new RegExp(`${S.length.toLocaleString('en-US')}\\s*dosing sessions recorded`), { timeout: 60_000 });
 	await listStatements(page);
-	await settledStatements(page);
-	await clearStatements(page);
 
 	// the pointer rests on IM's key in the dissociation legend: IM's view is worked out (the page's statements)
 	const im = page.getByTestId('safety-dissociation').locator('ul.legend button', { hasText: 'IM' });

@@ -6,10 +6,15 @@ import type { Page } from '@playwright/test';
 import { expect } from './guard';
 import type {} from '../../src/lib/data/bench'; // window.__kapBench
 
-/** Start listing statements, once the demo's summaries are built: building them clears the result cache (a data change). */
+/**
+ * Start listing statements from a quiet page: once the demo's summaries are built (building them clears
+ * the result cache: a data change) and the statements under way have been sent, with an empty list.
+ */
 export async function listStatements(page: Page): Promise<void> {
 	await page.evaluate(() => window.__kapBench!.ready()); // the hook lists statements from here on
 	await page.waitForFunction(() => { const B = window.__kapBench!; const demo = B.datasets().find((d) => d.builtin); return !!demo && B.summaries(demo.id) !== null; }, null, { timeout: 60_000 });
+	await settledStatements(page);
+	await clearStatements(page);
 }
 
 /** Forget the statements listed so far. */
